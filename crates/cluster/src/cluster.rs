@@ -1,0 +1,355 @@
+//! One local cluster: a data folder, a server started as an unprivileged user
+//! on a loopback port, and a lock so parallel processes start it only once.
+
+use crate::os_user::OsUser;
+use crate::{ClusterError, ServerBinaries};
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What to run: where the cluster lives, which port it prefers, its settings.
+///
+/// ```
+/// use knexrs_cluster::ClusterOptions;
+///
+/// let options = ClusterOptions::new("dev", "target/knexrs-pg", 54329)
+///     .setting("max_connections", "100");
+/// assert_eq!(options.name, "dev");
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClusterOptions {
+    /// The cluster's name (`dev`, `test`); its folder under `root`.
+    pub name: String,
+    /// The folder that holds the clusters.
+    pub root: PathBuf,
+    /// The port tried first; the next free one is used when it is taken.
+    pub preferred_port: u16,
+    /// `postgresql.conf` settings, rewritten at every start.
+    pub settings: Vec<(String, String)>,
+}
+
+impl ClusterOptions {
+    /// A cluster `name` under `root`, preferring `port`.
+    pub fn new(name: impl Into<String>, root: impl Into<PathBuf>, port: u16) -> Self {
+        ClusterOptions { name: name.into(), root: root.into(), preferred_port: port, settings: Vec::new() }
+    }
+
+    /// Adds a server setting.
+    pub fn setting(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.settings.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// Whether the cluster exists and runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterState {
+    /// No data folder yet.
+    Uninitialized,
+    /// Initialized, not running.
+    Stopped,
+    /// Running, listening on this loopback port.
+    Running {
+        /// The TCP port on 127.0.0.1.
+        port: u16,
+    },
+}
+
+/// A PostgreSQL cluster in a local folder, managed through `initdb` / `pg_ctl`.
+///
+/// ```no_run
+/// use knexrs_cluster::{ClusterOptions, LocalCluster};
+///
+/// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+/// let port = cluster.start()?;
+/// println!("{}", cluster.url(port, "postgres"));
+/// # Ok::<(), knexrs_cluster::ClusterError>(())
+/// ```
+#[derive(Debug)]
+pub struct LocalCluster {
+    options: ClusterOptions,
+    dir: PathBuf,
+    bin: ServerBinaries,
+    os_user: Option<OsUser>,
+}
+
+/// The superuser the clusters are made with; loopback logins as it are trusted.
+pub const SUPERUSER: &str = "postgres";
+
+impl LocalCluster {
+    /// Finds the server binaries and, when running as root, the unprivileged
+    /// user the server will run as (made if missing). Changes nothing on disk.
+    pub fn new(options: ClusterOptions) -> Result<Self, ClusterError> {
+        let bin = ServerBinaries::find()?;
+        let os_user = OsUser::for_server()?;
+        let root = match &os_user {
+            // The server user must reach the data folder; under a private home
+            // it cannot, so the clusters move to the temp folder.
+            Some(user) if !user.can_traverse(&options.root) => std::env::temp_dir()
+                .join(format!("knexrs-pg-{:016x}", fnv1a(options.root.to_string_lossy().as_bytes()))),
+            _ => options.root.clone(),
+        };
+        let dir = root.join(&options.name);
+        Ok(LocalCluster { options, dir, bin, os_user })
+    }
+
+    /// The cluster's name.
+    pub fn name(&self) -> &str {
+        &self.options.name
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// The server log.
+    pub fn log_file(&self) -> PathBuf {
+        self.dir.join("server.log")
+    }
+
+    /// The server binaries in use.
+    pub fn binaries(&self) -> &ServerBinaries {
+        &self.bin
+    }
+
+    /// A URL for `database` as the trusted superuser.
+    pub fn url(&self, port: u16, database: &str) -> String {
+        format!("postgres://{SUPERUSER}@127.0.0.1:{port}/{database}")
+    }
+
+    /// Whether the cluster exists and runs.
+    pub fn state(&self) -> Result<ClusterState, ClusterError> {
+        if !self.data_dir().join("PG_VERSION").exists() {
+            return Ok(ClusterState::Uninitialized);
+        }
+        let running = self
+            .command("pg_ctl")
+            .arg("status")
+            .arg("-D")
+            .arg(self.data_dir())
+            .output()
+            .map_err(ClusterError::io("running pg_ctl status"))?
+            .status
+            .success();
+        if !running {
+            return Ok(ClusterState::Stopped);
+        }
+        match self.running_port() {
+            Some(port) => Ok(ClusterState::Running { port }),
+            None => Ok(ClusterState::Stopped),
+        }
+    }
+
+    /// Makes the cluster if needed and starts it if it is not running; returns
+    /// its port. Safe to call from several processes at once.
+    pub fn start(&self) -> Result<u16, ClusterError> {
+        let _lock = self.lock()?;
+        self.init_if_needed()?;
+        if let ClusterState::Running { port } = self.state()? {
+            return Ok(port);
+        }
+        self.write_settings()?;
+        let mut last_error = None;
+        for port in self.free_ports().into_iter().take(5) {
+            match self.pg_ctl_start(port) {
+                Ok(()) => return Ok(port),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| ClusterError::Command {
+            program: "pg_ctl start".into(),
+            message: format!("no free port from {}", self.options.preferred_port),
+        }))
+    }
+
+    /// Stops the cluster (fast shutdown); returns whether it was running.
+    pub fn stop(&self) -> Result<bool, ClusterError> {
+        let _lock = self.lock()?;
+        if !matches!(self.state()?, ClusterState::Running { .. }) {
+            return Ok(false);
+        }
+        self.run("pg_ctl", |c| {
+            c.arg("stop").arg("-D").arg(self.data_dir()).args(["-m", "fast", "-w", "-t", "60"]);
+        })?;
+        Ok(true)
+    }
+
+    /// Stops the server at once, as a crash would (`-m immediate`), then starts
+    /// it again on the same port; for tests of what survives a restart.
+    pub fn restart_immediate(&self) -> Result<u16, ClusterError> {
+        let port = match self.state()? {
+            ClusterState::Running { port } => port,
+            _ => return Err(ClusterError::NotRunning { name: self.options.name.clone() }),
+        };
+        let _lock = self.lock()?;
+        self.run("pg_ctl", |c| {
+            c.arg("stop").arg("-D").arg(self.data_dir()).args(["-m", "immediate", "-w", "-t", "60"]);
+        })?;
+        self.pg_ctl_start(port)?;
+        Ok(port)
+    }
+
+    /// Creates `database` unless it exists.
+    pub fn ensure_database(&self, port: u16, database: &str) -> Result<(), ClusterError> {
+        let mut client = postgres::Client::connect(&self.url(port, "postgres"), postgres::NoTls)
+            .map_err(|source| ClusterError::Database { context: "connecting to the local cluster".into(), source })?;
+        let exists = client
+            .query_opt("select 1 from pg_database where datname = $1", &[&database])
+            .map_err(|source| ClusterError::Database { context: "listing databases".into(), source })?
+            .is_some();
+        if !exists {
+            let sql = format!("create database \"{}\"", database.replace('"', "\"\""));
+            if let Err(source) = client.batch_execute(&sql) {
+                // Another process may have created it meanwhile.
+                if source.code() != Some(&postgres::error::SqlState::DUPLICATE_DATABASE) {
+                    return Err(ClusterError::Database { context: format!("creating database {database}"), source });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> Result<nix::fcntl::Flock<fs::File>, ClusterError> {
+        let root = self.dir.parent().unwrap_or(&self.dir);
+        fs::create_dir_all(root).map_err(ClusterError::io(format!("creating {}", root.display())))?;
+        let path = root.join(format!("{}.lock", self.options.name));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(ClusterError::io(format!("opening {}", path.display())))?;
+        nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive).map_err(|(_, errno)| ClusterError::Io {
+            context: format!("locking {}", path.display()),
+            source: errno.into(),
+        })
+    }
+
+    fn init_if_needed(&self) -> Result<(), ClusterError> {
+        let data = self.data_dir();
+        if data.join("PG_VERSION").exists() {
+            return Ok(());
+        }
+        if data.exists() {
+            // A half-made folder from an interrupted initdb.
+            fs::remove_dir_all(&data).map_err(ClusterError::io(format!("clearing {}", data.display())))?;
+        }
+        fs::create_dir_all(&data).map_err(ClusterError::io(format!("creating {}", data.display())))?;
+        self.give_to_server_user(&self.dir)?;
+        self.give_to_server_user(&data)?;
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&data, fs::Permissions::from_mode(0o700))
+            .map_err(ClusterError::io(format!("restricting {}", data.display())))?;
+        self.run("initdb", |c| {
+            c.arg("-D").arg(&data).args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+        })?;
+        let hba = "# written by knexrs: loopback only; the superuser is trusted, other roles need a password\n\
+                   host all postgres 127.0.0.1/32 trust\n\
+                   host all postgres ::1/128 trust\n\
+                   host all all 127.0.0.1/32 scram-sha-256\n\
+                   host all all ::1/128 scram-sha-256\n";
+        self.write_owned(&data.join("pg_hba.conf"), hba)?;
+        let mut conf = fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .map_err(ClusterError::io("opening postgresql.conf"))?;
+        writeln!(conf, "\ninclude_if_exists = 'knexrs.conf'").map_err(ClusterError::io("writing postgresql.conf"))?;
+        Ok(())
+    }
+
+    fn write_settings(&self) -> Result<(), ClusterError> {
+        let mut text = String::from(
+            "# rewritten by knexrs at every start\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n",
+        );
+        for (name, value) in &self.options.settings {
+            text.push_str(&format!("{name} = '{}'\n", value.replace('\'', "''")));
+        }
+        self.write_owned(&self.data_dir().join("knexrs.conf"), &text)
+    }
+
+    fn write_owned(&self, path: &Path, text: &str) -> Result<(), ClusterError> {
+        fs::write(path, text).map_err(ClusterError::io(format!("writing {}", path.display())))?;
+        self.give_to_server_user(path)
+    }
+
+    fn give_to_server_user(&self, path: &Path) -> Result<(), ClusterError> {
+        match &self.os_user {
+            Some(user) => user.chown(path),
+            None => Ok(()),
+        }
+    }
+
+    fn pg_ctl_start(&self, port: u16) -> Result<(), ClusterError> {
+        let log = self.log_file();
+        if !log.exists() {
+            self.write_owned(&log, "")?;
+        }
+        self.run("pg_ctl", |c| {
+            c.arg("start")
+                .arg("-D")
+                .arg(self.data_dir())
+                .arg("-l")
+                .arg(&log)
+                .args(["-w", "-t", "60", "-o"])
+                .arg(format!("-p {port}"));
+        })
+        .map_err(|e| match e {
+            ClusterError::Command { program, message } => {
+                ClusterError::Command { program, message: format!("{message}; server log: {}", tail(&log, 3)) }
+            }
+            other => other,
+        })
+    }
+
+    fn running_port(&self) -> Option<u16> {
+        let pid_file = fs::read_to_string(self.data_dir().join("postmaster.pid")).ok()?;
+        pid_file.lines().nth(3)?.trim().parse().ok()
+    }
+
+    fn free_ports(&self) -> Vec<u16> {
+        (0..100u16)
+            .filter_map(|offset| self.options.preferred_port.checked_add(offset))
+            .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
+            .take(5)
+            .collect()
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(self.bin.program(program));
+        command.env("LC_ALL", "C").env_remove("PGDATA").env_remove("PGPORT");
+        if let Some(user) = &self.os_user {
+            user.run_as(&mut command);
+            // The server user may not be allowed into the caller's folder.
+            command.current_dir("/");
+        }
+        command
+    }
+
+    fn run(&self, program: &str, args: impl FnOnce(&mut Command)) -> Result<(), ClusterError> {
+        let mut command = self.command(program);
+        args(&mut command);
+        let out = command.output().map_err(ClusterError::io(format!("running {program}")))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+        let last: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let message = last[last.len().saturating_sub(3)..].join(" / ");
+        Err(ClusterError::Command { program: program.into(), message })
+    }
+}
+
+/// The last `n` non-empty lines of a file, joined on one line.
+fn tail(path: &Path, n: usize) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" / ")
+}
+
+/// A stable hash for folder names (std's hasher is not stable across releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,167 @@
+//! The arguments, as clap derives.
+
+use crate::TransactionMode;
+use knexrs_query::Environment;
+use std::time::Duration;
+
+/// `migrate <command>` with its connection options.
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli {
+///     #[command(flatten)]
+///     migrate: MigrateArgs,
+/// }
+/// let cli = Cli::parse_from(["migrate", "rollback", "--all", "--dry-run"]);
+/// assert!(matches!(cli.migrate.command, MigrateCommand::Rollback { all: true, .. }));
+/// ```
+#[derive(Debug, Clone, clap::Args)]
+pub struct MigrateArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: MigrateCommand,
+    /// Where the bookkeeping lives and which environment to use.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// Connection options, shared by every command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectionArgs {
+    /// Environment: development, staging, production (TLS required) or test
+    /// [default: $KNEXRS_ENV, $NODE_ENV, development]
+    #[arg(long, global = true, value_name = "ENV", value_parser = parse_environment)]
+    pub env: Option<Environment>,
+    /// The bookkeeping table (knex `tableName`); `<table>_lock` holds knex's lock row
+    #[arg(long, global = true, value_name = "TABLE", default_value = "knex_migrations")]
+    pub table: String,
+    /// The schema of the bookkeeping tables (knex `schemaName`)
+    #[arg(long, global = true, value_name = "SCHEMA")]
+    pub schema: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum MigrateCommand {
+    /// Run every pending migration as a new batch (knex migrate:latest)
+    Latest(RunArgs),
+    /// Undo the last batch, or everything with --all (knex migrate:rollback)
+    Rollback {
+        /// Undo every applied migration
+        #[arg(long)]
+        all: bool,
+        /// Run options.
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Run the next pending migration, or the one named (knex migrate:up)
+    Up {
+        /// The migration, e.g. 20250126000001_create_sessions_table
+        name: Option<String>,
+        /// Run options.
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Undo the last applied migration, or the one named (knex migrate:down)
+    Down {
+        /// The migration, e.g. 20250126000001_create_sessions_table
+        name: Option<String>,
+        /// Run options.
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// List applied and pending migrations (knex migrate:list)
+    Status(StatusArgs),
+    /// Create migrations/YYYYMMDDHHMMSS_<name>.rs (knex migrate:make)
+    Make {
+        /// Letters, digits and `_`, e.g. add_pod_index
+        name: String,
+    },
+    /// Release knex's lock row after a killed knex run (knex migrate:unlock)
+    Unlock,
+    /// Print the latest applied version (knex migrate:currentVersion)
+    CurrentVersion,
+    /// Accept the edited source of an applied migration as its new checksum
+    Accept {
+        /// The edited migration
+        name: String,
+    },
+    /// Settle a migration that stopped halfway outside a transaction
+    Resolve {
+        /// The migration
+        name: String,
+        /// It was completed by hand: record it as applied
+        #[arg(long, conflicts_with = "rolled_back", required_unless_present = "rolled_back")]
+        applied: bool,
+        /// It was undone by hand: record it as not applied
+        #[arg(long)]
+        rolled_back: bool,
+    },
+}
+
+/// Options of the commands that run migrations.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RunArgs {
+    /// Print the SQL that would run, with its transaction boundaries, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// all: one transaction for the batch (default); each: one per migration; none
+    #[arg(long, value_name = "MODE")]
+    pub transaction: Option<TransactionMode>,
+    /// Give up waiting for a table lock after this long (e.g. 5s, 500ms)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_timeout: Option<Duration>,
+    /// Cancel any statement running longer than this (e.g. 10m)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub statement_timeout: Option<Duration>,
+    /// Wait this long for another run's lock before giving up
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub lock_wait: Duration,
+}
+
+/// Options of `status`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StatusArgs {
+    /// Print JSON, for machines
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with 3 while a migration is pending, edited or unfinished (for CI and readiness probes)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+fn parse_environment(text: &str) -> Result<Environment, String> {
+    text.parse().map_err(|e: knexrs_query::QueryError| e.to_string())
+}
+
+/// `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().map_err(|_| format!("`{text}` is not a duration: use 500ms, 5s, 10m or 1h"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "m" | "min" => Ok(Duration::from_secs(n * 60)),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        _ => Err(format!("`{text}` has an unknown unit: use ms, s, m or h")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_the_usual_units() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert!(parse_duration("5 parsecs").is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! The `migrate` command line, shared by `cargo xtask migrate` and deployable
+//! binaries (feature `cli`).
+
+mod args;
+mod output;
+mod run;
+
+pub use args::{ConnectionArgs, MigrateArgs, MigrateCommand, RunArgs, StatusArgs};
+pub use run::{Context, Outcome, main, run};

@@ -1,0 +1,62 @@
+//! A Knex-compatible migration runner for PostgreSQL.
+//!
+//! Migrations are Rust files (`migrations/YYYYMMDDHHMMSS_<name>.rs`) with an
+//! `up` and a `down` that record schema statements; `knexrs-embed` compiles a
+//! folder of them into a crate from its build script. The runner keeps knex's own bookkeeping
+//! (`knex_migrations`, `knex_migrations_lock`), so a database knex migrated is
+//! taken over as is, and knex can take it back.
+//!
+//! A run holds a PostgreSQL advisory lock on a dedicated connection (released
+//! by the server if the runner dies) and knex's lock row in that connection's
+//! open transaction. By default a batch runs in one transaction; each
+//! migration's statements go to the server in one round trip.
+//!
+//! Data ([`Migrator`], [`Migration`], [`Plan`]) is kept apart from the SQL it
+//! sends (the `db` module), as in sqlx's `Migrator` / `Migrate`.
+//!
+//! ```
+//! use knexrs_migrate::{Migration, Migrator, Target, RunOptions};
+//!
+//! let migrator = Migrator::new(vec![Migration::new(
+//!     "20250126000002_create_token_jti_table",
+//!     |s| { s.create_table("token_jti", |t| { t.text("jti").primary(); }); },
+//!     |s| { s.drop_table_if_exists("token_jti"); },
+//! )])
+//! .unwrap();
+//! assert_eq!(migrator.migrations().len(), 1);
+//! ```
+
+mod checksum;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod db;
+mod error;
+mod execute;
+mod make;
+mod migration;
+mod migrator;
+mod options;
+mod plan;
+mod report;
+mod run;
+mod status;
+mod tables;
+
+pub use checksum::checksum;
+pub use db::AppliedRow;
+pub use error::MigrateError;
+pub use execute::interrupt_flag;
+pub use make::make;
+pub use migration::{Migration, MigrationConfig};
+pub use migrator::Migrator;
+pub use options::{RunOptions, TransactionMode};
+pub use plan::{Plan, PlannedMigration, Target, Unit};
+pub use report::{Direction, Event, Reporter, RunReport, Silent};
+pub use status::{MigrationStatus, Status};
+pub use tables::Tables;
+
+/// What a migration file needs: `use knexrs_migrate::prelude::*;`.
+pub mod prelude {
+    pub use crate::MigrationConfig;
+    pub use knexrs_schema::{Check, Deferrable, ForeignKeyAction, Identity, SchemaBuilder, now, raw};
+}

@@ -1,0 +1,93 @@
+//! `migrate make <name>`: a new migration file with a UTC timestamp.
+
+use crate::MigrateError;
+use chrono::{DateTime, Duration, Utc};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `dir/YYYYMMDDHHMMSS_<name>.rs` with an `up`/`down` stub and returns
+/// its path. `name` may hold letters, digits and `_` only; the timestamp moves
+/// forward a second at a time until it is unused. Needs no database.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("knexrs-make-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let now = chrono::Utc::now();
+/// let path = knexrs_migrate::make(&dir, "add_pod_index", now).unwrap();
+/// assert!(path.file_name().unwrap().to_str().unwrap().ends_with("_add_pod_index.rs"));
+/// assert!(knexrs_migrate::make(&dir, "../escape", now).is_err());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, MigrateError> {
+    check_name(name)?;
+    if !dir.is_dir() {
+        return Err(MigrateError::Make(format!(
+            "the migrations folder {} does not exist: create it or run from the workspace root",
+            dir.display()
+        )));
+    }
+    let used: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| MigrateError::Make(format!("cannot read {}: {e}", dir.display())))?
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str().and_then(|n| n.get(..14)).map(str::to_owned))
+        .collect();
+    let mut time = now;
+    let stamp = loop {
+        let stamp = time.format("%Y%m%d%H%M%S").to_string();
+        if !used.contains(&stamp) {
+            break stamp;
+        }
+        time += Duration::seconds(1);
+    };
+    let path = dir.join(format!("{stamp}_{name}.rs"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| MigrateError::Make(format!("cannot create {}: {e}", path.display())))?;
+    file.write_all(stub(name).as_bytes())
+        .map_err(|e| MigrateError::Make(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+fn check_name(name: &str) -> Result<(), MigrateError> {
+    let bad = |why: &str| {
+        Err(MigrateError::Make(format!(
+            "migration name `{name}` {why}: use letters, digits and `_`, such as `add_pod_index`"
+        )))
+    };
+    if name.is_empty() {
+        return bad("is empty");
+    }
+    if name.contains(['/', '\\']) || name.contains("..") {
+        return bad("is a path");
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return bad("has characters other than letters, digits and `_`");
+    }
+    if name.len() > 200 {
+        return bad("is longer than 200 characters");
+    }
+    Ok(())
+}
+
+fn stub(name: &str) -> String {
+    let table = name.strip_prefix("create_").and_then(|n| n.strip_suffix("_table"));
+    let (up, down) = match table {
+        Some(table) => (
+            format!(
+                "    schema.create_table(\"{table}\", |t| {{\n        t.increments(\"id\");\n        t.timestamps(true, true);\n    }});\n"
+            ),
+            format!("    schema.drop_table_if_exists(\"{table}\");\n"),
+        ),
+        None => (
+            "    // For example:\n    // schema.alter_table(\"sessions\", |t| {\n    //     t.index(\"pod_name\");\n    // });\n    let _ = schema;\n"
+                .to_owned(),
+            "    // Undo what `up` does, for example:\n    // schema.alter_table(\"sessions\", |t| {\n    //     t.drop_index(\"pod_name\");\n    // });\n    let _ = schema;\n"
+                .to_owned(),
+        ),
+    };
+    format!(
+        "//! Migration `{name}`.\n\nuse knexrs_migrate::prelude::*;\n\npub fn up(schema: &mut SchemaBuilder) {{\n{up}}}\n\npub fn down(schema: &mut SchemaBuilder) {{\n{down}}}\n"
+    )
+}

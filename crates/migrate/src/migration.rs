@@ -1,0 +1,226 @@
+//! A migration: a name, an `up` and a `down` that record schema statements,
+//! its source (for edit detection) and its configuration.
+
+use crate::checksum::checksum;
+use knexrs_schema::SchemaBuilder;
+use std::fmt;
+use std::sync::Arc;
+
+type Step = Arc<dyn Fn(&mut SchemaBuilder) + Send + Sync>;
+
+/// Per-migration settings (knex `exports.config`), declared in a migration file
+/// as `pub const CONFIG: MigrationConfig = MigrationConfig::new()…;`.
+///
+/// ```
+/// use knexrs_migrate::MigrationConfig;
+///
+/// const CONFIG: MigrationConfig = MigrationConfig::new().no_transaction().lock_timeout_ms(2_000);
+/// assert_eq!(CONFIG.transaction, Some(false));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MigrationConfig {
+    /// `Some(false)` runs the migration outside a transaction; `None` decides
+    /// from its statements (`create index concurrently` needs none).
+    pub transaction: Option<bool>,
+    /// `lock_timeout` while this migration runs, in milliseconds.
+    pub lock_timeout_ms: Option<u64>,
+    /// `statement_timeout` while this migration runs, in milliseconds.
+    pub statement_timeout_ms: Option<u64>,
+}
+
+impl MigrationConfig {
+    /// The defaults: a transaction unless a statement forbids one.
+    pub const fn new() -> Self {
+        MigrationConfig { transaction: None, lock_timeout_ms: None, statement_timeout_ms: None }
+    }
+
+    /// Runs outside a transaction (knex `config.transaction = false`).
+    pub const fn no_transaction(mut self) -> Self {
+        self.transaction = Some(false);
+        self
+    }
+
+    /// Gives up waiting for a table lock after `ms` milliseconds, so the migration
+    /// fails instead of queueing the live application behind it.
+    pub const fn lock_timeout_ms(mut self, ms: u64) -> Self {
+        self.lock_timeout_ms = Some(ms);
+        self
+    }
+
+    /// Cancels any statement of this migration running longer than `ms` milliseconds.
+    pub const fn statement_timeout_ms(mut self, ms: u64) -> Self {
+        self.statement_timeout_ms = Some(ms);
+        self
+    }
+}
+
+/// One migration.
+///
+/// Embedded migrations come from `migrations/*.rs` through `knexrs-embed`;
+/// others can be made at run time:
+///
+/// ```
+/// use knexrs_migrate::Migration;
+///
+/// let migration = Migration::new(
+///     "20250101000000_create_users",
+///     |s| { s.create_table("users", |t| { t.increments("id"); }); },
+///     |s| { s.drop_table("users"); },
+/// );
+/// assert_eq!(migration.name(), "20250101000000_create_users");
+/// assert_eq!(migration.file_name(), "20250101000000_create_users.rs");
+/// ```
+#[derive(Clone)]
+pub struct Migration {
+    name: String,
+    file_name: String,
+    up: Step,
+    down: Step,
+    checksum: Option<String>,
+    config: MigrationConfig,
+    problem: Option<String>,
+}
+
+impl fmt::Debug for Migration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Migration").field("name", &self.name).field("config", &self.config).finish()
+    }
+}
+
+impl Migration {
+    /// A migration named `name` (the file stem, `YYYYMMDDHHMMSS_what`), recorded
+    /// in `knex_migrations` as `name.rs`.
+    pub fn new(
+        name: impl Into<String>,
+        up: impl Fn(&mut SchemaBuilder) + Send + Sync + 'static,
+        down: impl Fn(&mut SchemaBuilder) + Send + Sync + 'static,
+    ) -> Self {
+        let name = name.into();
+        Migration {
+            file_name: format!("{name}.rs"),
+            name,
+            up: Arc::new(up),
+            down: Arc::new(down),
+            checksum: None,
+            config: MigrationConfig::new(),
+            problem: None,
+        }
+    }
+
+    /// A migration embedded from a source file; `source` is checksummed so that
+    /// editing it after it ran is noticed.
+    pub fn from_source(
+        name: &str,
+        file_name: &str,
+        up: fn(&mut SchemaBuilder),
+        down: fn(&mut SchemaBuilder),
+        source: &str,
+        config: MigrationConfig,
+    ) -> Self {
+        let mut migration = Migration::new(name, up, down);
+        migration.file_name = file_name.to_owned();
+        migration.checksum = Some(checksum(source));
+        migration.config = config;
+        migration
+    }
+
+    /// A file in the migrations folder that cannot be a migration; the
+    /// migrator refuses to run while it is there.
+    pub fn invalid(file_name: &str, problem: &str) -> Self {
+        let mut migration = Migration::new(file_name, |_| {}, |_| {});
+        migration.file_name = file_name.to_owned();
+        migration.problem = Some(problem.to_owned());
+        migration
+    }
+
+    /// Records `file_name` in `knex_migrations` instead of `<name>.rs` (knex
+    /// records its `.js` files this way).
+    pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = file_name.into();
+        self
+    }
+
+    /// Sets the migration's configuration.
+    pub fn with_config(mut self, config: MigrationConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Sets the checksum of the migration's source.
+    pub fn with_source(mut self, source: &str) -> Self {
+        self.checksum = Some(checksum(source));
+        self
+    }
+
+    /// The name: the file stem, which identifies the migration whatever the
+    /// recorded file extension (`.js`, `.ts`, `.rs`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The name recorded in `knex_migrations`.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The version: the name up to its first `_` (the timestamp).
+    pub fn version(&self) -> &str {
+        version_of(&self.name)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> MigrationConfig {
+        self.config
+    }
+
+    /// The checksum of the source, when known.
+    pub fn checksum(&self) -> Option<&str> {
+        self.checksum.as_deref()
+    }
+
+    pub(crate) fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// The statements `up` records.
+    pub fn up_schema(&self) -> SchemaBuilder {
+        let mut schema = SchemaBuilder::new();
+        (self.up)(&mut schema);
+        schema
+    }
+
+    /// The statements `down` records.
+    pub fn down_schema(&self) -> SchemaBuilder {
+        let mut schema = SchemaBuilder::new();
+        (self.down)(&mut schema);
+        schema
+    }
+}
+
+/// A name up to its first `_` (knex's notion of a migration's version).
+pub(crate) fn version_of(name: &str) -> &str {
+    name.split('_').next().unwrap_or(name)
+}
+
+/// The stem of a recorded name: `x.js`, `x.ts`, `x.rs` → `x`.
+pub(crate) fn stem_of(recorded: &str) -> &str {
+    match recorded.rsplit_once('.') {
+        Some((stem, ext)) if !ext.is_empty() && ext.len() <= 6 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            stem
+        }
+        _ => recorded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_names_of_any_extension_share_the_stem() {
+        assert_eq!(stem_of("20250126000001_create_sessions_table.js"), "20250126000001_create_sessions_table");
+        assert_eq!(stem_of("20250126000001_create_sessions_table.rs"), "20250126000001_create_sessions_table");
+        assert_eq!(stem_of("20250126000001_create_sessions_table"), "20250126000001_create_sessions_table");
+        assert_eq!(version_of("20250126000001_create_sessions_table"), "20250126000001");
+    }
+}

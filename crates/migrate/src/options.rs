@@ -1,0 +1,106 @@
+//! How a run behaves: transactions, timeouts, how long to wait for the lock.
+
+use std::time::Duration;
+
+/// How migrations are wrapped in transactions (`--transaction`).
+///
+/// ```
+/// use knexrs_migrate::TransactionMode;
+///
+/// assert_eq!("each".parse::<TransactionMode>().unwrap(), TransactionMode::Each);
+/// assert_eq!(TransactionMode::default(), TransactionMode::All);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransactionMode {
+    /// One transaction for the whole batch (knex's default): a failure leaves
+    /// none of the batch behind. A migration that cannot run in a transaction
+    /// splits the batch: the migrations before it commit first.
+    #[default]
+    All,
+    /// One transaction per migration: a failure keeps the migrations before it.
+    Each,
+    /// No transactions: every statement commits on its own.
+    None,
+}
+
+impl std::str::FromStr for TransactionMode {
+    type Err = String;
+
+    fn from_str(mode: &str) -> Result<Self, Self::Err> {
+        match mode {
+            "all" => Ok(TransactionMode::All),
+            "each" => Ok(TransactionMode::Each),
+            "none" => Ok(TransactionMode::None),
+            other => Err(format!("unknown transaction mode `{other}`: use all, each or none")),
+        }
+    }
+}
+
+impl std::fmt::Display for TransactionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransactionMode::All => "all",
+            TransactionMode::Each => "each",
+            TransactionMode::None => "none",
+        })
+    }
+}
+
+/// Options of one run.
+///
+/// ```
+/// use std::time::Duration;
+/// use knexrs_migrate::{RunOptions, TransactionMode};
+///
+/// let mut options = RunOptions::default();
+/// options.transaction(TransactionMode::Each).lock_timeout(Duration::from_secs(5));
+/// assert_eq!(options.lock_wait, Duration::from_secs(600));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Transaction wrapping.
+    pub transaction_mode: TransactionMode,
+    /// `lock_timeout` for every statement of the run (a migration may set its own).
+    pub lock_timeout: Option<Duration>,
+    /// `statement_timeout` for every statement of the run (a migration may set its own).
+    pub statement_timeout: Option<Duration>,
+    /// How long to wait while another run holds the migration lock.
+    pub lock_wait: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            transaction_mode: TransactionMode::All,
+            lock_timeout: None,
+            statement_timeout: None,
+            lock_wait: Duration::from_secs(600),
+        }
+    }
+}
+
+impl RunOptions {
+    /// Sets the transaction mode.
+    pub fn transaction(&mut self, mode: TransactionMode) -> &mut Self {
+        self.transaction_mode = mode;
+        self
+    }
+
+    /// Sets `lock_timeout` for the run.
+    pub fn lock_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.lock_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets `statement_timeout` for the run.
+    pub fn statement_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets how long to wait for another run's lock.
+    pub fn lock_wait(&mut self, wait: Duration) -> &mut Self {
+        self.lock_wait = wait;
+        self
+    }
+}

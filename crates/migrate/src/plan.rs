@@ -1,0 +1,266 @@
+//! Turning "what is applied" and a command into a plan: the migrations to run,
+//! rendered up front (so a rendering error changes nothing), grouped into
+//! transaction units, with their bookkeeping statements.
+
+use crate::db::{self, AppliedRow};
+use crate::migration::stem_of;
+use crate::{Direction, MigrateError, Migration, MigrationConfig, Migrator, RunOptions, TransactionMode};
+use knexrs_schema::PostgresQueryBuilder;
+
+/// One migration of a plan, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedMigration {
+    /// The migration's name.
+    pub name: String,
+    /// Its statements, in order.
+    pub statements: Vec<String>,
+    /// The bookkeeping statements that record (or forget) it.
+    pub bookkeeping: Vec<String>,
+    /// Its configuration.
+    pub config: MigrationConfig,
+}
+
+/// Migrations that commit together, or one that runs outside a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Whether the unit runs in one transaction.
+    pub transactional: bool,
+    /// Its migrations.
+    pub migrations: Vec<PlannedMigration>,
+}
+
+/// What a command will do: shown by `--dry-run`, then executed as is.
+///
+/// ```
+/// use knexrs_migrate::{Direction, Plan};
+///
+/// let plan = Plan { direction: Direction::Up, batch: 3, setup: vec![], units: vec![] };
+/// assert!(plan.is_empty());
+/// assert!(plan.to_script().contains("nothing to run"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Up or down.
+    pub direction: Direction,
+    /// The batch applied (up) or rolled back (down).
+    pub batch: i32,
+    /// Bookkeeping tables to create first (dry runs only show them).
+    pub setup: Vec<String>,
+    /// The units, in order.
+    pub units: Vec<Unit>,
+}
+
+/// Which migrations a command selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every pending migration (`latest`).
+    Latest,
+    /// The last batch, or everything (`rollback [--all]`).
+    Rollback {
+        /// Everything applied.
+        all: bool,
+    },
+    /// The next pending migration, or the named one (`up [name]`).
+    Up(Option<String>),
+    /// The last applied migration, or the named one (`down [name]`).
+    Down(Option<String>),
+}
+
+impl Plan {
+    /// Whether there is nothing to run.
+    pub fn is_empty(&self) -> bool {
+        self.units.iter().all(|u| u.migrations.is_empty())
+    }
+
+    /// The names of the planned migrations, in order.
+    pub fn migration_names(&self) -> Vec<&str> {
+        self.units.iter().flat_map(|u| u.migrations.iter().map(|m| m.name.as_str())).collect()
+    }
+
+    /// The SQL the plan sends, with its transaction boundaries.
+    pub fn to_script(&self) -> String {
+        let mut out = String::from("-- dry run: nothing below was sent to the database\n");
+        if !self.setup.is_empty() {
+            out.push_str("-- bookkeeping tables\n");
+            for sql in &self.setup {
+                out.push_str(&format!("{sql};\n"));
+            }
+        }
+        if self.is_empty() {
+            out.push_str("-- nothing to run\n");
+            return out;
+        }
+        let verb = match self.direction {
+            Direction::Up => "applies",
+            Direction::Down => "rolls back",
+        };
+        out.push_str(&format!("-- batch {} {verb} {} migration(s)\n", self.batch, self.migration_names().len()));
+        for unit in &self.units {
+            if unit.transactional {
+                out.push_str("BEGIN;\n");
+            } else {
+                out.push_str("-- outside a transaction: each statement commits on its own\n");
+            }
+            for migration in &unit.migrations {
+                out.push_str(&format!("-- migration {}\n", migration.name));
+                for sql in migration.statements.iter().chain(&migration.bookkeeping) {
+                    out.push_str(sql.trim_end_matches(';'));
+                    out.push_str(";\n");
+                }
+            }
+            if unit.transactional {
+                out.push_str("COMMIT;\n");
+            }
+        }
+        out
+    }
+}
+
+impl Migrator {
+    /// Plans `target` against what is applied. Applied rows are checked first:
+    /// a recorded migration without a file is an error.
+    pub(crate) fn plan(
+        &self,
+        applied: &[AppliedRow],
+        target: &Target,
+        options: &RunOptions,
+    ) -> Result<Plan, MigrateError> {
+        self.check_missing(applied)?;
+        let last_batch = db::last_batch(applied);
+        let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
+        let pending = || self.migrations().iter().filter(|m| !applied_names.contains(m.name()));
+        match target {
+            Target::Latest => {
+                let chosen: Vec<&Migration> = pending().collect();
+                self.plan_up(&chosen, last_batch + 1, options)
+            }
+            Target::Up(name) => {
+                let chosen = match name {
+                    None => pending().next(),
+                    Some(name) => {
+                        let wanted = stem_of(name);
+                        if applied_names.contains(wanted) {
+                            None
+                        } else {
+                            Some(pending().find(|m| m.name() == wanted).ok_or_else(|| {
+                                MigrateError::NotFound(format!(
+                                    "migration `{name}` not found: `migrate status` lists the migrations"
+                                ))
+                            })?)
+                        }
+                    }
+                };
+                self.plan_up(&chosen.into_iter().collect::<Vec<_>>(), last_batch + 1, options)
+            }
+            Target::Rollback { all } => {
+                let mut rows: Vec<&AppliedRow> = if *all {
+                    applied.iter().collect()
+                } else {
+                    applied.iter().filter(|row| row.batch == last_batch).collect()
+                };
+                // knex: newest file first.
+                rows.sort_by(|a, b| b.name().cmp(a.name()).then(b.id.cmp(&a.id)));
+                self.plan_down(&rows, last_batch, options)
+            }
+            Target::Down(name) => {
+                let row = match name {
+                    None => applied.iter().max_by(|a, b| a.name().cmp(b.name())),
+                    Some(name) => Some(applied.iter().find(|row| row.name() == stem_of(name)).ok_or_else(|| {
+                        MigrateError::NotFound(format!(
+                            "migration `{name}` was not run: `migrate status` lists the applied migrations"
+                        ))
+                    })?),
+                };
+                let batch = row.map_or(last_batch, |r| r.batch);
+                self.plan_down(&row.into_iter().collect::<Vec<_>>(), batch, options)
+            }
+        }
+    }
+
+    pub(crate) fn check_missing(&self, applied: &[AppliedRow]) -> Result<(), MigrateError> {
+        let missing: Vec<String> =
+            applied.iter().filter(|row| self.find(row.name()).is_none()).map(|row| row.recorded_name.clone()).collect();
+        if missing.is_empty() { Ok(()) } else { Err(MigrateError::MissingFiles { names: missing }) }
+    }
+
+    fn plan_up(&self, chosen: &[&Migration], batch: i32, options: &RunOptions) -> Result<Plan, MigrateError> {
+        let mut planned = Vec::new();
+        for migration in chosen {
+            let schema = migration.up_schema();
+            planned.push((
+                self.render(migration, &schema)?,
+                needs_transaction(migration, &schema)?,
+                db::record_sql(self.tables(), migration, batch)?,
+            ));
+        }
+        Ok(self.group(Direction::Up, batch, planned, options))
+    }
+
+    fn plan_down(&self, rows: &[&AppliedRow], batch: i32, options: &RunOptions) -> Result<Plan, MigrateError> {
+        let mut planned = Vec::new();
+        for row in rows {
+            let Some(migration) = self.find(row.name()) else {
+                return Err(MigrateError::MissingFiles { names: vec![row.recorded_name.clone()] });
+            };
+            let schema = migration.down_schema();
+            planned.push((
+                self.render(migration, &schema)?,
+                needs_transaction(migration, &schema)?,
+                db::forget_sql(self.tables(), row),
+            ));
+        }
+        Ok(self.group(Direction::Down, batch, planned, options))
+    }
+
+    fn render(
+        &self,
+        migration: &Migration,
+        schema: &knexrs_schema::SchemaBuilder,
+    ) -> Result<PlannedMigration, MigrateError> {
+        let statements = schema
+            .build(PostgresQueryBuilder)
+            .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
+        Ok(PlannedMigration {
+            name: migration.name().to_owned(),
+            statements,
+            bookkeeping: Vec::new(),
+            config: migration.config(),
+        })
+    }
+
+    fn group(
+        &self,
+        direction: Direction,
+        batch: i32,
+        planned: Vec<(PlannedMigration, bool, Vec<String>)>,
+        options: &RunOptions,
+    ) -> Plan {
+        let mut units: Vec<Unit> = Vec::new();
+        for (mut migration, transactional, bookkeeping) in planned {
+            migration.bookkeeping = bookkeeping;
+            let transactional = transactional && options.transaction_mode != TransactionMode::None;
+            let joins_last = transactional
+                && options.transaction_mode == TransactionMode::All
+                && units.last().is_some_and(|u| u.transactional);
+            match units.last_mut() {
+                Some(unit) if joins_last => unit.migrations.push(migration),
+                _ => units.push(Unit { transactional, migrations: vec![migration] }),
+            }
+        }
+        Plan { direction, batch, setup: Vec::new(), units }
+    }
+}
+
+/// Whether a migration runs in a transaction: its configuration decides, or
+/// its statements (`create index concurrently` cannot run in one).
+fn needs_transaction(migration: &Migration, schema: &knexrs_schema::SchemaBuilder) -> Result<bool, MigrateError> {
+    let refuses = schema.needs_no_transaction();
+    match migration.config().transaction {
+        Some(true) if refuses => Err(MigrateError::InvalidMigrations(format!(
+            "migration {} asks for a transaction but holds a statement PostgreSQL cannot run in one (such as create index concurrently): drop `transaction: Some(true)` from its CONFIG",
+            migration.name()
+        ))),
+        Some(forced) => Ok(forced),
+        None => Ok(!refuses),
+    }
+}

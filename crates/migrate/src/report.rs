@@ -1,0 +1,94 @@
+//! What a run tells its caller while it works, and what it returns.
+
+use std::time::Duration;
+
+/// Progress of a run, as it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// Another run holds the lock; this one waits.
+    WaitingForLock,
+    /// The plan is made and about to run.
+    Planned {
+        /// Up or down.
+        direction: Direction,
+        /// The batch applied or rolled back.
+        batch: i32,
+        /// How many migrations will run.
+        migrations: usize,
+    },
+    /// A migration starts.
+    Started {
+        /// Its name.
+        name: &'a str,
+    },
+    /// A migration's statements ran (they commit with their transaction).
+    Finished {
+        /// Its name.
+        name: &'a str,
+        /// How long its statements took.
+        elapsed: Duration,
+    },
+}
+
+/// Receives [`Event`]s; the CLI prints them, libraries may ignore them.
+///
+/// ```
+/// use knexrs_migrate::{Event, Reporter};
+///
+/// struct Count(usize);
+/// impl Reporter for Count {
+///     fn report(&mut self, event: Event<'_>) {
+///         if let Event::Finished { .. } = event { self.0 += 1; }
+///     }
+/// }
+/// let mut count = Count(0);
+/// count.report(Event::Finished { name: "x", elapsed: std::time::Duration::ZERO });
+/// assert_eq!(count.0, 1);
+/// ```
+pub trait Reporter {
+    /// Called for each event.
+    fn report(&mut self, event: Event<'_>);
+}
+
+/// A reporter that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn report(&mut self, _: Event<'_>) {}
+}
+
+/// Up or down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Applying migrations.
+    Up,
+    /// Reverting migrations.
+    Down,
+}
+
+/// What a run did.
+///
+/// ```
+/// use knexrs_migrate::{Direction, RunReport};
+///
+/// let report = RunReport { direction: Direction::Up, batch: 1, migrations: vec![] };
+/// assert!(report.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    /// Up or down.
+    pub direction: Direction,
+    /// The batch applied, or the batch rolled back.
+    pub batch: i32,
+    /// Each migration run, with the time its statements took.
+    pub migrations: Vec<(String, Duration)>,
+}
+
+impl RunReport {
+    /// Whether nothing ran.
+    pub fn is_empty(&self) -> bool {
+        self.migrations.is_empty()
+    }
+}

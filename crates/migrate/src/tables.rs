@@ -1,0 +1,132 @@
+//! knex's bookkeeping tables, and ours beside them.
+
+use knexrs_schema::{MAX_IDENTIFIER_BYTES, SchemaBuilder, now};
+
+/// Where the bookkeeping lives: knex's `knex_migrations` and
+/// `knex_migrations_lock` (names and schema configurable, as in a knexfile),
+/// plus `<table>_knexrs`, which holds checksums and unfinished
+/// non-transactional runs so that knex's own tables stay exactly as knex expects.
+///
+/// ```
+/// use knexrs_migrate::Tables;
+///
+/// let tables = Tables::default();
+/// assert_eq!(tables.migrations(), "knex_migrations");
+/// assert_eq!(tables.lock(), "knex_migrations_lock");
+/// assert_eq!(tables.qualified_migrations(), r#""knex_migrations""#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tables {
+    schema: Option<String>,
+    migrations: String,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Tables { schema: None, migrations: "knex_migrations".to_owned() }
+    }
+}
+
+impl Tables {
+    /// Bookkeeping in `table` (and `table_lock`, `table_knexrs`), in `schema`
+    /// or the search path's first schema.
+    pub fn new(table: impl Into<String>, schema: Option<String>) -> Result<Self, crate::MigrateError> {
+        let tables = Tables { schema, migrations: table.into() };
+        let longest = tables.state();
+        if tables.migrations.is_empty() || longest.len() > MAX_IDENTIFIER_BYTES {
+            return Err(crate::MigrateError::InvalidMigrations(format!(
+                "migrations table name `{}` must be 1 to {} bytes so that `{longest}` fits PostgreSQL's 63-byte limit",
+                tables.migrations,
+                MAX_IDENTIFIER_BYTES - "_knexrs".len()
+            )));
+        }
+        Ok(tables)
+    }
+
+    /// The schema, when one is configured.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// `knex_migrations`.
+    pub fn migrations(&self) -> &str {
+        &self.migrations
+    }
+
+    /// `knex_migrations_lock`.
+    pub fn lock(&self) -> String {
+        format!("{}_lock", self.migrations)
+    }
+
+    /// `knex_migrations_knexrs`: checksums and unfinished runs.
+    pub fn state(&self) -> String {
+        format!("{}_knexrs", self.migrations)
+    }
+
+    fn qualify(&self, table: &str) -> String {
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        match &self.schema {
+            Some(schema) => format!("{}.{}", quote(schema), quote(table)),
+            None => quote(table),
+        }
+    }
+
+    /// The quoted, schema-qualified migrations table.
+    pub fn qualified_migrations(&self) -> String {
+        self.qualify(&self.migrations)
+    }
+
+    /// The quoted, schema-qualified lock table.
+    pub fn qualified_lock(&self) -> String {
+        self.qualify(&self.lock())
+    }
+
+    /// The quoted, schema-qualified state table.
+    pub fn qualified_state(&self) -> String {
+        self.qualify(&self.state())
+    }
+
+    /// The key of the advisory lock every run of this bookkeeping takes.
+    pub fn advisory_key(&self) -> i64 {
+        let text = format!("knexrs:{}:{}", self.schema.as_deref().unwrap_or(""), self.migrations);
+        let hash =
+            text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        i64::from_ne_bytes(hash.to_ne_bytes())
+    }
+
+    /// knex's two tables, with knex's DDL (as its table-creator builds them).
+    pub fn knex_ddl(&self) -> SchemaBuilder {
+        let mut schema = self.builder();
+        schema.create_table(self.migrations(), |t| {
+            t.increments("id");
+            t.string("name");
+            t.integer("batch");
+            t.timestamp("migration_time");
+        });
+        schema.create_table(self.lock(), |t| {
+            t.increments("index").primary();
+            t.integer("is_locked");
+        });
+        schema
+    }
+
+    /// Our side table.
+    pub fn state_ddl(&self) -> SchemaBuilder {
+        let mut schema = self.builder();
+        schema.create_table(self.state(), |t| {
+            t.string("name").primary();
+            t.text("checksum");
+            t.text("state").not_nullable();
+            t.timestamp("updated_at").not_nullable().default_to(now());
+        });
+        schema
+    }
+
+    fn builder(&self) -> SchemaBuilder {
+        let mut schema = SchemaBuilder::new();
+        if let Some(name) = &self.schema {
+            schema.with_schema(name.clone());
+        }
+        schema
+    }
+}

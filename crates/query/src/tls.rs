@@ -1,0 +1,216 @@
+//! TLS for PostgreSQL connections, on rustls: libpq's `sslmode` values, with
+//! `verify-ca` / `verify-full` checking the server against a CA file.
+
+use crate::QueryError;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The TLS connector every connection uses.
+pub type MakeTls = tokio_postgres_rustls::MakeRustlsConnect;
+
+/// libpq's `sslmode`.
+///
+/// ```
+/// use knexrs_query::SslMode;
+///
+/// assert_eq!("verify-full".parse::<SslMode>().unwrap(), SslMode::VerifyFull);
+/// assert_eq!(SslMode::Require.to_string(), "require");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// TLS when the server offers it, not verified; plain otherwise.
+    Prefer,
+    /// TLS, not verified (verified against `sslrootcert` when one is given, as libpq does).
+    Require,
+    /// TLS; the server's certificate must chain to the trusted CA.
+    VerifyCa,
+    /// TLS; the certificate must chain to the CA and name the host.
+    VerifyFull,
+}
+
+impl std::str::FromStr for SslMode {
+    type Err = QueryError;
+
+    fn from_str(mode: &str) -> Result<Self, Self::Err> {
+        match mode.trim() {
+            "disable" => Ok(SslMode::Disable),
+            "prefer" | "allow" => Ok(SslMode::Prefer),
+            "require" => Ok(SslMode::Require),
+            "verify-ca" => Ok(SslMode::VerifyCa),
+            "verify-full" => Ok(SslMode::VerifyFull),
+            other => Err(QueryError::Config(format!(
+                "unknown sslmode `{other}`: use disable, prefer, require, verify-ca or verify-full"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for SslMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SslMode::Disable => "disable",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        })
+    }
+}
+
+impl SslMode {
+    /// The mode the driver negotiates with; verification is the connector's job.
+    pub(crate) fn driver_mode(self) -> postgres::config::SslMode {
+        match self {
+            SslMode::Disable => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            _ => postgres::config::SslMode::Require,
+        }
+    }
+}
+
+/// The connector for `mode`, trusting the CAs in `root_cert` (or the system's
+/// when none is given and the mode verifies).
+pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTls, QueryError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| QueryError::Config(format!("TLS setup failed: {e}")))?;
+    let verifies = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) || root_cert.is_some();
+    let config = if mode == SslMode::Disable || !verifies {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+            .with_no_client_auth()
+    } else {
+        let roots = Arc::new(load_roots(root_cert)?);
+        let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider)
+            .build()
+            .map_err(|e| QueryError::Config(format!("TLS setup failed: {e}")))?;
+        if mode == SslMode::VerifyFull {
+            builder.with_webpki_verifier(webpki).with_no_client_auth()
+        } else {
+            builder.dangerous().with_custom_certificate_verifier(Arc::new(IgnoreHostName(webpki))).with_no_client_auth()
+        }
+    };
+    Ok(MakeTls::new(config))
+}
+
+fn load_roots(root_cert: Option<&Path>) -> Result<RootCertStore, QueryError> {
+    let mut roots = RootCertStore::empty();
+    match root_cert {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| {
+                QueryError::Config(format!("cannot read sslrootcert {}: {e}; point it at a PEM file", path.display()))
+            })?;
+            let certs: Vec<CertificateDer<'static>> = rustls::pki_types::pem::PemObject::pem_slice_iter(&pem)
+                .collect::<Result<_, _>>()
+                .map_err(|e| QueryError::Config(format!("sslrootcert {} is not PEM: {e}", path.display())))?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(QueryError::Config(format!(
+                    "sslrootcert {} holds no usable certificate: give the CA's PEM file",
+                    path.display()
+                )));
+            }
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(found.certs);
+            if roots.is_empty() {
+                return Err(QueryError::Config(
+                    "no trusted certificate authorities: set sslrootcert=/path/to/ca.pem".into(),
+                ));
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// `prefer` / `require`: encrypt, do not authenticate the server (libpq's meaning).
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `verify-ca`: the chain must verify; the host name need not match.
+#[derive(Debug)]
+struct IgnoreHostName(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for IgnoreHostName {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}

@@ -1,0 +1,345 @@
+//! `SchemaBuilder`: knex's `knex.schema`, a list of schema statements.
+
+use crate::statement::{
+    AlterEnumType, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable, DropType, DropView,
+    HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
+};
+use crate::{AlterTable, CreateTable, SchemaError};
+use postgres::GenericClient;
+use sea_query::PostgresQueryBuilder;
+
+/// A list of schema statements, built like knex's `knex.schema` chain.
+///
+/// Nothing runs while it is built: [`build`](Self::build) renders the SQL (for
+/// `--dry-run`, tests, review), [`execute`](Self::execute) runs it.
+///
+/// ```
+/// use knexrs_schema::{raw, now, SchemaBuilder, PostgresQueryBuilder};
+///
+/// let mut schema = SchemaBuilder::new();
+/// schema.raw(r#"CREATE EXTENSION IF NOT EXISTS "uuid-ossp""#);
+/// schema.create_table("token_jti", |t| {
+///     t.text("jti").primary();
+///     t.text("session_id").not_nullable();
+///     t.timestamp("expires_at").not_nullable();
+///     t.index("expires_at").name("idx_jti_expires");
+/// });
+/// let sql = schema.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(sql[1], concat!(
+///     r#"CREATE TABLE "token_jti" ( "jti" text, "session_id" text NOT NULL, "expires_at" timestamptz NOT NULL, "#,
+///     r#"CONSTRAINT "token_jti_pkey" PRIMARY KEY ("jti") )"#,
+/// ));
+/// assert_eq!(sql[2], r#"CREATE INDEX "idx_jti_expires" ON "token_jti" ("expires_at")"#);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SchemaBuilder {
+    schema: Option<String>,
+    statements: Vec<SchemaStatement>,
+}
+
+impl SchemaBuilder {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Puts the tables, views and types of the calls that follow in `schema`
+    /// (knex `withSchema`).
+    pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// Adds any statement.
+    pub fn push(&mut self, statement: impl Into<SchemaStatement>) -> &mut Self {
+        self.statements.push(statement.into());
+        self
+    }
+
+    fn table<K: crate::TableKind>(&self, name: impl Into<String>) -> crate::TableBuilder<K> {
+        let mut table = crate::TableBuilder::new(name);
+        if let Some(schema) = &self.schema {
+            table.with_schema(schema.clone());
+        }
+        table
+    }
+
+    /// `create table`, columns and constraints set by `define` (knex `createTable`).
+    pub fn create_table(&mut self, name: impl Into<String>, define: impl FnOnce(&mut CreateTable)) -> &mut Self {
+        let mut table = self.table(name);
+        define(&mut table);
+        self.push(table)
+    }
+
+    /// `create table if not exists` (knex `createTableIfNotExists`).
+    pub fn create_table_if_not_exists(
+        &mut self,
+        name: impl Into<String>,
+        define: impl FnOnce(&mut CreateTable),
+    ) -> &mut Self {
+        let mut table: CreateTable = self.table(name);
+        table.if_not_exists();
+        define(&mut table);
+        self.push(table)
+    }
+
+    /// A table with another table's columns, constraints and indexes, plus the
+    /// columns `define` adds (knex `createTableLike`).
+    pub fn create_table_like(
+        &mut self,
+        name: impl Into<String>,
+        like: impl Into<String>,
+        define: impl FnOnce(&mut CreateTable),
+    ) -> &mut Self {
+        let mut table: CreateTable = self.table(name);
+        table.like(like);
+        define(&mut table);
+        self.push(table)
+    }
+
+    /// `alter table`, changes set by `define` (knex `table` / `alterTable`).
+    pub fn alter_table(&mut self, name: impl Into<String>, define: impl FnOnce(&mut AlterTable)) -> &mut Self {
+        let mut table = self.table(name);
+        define(&mut table);
+        self.push(table)
+    }
+
+    fn with_table_schema<T>(&self, mut statement: T, set: impl FnOnce(&mut T, String)) -> T {
+        if let Some(schema) = &self.schema {
+            set(&mut statement, schema.clone());
+        }
+        statement
+    }
+
+    /// `drop table` (knex `dropTable`).
+    pub fn drop_table(&mut self, name: impl Into<String>) -> &mut Self {
+        let drop = self.with_table_schema(DropTable::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        self.push(drop)
+    }
+
+    /// `drop table if exists` (knex `dropTableIfExists`).
+    pub fn drop_table_if_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut drop = self.with_table_schema(DropTable::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        drop.if_exists();
+        self.push(drop)
+    }
+
+    /// `alter table … rename to …` (knex `renameTable`).
+    pub fn rename_table(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
+        let rename = self.with_table_schema(RenameTable::new(from, to), |r, s| {
+            r.with_schema(s);
+        });
+        self.push(rename)
+    }
+
+    /// `create schema` (knex `createSchema`).
+    pub fn create_schema(&mut self, name: impl Into<String>) -> &mut Self {
+        self.push(CreateSchema::new(name))
+    }
+
+    /// `create schema if not exists` (knex `createSchemaIfNotExists`).
+    pub fn create_schema_if_not_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut create = CreateSchema::new(name);
+        create.if_not_exists();
+        self.push(create)
+    }
+
+    /// `drop schema [cascade]` (knex `dropSchema`).
+    pub fn drop_schema(&mut self, name: impl Into<String>, cascade: bool) -> &mut Self {
+        let mut drop = DropSchema::new(name);
+        if cascade {
+            drop.cascade();
+        }
+        self.push(drop)
+    }
+
+    /// `drop schema if exists [cascade]` (knex `dropSchemaIfExists`).
+    pub fn drop_schema_if_exists(&mut self, name: impl Into<String>, cascade: bool) -> &mut Self {
+        let mut drop = DropSchema::new(name);
+        drop.if_exists();
+        if cascade {
+            drop.cascade();
+        }
+        self.push(drop)
+    }
+
+    /// `create extension` (knex `createExtension`).
+    pub fn create_extension(&mut self, name: impl Into<String>) -> &mut Self {
+        self.push(CreateExtension::new(name))
+    }
+
+    /// `create extension if not exists` (knex `createExtensionIfNotExists`).
+    pub fn create_extension_if_not_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut create = CreateExtension::new(name);
+        create.if_not_exists();
+        self.push(create)
+    }
+
+    /// `drop extension` (knex `dropExtension`).
+    pub fn drop_extension(&mut self, name: impl Into<String>) -> &mut Self {
+        self.push(DropExtension::new(name))
+    }
+
+    /// `drop extension if exists` (knex `dropExtensionIfExists`).
+    pub fn drop_extension_if_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut drop = DropExtension::new(name);
+        drop.if_exists();
+        self.push(drop)
+    }
+
+    /// `alter type … add value` on a native enum (configure placement on the
+    /// returned statement via [`push`](Self::push) for more control).
+    pub fn add_enum_value(&mut self, type_name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        let alter = self.with_table_schema(AlterEnumType::add_value(type_name, value), |a, s| {
+            a.with_schema(s);
+        });
+        self.push(alter)
+    }
+
+    /// `drop type if exists`, for native enum types.
+    pub fn drop_type_if_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut drop = self.with_table_schema(DropType::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        drop.if_exists();
+        self.push(drop)
+    }
+
+    /// `create view`, set by `define` (knex `createView`).
+    pub fn create_view(&mut self, name: impl Into<String>, define: impl FnOnce(&mut CreateView)) -> &mut Self {
+        let mut view = self.with_table_schema(CreateView::new(name), |v, s| {
+            v.with_schema(s);
+        });
+        define(&mut view);
+        self.push(view)
+    }
+
+    /// `create or replace view` (knex `createViewOrReplace`).
+    pub fn create_view_or_replace(
+        &mut self,
+        name: impl Into<String>,
+        define: impl FnOnce(&mut CreateView),
+    ) -> &mut Self {
+        self.create_view(name, |v| {
+            v.or_replace();
+            define(v);
+        })
+    }
+
+    /// `create materialized view` (knex `createMaterializedView`).
+    pub fn create_materialized_view(
+        &mut self,
+        name: impl Into<String>,
+        define: impl FnOnce(&mut CreateView),
+    ) -> &mut Self {
+        self.create_view(name, |v| {
+            v.materialized();
+            define(v);
+        })
+    }
+
+    /// `refresh materialized view [concurrently]` (knex `refreshMaterializedView`).
+    pub fn refresh_materialized_view(&mut self, name: impl Into<String>, concurrently: bool) -> &mut Self {
+        let mut refresh = self.with_table_schema(RefreshMaterializedView::new(name), |r, s| {
+            r.with_schema(s);
+        });
+        if concurrently {
+            refresh.concurrently();
+        }
+        self.push(refresh)
+    }
+
+    /// `drop view` (knex `dropView`).
+    pub fn drop_view(&mut self, name: impl Into<String>) -> &mut Self {
+        let drop = self.with_table_schema(DropView::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        self.push(drop)
+    }
+
+    /// `drop view if exists` (knex `dropViewIfExists`).
+    pub fn drop_view_if_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut drop = self.with_table_schema(DropView::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        drop.if_exists();
+        self.push(drop)
+    }
+
+    /// `drop materialized view` (knex `dropMaterializedView`).
+    pub fn drop_materialized_view(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut drop = self.with_table_schema(DropView::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        drop.materialized();
+        self.push(drop)
+    }
+
+    /// `alter view … rename to …` (knex `renameView`).
+    pub fn rename_view(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
+        let rename = self.with_table_schema(RenameView::new(from, to), |r, s| {
+            r.with_schema(s);
+        });
+        self.push(rename)
+    }
+
+    /// SQL written as given (knex `schema.raw`).
+    pub fn raw(&mut self, sql: impl Into<String>) -> &mut Self {
+        self.push(RawSql::new(sql))
+    }
+
+    /// The statements, in order.
+    pub fn statements(&self) -> &[SchemaStatement] {
+        &self.statements
+    }
+
+    /// Whether any statement must run outside a transaction.
+    pub fn needs_no_transaction(&self) -> bool {
+        self.statements.iter().any(SchemaStatement::needs_no_transaction)
+    }
+
+    /// Renders every statement, in order; the first error stops it.
+    pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
+        let mut out = Vec::new();
+        for statement in &self.statements {
+            out.extend(statement.build(PostgresQueryBuilder)?);
+        }
+        Ok(out)
+    }
+
+    /// Renders everything, then runs it statement by statement on `client`
+    /// (wrap `client` in a transaction to make it all-or-nothing).
+    pub fn execute(&self, client: &mut impl GenericClient) -> Result<(), SchemaError> {
+        for sql in self.build(PostgresQueryBuilder)? {
+            client
+                .batch_execute(&sql)
+                .map_err(|source| SchemaError::Database { context: format!("running `{sql}`"), source })?;
+        }
+        Ok(())
+    }
+
+    /// Whether `table` exists, in this builder's schema or the current one (knex `hasTable`).
+    pub fn has_table(&self, client: &mut impl GenericClient, table: impl Into<String>) -> Result<bool, SchemaError> {
+        let query = self.with_table_schema(HasTable::new(table), |q, s| {
+            q.with_schema(s);
+        });
+        query.exists(client)
+    }
+
+    /// Whether `table` has `column` (knex `hasColumn`).
+    pub fn has_column(
+        &self,
+        client: &mut impl GenericClient,
+        table: impl Into<String>,
+        column: impl Into<String>,
+    ) -> Result<bool, SchemaError> {
+        let query = self.with_table_schema(HasColumn::new(table, column), |q, s| {
+            q.with_schema(s);
+        });
+        query.exists(client)
+    }
+}

@@ -1,0 +1,87 @@
+//! The one error type of this crate.
+
+use thiserror::Error;
+
+/// Why a schema statement could not be rendered or run.
+///
+/// Rendering errors are found before anything reaches the database, so a
+/// migration that fails to render changes nothing.
+///
+/// ```
+/// use knexrs_schema::{PostgresQueryBuilder, SchemaBuilder, SchemaError};
+///
+/// let mut schema = SchemaBuilder::new();
+/// schema.create_table("empty", |_| {});
+/// let err = schema.build(PostgresQueryBuilder).unwrap_err();
+/// assert!(matches!(err, SchemaError::EmptyTable { .. }));
+/// ```
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// An identifier is longer than PostgreSQL's 63-byte limit.
+    #[error(
+        "{what} `{name}` is {len} bytes long; PostgreSQL truncates identifiers to 63 bytes, so pick a shorter name"
+    )]
+    IdentifierTooLong {
+        /// What the identifier names (table, column, index, ...).
+        what: &'static str,
+        /// The identifier as given.
+        name: String,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// An identifier is empty.
+    #[error("empty {what} name: give the {what} a name")]
+    EmptyIdentifier {
+        /// What the identifier names.
+        what: &'static str,
+    },
+    /// `create_table` was called without any column.
+    #[error("table `{table}` has no columns: add at least one column to create_table(\"{table}\", ...)")]
+    EmptyTable {
+        /// The table name.
+        table: String,
+    },
+    /// A decimal column whose scale exceeds its precision.
+    #[error(
+        "decimal column `{column}` has scale {scale} greater than precision {precision}: use a scale between 0 and {precision}"
+    )]
+    InvalidDecimal {
+        /// The column name.
+        column: String,
+        /// The precision given.
+        precision: u32,
+        /// The scale given.
+        scale: u32,
+    },
+    /// A column modifier that does not apply to the column's type or state.
+    #[error("column `{column}`: {problem}")]
+    InvalidColumn {
+        /// The column name.
+        column: String,
+        /// What is wrong and what to do instead.
+        problem: String,
+    },
+    /// A statement that PostgreSQL cannot express.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A statement run against the database (such as `has_table`) failed.
+    #[error("{context}: {source}")]
+    Database {
+        /// What was being run.
+        context: String,
+        /// The driver's error; `source.code()` gives PostgreSQL's SQLSTATE.
+        #[source]
+        source: postgres::Error,
+    },
+}
+
+impl SchemaError {
+    /// PostgreSQL's SQLSTATE code, when the error came from the server.
+    pub fn code(&self) -> Option<&postgres::error::SqlState> {
+        match self {
+            SchemaError::Database { source, .. } => source.code(),
+            _ => None,
+        }
+    }
+}

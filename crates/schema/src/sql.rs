@@ -1,0 +1,73 @@
+//! Small rendering helpers shared by the statements sea-query has no builder for.
+//! Quoting and literals go through sea-query's PostgreSQL backend, so every
+//! statement escapes identifiers and strings the same way.
+
+use sea_query::{Alias, DynIden, IntoIden, PostgresQueryBuilder, QueryBuilder, QuotedBuilder, Value};
+
+/// An identifier that sea-query will always quote and escape.
+pub(crate) fn iden(name: &str) -> DynIden {
+    Alias::new(name).into_iden()
+}
+
+/// `"name"`, with embedded quotes doubled.
+pub(crate) fn quote(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    PostgresQueryBuilder.prepare_iden(&iden(name), &mut out);
+    out
+}
+
+/// `"schema"."name"` or `"name"`.
+pub(crate) fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(schema) => format!("{}.{}", quote(schema), quote(name)),
+        None => quote(name),
+    }
+}
+
+/// `"a", "b"`.
+pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
+    names.iter().map(|n| quote(n.as_ref())).collect::<Vec<_>>().join(", ")
+}
+
+/// A value written inline as a PostgreSQL literal (`'it''s'`, `E'a\\b'`, `42`).
+pub(crate) fn literal(value: &Value) -> String {
+    PostgresQueryBuilder.value_to_string(value)
+}
+
+/// A string written inline as a PostgreSQL string literal.
+pub(crate) fn string_literal(text: &str) -> String {
+    literal(&Value::String(Some(text.to_owned())))
+}
+
+/// A type reference sea-query understands, schema-qualified when given.
+pub(crate) fn type_ref(schema: Option<&str>, name: &str) -> sea_query::TypeRef {
+    sea_query::TypeRef(schema.map(|s| sea_query::SchemaName(None, iden(s))), iden(name))
+}
+
+/// A table reference sea-query understands, schema-qualified when given.
+pub(crate) fn table_ref(schema: Option<&str>, table: &str) -> sea_query::TableRef {
+    use sea_query::IntoTableRef;
+    match schema {
+        Some(schema) => (iden(schema), iden(table)).into_table_ref(),
+        None => iden(table).into_table_ref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_and_escaped() {
+        assert_eq!(quote("users"), r#""users""#);
+        assert_eq!(quote(r#"we"ird"#), r#""we""ird""#);
+        assert_eq!(qualified(Some("app"), "users"), r#""app"."users""#);
+    }
+
+    #[test]
+    fn strings_become_safe_literals() {
+        assert_eq!(string_literal("plain"), "'plain'");
+        let quoted = string_literal("it's");
+        assert!(quoted == "'it''s'" || quoted == r"E'it\'s'", "{quoted}");
+    }
+}

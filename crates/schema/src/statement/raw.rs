@@ -1,0 +1,93 @@
+use crate::SchemaError;
+use sea_query::PostgresQueryBuilder;
+
+/// SQL written as given (knex `schema.raw`).
+///
+/// Statements PostgreSQL refuses inside a transaction (`create index
+/// concurrently`, `vacuum`, …) are recognised, so the migration that holds them
+/// runs outside one; [`no_transaction`](Self::no_transaction) marks others.
+///
+/// ```
+/// use knexrs_schema::RawSql;
+///
+/// assert!(RawSql::new("CREATE INDEX CONCURRENTLY i ON t (c)").needs_no_transaction());
+/// assert!(!RawSql::new(r#"CREATE EXTENSION IF NOT EXISTS "uuid-ossp""#).needs_no_transaction());
+/// ```
+#[derive(Debug, Clone)]
+pub struct RawSql {
+    sql: String,
+    no_transaction: bool,
+}
+
+impl RawSql {
+    /// Raw SQL; it may hold several statements separated by `;`.
+    pub fn new(sql: impl Into<String>) -> Self {
+        RawSql { sql: sql.into(), no_transaction: false }
+    }
+
+    /// Marks the SQL as one PostgreSQL refuses to run inside a transaction.
+    pub fn no_transaction(&mut self) -> &mut Self {
+        self.no_transaction = true;
+        self
+    }
+
+    /// Whether the SQL must run outside a transaction.
+    pub fn needs_no_transaction(&self) -> bool {
+        self.no_transaction || refuses_transaction(&self.sql)
+    }
+
+    /// The SQL, unchanged.
+    pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
+        if self.sql.trim().is_empty() {
+            return Err(SchemaError::Unsupported("raw SQL is empty: give the statement to run".into()));
+        }
+        Ok(vec![self.sql.clone()])
+    }
+}
+
+/// Statements PostgreSQL rejects with "cannot run inside a transaction block".
+fn refuses_transaction(sql: &str) -> bool {
+    let words: Vec<String> = sql
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '(')
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let starts = |prefix: &[&str]| words.len() >= prefix.len() && words.iter().zip(prefix).all(|(w, p)| w == p);
+    let concurrently = words.iter().any(|w| w == "concurrently");
+    (concurrently
+        && (starts(&["create", "index"])
+            || starts(&["create", "unique", "index"])
+            || starts(&["drop", "index"])
+            || starts(&["reindex"])
+            || starts(&["refresh", "materialized", "view"])
+            || starts(&["alter", "table"]) && words.iter().any(|w| w == "detach")))
+        || starts(&["vacuum"])
+        || starts(&["create", "database"])
+        || starts(&["drop", "database"])
+        || starts(&["alter", "system"])
+        || starts(&["create", "tablespace"])
+        || starts(&["drop", "tablespace"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_that_refuse_a_transaction_are_recognised() {
+        for sql in [
+            "create unique index concurrently i on t (c)",
+            "DROP INDEX CONCURRENTLY IF EXISTS i",
+            "reindex index concurrently i",
+            "VACUUM ANALYZE t",
+            "refresh materialized view concurrently v",
+            "alter table t detach partition p concurrently",
+        ] {
+            assert!(refuses_transaction(sql), "{sql}");
+        }
+        for sql in ["create index i on t (c)", "select 'concurrently'", "update t set a = 1"] {
+            assert!(!refuses_transaction(sql), "{sql}");
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The table builder: columns and constraints, recorded in call order.
+
+use super::item::{CheckDef, DropDef, DropKind, TableItem};
+use super::{ForeignDef, IndexDef, IntoColumns, PrimaryDef, UniqueDef};
+use crate::SchemaError;
+use crate::column::{ColumnBuilder, ColumnSpec, ColumnType, DefaultValue, EnumType};
+use std::marker::PhantomData;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Create {}
+    impl Sealed for super::Alter {}
+}
+
+/// Whether a [`TableBuilder`] creates a table or alters one.
+pub trait TableKind: sealed::Sealed {}
+
+/// Marks a builder that creates a table (knex `createTable`).
+#[derive(Debug, Clone, Copy)]
+pub struct Create;
+/// Marks a builder that alters a table (knex `table` / `alterTable`).
+#[derive(Debug, Clone, Copy)]
+pub struct Alter;
+impl TableKind for Create {}
+impl TableKind for Alter {}
+
+/// `create table`: the builder knex passes to a `createTable` callback.
+///
+/// ```
+/// use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+///
+/// let mut table = CreateTable::new("users");
+/// table.increments("id");
+/// table.string("email").not_nullable().unique();
+/// let sql = table.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(sql[0], r#"CREATE TABLE "users" ( "id" serial PRIMARY KEY, "email" varchar(255) NOT NULL )"#);
+/// assert_eq!(sql[1], r#"alter table "users" add constraint "users_email_unique" unique ("email")"#);
+/// ```
+pub type CreateTable = TableBuilder<Create>;
+
+/// `alter table`: the builder knex passes to a `table` / `alterTable` callback.
+///
+/// ```
+/// use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+///
+/// let mut table = AlterTable::new("users");
+/// table.string("nickname");
+/// table.drop_column("legacy");
+/// table.rename_column("fullname", "name");
+/// let sql = table.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(sql[0], r#"ALTER TABLE "users" ADD COLUMN "nickname" varchar(255)"#);
+/// assert_eq!(sql[1], r#"ALTER TABLE "users" DROP COLUMN "legacy""#);
+/// assert_eq!(sql[2], r#"ALTER TABLE "users" RENAME COLUMN "fullname" TO "name""#);
+/// ```
+pub type AlterTable = TableBuilder<Alter>;
+
+/// Columns, indexes and constraints of one table, recorded in the order they
+/// are called and rendered the way knex renders them (see [`CreateTable`] and
+/// [`AlterTable`]).
+///
+/// ```
+/// use knexrs_schema::{CreateTable, PostgresQueryBuilder, now};
+///
+/// let mut sessions = CreateTable::new("sessions");
+/// sessions.text("session_id").primary();
+/// sessions.timestamp("expires_at").not_nullable();
+/// sessions.timestamps(true, true);
+/// sessions.index("expires_at").name("idx_sessions_expires");
+/// let sql = sessions.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(sql.len(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct TableBuilder<K: TableKind> {
+    pub(crate) schema: Option<String>,
+    pub(crate) name: String,
+    pub(crate) columns: Vec<ColumnSpec>,
+    pub(crate) items: Vec<TableItem>,
+    pub(crate) comment: Option<String>,
+    pub(crate) if_not_exists: bool,
+    pub(crate) like: Option<String>,
+    pub(crate) inherits: Option<String>,
+    /// Misuse found while building (a modifier on the wrong column type, …),
+    /// reported by `build` so the builder methods can stay infallible.
+    pub(crate) misuse: Vec<(String, String)>,
+    kind: PhantomData<K>,
+}
+
+macro_rules! push_item {
+    ($self:ident, $variant:ident, $value:expr) => {{
+        $self.items.push(TableItem::$variant($value));
+        match $self.items.last_mut() {
+            Some(TableItem::$variant(item)) => item,
+            _ => unreachable!("the item was pushed on the line above"),
+        }
+    }};
+}
+
+macro_rules! column_types {
+    ($($(#[$doc:meta])* $method:ident => $ty:expr;)*) => {$(
+        $(#[$doc])*
+        pub fn $method(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
+            self.column(name, $ty)
+        }
+    )*};
+}
+
+impl<K: TableKind> TableBuilder<K> {
+    /// A builder for the table `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        TableBuilder {
+            schema: None,
+            name: name.into(),
+            columns: Vec::new(),
+            items: Vec::new(),
+            comment: None,
+            if_not_exists: false,
+            like: None,
+            inherits: None,
+            misuse: Vec::new(),
+            kind: PhantomData,
+        }
+    }
+
+    /// Puts the table in `schema` (knex `withSchema`).
+    pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// The table's name as given.
+    pub fn table_name(&self) -> &str {
+        &self.name
+    }
+
+    /// Adds a column of any [`ColumnType`].
+    pub fn column(&mut self, name: impl Into<String>, ty: ColumnType) -> ColumnBuilder<'_, K> {
+        self.columns.push(ColumnSpec::new(name.into(), ty));
+        let index = self.columns.len() - 1;
+        ColumnBuilder::new(self, index)
+    }
+
+    column_types! {
+        /// `serial primary key` (knex `increments`): an auto-incrementing integer key.
+        increments => ColumnType::Increments;
+        /// `bigserial primary key` (knex `bigIncrements`).
+        big_increments => ColumnType::BigIncrements;
+        /// `integer`.
+        integer => ColumnType::Integer;
+        /// `bigint` (knex `bigInteger` / `bigint`).
+        big_integer => ColumnType::BigInteger;
+        /// `smallint`.
+        small_integer => ColumnType::SmallInteger;
+        /// `smallint`: PostgreSQL has no one-byte integer (knex `tinyint`).
+        tiny_integer => ColumnType::SmallInteger;
+        /// `integer` (knex `mediumint`).
+        medium_integer => ColumnType::Integer;
+        /// `varchar(255)` (knex `string` with its default length).
+        string => ColumnType::String(255);
+        /// `text`.
+        text => ColumnType::Text;
+        /// `boolean`.
+        boolean => ColumnType::Boolean;
+        /// `real` (knex `float`; PostgreSQL ignores the precision knex takes).
+        float => ColumnType::Float;
+        /// `double precision`.
+        double => ColumnType::Double;
+        /// `date`.
+        date => ColumnType::Date;
+        /// `time` (add `.precision(p)`, or use a `timetz` via [`column`](Self::column)).
+        time => ColumnType::Time { tz: false, precision: None };
+        /// `timestamptz`, knex's default; `.without_time_zone()` makes it `timestamp`.
+        timestamp => ColumnType::Timestamp { tz: true, precision: None };
+        /// The same as [`timestamp`](Self::timestamp) (knex `datetime`).
+        datetime => ColumnType::Timestamp { tz: true, precision: None };
+        /// `bytea` (knex `binary`).
+        binary => ColumnType::Binary;
+        /// `json`.
+        json => ColumnType::Json;
+        /// `jsonb`.
+        jsonb => ColumnType::Jsonb;
+        /// `uuid`.
+        uuid => ColumnType::Uuid;
+    }
+
+    /// `varchar(length)` (knex `string(name, length)`).
+    pub fn string_len(&mut self, name: impl Into<String>, length: u32) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::String(length))
+    }
+
+    /// `decimal(precision, scale)` (knex `decimal`, whose default is 8, 2).
+    pub fn decimal(&mut self, name: impl Into<String>, precision: u32, scale: u32) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Decimal(Some((precision, scale))))
+    }
+
+    /// `decimal` with no precision: any number of digits (knex `decimal(name, null)`).
+    pub fn decimal_unconstrained(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Decimal(None))
+    }
+
+    /// A `text` column limited to `values` by a check (knex `enu` / `enum`).
+    pub fn enu<I, S>(&mut self, name: impl Into<String>, values: I) -> ColumnBuilder<'_, K>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let values = values.into_iter().map(Into::into).collect();
+        self.column(name, ColumnType::Enum(EnumType::Check { values }))
+    }
+
+    /// A column of a native enum type that this statement creates first
+    /// (knex `enu(name, values, { useNative: true, enumName })`).
+    pub fn native_enum<I, S>(
+        &mut self,
+        name: impl Into<String>,
+        type_name: impl Into<String>,
+        values: I,
+    ) -> ColumnBuilder<'_, K>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let values = values.into_iter().map(Into::into).collect();
+        let ty = EnumType::Native { name: type_name.into(), schema: None, values, existing: false };
+        self.column(name, ColumnType::Enum(ty))
+    }
+
+    /// A column of a native enum type that already exists
+    /// (knex `enu(name, null, { useNative: true, existingType: true, enumName })`).
+    pub fn existing_enum(&mut self, name: impl Into<String>, type_name: impl Into<String>) -> ColumnBuilder<'_, K> {
+        let ty = EnumType::Native { name: type_name.into(), schema: None, values: Vec::new(), existing: true };
+        self.column(name, ColumnType::Enum(ty))
+    }
+
+    /// A column of any SQL type, written as given (knex `specificType`).
+    pub fn specific_type(&mut self, name: impl Into<String>, sql_type: impl Into<String>) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Specific(sql_type.into()))
+    }
+
+    /// `created_at` and `updated_at` (knex `timestamps(useTimestamps, defaultToNow)`):
+    /// `timestamptz` when `use_tz`, `not null default CURRENT_TIMESTAMP` when `default_to_now`.
+    pub fn timestamps(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {
+        self.add_timestamps(["created_at", "updated_at"], use_tz, default_to_now)
+    }
+
+    /// [`timestamps`](Self::timestamps) named `createdAt` / `updatedAt` (knex `useCamelCase`).
+    pub fn timestamps_camel_case(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {
+        self.add_timestamps(["createdAt", "updatedAt"], use_tz, default_to_now)
+    }
+
+    fn add_timestamps(&mut self, names: [&str; 2], use_tz: bool, default_to_now: bool) -> &mut Self {
+        for name in names {
+            let mut column = self.column(name, ColumnType::Timestamp { tz: use_tz, precision: None });
+            if default_to_now {
+                column.not_nullable().default_to(DefaultValue::Now);
+            }
+        }
+        self
+    }
+
+    /// An index over `columns` (knex `table.index`).
+    pub fn index(&mut self, columns: impl IntoColumns) -> &mut IndexDef {
+        push_item!(self, Index, IndexDef::new(columns.into_columns()))
+    }
+
+    /// A unique constraint over `columns` (knex `table.unique`).
+    pub fn unique(&mut self, columns: impl IntoColumns) -> &mut UniqueDef {
+        push_item!(self, Unique, UniqueDef::new(columns.into_columns()))
+    }
+
+    /// The primary key over `columns` (knex `table.primary`).
+    pub fn primary(&mut self, columns: impl IntoColumns) -> &mut PrimaryDef {
+        push_item!(self, Primary, PrimaryDef::new(columns.into_columns()))
+    }
+
+    /// A foreign key from `columns` (knex `table.foreign`).
+    pub fn foreign(&mut self, columns: impl IntoColumns) -> &mut ForeignDef {
+        push_item!(self, Foreign, ForeignDef::new(columns.into_columns()))
+    }
+
+    /// A check constraint with a raw SQL predicate (knex `table.check`).
+    pub fn check(&mut self, sql: impl Into<String>) -> &mut CheckDef {
+        push_item!(self, Check, CheckDef { sql: sql.into(), name: None, not_valid: false })
+    }
+
+    /// The table's comment (knex `table.comment`).
+    pub fn comment(&mut self, text: impl Into<String>) -> &mut Self {
+        self.comment = Some(text.into());
+        self
+    }
+
+    pub(crate) fn push_item(&mut self, item: TableItem) -> usize {
+        self.items.push(item);
+        self.items.len() - 1
+    }
+
+    pub(crate) fn push_drop(&mut self, kind: DropKind, columns: Vec<String>) -> &mut DropDef {
+        push_item!(self, Drop, DropDef::new(kind, columns))
+    }
+
+    /// Whether any statement of this table must run outside a transaction
+    /// (`create index concurrently`, `drop index concurrently`).
+    pub fn needs_no_transaction(&self) -> bool {
+        self.items.iter().any(TableItem::needs_no_transaction)
+    }
+
+    /// Records misuse of a column modifier, reported when the table is built.
+    pub(crate) fn record_misuse(&mut self, column: usize, problem: impl Into<String>) {
+        let name = self.columns.get(column).map(|c| c.name.clone()).unwrap_or_default();
+        self.misuse.push((name, problem.into()));
+    }
+
+    /// The first problem recorded while the builder was used.
+    pub(crate) fn check_misuse(&self) -> Result<(), SchemaError> {
+        match self.misuse.first() {
+            Some((column, problem)) => {
+                Err(SchemaError::InvalidColumn { column: column.clone(), problem: problem.clone() })
+            }
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! A fresh, migrated, isolated PostgreSQL database for every test.
+//!
+//! Tests ask for a [`TestDatabase`]; it is theirs alone and is dropped when
+//! they end, panics included. The server is `KNEXRS_TEST_DATABASE_URL`,
+//! `DATABASE_URL`, or the local test cluster (`cargo xtask test` starts it;
+//! a plain `cargo test` starts it too).
+//!
+//! ```no_run
+//! use knexrs_testing::TestDatabase;
+//!
+//! #[test]
+//! fn sessions_start_empty() -> Result<(), Box<dyn std::error::Error>> {
+//!     let db = TestDatabase::migrated(&cliscale_migrations::migrator()?)?;
+//!     let count: i64 = db.connect()?.query_one("select count(*) from sessions", &[])?.get(0);
+//!     assert_eq!(count, 0);
+//!     Ok(())
+//! }
+//! ```
+
+mod database;
+mod error;
+mod server;
+
+pub use database::{DATABASE_PREFIX, TestDatabase, migrate, sweep};
+pub use error::TestError;
+pub use server::{TEST_CLUSTER, cluster_root, server, test_cluster_options};

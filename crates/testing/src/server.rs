@@ -1,0 +1,65 @@
+//! Which server the tests use: `KNEXRS_TEST_DATABASE_URL`, `DATABASE_URL`, or
+//! the local test cluster (started on first use).
+
+use crate::TestError;
+use knexrs_cluster::{ClusterOptions, LocalCluster};
+use knexrs_query::{ConnectConfig, Environment};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The name and port of the local test cluster.
+pub const TEST_CLUSTER: &str = "test";
+const TEST_CLUSTER_PORT: u16 = 54339;
+
+/// The test cluster's definition: durability off (tests never need it) and
+/// room for many parallel tests.
+///
+/// ```
+/// let options = knexrs_testing::test_cluster_options("target/knexrs-pg");
+/// assert_eq!(options.name, "test");
+/// ```
+pub fn test_cluster_options(root: impl Into<PathBuf>) -> ClusterOptions {
+    ClusterOptions::new(TEST_CLUSTER, root, TEST_CLUSTER_PORT)
+        .setting("fsync", "off")
+        .setting("synchronous_commit", "off")
+        .setting("full_page_writes", "off")
+        .setting("max_connections", "400")
+        .setting("shared_buffers", "128MB")
+}
+
+/// Where the local clusters live: `<target dir>/knexrs-pg`, the target dir
+/// found from the running test binary (`<target>/<profile>/deps/<test>`).
+pub fn cluster_root() -> Result<PathBuf, TestError> {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Ok(Path::new(&dir).join("knexrs-pg"));
+    }
+    let exe = std::env::current_exe().map_err(|e| TestError::Setup(format!("cannot find the test binary: {e}")))?;
+    exe.ancestors()
+        .find(|dir| dir.file_name().is_some_and(|n| n == "target"))
+        .map(|target| target.join("knexrs-pg"))
+        .ok_or_else(|| TestError::Setup("cannot find the target folder: set KNEXRS_TEST_DATABASE_URL".into()))
+}
+
+/// The admin connection tests create their databases through.
+///
+/// ```no_run
+/// let admin = knexrs_testing::server()?;
+/// println!("tests use {}", admin.redacted());
+/// # Ok::<(), knexrs_testing::TestError>(())
+/// ```
+pub fn server() -> Result<ConnectConfig, TestError> {
+    static SERVER: OnceLock<Result<ConnectConfig, String>> = OnceLock::new();
+    SERVER.get_or_init(|| find_server().map_err(|e| e.to_string())).clone().map_err(TestError::Setup)
+}
+
+fn find_server() -> Result<ConnectConfig, TestError> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(url) = var("KNEXRS_TEST_DATABASE_URL").or_else(|| var("DATABASE_URL")) {
+        let mut config = ConnectConfig::from_url(&url)?;
+        config.set_environment(Environment::Test)?;
+        return Ok(config);
+    }
+    let cluster = LocalCluster::new(test_cluster_options(cluster_root()?))?;
+    let port = cluster.start()?;
+    Ok(ConnectConfig::from_url(&cluster.url(port, "postgres"))?)
+}

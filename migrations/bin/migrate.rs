@@ -1,0 +1,32 @@
+//! `migrate`: the cliscale migrations with the migrate command line, for
+//! deployment (a Kubernetes Job or init container runs `migrate latest`).
+//! Connects through `DATABASE_URL` or the `DB_*` variables; it has no local
+//! cluster and no `make`.
+
+use clap::Parser;
+use knexrs_migrate::MigrateError;
+use knexrs_migrate::cli::{self, MigrateArgs};
+use knexrs_query::ConnectConfig;
+use std::process::ExitCode;
+
+/// Runs the cliscale database migrations.
+#[derive(Parser)]
+#[command(name = "migrate", version, about)]
+struct Cli {
+    #[command(flatten)]
+    migrate: MigrateArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let migrator = cliscale_migrations::migrator();
+    let connect = |environment| {
+        ConnectConfig::from_env(environment)?.ok_or_else(|| {
+            MigrateError::NoConnection(format!(
+                "no database configured for {environment}: set DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)"
+            ))
+        })
+    };
+    let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
+    cli::main(&context, &cli.migrate)
+}

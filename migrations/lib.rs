@@ -1,0 +1,26 @@
+//! The cliscale controller's database migrations.
+//!
+//! Every `YYYYMMDDHHMMSS_<name>.rs` in this folder is a migration with a
+//! `pub fn up` and a `pub fn down`; the build script compiles them in, so
+//! `cargo xtask migrate make <name>` followed by `cargo xtask migrate latest`
+//! needs no registration by hand.
+//!
+//! ```
+//! let migrator = cliscale_migrations::migrator().unwrap();
+//! assert_eq!(migrator.migrations()[0].name(), "20250126000001_create_sessions_table");
+//! ```
+
+use knexrs_migrate::{MigrateError, Migrator};
+
+mod registry {
+    #![allow(missing_docs, unreachable_pub)]
+    include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+}
+
+pub use registry::migrations;
+
+/// The migrator over every migration in this folder, checked (no duplicate
+/// versions, no misnamed files).
+pub fn migrator() -> Result<Migrator, MigrateError> {
+    Migrator::new(migrations())
+}
