@@ -12,8 +12,13 @@ pub(crate) fn run(cargo_args: &[String]) -> anyhow::Result<ExitCode> {
     let url = cluster.url(port, "postgres");
     eprintln!("test cluster: {url} (data in {})", cluster.data_dir().display());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args(["test", "--workspace"])
+    let picks_packages = cargo_args.iter().any(|a| a == "-p" || a.starts_with("--package"));
+    let mut command = Command::new(cargo);
+    command.arg("test");
+    if !picks_packages {
+        command.arg("--workspace");
+    }
+    let status = command
         .args(cargo_args)
         .env("KNEXRS_TEST_DATABASE_URL", &url)
         .env_remove("DATABASE_URL")

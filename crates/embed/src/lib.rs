@@ -19,10 +19,8 @@ const CRATE_FILES: [&str; 4] = ["lib.rs", "build.rs", "main.rs", "mod.rs"];
 /// run time, with the file's name.
 ///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     knexrs_embed::embed_migrations(".").expect("writing the migration registry");
-/// }
+/// // in build.rs's `main`:
+/// knexrs_embed::embed_migrations(".").expect("writing the migration registry");
 /// ```
 pub fn embed_migrations(dir: impl AsRef<Path>) -> std::io::Result<()> {
     let dir = std::path::absolute(dir.as_ref())?;

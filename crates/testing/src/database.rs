@@ -14,9 +14,15 @@ const REGISTRY_APP: &str = "knexrs-testing";
 /// even when the test panics.
 ///
 /// ```no_run
-/// let db = knexrs_testing::TestDatabase::migrated(&cliscale_migrations::migrator()?)?;
-/// let mut client = db.connect()?;
-/// client.batch_execute("insert into token_jti (jti, session_id, expires_at) values ('a', 's', now())")?;
+/// use knexrs_migrate::{Migration, Migrator};
+///
+/// let migrator = Migrator::new(vec![Migration::new(
+///     "20250101000000_create_notes",
+///     |s| { s.create_table("notes", |t| { t.text("body"); }); },
+///     |s| { s.drop_table("notes"); },
+/// )])?;
+/// let db = knexrs_testing::TestDatabase::migrated(&migrator)?;
+/// db.connect()?.batch_execute("insert into notes (body) values ('hello')")?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]

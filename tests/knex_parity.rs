@@ -1,0 +1,93 @@
+//! What knex and we make of the same database: the cliscale schema matches the
+//! one knex built, and a database knex migrated is taken over as it is.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_migrate::{Migrator, RunOptions, Silent};
+use knexrs_testing::TestDatabase;
+use knexrs_tests::{fixtures, normalize_dump, schema_dump, table_migration};
+
+fn knex_dump() -> String {
+    let path = fixtures().join("knex-cliscale/schema.knex.sql");
+    std::fs::read_to_string(path).expect("the fixture schema.knex.sql")
+}
+
+#[test]
+fn our_cliscale_migrations_build_exactly_the_schema_knex_built() {
+    let db = TestDatabase::migrated(&cliscale_migrations::migrator().unwrap()).unwrap();
+    let ours = schema_dump(&db.url(), &["knex_migrations_knexrs"]);
+    assert_eq!(ours, normalize_dump(&knex_dump()), "pg_dump of our schema differs from knex's");
+}
+
+/// What a knex run leaves behind: its schema, and rows naming its `.js` files.
+fn knex_migrated_database() -> TestDatabase {
+    let db = TestDatabase::empty().unwrap();
+    let mut client = db.connect().unwrap();
+    client.batch_execute(&knex_dump()).unwrap();
+    client
+        .batch_execute(
+            "insert into knex_migrations (name, batch, migration_time) values
+               ('20250126000001_create_sessions_table.js', 1, now()),
+               ('20250126000002_create_token_jti_table.js', 1, now());
+             insert into knex_migrations_lock (is_locked) values (0);",
+        )
+        .unwrap();
+    db
+}
+
+fn rows(db: &TestDatabase) -> Vec<(i32, String, i32)> {
+    let mut client = db.connect().unwrap();
+    client
+        .query("select id, name, batch from knex_migrations order by id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+#[test]
+fn a_database_knex_migrated_is_taken_over_with_no_manual_step() {
+    let db = knex_migrated_database();
+    let before = rows(&db);
+    let migrator = cliscale_migrations::migrator().unwrap();
+
+    let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert!(report.is_empty(), "knex's .js rows count as applied: {report:?}");
+    assert_eq!(rows(&db), before, "knex's rows are never rewritten");
+    let status = migrator.status(db.config()).unwrap();
+    assert!(status.is_up_to_date(), "{status:?}");
+
+    // A new Rust migration goes on top as batch 2, recorded with its .rs name.
+    let mut migrations = cliscale_migrations::migrations();
+    migrations.push(table_migration(9, 0));
+    let migrator = Migrator::new(migrations).unwrap();
+    let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(report.batch, 2);
+    let after = rows(&db);
+    assert_eq!(after[..2], before[..]);
+    assert_eq!(after[2].1, "20240101000009_create_t_9.rs");
+
+    // Rolling back reaches knex's own rows too.
+    migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(rows(&db), before);
+    migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();
+    assert!(rows(&db).is_empty());
+    let mut client = db.connect().unwrap();
+    let left: i64 = client
+        .query_one("select count(*) from pg_tables where tablename in ('sessions', 'token_jti')", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn our_bookkeeping_tables_are_the_ones_knex_creates() {
+    let db = TestDatabase::migrated(&Migrator::new(vec![table_migration(1, 0)]).unwrap()).unwrap();
+    let dump = schema_dump(&db.url(), &["t_1", "knex_migrations_knexrs"]);
+    let knex = normalize_dump(&knex_dump());
+    for table in ["knex_migrations", "knex_migrations_lock"] {
+        let ours: Vec<&str> = dump.lines().filter(|l| l.contains(table)).collect();
+        let theirs: Vec<&str> = knex.lines().filter(|l| l.contains(table)).collect();
+        assert_eq!(ours, theirs, "DDL of {table}");
+    }
+}

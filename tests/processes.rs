@@ -1,0 +1,91 @@
+//! Runner processes racing and dying: the database only ever holds whole
+//! migrations, and the next run finishes the job.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_testing::TestDatabase;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn runner(db: &TestDatabase, set: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fixture-migrate"));
+    command
+        .arg(set)
+        .args(args)
+        .env("DATABASE_URL", db.url())
+        .env_remove("KNEXRS_ENV")
+        .env_remove("NODE_ENV")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn count(db: &TestDatabase, sql: &str) -> i64 {
+    db.connect().unwrap().query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn eight_runners_started_at_once_apply_each_migration_exactly_once() {
+    let db = TestDatabase::empty().unwrap();
+    let children: Vec<Child> = (0..8).map(|_| runner(&db, "tables:12", &["latest"]).spawn().unwrap()).collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(count(&db, "select count(*) from knex_migrations"), 12);
+    assert_eq!(count(&db, "select count(distinct name) from knex_migrations"), 12);
+    assert_eq!(count(&db, "select count(distinct batch) from knex_migrations"), 1);
+    assert_eq!(count(&db, "select count(*) from knex_migrations_lock where is_locked = 1"), 0);
+}
+
+#[test]
+fn a_runner_killed_mid_batch_leaves_no_half_migration_and_no_lock_and_the_next_run_finishes() {
+    let db = TestDatabase::empty().unwrap();
+    let mut child = runner(&db, "slow:10:150", &["latest"]).spawn().unwrap();
+    // Wait until it is inside the batch: its tables are invisible in its open
+    // transaction, so watch its statements instead.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let busy = "select count(*) from pg_stat_activity where query like '%pg_sleep(%' and pid <> pg_backend_pid()";
+    while count(&db, busy) == 0 {
+        assert!(Instant::now() < deadline, "the runner never started migrating");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGKILL).unwrap();
+    child.wait().unwrap();
+    // The server notices the dead session and rolls its transaction back.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(
+        &db,
+        "select count(*) from pg_stat_activity where application_name = 'knexrs' and datname = current_database() and pid <> pg_backend_pid()",
+    ) > 0
+    {
+        assert!(Instant::now() < deadline, "the killed runner's sessions did not end");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(count(&db, "select count(*) from knex_migrations"), 0, "one transaction: all or nothing");
+    assert_eq!(count(&db, "select count(*) from pg_tables where tablename like 't\\_%'"), 0);
+    assert_eq!(count(&db, "select count(*) from knex_migrations_lock where is_locked = 1"), 0);
+
+    let out = runner(&db, "slow:10:1", &["latest"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count(&db, "select count(*) from knex_migrations"), 10);
+}
+
+#[test]
+fn a_failed_run_exits_1_with_one_line_naming_the_migration() {
+    let db = TestDatabase::empty().unwrap();
+    let out = runner(&db, "failing:2:3", &["latest"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: migration 20240101000002_create_t_2_badly failed at statement 2 of 3"),
+        "{stderr}"
+    );
+}

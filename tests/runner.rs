@@ -1,0 +1,239 @@
+//! The runner on a real server: transaction modes, failures, validation,
+//! dry runs, locks. Each test has a database of its own.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_migrate::{MigrateError, Migration, Migrator, RunOptions, Silent, Target, TransactionMode};
+use knexrs_testing::TestDatabase;
+use knexrs_tests::{migration_set, table_migration};
+
+fn migrator(set: &str) -> Migrator {
+    Migrator::new(migration_set(set).unwrap()).unwrap()
+}
+
+fn options(mode: TransactionMode) -> RunOptions {
+    let mut options = RunOptions::default();
+    options.transaction(mode);
+    options
+}
+
+fn tables(db: &TestDatabase) -> Vec<String> {
+    let mut client = db.connect().unwrap();
+    client
+        .query(
+            "select tablename::text from pg_tables where schemaname = 'public' and tablename like 't\\_%' order by 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+fn applied(db: &TestDatabase) -> Vec<(String, i32)> {
+    let mut client = db.connect().unwrap();
+    client
+        .query("select name, batch from knex_migrations order by id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+fn lock_row(db: &TestDatabase) -> i32 {
+    db.connect().unwrap().query_one("select is_locked from knex_migrations_lock", &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_failing_migration_in_one_transaction_leaves_nothing_of_the_batch() {
+    let db = TestDatabase::empty().unwrap();
+    let err = migrator("failing:3:5").latest(db.config(), &options(TransactionMode::All), &mut Silent).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("migration 20240101000003_create_t_3_badly failed at statement 2 of 3"), "{message}");
+    assert!(message.contains("no_such_table"), "names the statement: {message}");
+    assert!(message.contains("does not exist (SQLSTATE 42P01)"), "PostgreSQL's message: {message}");
+    assert_eq!(err.code(), Some(&postgres::error::SqlState::UNDEFINED_TABLE));
+    assert!(tables(&db).is_empty(), "nothing of the batch stays");
+    assert!(applied(&db).is_empty());
+    assert_eq!(lock_row(&db), 0);
+}
+
+#[test]
+fn a_failing_migration_in_its_own_transaction_keeps_the_ones_before_it() {
+    let db = TestDatabase::empty().unwrap();
+    let err = migrator("failing:3:5").latest(db.config(), &options(TransactionMode::Each), &mut Silent).unwrap_err();
+    assert!(
+        err.to_string().contains("applied and kept: 20240101000001_create_t_1, 20240101000002_create_t_2"),
+        "{err}"
+    );
+    assert_eq!(tables(&db), ["t_1", "t_2"]);
+    assert_eq!(applied(&db).len(), 2);
+}
+
+#[test]
+fn a_failing_migration_without_transactions_keeps_its_statements_before_the_failure_and_blocks_the_next_run() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator("failing:3:5");
+    let err = migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
+    assert!(err.to_string().contains("its first 1 statement(s) stay applied"), "{err}");
+    assert_eq!(tables(&db), ["t_1", "t_2", "t_3"], "statement 1 of migration 3 committed on its own");
+    assert_eq!(applied(&db).len(), 2);
+
+    let again = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(
+        matches!(again, MigrateError::Incomplete { ref name } if name == "20240101000003_create_t_3_badly"),
+        "{again}"
+    );
+    assert!(again.to_string().contains("migrate resolve 20240101000003_create_t_3_badly"));
+
+    // A human undoes the half, then tells the runner.
+    db.connect().unwrap().batch_execute("drop table t_3").unwrap();
+    migrator.resolve(db.config(), "20240101000003_create_t_3_badly", false).unwrap();
+    let err = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(matches!(err, MigrateError::Statement { .. }), "runs (and fails) again: {err}");
+}
+
+#[test]
+fn a_recorded_migration_without_a_file_is_an_error_that_lists_it_and_changes_nothing() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator("tables:2");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "insert into knex_migrations (name, batch, migration_time) values ('20230101000000_gone.js', 1, now())",
+        )
+        .unwrap();
+    let bigger = Migrator::new(migration_set("tables:3").unwrap()).unwrap();
+    let err = bigger.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("the migration directory is corrupt, the following files are missing: 20230101000000_gone.js"),
+        "{err}"
+    );
+    assert_eq!(tables(&db), ["t_1", "t_2"]);
+}
+
+#[test]
+fn a_dry_run_prints_the_sql_with_transaction_boundaries_and_changes_nothing() {
+    let db = TestDatabase::empty().unwrap();
+    let plan = migrator("tables:2").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
+    let script = plan.to_script();
+    assert!(
+        script.contains("create table \"knex_migrations\"") || script.contains("CREATE TABLE \"knex_migrations\""),
+        "{script}"
+    );
+    assert!(script.contains("BEGIN;\n-- migration 20240101000001_create_t_1\nCREATE TABLE \"t_1\""), "{script}");
+    assert!(script.trim_end().ends_with("COMMIT;"), "{script}");
+    let mut client = db.connect().unwrap();
+    let count: i64 =
+        client.query_one("select count(*) from pg_tables where schemaname = 'public'", &[]).unwrap().get(0);
+    assert_eq!(count, 0, "not even the bookkeeping tables were created");
+}
+
+#[test]
+fn create_index_concurrently_runs_outside_the_transaction_between_two_transactional_migrations() {
+    let db = TestDatabase::empty().unwrap();
+    let report = migrator("concurrent").latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(report.migrations.len(), 3);
+    let mut client = db.connect().unwrap();
+    let valid: bool = client
+        .query_one(
+            "select i.indisvalid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = 't_1_name_index'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(valid);
+    assert_eq!(applied(&db).len(), 3);
+    assert!(applied(&db).iter().all(|(_, batch)| *batch == 1));
+}
+
+#[test]
+fn a_migration_that_cannot_render_stops_the_run_before_anything_changes() {
+    let db = TestDatabase::empty().unwrap();
+    let broken = Migration::new(
+        "20240101000002_bad_decimal",
+        |s| {
+            s.create_table("prices", |t| {
+                t.decimal("amount", 4, 6);
+            });
+        },
+        |_| {},
+    );
+    let migrator = Migrator::new(vec![table_migration(1, 0), broken]).unwrap();
+    let err = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(err.to_string().contains("migration 20240101000002_bad_decimal cannot be rendered"), "{err}");
+    assert!(err.to_string().contains("scale 6 greater than precision 4"), "{err}");
+    assert!(tables(&db).is_empty());
+}
+
+#[test]
+fn knex_holding_its_lock_row_stops_the_run_until_unlock() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator("tables:1");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect().unwrap().batch_execute("update knex_migrations_lock set is_locked = 1").unwrap();
+    let bigger = Migrator::new(migration_set("tables:2").unwrap()).unwrap();
+    let err = bigger.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(matches!(err, MigrateError::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("migrate unlock"));
+    assert_eq!(tables(&db), ["t_1"]);
+    assert!(bigger.unlock(db.config()).unwrap());
+    bigger.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(tables(&db), ["t_1", "t_2"]);
+}
+
+#[test]
+fn batches_count_up_and_rollback_undoes_only_the_last_one() {
+    let db = TestDatabase::empty().unwrap();
+    Migrator::new(migration_set("tables:2").unwrap())
+        .unwrap()
+        .latest(db.config(), &RunOptions::default(), &mut Silent)
+        .unwrap();
+    let migrator = migrator("tables:4");
+    let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(report.batch, 2);
+    assert_eq!(applied(&db).iter().map(|(_, b)| *b).collect::<Vec<_>>(), [1, 1, 2, 2]);
+    let report = migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();
+    let names: Vec<&str> = report.migrations.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["20240101000004_create_t_4", "20240101000003_create_t_3"], "newest first");
+    assert_eq!(tables(&db), ["t_1", "t_2"]);
+    migrator.rollback(db.config(), true, &RunOptions::default(), &mut Silent).unwrap();
+    assert!(tables(&db).is_empty());
+    let report = migrator.rollback(db.config(), true, &RunOptions::default(), &mut Silent).unwrap();
+    assert!(report.is_empty());
+}
+
+#[test]
+fn up_and_down_move_one_migration_at_a_time_or_the_one_named() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator("tables:3");
+    let opts = RunOptions::default();
+    migrator.up(db.config(), None, &opts, &mut Silent).unwrap();
+    assert_eq!(tables(&db), ["t_1"]);
+    migrator.up(db.config(), Some("20240101000003_create_t_3"), &opts, &mut Silent).unwrap();
+    assert_eq!(tables(&db), ["t_1", "t_3"]);
+    assert_eq!(applied(&db).iter().map(|(_, b)| *b).collect::<Vec<_>>(), [1, 2]);
+    migrator.down(db.config(), None, &opts, &mut Silent).unwrap();
+    assert_eq!(tables(&db), ["t_1"], "down reverts the newest applied file");
+    migrator.down(db.config(), Some("20240101000001_create_t_1.rs"), &opts, &mut Silent).unwrap();
+    assert!(tables(&db).is_empty());
+    let err = migrator.down(db.config(), Some("20240101000002_create_t_2"), &opts, &mut Silent).unwrap_err();
+    assert!(err.to_string().contains("was not run"), "{err}");
+    let err = migrator.up(db.config(), Some("20990101000000_nope"), &opts, &mut Silent).unwrap_err();
+    assert!(err.to_string().contains("not found"), "{err}");
+}
+
+#[test]
+fn bookkeeping_can_live_in_another_table_and_schema() {
+    let db = TestDatabase::empty().unwrap();
+    let mut migrator = migrator("tables:1");
+    migrator.set_tables(knexrs_migrate::Tables::new("app_migrations", Some("ops".into())).unwrap());
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let mut client = db.connect().unwrap();
+    let count: i64 = client.query_one("select count(*) from ops.app_migrations", &[]).unwrap().get(0);
+    assert_eq!(count, 1);
+    let lock: i32 = client.query_one("select is_locked from ops.app_migrations_lock", &[]).unwrap().get(0);
+    assert_eq!(lock, 0);
+}

@@ -1,0 +1,29 @@
+//! `fixture-migrate <set> <migrate command…>`: the migrate command line over a
+//! fixture migration set (see `knexrs_tests::migration_set`), connecting
+//! through `DATABASE_URL`.
+
+use clap::Parser;
+use knexrs_migrate::cli::{self, MigrateArgs};
+use knexrs_migrate::{MigrateError, Migrator};
+use knexrs_query::ConnectConfig;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "fixture-migrate")]
+struct Cli {
+    /// The fixture migration set, e.g. `slow:20:50`
+    set: String,
+    #[command(flatten)]
+    migrate: MigrateArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let migrator =
+        knexrs_tests::migration_set(&cli.set).map_err(MigrateError::InvalidMigrations).and_then(Migrator::new);
+    let connect = |environment| {
+        ConnectConfig::from_env(environment)?.ok_or_else(|| MigrateError::NoConnection("set DATABASE_URL".into()))
+    };
+    let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
+    cli::main(&context, &cli.migrate)
+}

@@ -1,0 +1,131 @@
+//! Helpers shared by the integration tests: fixture migration sets, catalog
+//! dumps, and the paths of the fixtures.
+
+use knexrs_migrate::{Migration, MigrationConfig};
+use knexrs_schema::{SchemaBuilder, now};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// `tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A fixture migration set by name:
+///
+/// - `cliscale`: the workspace's migrations;
+/// - `tables:<n>`: `n` migrations, each creating `t_<i>`;
+/// - `slow:<n>:<ms>`: the same, each also sleeping `ms` milliseconds;
+/// - `failing:<k>:<n>`: `n` migrations whose `k`-th (1-based) fails at its second statement;
+/// - `concurrent`: a transactional migration, one creating an index concurrently, another transactional one.
+pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let number = |i: usize| -> Result<u64, String> {
+        parts.get(i).and_then(|p| p.parse().ok()).ok_or_else(|| format!("bad fixture set `{spec}`"))
+    };
+    match parts[0] {
+        "cliscale" => Ok(cliscale_migrations::migrations()),
+        "tables" => Ok((1..=number(1)?).map(|i| table_migration(i, 0)).collect()),
+        "slow" => {
+            let ms = number(2)?;
+            Ok((1..=number(1)?).map(|i| table_migration(i, ms)).collect())
+        }
+        "failing" => {
+            let k = number(1)?;
+            Ok((1..=number(2)?).map(|i| if i == k { failing_migration(i) } else { table_migration(i, 0) }).collect())
+        }
+        "concurrent" => Ok(vec![
+            table_migration(1, 0),
+            Migration::new(
+                "20240101000002_index_t_1_concurrently",
+                |s| {
+                    s.alter_table("t_1", |t| {
+                        t.index("name").concurrently();
+                    });
+                },
+                |s| {
+                    s.alter_table("t_1", |t| {
+                        t.drop_index("name").concurrently();
+                    });
+                },
+            ),
+            table_migration(3, 0),
+        ]),
+        other => Err(format!("unknown fixture set `{other}`")),
+    }
+}
+
+fn name(i: u64, what: &str) -> String {
+    format!("2024010100{:04}_{what}", i)
+}
+
+/// Creates `t_<i>` (and sleeps `sleep_ms` inside the migration).
+pub fn table_migration(i: u64, sleep_ms: u64) -> Migration {
+    let table = format!("t_{i}");
+    let down_table = table.clone();
+    Migration::new(
+        name(i, &format!("create_{table}")),
+        move |s: &mut SchemaBuilder| {
+            s.create_table(&table, |t| {
+                t.increments("id");
+                t.string("name").not_nullable();
+                t.timestamp("created_at").default_to(now());
+            });
+            if sleep_ms > 0 {
+                s.raw(format!("select pg_sleep({})", sleep_ms as f64 / 1000.0));
+            }
+        },
+        move |s: &mut SchemaBuilder| {
+            s.drop_table(&down_table);
+        },
+    )
+}
+
+/// Creates `t_<i>`, then fails (a foreign key to a table that does not exist).
+pub fn failing_migration(i: u64) -> Migration {
+    let table = format!("t_{i}");
+    Migration::new(
+        name(i, &format!("create_{table}_badly")),
+        move |s: &mut SchemaBuilder| {
+            s.create_table(&table, |t| {
+                t.increments("id");
+            });
+            s.raw(format!("alter table \"{table}\" add column owner integer references no_such_table (id)"));
+            s.raw(format!("comment on table \"{table}\" is 'never reached'"));
+        },
+        |s: &mut SchemaBuilder| {
+            s.raw("select 1");
+        },
+    )
+    .with_config(MigrationConfig::new())
+}
+
+/// `pg_dump --schema-only` of `url`, without comments, `SET`s and blank
+/// lines, excluding `exclude_tables`.
+pub fn schema_dump(url: &str, exclude_tables: &[&str]) -> String {
+    let bin = knexrs_cluster::ServerBinaries::find().expect("PostgreSQL binaries");
+    let mut command = Command::new(bin.program("pg_dump"));
+    command.args(["--schema-only", "--no-owner", "--no-privileges", "-d", url]);
+    for table in exclude_tables {
+        command.arg(format!("--exclude-table={table}"));
+    }
+    let out = command.output().expect("running pg_dump");
+    assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+    normalize_dump(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// A dump without the lines that vary between runs and versions.
+pub fn normalize_dump(dump: &str) -> String {
+    dump.lines()
+        .filter(|line| {
+            let line = line.trim();
+            !(line.is_empty()
+                || line.starts_with("--")
+                || line.starts_with("SET ")
+                || line.starts_with("SELECT pg_catalog.set_config")
+                || line.starts_with("\\restrict")
+                || line.starts_with("\\unrestrict"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
