@@ -1,6 +1,12 @@
 //! Helpers shared by the integration tests: fixture migration sets, catalog
 //! dumps, and the paths of the fixtures.
 
+mod catalog;
+mod sql_text;
+
+pub use catalog::snapshot;
+pub use sql_text::normalize_sql;
+
 use knexrs_migrate::{Migration, MigrationConfig};
 use knexrs_schema::{SchemaBuilder, now};
 use std::path::PathBuf;

@@ -1,8 +1,8 @@
 //! `SchemaBuilder`: knex's `knex.schema`, a list of schema statements.
 
 use crate::statement::{
-    AlterEnumType, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable, DropType, DropView,
-    HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
+    AlterEnumType, AlterView, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable,
+    DropType, DropView, HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
 };
 use crate::{AlterTable, CreateTable, SchemaError};
 use postgres::GenericClient;
@@ -277,6 +277,24 @@ impl SchemaBuilder {
         });
         drop.materialized();
         self.push(drop)
+    }
+
+    /// `drop materialized view if exists` (knex `dropMaterializedViewIfExists`).
+    pub fn drop_materialized_view_if_exists(&mut self, name: impl Into<String>) -> &mut Self {
+        let mut drop = self.with_table_schema(DropView::new(name), |d, s| {
+            d.with_schema(s);
+        });
+        drop.materialized().if_exists();
+        self.push(drop)
+    }
+
+    /// `alter view`: column renames and defaults, set by `define` (knex `schema.view`).
+    pub fn alter_view(&mut self, name: impl Into<String>, define: impl FnOnce(&mut AlterView)) -> &mut Self {
+        let mut alter = self.with_table_schema(AlterView::new(name), |a, s| {
+            a.with_schema(s);
+        });
+        define(&mut alter);
+        self.push(alter)
     }
 
     /// `alter view … rename to …` (knex `renameView`).

@@ -34,12 +34,12 @@ mod statement;
 mod table;
 
 pub use builder::SchemaBuilder;
-pub use column::{Check, ColumnBuilder, ColumnType, DefaultValue, EnumType, Identity, now, raw};
+pub use column::{Check, ColumnBuilder, ColumnType, DefaultValue, EnumType, Identity, now, now_with_precision, raw};
 pub use error::SchemaError;
 pub use naming::{MAX_IDENTIFIER_BYTES, default_index_name, default_primary_key_name, truncate_identifier};
 pub use statement::{
-    AlterEnumType, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable, DropType, DropView,
-    HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
+    AlterEnumType, AlterView, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable,
+    DropType, DropView, HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
 };
 pub use table::{
     Alter, AlterTable, CheckDef, Create, CreateTable, Deferrable, DropDef, ForeignDef, IndexDef, IntoColumns,

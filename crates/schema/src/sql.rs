@@ -44,6 +44,28 @@ pub(crate) fn type_ref(schema: Option<&str>, name: &str) -> sea_query::TypeRef {
     sea_query::TypeRef(schema.map(|s| sea_query::SchemaName(None, iden(s))), iden(name))
 }
 
+/// A comment as knex writes it: a lone `'` is doubled, but `''` is taken as
+/// an already-escaped quote (knex's "pre-escaped quotes"), so text written for
+/// knex stores the same comment here.
+pub(crate) fn comment_literal(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\'' {
+            out.push_str("''");
+            // A pair stays a pair; a lone quote becomes one.
+            i += if chars.get(i + 1) == Some(&'\'') { 2 } else { 1 };
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out.push('\'');
+    out
+}
+
 /// A table reference sea-query understands, schema-qualified when given.
 pub(crate) fn table_ref(schema: Option<&str>, table: &str) -> sea_query::TableRef {
     use sea_query::IntoTableRef;
@@ -62,6 +84,14 @@ mod tests {
         assert_eq!(quote("users"), r#""users""#);
         assert_eq!(quote(r#"we"ird"#), r#""we""ird""#);
         assert_eq!(qualified(Some("app"), "users"), r#""app"."users""#);
+    }
+
+    #[test]
+    fn comments_escape_lone_quotes_and_keep_pre_escaped_ones() {
+        assert_eq!(comment_literal("it's"), "'it''s'");
+        assert_eq!(comment_literal("it''s"), "'it''s'");
+        assert_eq!(comment_literal("'"), "''''");
+        assert_eq!(comment_literal("a\\b"), "'a\\b'");
     }
 
     #[test]

@@ -62,6 +62,16 @@ pub fn now() -> DefaultValue {
     DefaultValue::Now
 }
 
+/// The current time with `precision` fractional digits, `CURRENT_TIMESTAMP(p)`
+/// (knex `knex.fn.now(p)`).
+///
+/// ```
+/// assert_eq!(knexrs_schema::now_with_precision(6), knexrs_schema::raw("CURRENT_TIMESTAMP(6)"));
+/// ```
+pub fn now_with_precision(precision: u32) -> DefaultValue {
+    DefaultValue::Raw(format!("CURRENT_TIMESTAMP({precision})"))
+}
+
 impl DefaultValue {
     /// The default as a sea-query expression, for a column that is boolean or not.
     pub(crate) fn to_expr(&self, boolean_column: bool) -> Expr {

@@ -8,7 +8,7 @@ mod types;
 
 pub use builder::ColumnBuilder;
 pub use check::Check;
-pub use default::{DefaultValue, now, raw};
+pub use default::{DefaultValue, now, now_with_precision, raw};
 pub use spec::Identity;
 pub use types::{ColumnType, EnumType};
 

@@ -4,7 +4,7 @@
 use super::{Check, ColumnType, DefaultValue, EnumType};
 use crate::SchemaError;
 use crate::naming::{check_constraint_name, check_identifier, truncate_identifier};
-use crate::sql::{iden, quote, string_literal, type_ref};
+use crate::sql::{comment_literal, iden, quote, type_ref};
 use sea_query::{ColumnDef, Expr};
 
 /// How an identity column gets its values (`generated … as identity`).
@@ -230,7 +230,7 @@ impl ColumnSpec {
     /// `comment on column …` when a comment was set.
     pub(crate) fn comment_statement(&self, table: &str) -> Option<String> {
         self.comment.as_ref().map(|comment| {
-            let text = comment.as_deref().map_or_else(|| "NULL".to_owned(), string_literal);
+            let text = comment.as_deref().map_or_else(|| "NULL".to_owned(), comment_literal);
             format!("comment on column {table}.{} is {text}", quote(&self.name))
         })
     }

@@ -16,7 +16,7 @@ pub use introspect::{HasColumn, HasTable};
 pub use namespace::{CreateSchema, DropSchema};
 pub use raw::RawSql;
 pub use rename_table::RenameTable;
-pub use view::{CreateView, DropView, RefreshMaterializedView, RenameView};
+pub use view::{AlterView, CreateView, DropView, RefreshMaterializedView, RenameView};
 
 use crate::{AlterTable, CreateTable, SchemaError};
 use sea_query::PostgresQueryBuilder;
@@ -60,6 +60,8 @@ pub enum SchemaStatement {
     DropView(DropView),
     /// `alter view … rename to`.
     RenameView(RenameView),
+    /// `alter view` on columns.
+    AlterView(AlterView),
     /// `refresh materialized view`.
     RefreshMaterializedView(RefreshMaterializedView),
     /// Raw SQL.
@@ -99,6 +101,7 @@ statements!(
     CreateView => CreateView,
     DropView => DropView,
     RenameView => RenameView,
+    AlterView => AlterView,
     RefreshMaterializedView => RefreshMaterializedView,
     Raw => RawSql
 );

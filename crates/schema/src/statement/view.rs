@@ -1,3 +1,4 @@
+use crate::DefaultValue;
 use crate::SchemaError;
 use crate::naming::check_identifier;
 use crate::sql::{qualified, quote, quote_list};
@@ -267,5 +268,89 @@ impl RefreshMaterializedView {
             if self.concurrently { "concurrently " } else { "" },
             qualified(self.schema.as_deref(), &self.name)
         )])
+    }
+}
+
+/// `alter view`: rename a column, set or drop a column's default (knex
+/// `schema.view(name, v => v.column(c).rename(…).defaultTo(…))`).
+///
+/// ```
+/// use knexrs_schema::{AlterView, PostgresQueryBuilder};
+///
+/// let mut alter = AlterView::new("users");
+/// alter.rename_column("oldName", "newName").set_default("newName", 10);
+/// assert_eq!(alter.build(PostgresQueryBuilder).unwrap(), [
+///     r#"alter view "users" rename column "oldName" to "newName""#,
+///     r#"alter view "users" alter column "newName" set default '10'"#,
+/// ]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct AlterView {
+    schema: Option<String>,
+    name: String,
+    actions: Vec<ViewAction>,
+}
+
+#[derive(Debug, Clone)]
+enum ViewAction {
+    Rename(String, String),
+    SetDefault(String, DefaultValue),
+    DropDefault(String),
+}
+
+impl AlterView {
+    /// Alters the view `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        AlterView { schema: None, name: name.into(), actions: Vec::new() }
+    }
+
+    /// The view's schema.
+    pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// Renames a column of the view.
+    pub fn rename_column(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
+        self.actions.push(ViewAction::Rename(from.into(), to.into()));
+        self
+    }
+
+    /// Gives a column of the view a default (used by inserts through the view).
+    pub fn set_default(&mut self, column: impl Into<String>, value: impl Into<DefaultValue>) -> &mut Self {
+        self.actions.push(ViewAction::SetDefault(column.into(), value.into()));
+        self
+    }
+
+    /// Drops a column's default.
+    pub fn drop_default(&mut self, column: impl Into<String>) -> &mut Self {
+        self.actions.push(ViewAction::DropDefault(column.into()));
+        self
+    }
+
+    /// The SQL statements, one per change.
+    pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
+        check_identifier("view", &self.name)?;
+        let view = qualified(self.schema.as_deref(), &self.name);
+        self.actions
+            .iter()
+            .map(|action| {
+                Ok(match action {
+                    ViewAction::Rename(from, to) => {
+                        check_identifier("column", from)?;
+                        check_identifier("column", to)?;
+                        format!("alter view {view} rename column {} to {}", quote(from), quote(to))
+                    }
+                    ViewAction::SetDefault(column, value) => {
+                        check_identifier("column", column)?;
+                        format!("alter view {view} alter column {} set default {}", quote(column), value.to_sql(false))
+                    }
+                    ViewAction::DropDefault(column) => {
+                        check_identifier("column", column)?;
+                        format!("alter view {view} alter column {} drop default", quote(column))
+                    }
+                })
+            })
+            .collect()
     }
 }

@@ -5,7 +5,7 @@ use super::builder::{Alter, TableBuilder};
 use super::item::{DropDef, DropKind, TableCtx, TableItem};
 use crate::SchemaError;
 use crate::naming::check_identifier;
-use crate::sql::string_literal;
+use crate::sql::comment_literal;
 use sea_query::PostgresQueryBuilder;
 
 impl TableBuilder<Alter> {
@@ -150,7 +150,7 @@ impl TableBuilder<Alter> {
             out.extend(item.render(&ctx, checks)?);
         }
         if let Some(comment) = &self.comment {
-            out.push(format!("comment on table {} is {}", ctx.quoted, string_literal(comment)));
+            out.push(format!("comment on table {} is {}", ctx.quoted, comment_literal(comment)));
         }
         Ok(out)
     }

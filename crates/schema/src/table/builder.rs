@@ -236,6 +236,26 @@ impl<K: TableKind> TableBuilder<K> {
         self.column(name, ColumnType::Specific(sql_type.into()))
     }
 
+    /// `point`, PostgreSQL's geometric point (knex `point`).
+    pub fn point(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Specific("point".into()))
+    }
+
+    /// `geometry`, from PostGIS (knex `geometry`; needs the postgis extension).
+    pub fn geometry(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Specific("geometry".into()))
+    }
+
+    /// `geography`, from PostGIS (knex `geography`; needs the postgis extension).
+    pub fn geography(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Specific("geography".into()))
+    }
+
+    /// `bit(length)` (knex `bit`).
+    pub fn bit(&mut self, name: impl Into<String>, length: u32) -> ColumnBuilder<'_, K> {
+        self.column(name, ColumnType::Specific(format!("bit({length})")))
+    }
+
     /// `created_at` and `updated_at` (knex `timestamps(useTimestamps, defaultToNow)`):
     /// `timestamptz` when `use_tz`, `not null default CURRENT_TIMESTAMP` when `default_to_now`.
     pub fn timestamps(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {

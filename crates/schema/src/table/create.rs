@@ -4,7 +4,7 @@ use super::builder::{Create, TableBuilder};
 use super::item::{TableCtx, TableItem};
 use crate::SchemaError;
 use crate::naming::{check_constraint_name, check_identifier};
-use crate::sql::{qualified, quote, string_literal};
+use crate::sql::{comment_literal, qualified, quote};
 use sea_query::{Expr, PostgresQueryBuilder};
 
 impl TableBuilder<Create> {
@@ -73,7 +73,7 @@ impl TableBuilder<Create> {
         }
 
         if let Some(comment) = &self.comment {
-            out.push(format!("comment on table {} is {}", ctx.quoted, string_literal(comment)));
+            out.push(format!("comment on table {} is {}", ctx.quoted, comment_literal(comment)));
         }
         out.extend(self.columns.iter().filter_map(|c| c.comment_statement(&ctx.quoted)));
         for column in &self.columns {

@@ -258,7 +258,8 @@ impl TableItem {
                     .iter()
                     .map(|name| {
                         check_identifier("check constraint", name)?;
-                        Ok(format!("drop constraint {}", quote(name)))
+                        // knex writes these names unquoted: PostgreSQL folds them.
+                        Ok(format!("drop constraint {}", quote(&check_constraint_name(name))))
                     })
                     .collect::<Result<Vec<_>, SchemaError>>()?;
                 format!("alter table {} {}", ctx.quoted, drops.join(", "))
