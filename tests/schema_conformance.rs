@@ -1192,9 +1192,15 @@ fn knex_unit_cases() -> Vec<(&'static str, &'static str, Vec<&'static str>, fn(&
         (
             "create view with check options",
             "create table users (name text, age integer)",
-            vec![r#"create view "adults" ("name") as select "name" from "users" where "age" > '18' with local check option"#],
+            vec![
+                r#"create view "adults" ("name") as select "name" from "users" where "age" > '18' with local check option"#,
+            ],
             |s| {
-                let query = sea_query::Query::select().column("name").from("users").and_where(Expr::col("age").gt("18")).to_owned();
+                let query = sea_query::Query::select()
+                    .column("name")
+                    .from("users")
+                    .and_where(Expr::col("age").gt("18"))
+                    .to_owned();
                 s.create_view("adults", |v| {
                     v.columns(["name"]).as_select(&query).local_check_option();
                 });
@@ -1209,7 +1215,11 @@ fn knex_unit_cases() -> Vec<(&'static str, &'static str, Vec<&'static str>, fn(&
                 r#"refresh materialized view concurrently "adults""#,
             ],
             |s| {
-                let query = sea_query::Query::select().column("name").from("users").and_where(Expr::col("age").gt("18")).to_owned();
+                let query = sea_query::Query::select()
+                    .column("name")
+                    .from("users")
+                    .and_where(Expr::col("age").gt("18"))
+                    .to_owned();
                 s.create_materialized_view("adults", |v| {
                     v.columns(["name"]).as_select(&query);
                 });
@@ -1262,7 +1272,8 @@ fn more_of_knex_unit_tests_leave_the_same_catalog() {
         build(&mut schema);
         let ours = schema.build(PostgresQueryBuilder).unwrap();
         let knex_sql: Vec<String> = knex_sql.into_iter().map(str::to_owned).collect();
-        let theirs = apply(&TestDatabase::empty().unwrap(), setup, &knex_sql).unwrap_or_else(|e| panic!("{name}: knex: {e}"));
+        let theirs =
+            apply(&TestDatabase::empty().unwrap(), setup, &knex_sql).unwrap_or_else(|e| panic!("{name}: knex: {e}"));
         let mine = apply(&TestDatabase::empty().unwrap(), setup, &ours).unwrap_or_else(|e| panic!("{name}: ours: {e}"));
         if theirs != mine {
             failures.push(format!("{name}:\n knex {theirs:#?}\n ours {mine:#?}\n our SQL {ours:#?}"));

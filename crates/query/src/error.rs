@@ -56,6 +56,9 @@ pub enum QueryError {
     /// A query that must return a row returned none.
     #[error("query returned no rows")]
     NoRows,
+    /// A query could not be built (an unknown operator, an update that sets nothing, …).
+    #[error("{0}")]
+    Build(String),
 }
 
 impl QueryError {

@@ -1,0 +1,619 @@
+//! Conditions as knex writes them: a flat chain of clauses joined by `and` /
+//! `or` (with `not`), groups in parentheses, and the `where` family of methods
+//! shared by select, update, delete and nested groups.
+
+use crate::operand::{IntoOperand, Operand, OperandKind};
+use crate::render::Writer;
+use crate::{IntoOp, Op, QueryError, Raw, Select};
+use sea_query::{Expr, Value};
+
+/// A chain of conditions (a `where`, `having` or `on` clause).
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    pub(crate) items: Vec<Cond>,
+    /// The first misuse (an unknown operator, …), reported when the query is built.
+    pub(crate) error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Cond {
+    pub(crate) or: bool,
+    pub(crate) not: bool,
+    pub(crate) clause: Clause,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Clause {
+    Compare(Operand, Op, Operand),
+    In(Operand, Operand, bool),
+    Null(Operand, bool),
+    Between(Operand, Operand, Operand, bool),
+    Exists(Box<Select>),
+    Raw(Raw),
+    Group(Conditions),
+    Expr(Expr),
+    /// knex's `1 = ?` for an `in` over an empty list (never true / always true).
+    Constant(&'static str, Option<Value>),
+}
+
+impl Conditions {
+    /// Whether nothing would be written (empty groups write nothing, as in knex).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.iter().all(|c| matches!(&c.clause, Clause::Group(g) if g.is_empty()))
+    }
+
+    pub(crate) fn push(&mut self, or: bool, not: bool, clause: Result<Clause, String>) {
+        match clause {
+            Ok(clause) => self.items.push(Cond { or, not, clause }),
+            Err(message) => {
+                self.error.get_or_insert(message);
+            }
+        }
+    }
+
+    pub(crate) fn check(&self) -> Result<(), QueryError> {
+        if let Some(message) = &self.error {
+            return Err(QueryError::Build(message.clone()));
+        }
+        for cond in &self.items {
+            if let Clause::Group(group) = &cond.clause {
+                group.check()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `keyword c1 and c2 or not c3`, or nothing when empty.
+    pub(crate) fn write_clause(&self, w: &mut Writer, keyword: &str) -> Result<(), QueryError> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        w.push_str(keyword);
+        self.write(w)
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+        self.check()?;
+        let mut first = true;
+        for cond in &self.items {
+            if matches!(&cond.clause, Clause::Group(g) if g.is_empty()) {
+                continue;
+            }
+            if !first {
+                w.push_str(if cond.or { " or " } else { " and " });
+            }
+            first = false;
+            if cond.not {
+                w.push_str("not ");
+            }
+            cond.clause.write(w)?;
+        }
+        Ok(())
+    }
+}
+
+impl Clause {
+    fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+        match self {
+            Clause::Compare(left, op, right) => {
+                left.write(w)?;
+                w.push_str(" ");
+                w.push_str(op.sql());
+                w.push_str(" ");
+                right.write(w)?;
+            }
+            Clause::In(left, list, negated) => {
+                left.write(w)?;
+                w.push_str(if *negated { " not in " } else { " in " });
+                match &list.0 {
+                    OperandKind::List(_) | OperandKind::Select(_) => list.write(w)?,
+                    _ => {
+                        w.push_str("(");
+                        list.write(w)?;
+                        w.push_str(")");
+                    }
+                }
+            }
+            Clause::Null(operand, negated) => {
+                operand.write(w)?;
+                w.push_str(if *negated { " is not null" } else { " is null" });
+            }
+            Clause::Between(operand, low, high, negated) => {
+                operand.write(w)?;
+                w.push_str(if *negated { " not between " } else { " between " });
+                low.write(w)?;
+                w.push_str(" and ");
+                high.write(w)?;
+            }
+            Clause::Exists(select) => {
+                w.push_str("exists (");
+                select.write_to(w)?;
+                w.push_str(")");
+            }
+            Clause::Raw(raw) => raw.write(w)?,
+            Clause::Group(group) => {
+                w.push_str("(");
+                group.write(w)?;
+                w.push_str(")");
+            }
+            Clause::Expr(expr) => w.expr(expr),
+            Clause::Constant(sql, value) => {
+                w.push_str(sql);
+                if let Some(value) = value {
+                    w.value(value.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Operand {
+    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+        match &self.0 {
+            OperandKind::Column(column) => w.column(column),
+            OperandKind::Value(value) => w.value(value.clone()),
+            OperandKind::Expr(expr) => w.expr(expr),
+            OperandKind::Raw(raw) => raw.write(w)?,
+            OperandKind::Select(select) => {
+                w.push_str("(");
+                select.write_to(w)?;
+                w.push_str(")");
+            }
+            OperandKind::List(items) => {
+                w.push_str("(");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        w.push_str(", ");
+                    }
+                    item.write(w)?;
+                }
+                w.push_str(")");
+            }
+            OperandKind::Default => w.push_str("DEFAULT"),
+        }
+        Ok(())
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(&self.0, OperandKind::Value(v) if crate::value::is_null(v))
+    }
+}
+
+/// The left side of a condition: a column name (`"users.id"`), raw SQL, a
+/// subquery, or any [`Operand`].
+pub trait IntoColumn {
+    /// The operand.
+    fn into_column(self) -> Operand;
+}
+
+impl IntoColumn for &'static str {
+    fn into_column(self) -> Operand {
+        crate::col(self)
+    }
+}
+
+impl IntoColumn for String {
+    fn into_column(self) -> Operand {
+        crate::col(self)
+    }
+}
+
+impl IntoColumn for Raw {
+    fn into_column(self) -> Operand {
+        self.into_operand()
+    }
+}
+
+impl IntoColumn for Operand {
+    fn into_column(self) -> Operand {
+        self
+    }
+}
+
+impl IntoColumn for Select {
+    fn into_column(self) -> Operand {
+        self.into_operand()
+    }
+}
+
+/// The right side of `in`: values, a subquery, or raw SQL.
+pub trait IntoList {
+    /// The list (or subquery) operand, and whether it is empty.
+    fn into_list(self) -> (Operand, bool);
+}
+
+impl<I> IntoList for I
+where
+    I: IntoIterator,
+    I::Item: IntoOperand,
+{
+    fn into_list(self) -> (Operand, bool) {
+        let items: Vec<Operand> = self.into_iter().map(IntoOperand::into_operand).collect();
+        let empty = items.is_empty();
+        (Operand(OperandKind::List(items)), empty)
+    }
+}
+
+impl IntoList for Select {
+    fn into_list(self) -> (Operand, bool) {
+        (self.into_operand(), false)
+    }
+}
+
+impl IntoList for &Select {
+    fn into_list(self) -> (Operand, bool) {
+        (self.into_operand(), false)
+    }
+}
+
+impl IntoList for Raw {
+    fn into_list(self) -> (Operand, bool) {
+        (self.into_operand(), false)
+    }
+}
+
+pub(crate) fn compare(left: Operand, op: Result<Op, QueryError>, right: Operand) -> Result<Clause, String> {
+    let op = op.map_err(|e| e.to_string())?;
+    Ok(match op {
+        Op::In | Op::NotIn => Clause::In(left, right, op == Op::NotIn),
+        Op::Between | Op::NotBetween => match right.0 {
+            OperandKind::List(mut bounds) if bounds.len() == 2 => {
+                let high = bounds.pop().expect("two bounds");
+                let low = bounds.pop().expect("two bounds");
+                Clause::Between(left, low, high, op == Op::NotBetween)
+            }
+            _ => return Err("`between` needs two bounds: pass [low, high]".into()),
+        },
+        Op::Eq if right.is_null() => Clause::Null(left, false),
+        Op::Is | Op::IsNot if right.is_null() => Clause::Null(left, op == Op::IsNot),
+        _ => Clause::Compare(left, op, right),
+    })
+}
+
+pub(crate) fn in_list(left: Operand, list: (Operand, bool), negated: bool) -> Clause {
+    match list {
+        // knex: `1 = 0` for `in ()`, `1 = 1` for `not in ()`, bound.
+        (_, true) => Clause::Constant("1 = ", Some(Value::Int(Some(i32::from(negated))))),
+        (list, false) => Clause::In(left, list, negated),
+    }
+}
+
+/// A nested group of conditions (knex `where(function () { … })`), in parentheses.
+#[derive(Debug, Clone, Default)]
+pub struct WhereGroup {
+    pub(crate) conditions: Conditions,
+}
+
+impl Wheres for WhereGroup {
+    fn conditions_mut(&mut self) -> &mut Conditions {
+        &mut self.conditions
+    }
+}
+
+macro_rules! variant {
+    ($(#[$doc:meta])* $name:ident, $or:literal, $not:literal, ($($arg:ident : $ty:ty),*) => $clause:expr) => {
+        $(#[$doc])*
+        fn $name(&mut self, $($arg: $ty),*) -> &mut Self {
+            let clause = $clause;
+            self.conditions_mut().push($or, $not, clause);
+            self
+        }
+    };
+}
+
+/// knex's `where` family, for every builder with a `where` clause.
+///
+/// Conditions chain left to right with `and` (or `or` for the `or_` methods),
+/// as knex writes them; groups go in parentheses. Values are always bound.
+///
+/// ```
+/// use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = Select::from("users");
+/// q.where_op("age", ">", 18)
+///     .or_where_group(|g| {
+///         g.where_eq("role", "admin").where_not_null("verified_at");
+///     })
+///     .where_in("id", [1, 2, 3]);
+/// let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(
+///     sql,
+///     r#"select * from "users" where "age" > $1 or ("role" = $2 and "verified_at" is not null) and "id" in ($3, $4, $5)"#
+/// );
+/// assert_eq!(values.0.len(), 5);
+/// ```
+pub trait Wheres: Sized {
+    /// The conditions this builder collects.
+    fn conditions_mut(&mut self) -> &mut Conditions;
+
+    variant!(
+        /// `column = value`; a null value gives `column is null` (knex `where(column, value)`).
+        where_eq, false, false, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
+    );
+
+    variant!(
+        /// [`where_eq`](Self::where_eq), joined with `or`.
+        or_where_eq, true, false, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
+    );
+
+    variant!(
+        /// [`where_eq`](Self::where_eq), negated (`not …`).
+        where_not_eq, false, true, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
+    );
+
+    variant!(
+        /// [`where_eq`](Self::where_eq), joined with `or` and negated (`not …`).
+        or_where_not_eq, true, true, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
+    );
+
+    variant!(
+        /// `column <op> value` with any of knex's operators (knex `where(column, op, value)`).
+        where_op, false, false, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
+    );
+
+    variant!(
+        /// [`where_op`](Self::where_op), joined with `or`.
+        or_where_op, true, false, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
+    );
+
+    variant!(
+        /// [`where_op`](Self::where_op), negated (`not …`).
+        where_not_op, false, true, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
+    );
+
+    variant!(
+        /// [`where_op`](Self::where_op), joined with `or` and negated (`not …`).
+        or_where_not_op, true, true, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
+    );
+
+    variant!(
+        /// `column in (values…)` or `in (subquery)`; an empty list is never true, as in knex (knex `whereIn`).
+        where_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), false))
+    );
+
+    variant!(
+        /// [`where_in`](Self::where_in), joined with `or`.
+        or_where_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), false))
+    );
+
+    variant!(
+        /// `column not in (values…)`; an empty list is always true, as in knex (knex `whereNotIn`).
+        where_not_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
+    );
+
+    variant!(
+        /// [`where_not_in`](Self::where_not_in), joined with `or`.
+        or_where_not_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
+    );
+
+    variant!(
+        /// `column is null` (knex `whereNull`).
+        where_null, false, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), false))
+    );
+
+    variant!(
+        /// [`where_null`](Self::where_null), joined with `or`.
+        or_where_null, true, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), false))
+    );
+
+    variant!(
+        /// `column is not null` (knex `whereNotNull`).
+        where_not_null, false, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), true))
+    );
+
+    variant!(
+        /// [`where_not_null`](Self::where_not_null), joined with `or`.
+        or_where_not_null, true, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), true))
+    );
+
+    variant!(
+        /// `column between low and high` (knex `whereBetween`).
+        where_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
+    );
+
+    variant!(
+        /// [`where_between`](Self::where_between), joined with `or`.
+        or_where_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
+    );
+
+    variant!(
+        /// `column not between low and high` (knex `whereNotBetween`).
+        where_not_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
+    );
+
+    variant!(
+        /// [`where_not_between`](Self::where_not_between), joined with `or`.
+        or_where_not_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
+    );
+
+    variant!(
+        /// `column like pattern` (knex `whereLike`).
+        where_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
+    );
+
+    variant!(
+        /// [`where_like`](Self::where_like), joined with `or`.
+        or_where_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
+    );
+
+    variant!(
+        /// `column not like pattern`.
+        where_not_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
+    );
+
+    variant!(
+        /// [`where_not_like`](Self::where_not_like), joined with `or`.
+        or_where_not_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
+    );
+
+    variant!(
+        /// `column ilike pattern`, case-insensitive (knex `whereILike`).
+        where_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
+    );
+
+    variant!(
+        /// [`where_ilike`](Self::where_ilike), joined with `or`.
+        or_where_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
+    );
+
+    variant!(
+        /// `column not ilike pattern`.
+        where_not_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
+    );
+
+    variant!(
+        /// [`where_not_ilike`](Self::where_not_ilike), joined with `or`.
+        or_where_not_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
+    );
+
+    variant!(
+        /// `exists (subquery)` (knex `whereExists`).
+        where_exists, false, false, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+    );
+
+    variant!(
+        /// [`where_exists`](Self::where_exists), joined with `or`.
+        or_where_exists, true, false, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+    );
+
+    variant!(
+        /// [`where_exists`](Self::where_exists), negated (`not …`).
+        where_not_exists, false, true, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+    );
+
+    variant!(
+        /// [`where_exists`](Self::where_exists), joined with `or` and negated (`not …`).
+        or_where_not_exists, true, true, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+    );
+
+    variant!(
+        /// `left <op> right` between two columns (knex `whereColumn`).
+        where_column, false, false, (left: impl IntoColumn, op: impl IntoOp, right: impl IntoColumn) => compare(left.into_column(), op.into_op(), right.into_column())
+    );
+
+    variant!(
+        /// [`where_column`](Self::where_column), joined with `or`.
+        or_where_column, true, false, (left: impl IntoColumn, op: impl IntoOp, right: impl IntoColumn) => compare(left.into_column(), op.into_op(), right.into_column())
+    );
+
+    variant!(
+        /// [`where_column`](Self::where_column), negated (`not …`).
+        where_not_column, false, true, (left: impl IntoColumn, op: impl IntoOp, right: impl IntoColumn) => compare(left.into_column(), op.into_op(), right.into_column())
+    );
+
+    variant!(
+        /// Raw SQL with bound values (knex `whereRaw`).
+        where_raw, false, false, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
+    );
+
+    variant!(
+        /// [`where_raw`](Self::where_raw), joined with `or`.
+        or_where_raw, true, false, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
+    );
+
+    variant!(
+        /// [`where_raw`](Self::where_raw), negated (`not …`).
+        where_not_raw, false, true, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
+    );
+
+    variant!(
+        /// A sea-query boolean expression.
+        where_expr, false, false, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
+    );
+
+    variant!(
+        /// [`where_expr`](Self::where_expr), joined with `or`.
+        or_where_expr, true, false, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
+    );
+
+    variant!(
+        /// [`where_expr`](Self::where_expr), negated (`not …`).
+        where_not_expr, false, true, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
+    );
+
+    /// `(c1, c2) in ((v1, v2), …)` (knex `whereIn([columns], [[values]])`).
+    fn where_in_tuples<C, R>(&mut self, columns: C, rows: R) -> &mut Self
+    where
+        C: IntoIterator,
+        C::Item: IntoColumn,
+        R: IntoIterator,
+        R::Item: IntoList,
+    {
+        let left = Operand(OperandKind::List(columns.into_iter().map(IntoColumn::into_column).collect()));
+        let rows: Vec<Operand> = rows.into_iter().map(|row| row.into_list().0).collect();
+        let clause = in_list(left, (Operand(OperandKind::List(rows.clone())), rows.is_empty()), false);
+        self.conditions_mut().push(false, false, Ok(clause));
+        self
+    }
+
+    /// A parenthesized group (knex `where(function () { … })`).
+    fn where_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
+        let mut group = WhereGroup::default();
+        build(&mut group);
+        self.conditions_mut().push(false, false, Ok(Clause::Group(group.conditions)));
+        self
+    }
+
+    /// `or (group)` (knex `orWhere(function () { … })`).
+    fn or_where_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
+        let mut group = WhereGroup::default();
+        build(&mut group);
+        self.conditions_mut().push(true, false, Ok(Clause::Group(group.conditions)));
+        self
+    }
+
+    /// `not (group)` (knex `whereNot(function () { … })`).
+    fn where_not_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
+        let mut group = WhereGroup::default();
+        build(&mut group);
+        self.conditions_mut().push(false, true, Ok(Clause::Group(group.conditions)));
+        self
+    }
+
+    /// `or not (group)`.
+    fn or_where_not_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
+        let mut group = WhereGroup::default();
+        build(&mut group);
+        self.conditions_mut().push(true, true, Ok(Clause::Group(group.conditions)));
+        self
+    }
+
+    /// Each `(column, value)` as `column = value`, joined with `and` (knex `where({ … })`).
+    fn where_all<I, C, V>(&mut self, pairs: I) -> &mut Self
+    where
+        I: IntoIterator<Item = (C, V)>,
+        C: IntoColumn,
+        V: IntoOperand,
+    {
+        for (column, value) in pairs {
+            self.where_eq(column, value);
+        }
+        self
+    }
+
+    /// `or (c1 = v1 and c2 = v2 …)` (knex `orWhere({ … })`).
+    fn or_where_all<I, C, V>(&mut self, pairs: I) -> &mut Self
+    where
+        I: IntoIterator<Item = (C, V)>,
+        C: IntoColumn,
+        V: IntoOperand,
+    {
+        self.or_where_group(|g| {
+            g.where_all(pairs);
+        })
+    }
+
+    /// `not c1 = v1 and not c2 = v2 …` (knex `whereNot({ … })`).
+    fn where_not_all<I, C, V>(&mut self, pairs: I) -> &mut Self
+    where
+        I: IntoIterator<Item = (C, V)>,
+        C: IntoColumn,
+        V: IntoOperand,
+    {
+        for (column, value) in pairs {
+            self.where_not_eq(column, value);
+        }
+        self
+    }
+}

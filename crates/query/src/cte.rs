@@ -1,0 +1,162 @@
+//! Common table expressions (`with`), shared by every statement.
+
+use crate::render::Writer;
+use crate::{Delete, Insert, IntoName, QueryError, Raw, Select, Update};
+use sea_query::DynIden;
+
+/// The `with` clause of a statement.
+#[derive(Debug, Clone, Default)]
+pub struct With {
+    recursive: bool,
+    items: Vec<Cte>,
+}
+
+#[derive(Debug, Clone)]
+struct Cte {
+    name: DynIden,
+    columns: Vec<DynIden>,
+    materialized: Option<bool>,
+    body: CteBody,
+}
+
+/// What a common table expression names: a query, a data-modifying statement, or raw SQL.
+#[derive(Debug, Clone)]
+pub enum CteBody {
+    /// A select.
+    Select(Box<Select>),
+    /// An insert (with `returning`).
+    Insert(Box<Insert>),
+    /// An update (with `returning`).
+    Update(Box<Update>),
+    /// A delete (with `returning`).
+    Delete(Box<Delete>),
+    /// Raw SQL.
+    Raw(Raw),
+}
+
+macro_rules! into_cte {
+    ($($ty:ident),*) => {$(
+        impl From<$ty> for CteBody {
+            fn from(statement: $ty) -> Self {
+                CteBody::$ty(Box::new(statement))
+            }
+        }
+        impl From<&$ty> for CteBody {
+            fn from(statement: &$ty) -> Self {
+                CteBody::$ty(Box::new(statement.clone()))
+            }
+        }
+    )*};
+}
+into_cte!(Select, Insert, Update, Delete);
+
+impl From<Raw> for CteBody {
+    fn from(raw: Raw) -> Self {
+        CteBody::Raw(raw)
+    }
+}
+
+impl With {
+    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        w.push_str(if self.recursive { "with recursive " } else { "with " });
+        for (i, cte) in self.items.iter().enumerate() {
+            if i > 0 {
+                w.push_str(", ");
+            }
+            w.iden(&cte.name);
+            if !cte.columns.is_empty() {
+                w.push_str("(");
+                for (j, column) in cte.columns.iter().enumerate() {
+                    if j > 0 {
+                        w.push_str(", ");
+                    }
+                    w.iden(column);
+                }
+                w.push_str(")");
+            }
+            w.push_str(match cte.materialized {
+                Some(true) => " as materialized (",
+                Some(false) => " as not materialized (",
+                None => " as (",
+            });
+            match &cte.body {
+                CteBody::Select(q) => q.write_to(w)?,
+                CteBody::Insert(q) => q.write_to(w)?,
+                CteBody::Update(q) => q.write_to(w)?,
+                CteBody::Delete(q) => q.write_to(w)?,
+                CteBody::Raw(q) => q.write(w)?,
+            }
+            w.push_str(")");
+        }
+        w.push_str(" ");
+        Ok(())
+    }
+}
+
+/// `with` for every statement (knex `with`, `withRecursive`, `withMaterialized`).
+///
+/// ```
+/// use knexrs_query::{Ctes, Select, PostgresQueryBuilder};
+///
+/// let mut recent = Select::from("sessions");
+/// recent.column("owner_user_id").where_op("expires_at", ">", knexrs_query::raw("now()"));
+/// let mut q = Select::from("recent");
+/// q.with("recent", recent).count("*");
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder).unwrap().0,
+///     r#"with "recent" as (select "owner_user_id" from "sessions" where "expires_at" > now()) select count(*) from "recent""#
+/// );
+/// # use knexrs_query::Wheres;
+/// ```
+pub trait Ctes: Sized {
+    /// The statement's `with` clause.
+    fn with_clause_mut(&mut self) -> &mut With;
+
+    /// `with name as (body)`.
+    fn with(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
+        self.push_cte(name, Vec::new(), None, body.into())
+    }
+
+    /// `with name(columns…) as (body)`.
+    fn with_columns<I, S>(&mut self, name: impl IntoName, columns: I, body: impl Into<CteBody>) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: IntoName,
+    {
+        let columns = columns.into_iter().map(|c| crate::ident::iden(c.into_name())).collect();
+        self.push_cte(name, columns, None, body.into())
+    }
+
+    /// `with recursive name as (body)` (knex `withRecursive`); the body usually
+    /// unions a start query with one that refers to `name`.
+    fn with_recursive(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
+        self.with_clause_mut().recursive = true;
+        self.push_cte(name, Vec::new(), None, body.into())
+    }
+
+    /// `with name as materialized (body)` (knex `withMaterialized`).
+    fn with_materialized(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
+        self.push_cte(name, Vec::new(), Some(true), body.into())
+    }
+
+    /// `with name as not materialized (body)` (knex `withNotMaterialized`).
+    fn with_not_materialized(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
+        self.push_cte(name, Vec::new(), Some(false), body.into())
+    }
+
+    #[doc(hidden)]
+    fn push_cte(
+        &mut self,
+        name: impl IntoName,
+        columns: Vec<DynIden>,
+        materialized: Option<bool>,
+        body: CteBody,
+    ) -> &mut Self {
+        let cte = Cte { name: crate::ident::iden(name.into_name()), columns, materialized, body };
+        self.with_clause_mut().items.push(cte);
+        self
+    }
+}

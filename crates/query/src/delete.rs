@@ -1,0 +1,148 @@
+//! `delete` (knex `del`): `using` tables, knex's joins rewritten as `using`
+//! plus `where`, `returning`.
+
+use crate::conditions::{Clause, Conditions, IntoColumn};
+use crate::cte::{Ctes, With};
+use crate::ident::table_name;
+use crate::insert::write_returning;
+use crate::operand::Operand;
+use crate::render::Writer;
+use crate::select::{IntoSource, Source};
+use crate::{IntoName, Op, QueryError, Select, Wheres};
+use sea_query::TableName;
+
+/// A `delete`.
+///
+/// ```
+/// use knexrs_query::{Delete, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = Delete::from("sessions");
+/// q.where_op("expires_at", "<", knexrs_query::raw("now()")).returning(["session_id"]);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder).unwrap().0,
+///     r#"delete from "sessions" where "expires_at" < now() returning "session_id""#
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct Delete {
+    with: With,
+    table: TableName,
+    only: bool,
+    using: Vec<Source>,
+    join_conditions: Vec<(Operand, Operand)>,
+    wheres: Conditions,
+    returning: Vec<Operand>,
+}
+
+impl Delete {
+    /// `delete from table` (knex `knex(table).del()`).
+    pub fn from(table: impl IntoName) -> Self {
+        Delete {
+            with: With::default(),
+            table: table_name(table.into_name(), None),
+            only: false,
+            using: Vec::new(),
+            join_conditions: Vec::new(),
+            wheres: Conditions::default(),
+            returning: Vec::new(),
+        }
+    }
+
+    /// `delete from only table`.
+    pub fn only(&mut self) -> &mut Self {
+        self.only = true;
+        self
+    }
+
+    /// `using source`: other tables the `where` may refer to.
+    pub fn using(&mut self, source: impl IntoSource) -> &mut Self {
+        self.using.push(source.into_source());
+        self
+    }
+
+    /// knex's `join` on a delete: `using table`, and `left = right` added to the `where`.
+    pub fn join(&mut self, table: impl IntoSource, left: impl IntoColumn, right: impl IntoColumn) -> &mut Self {
+        self.using.push(table.into_source());
+        self.join_conditions.push((left.into_column(), right.into_column()));
+        self
+    }
+
+    /// `returning columns…`.
+    pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: IntoName,
+    {
+        self.returning.extend(columns.into_iter().map(crate::col));
+        self
+    }
+
+    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+        self.wheres.check()?;
+        self.with.write(w)?;
+        w.push_str(if self.only { "delete from only " } else { "delete from " });
+        w.table(&self.table);
+        for (i, source) in self.using.iter().enumerate() {
+            // knex joins these with a bare comma.
+            w.push_str(if i == 0 { " using " } else { "," });
+            Select::write_source_alone(source, w)?;
+        }
+        let mut wheres = self.wheres.clone();
+        for (left, right) in &self.join_conditions {
+            wheres.push(false, false, Ok(Clause::Compare(left.clone(), Op::Eq, right.clone())));
+        }
+        wheres.write_clause(w, " where ")?;
+        write_returning(&self.returning, w)
+    }
+}
+
+impl Wheres for Delete {
+    fn conditions_mut(&mut self) -> &mut Conditions {
+        &mut self.wheres
+    }
+}
+
+impl Ctes for Delete {
+    fn with_clause_mut(&mut self) -> &mut With {
+        &mut self.with
+    }
+}
+
+/// `truncate table restart identity` (knex `truncate`): every row gone, sequences reset.
+///
+/// ```
+/// use knexrs_query::{Truncate, PostgresQueryBuilder};
+///
+/// assert_eq!(
+///     Truncate::table("users").build(PostgresQueryBuilder).unwrap().0,
+///     r#"truncate "users" restart identity"#
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct Truncate {
+    table: TableName,
+    cascade: bool,
+}
+
+impl Truncate {
+    /// Empties `table`.
+    pub fn table(table: impl IntoName) -> Self {
+        Truncate { table: table_name(table.into_name(), None), cascade: false }
+    }
+
+    /// Also empties tables with foreign keys to it.
+    pub fn cascade(&mut self) -> &mut Self {
+        self.cascade = true;
+        self
+    }
+
+    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+        w.push_str("truncate ");
+        w.table(&self.table);
+        w.push_str(" restart identity");
+        if self.cascade {
+            w.push_str(" cascade");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! One connection and its prepared statements, cached by SQL text: a query
+//! shape is parsed by the server once per connection.
+
+use crate::QueryError;
+use postgres::Client;
+use std::collections::HashMap;
+
+/// How many statements a connection keeps prepared; past it the cache starts over.
+const CACHE_CAPACITY: usize = 512;
+
+/// A connection with its cache of prepared statements.
+///
+/// ```no_run
+/// use knexrs_query::{Connection, ConnectConfig, Executor, table, Wheres};
+///
+/// let config = ConnectConfig::from_url("postgres://postgres@localhost/app")?;
+/// let mut conn = Connection::new(config.connect()?);
+/// let mut q = table("sessions");
+/// q.where_eq("session_id", "abc-123").first();
+/// let row: Option<postgres::Row> = conn.fetch_optional(&q)?;
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
+pub struct Connection {
+    client: Client,
+    statements: HashMap<String, postgres::Statement>,
+    /// Savepoint depth of the open transaction, 0 when none.
+    pub(crate) depth: usize,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("prepared", &self.statements.len()).finish()
+    }
+}
+
+impl Connection {
+    /// Wraps a driver connection.
+    pub fn new(client: Client) -> Self {
+        Connection { client, statements: HashMap::new(), depth: 0 }
+    }
+
+    /// The driver connection, for what the builders do not cover.
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// The prepared statement for `sql`, preparing it on first use.
+    pub(crate) fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, QueryError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(|e| QueryError::database(context(sql), e))?;
+        if self.statements.len() >= CACHE_CAPACITY {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// Forgets every prepared statement (after a schema change made them stale).
+    pub(crate) fn forget_statements(&mut self) {
+        self.statements.clear();
+    }
+
+    pub(crate) fn is_broken(&self) -> bool {
+        self.client.is_closed()
+    }
+}
+
+/// The statement named in an error, shortened to one line.
+pub(crate) fn context(sql: &str) -> String {
+    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 200 {
+        format!("`{}…`", flat.chars().take(200).collect::<String>())
+    } else {
+        format!("`{flat}`")
+    }
+}

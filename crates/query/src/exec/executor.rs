@@ -1,0 +1,143 @@
+//! Running statements on a connection (or a transaction on one).
+
+use super::connection::context;
+use super::{Connection, FromRow, Transaction};
+use crate::param::Param;
+use crate::{QueryError, Select, Statement};
+use postgres::error::SqlState;
+use postgres::types::FromSql;
+use sea_query::{PostgresQueryBuilder, Values};
+
+/// Runs statements: values bound, each query shape prepared once per connection.
+///
+/// ```no_run
+/// use knexrs_query::{Db, ConnectConfig, Environment, Executor, Insert, table, Wheres};
+///
+/// let db = Db::connect(&ConnectConfig::from_env(Environment::Development)?.expect("DATABASE_URL"))?;
+/// let mut conn = db.get()?;
+/// let mut insert = Insert::into("token_jti");
+/// insert.set("jti", "j-1").set("session_id", "s-1").set("expires_at", chrono::Utc::now());
+/// conn.execute(&insert)?;
+/// let mut q = table("token_jti");
+/// q.where_eq("jti", "j-1");
+/// let jti: Option<(String, String)> = conn.fetch_optional(q.columns(["jti", "session_id"]))?;
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
+pub trait Executor {
+    /// The connection statements run on.
+    fn connection(&mut self) -> &mut Connection;
+
+    /// Runs a statement; returns how many rows it changed.
+    fn execute(&mut self, statement: &impl Statement) -> Result<u64, QueryError> {
+        let (sql, values) = statement.build(PostgresQueryBuilder)?;
+        if sql.is_empty() {
+            return Ok(0);
+        }
+        run(self.connection(), &sql, &values, |client, prepared, values| {
+            let mut rows = client.query_raw(prepared, values.0.iter().map(Param))?;
+            while fallible_next(&mut rows)?.is_some() {}
+            Ok(rows.rows_affected().unwrap_or(0))
+        })
+    }
+
+    /// Every row, decoded.
+    fn fetch_all<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
+        let (sql, values) = statement.build(PostgresQueryBuilder)?;
+        if sql.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = run(self.connection(), &sql, &values, |client, prepared, values| {
+            use postgres::fallible_iterator::FallibleIterator;
+            client.query_raw(prepared, values.0.iter().map(Param))?.collect::<Vec<_>>()
+        })?;
+        rows.into_iter().map(R::from_row).collect()
+    }
+
+    /// The first row, if any, decoded.
+    fn fetch_optional<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
+        let (sql, values) = statement.build(PostgresQueryBuilder)?;
+        if sql.is_empty() {
+            return Ok(None);
+        }
+        let row = run(self.connection(), &sql, &values, |client, prepared, values| {
+            let mut rows = client.query_raw(prepared, values.0.iter().map(Param))?;
+            let first = fallible_next(&mut rows)?;
+            // Drain the rest so the connection is ready for the next statement.
+            while fallible_next(&mut rows)?.is_some() {}
+            Ok(first)
+        })?;
+        row.map(R::from_row).transpose()
+    }
+
+    /// The first row, decoded; no row is [`QueryError::NoRows`].
+    fn fetch_one<R: FromRow>(&mut self, statement: &impl Statement) -> Result<R, QueryError> {
+        self.fetch_optional(statement)?.ok_or(QueryError::NoRows)
+    }
+
+    /// The first row of `query` with `limit 1` applied (knex `first()`).
+    fn first<R: FromRow>(&mut self, query: &Select) -> Result<Option<R>, QueryError> {
+        let mut query = query.clone();
+        query.first();
+        self.fetch_optional(&query)
+    }
+
+    /// The first column of every row (knex `pluck`).
+    fn pluck<T>(&mut self, query: &Select) -> Result<Vec<T>, QueryError>
+    where
+        T: for<'a> FromSql<'a>,
+    {
+        let rows: Vec<(T,)> = self.fetch_all(query)?;
+        Ok(rows.into_iter().map(|(v,)| v).collect())
+    }
+
+    /// Runs `body` in a transaction: committed when it returns `Ok`, rolled back
+    /// when it returns `Err` or panics. Inside a transaction, a savepoint.
+    fn transaction<T, E>(&mut self, body: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<QueryError>,
+    {
+        let mut transaction = Transaction::begin(self.connection())?;
+        match body(&mut transaction) {
+            Ok(value) => {
+                transaction.commit()?;
+                Ok(value)
+            }
+            Err(error) => {
+                transaction.rollback()?;
+                Err(error)
+            }
+        }
+    }
+}
+
+impl Executor for Connection {
+    fn connection(&mut self) -> &mut Connection {
+        self
+    }
+}
+
+fn fallible_next(rows: &mut postgres::RowIter<'_>) -> Result<Option<postgres::Row>, postgres::Error> {
+    use postgres::fallible_iterator::FallibleIterator;
+    rows.next()
+}
+
+/// Prepares (or reuses) `sql` and runs `call` with it; a cached plan made
+/// stale by a schema change is prepared again, once.
+fn run<T>(
+    connection: &mut Connection,
+    sql: &str,
+    values: &Values,
+    call: impl Fn(&mut postgres::Client, &postgres::Statement, &Values) -> Result<T, postgres::Error>,
+) -> Result<T, QueryError> {
+    let prepared = connection.prepared(sql)?;
+    match call(connection.client(), &prepared, values) {
+        Ok(result) => Ok(result),
+        Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && connection.depth == 0 => {
+            // "cached plan must not change result type": the table changed under us.
+            connection.forget_statements();
+            let prepared = connection.prepared(sql)?;
+            call(connection.client(), &prepared, values).map_err(|e| QueryError::database(context(sql), e))
+        }
+        Err(error) => Err(QueryError::database(context(sql), error)),
+    }
+}

@@ -1,0 +1,63 @@
+//! Turning rows into Rust values.
+
+use crate::QueryError;
+use postgres::Row;
+use postgres::types::FromSql;
+
+/// A value made from one row: a generated table row struct, a tuple, or the row itself.
+///
+/// ```
+/// use knexrs_query::{FromRow, QueryError};
+///
+/// struct Session { id: String, pod_ip: Option<String> }
+///
+/// impl FromRow for Session {
+///     fn from_row(row: postgres::Row) -> Result<Self, QueryError> {
+///         Ok(Session { id: knexrs_query::get(&row, "session_id")?, pod_ip: knexrs_query::get(&row, "pod_ip")? })
+///     }
+/// }
+/// ```
+pub trait FromRow: Sized {
+    /// Decodes one row.
+    fn from_row(row: Row) -> Result<Self, QueryError>;
+}
+
+impl FromRow for Row {
+    fn from_row(row: Row) -> Result<Self, QueryError> {
+        Ok(row)
+    }
+}
+
+/// The column `name` of `row`, decoded; an error names the column.
+pub fn get<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, QueryError> {
+    row.try_get(name).map_err(|e| QueryError::Decode { column: name.to_owned(), message: crate::describe(&e) })
+}
+
+fn get_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, QueryError> {
+    row.try_get(index).map_err(|e| QueryError::Decode {
+        column: row.columns().get(index).map_or_else(|| index.to_string(), |c| c.name().to_owned()),
+        message: crate::describe(&e),
+    })
+}
+
+macro_rules! tuples {
+    ($($name:ident : $index:tt),+) => {
+        impl<$($name),+> FromRow for ($($name,)+)
+        where
+            $($name: for<'a> FromSql<'a>),+
+        {
+            fn from_row(row: Row) -> Result<Self, QueryError> {
+                Ok(($(get_at::<$name>(&row, $index)?,)+))
+            }
+        }
+    };
+}
+
+tuples!(A: 0);
+tuples!(A: 0, B: 1);
+tuples!(A: 0, B: 1, C: 2);
+tuples!(A: 0, B: 1, C: 2, D: 3);
+tuples!(A: 0, B: 1, C: 2, D: 3, E: 4);
+tuples!(A: 0, B: 1, C: 2, D: 3, E: 4, F: 5);
+tuples!(A: 0, B: 1, C: 2, D: 3, E: 4, F: 5, G: 6);
+tuples!(A: 0, B: 1, C: 2, D: 3, E: 4, F: 5, G: 6, H: 7);

@@ -1,0 +1,180 @@
+//! Comparison operators, as knex accepts them.
+
+use crate::QueryError;
+
+/// A comparison operator (knex's operator strings, checked).
+///
+/// ```
+/// use knexrs_query::Op;
+///
+/// assert_eq!("not ilike".parse::<Op>().unwrap(), Op::NotILike);
+/// assert_eq!("BeTween".parse::<Op>().unwrap(), Op::Between);
+/// assert!("; drop table users".parse::<Op>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Op {
+    /// `=`
+    Eq,
+    /// `<>`
+    Ne,
+    /// `!=`
+    BangEq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Lte,
+    /// `>`
+    Gt,
+    /// `>=`
+    Gte,
+    /// `like`
+    Like,
+    /// `not like`
+    NotLike,
+    /// `ilike`
+    ILike,
+    /// `not ilike`
+    NotILike,
+    /// `similar to`
+    SimilarTo,
+    /// `~` (regex match)
+    Regex,
+    /// `~*`
+    IRegex,
+    /// `!~`
+    NotRegex,
+    /// `!~*`
+    NotIRegex,
+    /// `@>` (contains)
+    Contains,
+    /// `<@` (is contained by)
+    ContainedBy,
+    /// `&&` (overlaps)
+    Overlaps,
+    /// `?` (jsonb: has key)
+    HasKey,
+    /// `?|` (jsonb: has any key)
+    HasAnyKey,
+    /// `?&` (jsonb: has all keys)
+    HasAllKeys,
+    /// `@@` (text search match)
+    Matches,
+    /// `in` (with a list or a subquery)
+    In,
+    /// `not in`
+    NotIn,
+    /// `between` (with two values)
+    Between,
+    /// `not between`
+    NotBetween,
+    /// `is`
+    Is,
+    /// `is not`
+    IsNot,
+    /// `||`
+    Concat,
+}
+
+impl Op {
+    /// The operator as it is written in SQL.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "<>",
+            Op::BangEq => "!=",
+            Op::Lt => "<",
+            Op::Lte => "<=",
+            Op::Gt => ">",
+            Op::Gte => ">=",
+            Op::Like => "like",
+            Op::NotLike => "not like",
+            Op::ILike => "ilike",
+            Op::NotILike => "not ilike",
+            Op::SimilarTo => "similar to",
+            Op::Regex => "~",
+            Op::IRegex => "~*",
+            Op::NotRegex => "!~",
+            Op::NotIRegex => "!~*",
+            Op::Contains => "@>",
+            Op::ContainedBy => "<@",
+            Op::Overlaps => "&&",
+            Op::HasKey => "?",
+            Op::HasAnyKey => "?|",
+            Op::HasAllKeys => "?&",
+            Op::Matches => "@@",
+            Op::In => "in",
+            Op::NotIn => "not in",
+            Op::Between => "between",
+            Op::NotBetween => "not between",
+            Op::Is => "is",
+            Op::IsNot => "is not",
+            Op::Concat => "||",
+        }
+    }
+}
+
+impl std::str::FromStr for Op {
+    type Err = QueryError;
+
+    fn from_str(op: &str) -> Result<Self, Self::Err> {
+        let lower = op.trim().to_ascii_lowercase();
+        let parsed = [
+            Op::Eq,
+            Op::Ne,
+            Op::BangEq,
+            Op::Lt,
+            Op::Lte,
+            Op::Gt,
+            Op::Gte,
+            Op::Like,
+            Op::NotLike,
+            Op::ILike,
+            Op::NotILike,
+            Op::SimilarTo,
+            Op::Regex,
+            Op::IRegex,
+            Op::NotRegex,
+            Op::NotIRegex,
+            Op::Contains,
+            Op::ContainedBy,
+            Op::Overlaps,
+            Op::HasKey,
+            Op::HasAnyKey,
+            Op::HasAllKeys,
+            Op::Matches,
+            Op::In,
+            Op::NotIn,
+            Op::Between,
+            Op::NotBetween,
+            Op::Is,
+            Op::IsNot,
+            Op::Concat,
+        ]
+        .into_iter()
+        .find(|candidate| candidate.sql() == lower);
+        parsed.ok_or_else(|| {
+            QueryError::Build(format!(
+                "`{op}` is not an operator knexrs knows: use =, <>, <, <=, >, >=, like, ilike, in, between, @>, ? …"
+            ))
+        })
+    }
+}
+
+/// An operator given as [`Op`] or as knex's string (checked when the query is built).
+pub trait IntoOp {
+    /// The operator, or why the string is not one.
+    fn into_op(self) -> Result<Op, QueryError>;
+}
+
+impl IntoOp for Op {
+    fn into_op(self) -> Result<Op, QueryError> {
+        Ok(self)
+    }
+}
+
+impl IntoOp for &str {
+    fn into_op(self) -> Result<Op, QueryError> {
+        self.parse()
+    }
+}

@@ -1,0 +1,145 @@
+//! What can stand on either side of a comparison: a value (always bound), a
+//! column, a sea-query expression, raw SQL, a subquery, or a list of them.
+
+use crate::{IntoName, Raw, Select};
+use sea_query::{ColumnRef, Expr, Value};
+
+/// An operand of a condition, an insert or an update.
+///
+/// Values become bound parameters; use [`col`] for a column and [`Raw`] for SQL.
+///
+/// ```
+/// use knexrs_query::{col, IntoOperand};
+///
+/// let value = 5.into_operand();
+/// let column = col("users.id").into_operand();
+/// # let _ = (value, column);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Operand(pub(crate) OperandKind);
+
+#[derive(Debug, Clone)]
+pub(crate) enum OperandKind {
+    Column(ColumnRef),
+    Value(Value),
+    Expr(Expr),
+    Raw(Raw),
+    Select(Box<Select>),
+    List(Vec<Operand>),
+    /// knex's `undefined` in a multi-row insert: the column's default.
+    Default,
+}
+
+/// Converts into an [`Operand`].
+pub trait IntoOperand {
+    /// The operand.
+    fn into_operand(self) -> Operand;
+}
+
+impl IntoOperand for Operand {
+    fn into_operand(self) -> Operand {
+        self
+    }
+}
+
+impl IntoOperand for Raw {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Raw(self))
+    }
+}
+
+impl IntoOperand for Select {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Select(Box::new(self)))
+    }
+}
+
+impl IntoOperand for &Select {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Select(Box::new(self.clone())))
+    }
+}
+
+impl IntoOperand for Value {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Value(self))
+    }
+}
+
+macro_rules! value_operands {
+    ($($t:ty),* $(,)?) => {$(
+        impl IntoOperand for $t {
+            fn into_operand(self) -> Operand {
+                Operand(OperandKind::Value(self.into()))
+            }
+        }
+        impl IntoOperand for Option<$t> {
+            fn into_operand(self) -> Operand {
+                Operand(OperandKind::Value(self.into()))
+            }
+        }
+    )*};
+}
+
+value_operands!(
+    bool,
+    i16,
+    i32,
+    i64,
+    u32,
+    f32,
+    f64,
+    &str,
+    String,
+    Vec<u8>,
+    serde_json::Value,
+    uuid::Uuid,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::FixedOffset>,
+);
+
+/// A column reference as an operand (knex `knex.ref`), for comparing two columns
+/// or setting one from another.
+///
+/// ```
+/// use knexrs_query::{col, table, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = table("sometable");
+/// q.where_eq("sometable.column", col("someothertable.someothercolumn"));
+/// let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(sql, r#"select * from "sometable" where "sometable"."column" = "someothertable"."someothercolumn""#);
+/// assert!(values.0.is_empty());
+/// ```
+pub fn col(name: impl IntoName) -> Operand {
+    Operand(OperandKind::Column(crate::ident::column_ref(name.into_name())))
+}
+
+/// A sea-query expression as an operand (for functions, casts, `case`, …).
+///
+/// ```
+/// use knexrs_query::{expr, table, Wheres, PostgresQueryBuilder};
+/// use sea_query::{Expr, Func};
+///
+/// let mut q = table("users");
+/// q.where_eq(expr(Func::lower(Expr::col("email"))), "a@b.c");
+/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "users" where LOWER("email") = $1"#);
+/// ```
+pub fn expr(expression: impl Into<Expr>) -> Operand {
+    Operand(OperandKind::Expr(expression.into()))
+}
+
+/// The column's default, where a multi-row insert leaves a column out (knex `undefined`).
+///
+/// ```
+/// use knexrs_query::{default_value, Insert, IntoOperand, PostgresQueryBuilder};
+///
+/// let mut q = Insert::into("users");
+/// q.row([("id", default_value()), ("name", "x".into_operand())]);
+/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"insert into "users" ("id", "name") values (DEFAULT, $1)"#);
+/// ```
+pub fn default_value() -> Operand {
+    Operand(OperandKind::Default)
+}

@@ -1,0 +1,135 @@
+//! Binding values: every sea-query `Value` becomes a parameter of the type the
+//! server inferred, binary when the Rust value has that type, text otherwise.
+//!
+//! The text fallback gives knex's leniency (node-postgres sends every parameter
+//! as text): a string compared with a `timestamptz` column, an `i32` stored in
+//! a `bigint`, a UUID given as a string all work, and the server parses them.
+
+use bytes::BytesMut;
+use postgres::types::{Format, IsNull, ToSql, Type};
+use sea_query::Value;
+use std::error::Error;
+use std::fmt::Write as _;
+
+type BoxError = Box<dyn Error + Sync + Send>;
+
+/// One bound parameter.
+#[derive(Debug)]
+pub(crate) struct Param<'a>(pub(crate) &'a Value);
+
+impl Param<'_> {
+    /// Whether the value's own binary encoding is the one `ty` expects.
+    fn binary(&self, ty: &Type) -> bool {
+        match self.0 {
+            Value::Bool(_) => *ty == Type::BOOL,
+            Value::TinyInt(_) | Value::SmallInt(_) => *ty == Type::INT2,
+            Value::Int(_) => *ty == Type::INT4,
+            Value::BigInt(_) | Value::BigUnsigned(_) => *ty == Type::INT8,
+            Value::Float(_) => *ty == Type::FLOAT4,
+            Value::Double(_) => *ty == Type::FLOAT8,
+            Value::String(_) => [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME, Type::UNKNOWN].contains(ty),
+            Value::Bytes(_) => *ty == Type::BYTEA,
+            Value::Json(_) => *ty == Type::JSON || *ty == Type::JSONB,
+            Value::ChronoDate(_) => *ty == Type::DATE,
+            Value::ChronoTime(_) => *ty == Type::TIME,
+            Value::ChronoDateTime(_) => *ty == Type::TIMESTAMP,
+            Value::ChronoDateTimeUtc(_) | Value::ChronoDateTimeLocal(_) | Value::ChronoDateTimeWithTimeZone(_) => {
+                *ty == Type::TIMESTAMPTZ
+            }
+            Value::Uuid(_) => *ty == Type::UUID,
+            _ => false,
+        }
+    }
+
+    /// The value as PostgreSQL's text input form, or `None` for NULL.
+    fn text(&self) -> Option<String> {
+        let mut out = String::new();
+        match self.0 {
+            Value::Bool(v) => out.push_str(if (*v)? { "true" } else { "false" }),
+            Value::TinyInt(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::SmallInt(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::Int(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::BigInt(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::TinyUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::SmallUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::Unsigned(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::BigUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::Float(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::Double(v) => write!(out, "{}", (*v)?).ok()?,
+            Value::String(v) => out.push_str(v.as_deref()?),
+            Value::Char(v) => out.push((*v)?),
+            Value::Bytes(v) => {
+                out.push_str("\\x");
+                for byte in v.as_deref()? {
+                    write!(out, "{byte:02x}").ok()?;
+                }
+            }
+            Value::Json(v) => out.push_str(&v.as_deref()?.to_string()),
+            Value::ChronoDate(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d")).ok()?,
+            Value::ChronoTime(v) => write!(out, "{}", (*v)?.format("%H:%M:%S%.f")).ok()?,
+            Value::ChronoDateTime(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d %H:%M:%S%.f")).ok()?,
+            Value::ChronoDateTimeUtc(v) => out.push_str(&(*v)?.to_rfc3339()),
+            Value::ChronoDateTimeLocal(v) => out.push_str(&(*v)?.to_rfc3339()),
+            Value::ChronoDateTimeWithTimeZone(v) => out.push_str(&(*v)?.to_rfc3339()),
+            Value::Uuid(v) => write!(out, "{}", (*v)?.hyphenated()).ok()?,
+            other => {
+                // Values without a text form of ours: sea-query's literal, unquoted.
+                let literal = sea_query::QueryBuilder::value_to_string(&sea_query::PostgresQueryBuilder, other);
+                if literal == "NULL" {
+                    return None;
+                }
+                out.push_str(literal.trim_matches('\''));
+            }
+        }
+        Some(out)
+    }
+}
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        if self.binary(ty) {
+            return sea_query_postgres::PostgresValue(self.0.clone()).to_sql(ty, out);
+        }
+        match self.text() {
+            Some(text) => {
+                if text.contains('\0') {
+                    return Err("a text parameter cannot hold a NUL character".into());
+                }
+                out.extend_from_slice(text.as_bytes());
+                Ok(IsNull::No)
+            }
+            None => Ok(IsNull::Yes),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn to_sql_checked(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        self.to_sql(ty, out)
+    }
+
+    fn encode_format(&self, ty: &Type) -> Format {
+        if self.binary(ty) { Format::Binary } else { Format::Text }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_of_the_inferred_type_go_binary_others_as_text() {
+        let int = Value::Int(Some(5));
+        assert!(matches!(Param(&int).encode_format(&Type::INT4), Format::Binary));
+        assert!(matches!(Param(&int).encode_format(&Type::INT8), Format::Text));
+        assert_eq!(Param(&int).text().as_deref(), Some("5"));
+        let text = Value::String(Some("2030-01-01T00:00:00Z".into()));
+        assert!(matches!(Param(&text).encode_format(&Type::TIMESTAMPTZ), Format::Text));
+        let null = Value::String(None);
+        assert_eq!(Param(&null).text(), None);
+        let bytes = Value::Bytes(Some(vec![0xde, 0xad]));
+        assert_eq!(Param(&bytes).text().as_deref(), Some("\\xdead"));
+    }
+}

@@ -1,0 +1,94 @@
+//! The writer statements render into: SQL text plus bound values, or SQL with
+//! values inlined (knex `toQuery`). Identifiers, values and expressions are
+//! written by sea-query's PostgreSQL backend; statements lay them out in knex's
+//! clause order.
+
+use sea_query::{
+    ColumnRef, DynIden, Expr, PostgresQueryBuilder, QueryBuilder, QuotedBuilder, SqlWriter, TableName, Value, Values,
+};
+use std::fmt::Write;
+
+/// SQL being written, with its bound values.
+pub(crate) struct Writer {
+    sql: String,
+    values: Vec<Value>,
+    inline: bool,
+}
+
+impl Writer {
+    /// Values become `$1`, `$2`, … (or literals when `inline`).
+    pub(crate) fn new(inline: bool) -> Self {
+        Writer { sql: String::with_capacity(192), values: Vec::with_capacity(4), inline }
+    }
+
+    pub(crate) fn push_str(&mut self, s: &str) {
+        self.sql.push_str(s);
+    }
+
+    pub(crate) fn value(&mut self, value: Value) {
+        if self.inline {
+            // sea-query writes the value as an escaped literal.
+            let _ = PostgresQueryBuilder.write_value(&mut self.sql, &value);
+        } else {
+            self.values.push(value);
+            self.sql.push('$');
+            self.sql.push_str(itoa::Buffer::new().format(self.values.len()));
+        }
+    }
+
+    pub(crate) fn iden(&mut self, iden: &DynIden) {
+        PostgresQueryBuilder.prepare_iden(iden, self);
+    }
+
+    pub(crate) fn column(&mut self, column: &ColumnRef) {
+        PostgresQueryBuilder.prepare_column_ref(column, self);
+    }
+
+    pub(crate) fn table(&mut self, table: &TableName) {
+        if let Some(schema) = &table.0 {
+            self.iden(&schema.1);
+            self.sql.push('.');
+        }
+        self.iden(&table.1);
+    }
+
+    pub(crate) fn expr(&mut self, expr: &Expr) {
+        PostgresQueryBuilder.prepare_expr(expr, self);
+    }
+
+    pub(crate) fn into_parts(self) -> (String, Values) {
+        (self.sql, Values(self.values))
+    }
+
+    pub(crate) fn into_sql(self) -> String {
+        self.sql
+    }
+}
+
+impl Write for Writer {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.sql.push_str(s);
+        Ok(())
+    }
+
+    fn write_char(&mut self, c: char) -> std::fmt::Result {
+        self.sql.push(c);
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.sql)
+    }
+}
+
+impl SqlWriter for Writer {
+    fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
+        self.value(value);
+    }
+
+    fn as_writer(&mut self) -> &mut dyn Write {
+        self
+    }
+}

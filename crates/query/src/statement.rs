@@ -1,0 +1,73 @@
+//! Rendering: every statement builds to SQL with `$n` placeholders and its
+//! values, or to SQL with the values inlined (knex `toQuery`, for logs).
+
+use crate::render::Writer;
+use crate::{Delete, Insert, QueryError, Raw, Select, Truncate, Update};
+use sea_query::{PostgresQueryBuilder, Values};
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A statement the executor can run: it renders to SQL and bound values.
+///
+/// ```
+/// use knexrs_query::{Statement, table, PostgresQueryBuilder};
+///
+/// fn log(statement: &impl Statement) -> String {
+///     statement.to_string(PostgresQueryBuilder).unwrap()
+/// }
+/// let mut q = table("users");
+/// knexrs_query::Wheres::where_eq(&mut q, "name", "O'Brien");
+/// assert_eq!(log(&q), r#"select * from "users" where "name" = E'O\'Brien'"#);
+/// ```
+pub trait Statement: sealed::Sealed {
+    /// SQL with `$1`, `$2`, … and the values to bind.
+    fn build(&self, builder: PostgresQueryBuilder) -> Result<(String, Values), QueryError>;
+
+    /// SQL with the values written inline, escaped (for logs and dry runs, not execution).
+    fn to_string(&self, builder: PostgresQueryBuilder) -> Result<String, QueryError>;
+}
+
+macro_rules! statements {
+    ($($ty:ty => |$s:ident, $w:ident| $write:expr;)*) => {$(
+        impl sealed::Sealed for $ty {}
+
+        impl $ty {
+            /// SQL with `$1`, `$2`, … and the values to bind.
+            pub fn build(&self, _: PostgresQueryBuilder) -> Result<(String, Values), QueryError> {
+                let mut $w = Writer::new(false);
+                let $s = self;
+                $write?;
+                Ok($w.into_parts())
+            }
+
+            /// SQL with the values written inline, escaped (knex `toQuery`; for logs, not execution).
+            pub fn to_string(&self, _: PostgresQueryBuilder) -> Result<String, QueryError> {
+                let mut $w = Writer::new(true);
+                let $s = self;
+                $write?;
+                Ok($w.into_sql())
+            }
+        }
+
+        impl Statement for $ty {
+            fn build(&self, builder: PostgresQueryBuilder) -> Result<(String, Values), QueryError> {
+                <$ty>::build(self, builder)
+            }
+
+            fn to_string(&self, builder: PostgresQueryBuilder) -> Result<String, QueryError> {
+                <$ty>::to_string(self, builder)
+            }
+        }
+    )*};
+}
+
+statements! {
+    Select => |s, w| s.write_to(&mut w);
+    Insert => |s, w| s.write_to(&mut w);
+    Update => |s, w| s.write_to(&mut w);
+    Delete => |s, w| s.write_to(&mut w);
+    Truncate => |s, w| s.write_to(&mut w);
+    Raw => |s, w| s.write(&mut w);
+}

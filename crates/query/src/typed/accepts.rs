@@ -1,0 +1,65 @@
+//! Which Rust values a column of a given Rust type takes.
+
+use crate::IntoOperand;
+
+/// A value a column of type `V` accepts: `V` itself, the inner type for an
+/// `Option` column, `&str` for text. Anything else does not compile:
+///
+/// ```compile_fail,E0277
+/// use knexrs_query::{Column, Table, FromRow, QueryError};
+///
+/// #[derive(Clone, Copy)]
+/// struct Sessions;
+/// impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+/// const EXPIRES_AT: Column<Sessions, chrono::DateTime<chrono::Utc>> = Column::new("expires_at");
+///
+/// // A string is not a timestamp.
+/// let _ = EXPIRES_AT.eq("x");
+/// ```
+pub trait Accepts<V>: IntoOperand {}
+
+macro_rules! accepts {
+    ($($t:ty),* $(,)?) => {$(
+        impl Accepts<$t> for $t {}
+        impl Accepts<Option<$t>> for $t {}
+        impl Accepts<Option<$t>> for Option<$t> {}
+    )*};
+}
+
+accepts!(
+    bool,
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    String,
+    Vec<u8>,
+    serde_json::Value,
+    uuid::Uuid,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>,
+    rust_decimal::Decimal,
+);
+
+impl Accepts<String> for &str {}
+impl Accepts<Option<String>> for &str {}
+impl Accepts<Option<String>> for Option<&str> {}
+impl Accepts<i64> for i32 {}
+impl Accepts<Option<i64>> for i32 {}
+impl Accepts<i32> for i16 {}
+impl Accepts<f64> for f32 {}
+
+impl crate::IntoOperand for rust_decimal::Decimal {
+    fn into_operand(self) -> crate::Operand {
+        crate::Operand(crate::operand::OperandKind::Value(self.into()))
+    }
+}
+
+impl crate::IntoOperand for Option<rust_decimal::Decimal> {
+    fn into_operand(self) -> crate::Operand {
+        crate::Operand(crate::operand::OperandKind::Value(self.into()))
+    }
+}

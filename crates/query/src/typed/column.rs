@@ -1,0 +1,199 @@
+//! Typed columns and the conditions they make.
+
+use super::{Accepts, Table};
+use crate::conditions::{Clause, Conditions};
+use crate::operand::{IntoOperand, Operand, OperandKind};
+use crate::{Op, Order};
+use std::marker::PhantomData;
+
+/// A column of table `T` holding Rust values of type `V` (`Option<_>` when nullable).
+///
+/// Conditions built from it are `Cond<T>`: a typed query of another table
+/// rejects them at compile time.
+///
+/// ```compile_fail,E0308
+/// use knexrs_query::{Column, Table};
+///
+/// #[derive(Clone, Copy)] struct Sessions;
+/// impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+/// #[derive(Clone, Copy)] struct TokenJti;
+/// impl Table for TokenJti { const NAME: &'static str = "token_jti"; type Row = postgres::Row; }
+/// const JTI: Column<TokenJti, String> = Column::new("jti");
+///
+/// let mut q = Sessions::select();
+/// q.filter(JTI.eq("a")); // a token_jti column in a sessions query
+/// ```
+pub struct Column<T, V> {
+    name: &'static str,
+    marker: PhantomData<fn() -> (T, V)>,
+}
+
+impl<T, V> Clone for Column<T, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, V> Copy for Column<T, V> {}
+
+impl<T, V> std::fmt::Debug for Column<T, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Column({})", self.name)
+    }
+}
+
+/// A condition on table `T`.
+#[derive(Debug, Clone)]
+pub struct Cond<T> {
+    pub(crate) clause: Clause,
+    marker: PhantomData<fn() -> T>,
+}
+
+/// An `order by` item on table `T`.
+#[derive(Debug, Clone)]
+pub struct OrderBy<T> {
+    pub(crate) column: &'static str,
+    pub(crate) order: Order,
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<T> Cond<T> {
+    fn new(clause: Clause) -> Self {
+        Cond { clause, marker: PhantomData }
+    }
+
+    fn combine(self, other: Cond<T>, or: bool) -> Self {
+        let mut group = Conditions::default();
+        group.push(false, false, Ok(self.clause));
+        group.push(or, false, Ok(other.clause));
+        Cond::new(Clause::Group(group))
+    }
+
+    /// `(self and other)`.
+    pub fn and(self, other: Cond<T>) -> Self {
+        self.combine(other, false)
+    }
+
+    /// `(self or other)`.
+    pub fn or(self, other: Cond<T>) -> Self {
+        self.combine(other, true)
+    }
+
+    /// `not (self)`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Self {
+        let mut group = Conditions::default();
+        group.push(false, true, Ok(self.clause));
+        Cond::new(Clause::Group(group))
+    }
+}
+
+impl<T: Table, V> Column<T, V> {
+    /// The column `name` of table `T`.
+    pub const fn new(name: &'static str) -> Self {
+        Column { name, marker: PhantomData }
+    }
+
+    /// The column's name.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn operand(self) -> Operand {
+        crate::col(self.name)
+    }
+
+    fn compare(self, op: Op, value: Operand) -> Cond<T> {
+        Cond::new(Clause::Compare(self.operand(), op, value))
+    }
+
+    /// `column = value`.
+    pub fn eq(self, value: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Eq, value.into_operand())
+    }
+
+    /// `column <> value`.
+    pub fn ne(self, value: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Ne, value.into_operand())
+    }
+
+    /// `column < value`.
+    pub fn lt(self, value: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Lt, value.into_operand())
+    }
+
+    /// `column <= value`.
+    pub fn lte(self, value: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Lte, value.into_operand())
+    }
+
+    /// `column > value`.
+    pub fn gt(self, value: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Gt, value.into_operand())
+    }
+
+    /// `column >= value`.
+    pub fn gte(self, value: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Gte, value.into_operand())
+    }
+
+    /// `column in (values…)`.
+    pub fn is_in<A: Accepts<V>>(self, values: impl IntoIterator<Item = A>) -> Cond<T> {
+        let list = values.into_iter().map(IntoOperand::into_operand).collect::<Vec<_>>();
+        let empty = list.is_empty();
+        Cond::new(crate::conditions::in_list(self.operand(), (Operand(OperandKind::List(list)), empty), false))
+    }
+
+    /// `column not in (values…)`.
+    pub fn not_in<A: Accepts<V>>(self, values: impl IntoIterator<Item = A>) -> Cond<T> {
+        let list = values.into_iter().map(IntoOperand::into_operand).collect::<Vec<_>>();
+        let empty = list.is_empty();
+        Cond::new(crate::conditions::in_list(self.operand(), (Operand(OperandKind::List(list)), empty), true))
+    }
+
+    /// `column between low and high`.
+    pub fn between(self, low: impl Accepts<V>, high: impl Accepts<V>) -> Cond<T> {
+        Cond::new(Clause::Between(self.operand(), low.into_operand(), high.into_operand(), false))
+    }
+
+    /// `column is null`.
+    pub fn is_null(self) -> Cond<T> {
+        Cond::new(Clause::Null(self.operand(), false))
+    }
+
+    /// `column is not null`.
+    pub fn is_not_null(self) -> Cond<T> {
+        Cond::new(Clause::Null(self.operand(), true))
+    }
+
+    /// `column asc`.
+    pub fn asc(self) -> OrderBy<T> {
+        OrderBy { column: self.name, order: Order::Asc, marker: PhantomData }
+    }
+
+    /// `column desc`.
+    pub fn desc(self) -> OrderBy<T> {
+        OrderBy { column: self.name, order: Order::Desc, marker: PhantomData }
+    }
+}
+
+impl<T: Table, V> Column<T, V>
+where
+    &'static str: Accepts<V>,
+{
+    /// `column like pattern` (text columns).
+    pub fn like(self, pattern: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::Like, pattern.into_operand())
+    }
+
+    /// `column ilike pattern` (text columns).
+    pub fn ilike(self, pattern: impl Accepts<V>) -> Cond<T> {
+        self.compare(Op::ILike, pattern.into_operand())
+    }
+}
+
+impl<T: Table, V> crate::IntoColumn for Column<T, V> {
+    fn into_column(self) -> Operand {
+        self.operand()
+    }
+}

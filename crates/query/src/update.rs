@@ -1,0 +1,163 @@
+//! `update`: `set` in call order, then knex's counters (`increment`,
+//! `decrement`), `from`, `where`, `returning`.
+
+use crate::conditions::Conditions;
+use crate::cte::{Ctes, With};
+use crate::ident::{column_ref, table_name};
+use crate::insert::write_returning;
+use crate::operand::{IntoOperand, Operand};
+use crate::render::Writer;
+use crate::select::{IntoSource, Source};
+use crate::{IntoName, QueryError, Select, Wheres};
+use sea_query::{ColumnRef, TableName};
+
+/// An `update`.
+///
+/// ```
+/// use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = Update::table("sessions");
+/// q.set("pod_ip", "10.0.0.1").increment("restarts", 1).where_eq("session_id", "abc-123");
+/// let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(
+///     sql,
+///     r#"update "sessions" set "pod_ip" = $1, "restarts" = "restarts" + $2 where "session_id" = $3"#
+/// );
+/// assert_eq!(values.0.len(), 3);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Update {
+    with: With,
+    table: TableName,
+    only: bool,
+    sets: Vec<(ColumnRef, Operand)>,
+    counters: Vec<(ColumnRef, &'static str, Operand)>,
+    from: Vec<Source>,
+    wheres: Conditions,
+    returning: Vec<Operand>,
+}
+
+impl Update {
+    /// `update table` (knex `knex(table).update(…)`).
+    pub fn table(table: impl IntoName) -> Self {
+        Update {
+            with: With::default(),
+            table: table_name(table.into_name(), None),
+            only: false,
+            sets: Vec::with_capacity(2),
+            counters: Vec::new(),
+            from: Vec::new(),
+            wheres: Conditions::default(),
+            returning: Vec::new(),
+        }
+    }
+
+    /// `update only table`: not the tables inheriting from it.
+    pub fn only(&mut self) -> &mut Self {
+        self.only = true;
+        self
+    }
+
+    /// `set column = value`; a value may be a subquery, a column or raw SQL.
+    /// Setting a column again replaces the value, in its first place.
+    pub fn set(&mut self, column: impl IntoName, value: impl IntoOperand) -> &mut Self {
+        let column = column_ref(column.into_name());
+        let value = value.into_operand();
+        match self.sets.iter_mut().find(|(c, _)| *c == column) {
+            Some(slot) => slot.1 = value,
+            None => self.sets.push((column, value)),
+        }
+        self
+    }
+
+    fn counter(&mut self, column: impl IntoName, sign: &'static str, by: impl IntoOperand) -> &mut Self {
+        let column = column_ref(column.into_name());
+        let by = by.into_operand();
+        match self.counters.iter_mut().find(|(c, _, _)| *c == column) {
+            Some(slot) => *slot = (column, sign, by),
+            None => self.counters.push((column, sign, by)),
+        }
+        self
+    }
+
+    /// `set column = column + by` (knex `increment`); a column also `set` keeps its set value.
+    pub fn increment(&mut self, column: impl IntoName, by: impl IntoOperand) -> &mut Self {
+        self.counter(column, "+", by)
+    }
+
+    /// `set column = column - by` (knex `decrement`).
+    pub fn decrement(&mut self, column: impl IntoName, by: impl IntoOperand) -> &mut Self {
+        self.counter(column, "-", by)
+    }
+
+    /// `from source`: other tables the `where` may join against (knex `updateFrom`).
+    pub fn from(&mut self, source: impl IntoSource) -> &mut Self {
+        self.from.push(source.into_source());
+        self
+    }
+
+    /// `returning columns…`.
+    pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: IntoName,
+    {
+        self.returning.extend(columns.into_iter().map(crate::col));
+        self
+    }
+
+    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+        self.wheres.check()?;
+        let counters: Vec<_> =
+            self.counters.iter().filter(|(c, _, _)| !self.sets.iter().any(|(s, _)| s == c)).collect();
+        if self.sets.is_empty() && counters.is_empty() {
+            return Err(QueryError::Build("update sets no column: call set(…) or increment(…)".into()));
+        }
+        self.with.write(w)?;
+        w.push_str(if self.only { "update only " } else { "update " });
+        w.table(&self.table);
+        w.push_str(" set ");
+        let mut first = true;
+        for (column, value) in &self.sets {
+            if !first {
+                w.push_str(", ");
+            }
+            first = false;
+            w.column(column);
+            w.push_str(" = ");
+            value.write(w)?;
+        }
+        for (column, sign, by) in counters {
+            if !first {
+                w.push_str(", ");
+            }
+            first = false;
+            w.column(column);
+            w.push_str(" = ");
+            w.column(column);
+            w.push_str(" ");
+            w.push_str(sign);
+            w.push_str(" ");
+            by.write(w)?;
+        }
+        for (i, source) in self.from.iter().enumerate() {
+            w.push_str(if i == 0 { " from " } else { ", " });
+            // A throwaway select lays out the source as `from` would.
+            Select::write_source_alone(source, w)?;
+        }
+        self.wheres.write_clause(w, " where ")?;
+        write_returning(&self.returning, w)
+    }
+}
+
+impl Wheres for Update {
+    fn conditions_mut(&mut self) -> &mut Conditions {
+        &mut self.wheres
+    }
+}
+
+impl Ctes for Update {
+    fn with_clause_mut(&mut self) -> &mut With {
+        &mut self.with
+    }
+}
