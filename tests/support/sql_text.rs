@@ -5,9 +5,11 @@
 /// Normalizes `sql` for comparison. With `knex_placeholders`, each unescaped `?`
 /// becomes `$1`, `$2`, … and `\?` (knex's escape for jsonb operators) becomes `?`.
 pub fn normalize_sql(sql: &str, knex_placeholders: bool) -> String {
+    if knex_placeholders {
+        return normalize_sql(&knex_to_native(sql), false);
+    }
     let chars: Vec<char> = sql.chars().collect();
     let mut tokens: Vec<String> = Vec::new();
-    let mut placeholder = 0;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -37,17 +39,6 @@ pub fn normalize_sql(sql: &str, knex_placeholders: bool) -> String {
                 i += 1;
             }
             tokens.push(chars[start..i.min(chars.len())].iter().collect());
-            continue;
-        }
-        if knex_placeholders && c == '\\' && chars.get(i + 1) == Some(&'?') {
-            tokens.push("?".into());
-            i += 2;
-            continue;
-        }
-        if knex_placeholders && c == '?' {
-            placeholder += 1;
-            tokens.push(format!("${placeholder}"));
-            i += 1;
             continue;
         }
         if c.is_alphanumeric() || c == '_' || c == '$' {
@@ -81,6 +72,37 @@ pub fn normalize_sql(sql: &str, knex_placeholders: bool) -> String {
     tokens.join(" ")
 }
 
+/// knex's `?` placeholders as `$1..$n`, and its `\?` escapes as `?`; quoted text is left alone.
+fn knex_to_native(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut placeholder = 0;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '\\') if chars.peek() == Some(&'?') => {
+                chars.next();
+                out.push('?');
+            }
+            (None, '?') => {
+                placeholder += 1;
+                out.push_str(&format!("${placeholder}"));
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +123,6 @@ mod tests {
             normalize_sql(r#"select * from "users" where "id" = ? and "x" \? ?"#, true),
             normalize_sql(r#"SELECT * FROM "users" WHERE "id" = $1 AND "x" ? $2"#, false)
         );
+        assert_eq!(normalize_sql(r#"where "id" \?| ?"#, true), normalize_sql(r#"where "id" ?| $1"#, false));
     }
 }

@@ -49,7 +49,7 @@ pub use ident::IntoName;
 pub use insert::{Insert, OnConflictBuilder};
 pub use join::{JoinKind, JoinOn};
 pub use op::{IntoOp, Op};
-pub use operand::{IntoOperand, Operand, col, default_value, expr};
+pub use operand::{IntoOperand, Operand, col, default_value, expr, list};
 pub use raw::{Raw, raw};
 pub use select::{IntoAggregated, IntoSource, Nulls, Order, Select, Source, aliased, table, union, union_all};
 pub use statement::Statement;

@@ -117,6 +117,23 @@ pub fn col(name: impl IntoName) -> Operand {
     Operand(OperandKind::Column(crate::ident::column_ref(name.into_name())))
 }
 
+/// A parenthesized list of values, for `where_op(column, "in" | "between", list(…))`.
+///
+/// ```
+/// use knexrs_query::{list, table, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = table("users");
+/// q.where_op("id", "between", list([1, 2]));
+/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "users" where "id" between $1 and $2"#);
+/// ```
+pub fn list<I>(values: I) -> Operand
+where
+    I: IntoIterator,
+    I::Item: IntoOperand,
+{
+    Operand(OperandKind::List(values.into_iter().map(IntoOperand::into_operand).collect()))
+}
+
 /// A sea-query expression as an operand (for functions, casts, `case`, …).
 ///
 /// ```
