@@ -13,69 +13,12 @@
 
 use knexrs_query::{
     Connection, Ctes, Delete, Executor, Insert, IntoOperand, JoinKind, Nulls, Order, QueryError, Raw, Select, Truncate,
-    Update, Value, Values, Wheres, aliased, col, list, raw, table, union_all,
+    Update, Value, Wheres, aliased, col, list, raw, table, union_all,
 };
 use knexrs_query::{PostgresQueryBuilder, default_value};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixtures, normalize_sql};
+use knexrs_tests::{Query, binding_json, fixtures, normalize_sql};
 use serde_json::json;
-
-/// A ported case: one of our statements.
-enum Query {
-    Select(Select),
-    Insert(Insert),
-    Update(Update),
-    Delete(Delete),
-    Truncate(Truncate),
-}
-
-macro_rules! query_from {
-    ($($ty:ident),*) => {$(
-        impl From<&mut $ty> for Query {
-            fn from(statement: &mut $ty) -> Self {
-                Query::$ty(statement.clone())
-            }
-        }
-        impl From<$ty> for Query {
-            fn from(statement: $ty) -> Self {
-                Query::$ty(statement)
-            }
-        }
-    )*};
-}
-query_from!(Select, Insert, Update, Delete, Truncate);
-
-impl Query {
-    fn build(&self) -> Result<(String, Values), QueryError> {
-        match self {
-            Query::Select(q) => q.build(PostgresQueryBuilder),
-            Query::Insert(q) => q.build(PostgresQueryBuilder),
-            Query::Update(q) => q.build(PostgresQueryBuilder),
-            Query::Delete(q) => q.build(PostgresQueryBuilder),
-            Query::Truncate(q) => q.build(PostgresQueryBuilder),
-        }
-    }
-
-    fn inline(&self) -> Result<String, QueryError> {
-        match self {
-            Query::Select(q) => q.to_string(PostgresQueryBuilder),
-            Query::Insert(q) => q.to_string(PostgresQueryBuilder),
-            Query::Update(q) => q.to_string(PostgresQueryBuilder),
-            Query::Delete(q) => q.to_string(PostgresQueryBuilder),
-            Query::Truncate(q) => q.to_string(PostgresQueryBuilder),
-        }
-    }
-
-    fn execute(&self, conn: &mut impl Executor) -> Result<u64, QueryError> {
-        match self {
-            Query::Select(q) => conn.execute(q),
-            Query::Insert(q) => conn.execute(q),
-            Query::Update(q) => conn.execute(q),
-            Query::Delete(q) => conn.execute(q),
-            Query::Truncate(q) => conn.execute(q),
-        }
-    }
-}
 
 fn v(value: impl Into<Value>) -> Value {
     value.into()
@@ -643,26 +586,6 @@ struct Case {
 fn cases() -> Vec<Case> {
     let text = std::fs::read_to_string(fixtures().join("knex-conformance/query-pg.json")).unwrap();
     serde_json::from_str(&text).unwrap()
-}
-
-/// A binding as knex reports it (objects are bound as their JSON text).
-fn binding_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Bool(b) => json!(b),
-        Value::TinyInt(n) => json!(n),
-        Value::SmallInt(n) => json!(n),
-        Value::Int(n) => json!(n),
-        Value::BigInt(n) => json!(n),
-        Value::TinyUnsigned(n) => json!(n),
-        Value::SmallUnsigned(n) => json!(n),
-        Value::Unsigned(n) => json!(n),
-        Value::BigUnsigned(n) => json!(n),
-        Value::Float(n) => json!(n),
-        Value::Double(n) => json!(n),
-        Value::String(s) => json!(s),
-        Value::Json(j) => j.as_ref().map_or(serde_json::Value::Null, |j| json!(j.to_string())),
-        other => json!(format!("{other:?}")),
-    }
 }
 
 /// A knex binding as a value to run knex's SQL with.

@@ -993,7 +993,7 @@ fn rendering_errors_are_errors_not_panics_or_truncation() {
     );
     assert!(
         build(|s| {
-            s.create_table(&"x".repeat(64), |t| {
+            s.create_table("x".repeat(64), |t| {
                 t.text("a");
             });
         })
@@ -1057,7 +1057,10 @@ fn long_derived_names_are_cut_as_postgresql_cuts_knex_names() {
 
 /// More of knex's own PostgreSQL schema unit tests (test/unit/schema-builder/postgres.js,
 /// knex 3.3.0) than the conformance file holds, with the SQL knex's tests expect.
-fn knex_unit_cases() -> Vec<(&'static str, &'static str, Vec<&'static str>, fn(&mut SchemaBuilder))> {
+/// A knex unit case: its title, the table, the statements knex renders, our port.
+type KnexUnitCase = (&'static str, &'static str, Vec<&'static str>, fn(&mut SchemaBuilder));
+
+fn knex_unit_cases() -> Vec<KnexUnitCase> {
     vec![
         (
             "test column comment with pre-escaped quotes",

@@ -2,9 +2,11 @@
 //! dumps, and the paths of the fixtures.
 
 mod catalog;
+mod query_case;
 mod sql_text;
 
 pub use catalog::snapshot;
+pub use query_case::{Query, binding_json};
 pub use sql_text::normalize_sql;
 
 use knexrs_migrate::{Migration, MigrationConfig};

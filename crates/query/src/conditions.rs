@@ -199,6 +199,13 @@ impl IntoColumn for String {
     }
 }
 
+/// Several columns as a row, `("a", "b")`, for `where_in` against a subquery.
+impl<const N: usize> IntoColumn for [&'static str; N] {
+    fn into_column(self) -> Operand {
+        Operand(OperandKind::List(self.into_iter().map(crate::col).collect()))
+    }
+}
+
 impl IntoColumn for Raw {
     fn into_column(self) -> Operand {
         self.into_operand()

@@ -1,14 +1,15 @@
 //! `delete` (knex `del`): `using` tables, knex's joins rewritten as `using`
 //! plus `where`, `returning`.
 
-use crate::conditions::{Clause, Conditions, IntoColumn};
+use crate::conditions::{Conditions, IntoColumn};
 use crate::cte::{Ctes, With};
 use crate::ident::table_name;
 use crate::insert::write_returning;
+use crate::join::{JoinKind, JoinOn};
 use crate::operand::Operand;
 use crate::render::Writer;
 use crate::select::{IntoSource, Source};
-use crate::{IntoName, Op, QueryError, Select, Wheres};
+use crate::{IntoName, Op, QueryError, Raw, Select, Wheres};
 use sea_query::TableName;
 
 /// A `delete`.
@@ -26,20 +27,35 @@ use sea_query::TableName;
 #[derive(Debug, Clone)]
 pub struct Delete {
     with: With,
-    table: TableName,
+    table: Target,
     only: bool,
     using: Vec<Source>,
-    join_conditions: Vec<(Operand, Operand)>,
+    join_conditions: Vec<Conditions>,
     wheres: Conditions,
     returning: Vec<Operand>,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Table(TableName),
+    Raw(Raw),
 }
 
 impl Delete {
     /// `delete from table` (knex `knex(table).del()`).
     pub fn from(table: impl IntoName) -> Self {
+        Self::new(Target::Table(table_name(table.into_name(), None)))
+    }
+
+    /// `delete from <raw SQL>` (knex `del().from(raw(…))`).
+    pub fn from_raw(table: Raw) -> Self {
+        Self::new(Target::Raw(table))
+    }
+
+    fn new(table: Target) -> Self {
         Delete {
             with: With::default(),
-            table: table_name(table.into_name(), None),
+            table,
             only: false,
             using: Vec::new(),
             join_conditions: Vec::new(),
@@ -62,8 +78,41 @@ impl Delete {
 
     /// knex's `join` on a delete: `using table`, and `left = right` added to the `where`.
     pub fn join(&mut self, table: impl IntoSource, left: impl IntoColumn, right: impl IntoColumn) -> &mut Self {
+        self.join_on(JoinKind::Inner, table, |on| {
+            on.on(left, Op::Eq, right);
+        })
+    }
+
+    /// knex's `join(table, function () { … })` on a delete: `using table`, and
+    /// the `on` conditions added to the `where` after the delete's own.
+    ///
+    /// PostgreSQL's `using` is an inner join, so `kind` must be [`JoinKind::Inner`];
+    /// other kinds make the statement refuse to build.
+    ///
+    /// ```
+    /// use knexrs_query::{Delete, JoinKind, Wheres, PostgresQueryBuilder};
+    ///
+    /// let mut q = Delete::from("users");
+    /// q.where_eq("activated", false).join_on(JoinKind::Inner, "accounts", |j| {
+    ///     j.on("accounts.id", "=", "users.account_id").and_on("accounts.user_id", "=", "users.id");
+    /// });
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder).unwrap().0,
+    ///     r#"delete from "users" using "accounts" where "activated" = $1 and "accounts"."id" = "users"."account_id" and "accounts"."user_id" = "users"."id""#
+    /// );
+    /// ```
+    pub fn join_on(&mut self, kind: JoinKind, table: impl IntoSource, build: impl FnOnce(&mut JoinOn)) -> &mut Self {
+        let mut on = JoinOn::default();
+        build(&mut on);
+        if kind != JoinKind::Inner {
+            on.conditions.push(
+                false,
+                false,
+                Err(format!("a delete joins with `using`, an inner join; {kind:?} joins are not possible")),
+            );
+        }
         self.using.push(table.into_source());
-        self.join_conditions.push((left.into_column(), right.into_column()));
+        self.join_conditions.push(on.conditions);
         self
     }
 
@@ -79,17 +128,23 @@ impl Delete {
 
     pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
         self.wheres.check()?;
+        for conditions in &self.join_conditions {
+            conditions.check()?;
+        }
         self.with.write(w)?;
         w.push_str(if self.only { "delete from only " } else { "delete from " });
-        w.table(&self.table);
+        match &self.table {
+            Target::Table(table) => w.table(table),
+            Target::Raw(raw) => raw.write(w)?,
+        }
         for (i, source) in self.using.iter().enumerate() {
             // knex joins these with a bare comma.
             w.push_str(if i == 0 { " using " } else { "," });
             Select::write_source_alone(source, w)?;
         }
         let mut wheres = self.wheres.clone();
-        for (left, right) in &self.join_conditions {
-            wheres.push(false, false, Ok(Clause::Compare(left.clone(), Op::Eq, right.clone())));
+        for conditions in &self.join_conditions {
+            wheres.items.extend(conditions.items.iter().cloned());
         }
         wheres.write_clause(w, " where ")?;
         write_returning(&self.returning, w)

@@ -39,6 +39,7 @@ fn split_dot(name: Cow<'static, str>) -> Vec<Cow<'static, str>> {
     }
 }
 
+#[allow(clippy::ptr_arg, reason = "a borrowed name keeps its 'static lifetime, which `&str` would lose")]
 fn slice(name: &Cow<'static, str>, range: std::ops::Range<usize>) -> Cow<'static, str> {
     match name {
         Cow::Borrowed(s) => Cow::Borrowed(&s[range]),

@@ -56,6 +56,7 @@ enum ConflictTarget {
     None,
     Columns(Vec<DynIden>),
     Constraint(DynIden),
+    Raw(Raw),
 }
 
 #[derive(Debug, Clone)]
@@ -226,6 +227,26 @@ impl Insert {
         OnConflictBuilder { insert: self }
     }
 
+    /// `on conflict <raw SQL>`, for a target with a predicate
+    /// (`(email) where deleted_at is null`), then `.ignore()` or `.merge()`.
+    ///
+    /// ```
+    /// use knexrs_query::{raw, Insert, PostgresQueryBuilder};
+    ///
+    /// let mut q = Insert::into("users");
+    /// q.set("email", "a@b.c");
+    /// q.on_conflict_raw(raw("(email) where deleted_at is null")).ignore();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder).unwrap().0,
+    ///     r#"insert into "users" ("email") values ($1) on conflict (email) where deleted_at is null do nothing"#
+    /// );
+    /// ```
+    pub fn on_conflict_raw(&mut self, target: Raw) -> OnConflictBuilder<'_> {
+        let target = ConflictTarget::Raw(target);
+        self.on_conflict = Some(OnConflict { target, action: ConflictAction::Nothing, wheres: Conditions::default() });
+        OnConflictBuilder { insert: self }
+    }
+
     /// `returning columns…` (`"*"` for every column).
     pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
     where
@@ -236,9 +257,9 @@ impl Insert {
         self
     }
 
-    /// Whether there is nothing to insert (knex renders such an insert as no statement).
+    /// Whether there is nothing to insert: no row, no query (knex renders such an insert as no statement).
     pub fn is_empty(&self) -> bool {
-        self.rows.iter().all(Vec::is_empty) && self.source.is_none() && !self.default_values
+        self.rows.is_empty() && self.source.is_none() && !self.default_values
     }
 
     /// The columns of every row, sorted, as knex lists them.
@@ -273,6 +294,13 @@ impl Insert {
                 _ => source.write(w)?,
             }
         } else if columns.is_empty() {
+            // Rows without columns (knex `insert({})`): one row of defaults.
+            if self.rows.len() > 1 {
+                return Err(QueryError::Build(format!(
+                    "insert of {} rows sets no column: PostgreSQL inserts one row of defaults at a time",
+                    self.rows.len()
+                )));
+            }
             w.push_str(" default values");
         } else {
             w.push_str(" (");
@@ -283,7 +311,7 @@ impl Insert {
                 w.iden(column);
             }
             w.push_str(") values ");
-            for (r, row) in self.rows.iter().filter(|r| !r.is_empty()).enumerate() {
+            for (r, row) in self.rows.iter().enumerate() {
                 w.push_str(if r == 0 { "(" } else { ", (" });
                 for (i, column) in columns.iter().enumerate() {
                     if i > 0 {
@@ -320,6 +348,10 @@ impl Insert {
             ConflictTarget::Constraint(name) => {
                 w.push_str(" on constraint ");
                 w.iden(name);
+            }
+            ConflictTarget::Raw(raw) => {
+                w.push_str(" ");
+                raw.write(w)?;
             }
         }
         let excluded = |w: &mut Writer, list: &mut dyn Iterator<Item = &DynIden>| {

@@ -123,9 +123,19 @@ impl JoinOn {
         self.on_list(false, column, values, true)
     }
 
+    /// `or column not in (values…)` (knex `orOnNotIn`).
+    pub fn or_on_not_in(&mut self, column: impl IntoColumn, values: impl IntoList) -> &mut Self {
+        self.on_list(true, column, values, true)
+    }
+
     /// `column is null` (knex `onNull`).
     pub fn on_null(&mut self, column: impl IntoColumn) -> &mut Self {
         self.add(false, Ok(Clause::Null(column.into_column(), false)))
+    }
+
+    /// `or column is null` (knex `orOnNull`).
+    pub fn or_on_null(&mut self, column: impl IntoColumn) -> &mut Self {
+        self.add(true, Ok(Clause::Null(column.into_column(), false)))
     }
 
     /// `column is not null` (knex `onNotNull`).
@@ -133,14 +143,54 @@ impl JoinOn {
         self.add(false, Ok(Clause::Null(column.into_column(), true)))
     }
 
+    /// `or column is not null` (knex `orOnNotNull`).
+    pub fn or_on_not_null(&mut self, column: impl IntoColumn) -> &mut Self {
+        self.add(true, Ok(Clause::Null(column.into_column(), true)))
+    }
+
     /// `column between low and high` (knex `onBetween`).
     pub fn on_between(&mut self, column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) -> &mut Self {
         self.add(false, Ok(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false)))
     }
 
+    /// `or column between low and high` (knex `orOnBetween`).
+    pub fn or_on_between(
+        &mut self,
+        column: impl IntoColumn,
+        low: impl IntoOperand,
+        high: impl IntoOperand,
+    ) -> &mut Self {
+        self.add(true, Ok(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false)))
+    }
+
+    /// `column not between low and high` (knex `onNotBetween`).
+    pub fn on_not_between(
+        &mut self,
+        column: impl IntoColumn,
+        low: impl IntoOperand,
+        high: impl IntoOperand,
+    ) -> &mut Self {
+        self.add(false, Ok(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true)))
+    }
+
+    /// `or column not between low and high` (knex `orOnNotBetween`).
+    pub fn or_on_not_between(
+        &mut self,
+        column: impl IntoColumn,
+        low: impl IntoOperand,
+        high: impl IntoOperand,
+    ) -> &mut Self {
+        self.add(true, Ok(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true)))
+    }
+
     /// `exists (subquery)` (knex `onExists`).
     pub fn on_exists(&mut self, query: Select) -> &mut Self {
         self.add(false, Ok(Clause::Exists(Box::new(query))))
+    }
+
+    /// `or exists (subquery)` (knex `orOnExists`).
+    pub fn or_on_exists(&mut self, query: Select) -> &mut Self {
+        self.add(true, Ok(Clause::Exists(Box::new(query))))
     }
 
     /// `not exists (subquery)` (knex `onNotExists`).
@@ -149,9 +199,46 @@ impl JoinOn {
         self
     }
 
-    /// Raw SQL in the `on` clause.
+    /// `or not exists (subquery)` (knex `orOnNotExists`).
+    pub fn or_on_not_exists(&mut self, query: Select) -> &mut Self {
+        self.conditions.push(true, true, Ok(Clause::Exists(Box::new(query))));
+        self
+    }
+
+    /// `jsonb_path_query_first(a, path_a) = jsonb_path_query_first(b, path_b)` (knex `onJsonPathEquals`).
+    ///
+    /// ```
+    /// use knexrs_query::{JoinKind, Select, PostgresQueryBuilder};
+    ///
+    /// let mut q = Select::from("users");
+    /// q.join_on(JoinKind::Inner, "contacts", |j| {
+    ///     j.on_json_path_equals("users.infos", "$.name", "contacts.data", "$.infos.name");
+    /// });
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder).unwrap().0,
+    ///     r#"select * from "users" inner join "contacts" on jsonb_path_query_first("users"."infos", $1) = jsonb_path_query_first("contacts"."data", $2)"#
+    /// );
+    /// ```
+    pub fn on_json_path_equals(
+        &mut self,
+        left: impl IntoColumn,
+        left_path: &str,
+        right: impl IntoColumn,
+        right_path: &str,
+    ) -> &mut Self {
+        let sql = "jsonb_path_query_first(?, ?) = jsonb_path_query_first(?, ?)";
+        let bindings = [left.into_column(), left_path.into_operand(), right.into_column(), right_path.into_operand()];
+        self.add(false, Ok(Clause::Raw(Raw::with(sql, bindings))))
+    }
+
+    /// Raw SQL in the `on` clause (knex `join(table, raw(…))`).
     pub fn on_raw(&mut self, sql: Raw) -> &mut Self {
         self.add(false, Ok(Clause::Raw(sql)))
+    }
+
+    /// `or <raw SQL>` in the `on` clause.
+    pub fn or_on_raw(&mut self, sql: Raw) -> &mut Self {
+        self.add(true, Ok(Clause::Raw(sql)))
     }
 
     /// A parenthesized group (knex `on(function () { … })` / `onVal(function …)`).

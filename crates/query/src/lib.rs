@@ -26,6 +26,7 @@ mod exec;
 mod ident;
 mod insert;
 mod join;
+mod json;
 mod op;
 mod operand;
 mod param;
@@ -48,10 +49,14 @@ pub use exec::{Connection, Db, Executor, FromRow, PooledConnection, Transaction}
 pub use ident::IntoName;
 pub use insert::{Insert, OnConflictBuilder};
 pub use join::{JoinKind, JoinOn};
+pub use json::{JsonWheres, json_extract, json_insert, json_remove, json_set};
 pub use op::{IntoOp, Op};
-pub use operand::{IntoOperand, Operand, col, default_value, expr, list};
+pub use operand::{IntoOperand, Operand, array, col, default_value, expr, list};
 pub use raw::{Raw, raw};
-pub use select::{IntoAggregated, IntoSource, Nulls, Order, Select, Source, aliased, table, union, union_all};
+pub use select::{
+    IntoAggregated, IntoSource, Nulls, Order, Select, Source, Window, aliased, except, intersect, table, union,
+    union_all,
+};
 pub use statement::Statement;
 pub use tls::{MakeTls, SslMode};
 pub use typed::{Accepts, Column, Cond, OrderBy, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate};

@@ -38,6 +38,8 @@ pub enum Op {
     NotILike,
     /// `similar to`
     SimilarTo,
+    /// `not similar to`
+    NotSimilarTo,
     /// `~` (regex match)
     Regex,
     /// `~*`
@@ -74,7 +76,72 @@ pub enum Op {
     IsNot,
     /// `||`
     Concat,
+    /// `&` (bitwise and)
+    BitAnd,
+    /// `|` (bitwise or)
+    BitOr,
+    /// `#` (bitwise xor)
+    BitXor,
+    /// `^` (power)
+    Power,
+    /// `<<` (shift left; range/geometry: strictly left of)
+    ShiftLeft,
+    /// `>>` (shift right; range/geometry: strictly right of)
+    ShiftRight,
+    /// `~=` (geometry: same as)
+    SameAs,
+    /// `&<` (range/geometry: does not extend to the right of)
+    NotExtendRight,
+    /// `&>` (range/geometry: does not extend to the left of)
+    NotExtendLeft,
+    /// `-|-` (range: adjacent to)
+    Adjacent,
 }
+
+/// Every operator, for parsing.
+const ALL: [Op; 41] = [
+    Op::Eq,
+    Op::Ne,
+    Op::BangEq,
+    Op::Lt,
+    Op::Lte,
+    Op::Gt,
+    Op::Gte,
+    Op::Like,
+    Op::NotLike,
+    Op::ILike,
+    Op::NotILike,
+    Op::SimilarTo,
+    Op::NotSimilarTo,
+    Op::Regex,
+    Op::IRegex,
+    Op::NotRegex,
+    Op::NotIRegex,
+    Op::Contains,
+    Op::ContainedBy,
+    Op::Overlaps,
+    Op::HasKey,
+    Op::HasAnyKey,
+    Op::HasAllKeys,
+    Op::Matches,
+    Op::In,
+    Op::NotIn,
+    Op::Between,
+    Op::NotBetween,
+    Op::Is,
+    Op::IsNot,
+    Op::Concat,
+    Op::BitAnd,
+    Op::BitOr,
+    Op::BitXor,
+    Op::Power,
+    Op::ShiftLeft,
+    Op::ShiftRight,
+    Op::SameAs,
+    Op::NotExtendRight,
+    Op::NotExtendLeft,
+    Op::Adjacent,
+];
 
 impl Op {
     /// The operator as it is written in SQL.
@@ -92,6 +159,7 @@ impl Op {
             Op::ILike => "ilike",
             Op::NotILike => "not ilike",
             Op::SimilarTo => "similar to",
+            Op::NotSimilarTo => "not similar to",
             Op::Regex => "~",
             Op::IRegex => "~*",
             Op::NotRegex => "!~",
@@ -110,6 +178,16 @@ impl Op {
             Op::Is => "is",
             Op::IsNot => "is not",
             Op::Concat => "||",
+            Op::BitAnd => "&",
+            Op::BitOr => "|",
+            Op::BitXor => "#",
+            Op::Power => "^",
+            Op::ShiftLeft => "<<",
+            Op::ShiftRight => ">>",
+            Op::SameAs => "~=",
+            Op::NotExtendRight => "&<",
+            Op::NotExtendLeft => "&>",
+            Op::Adjacent => "-|-",
         }
     }
 }
@@ -119,40 +197,7 @@ impl std::str::FromStr for Op {
 
     fn from_str(op: &str) -> Result<Self, Self::Err> {
         let lower = op.trim().to_ascii_lowercase();
-        let parsed = [
-            Op::Eq,
-            Op::Ne,
-            Op::BangEq,
-            Op::Lt,
-            Op::Lte,
-            Op::Gt,
-            Op::Gte,
-            Op::Like,
-            Op::NotLike,
-            Op::ILike,
-            Op::NotILike,
-            Op::SimilarTo,
-            Op::Regex,
-            Op::IRegex,
-            Op::NotRegex,
-            Op::NotIRegex,
-            Op::Contains,
-            Op::ContainedBy,
-            Op::Overlaps,
-            Op::HasKey,
-            Op::HasAnyKey,
-            Op::HasAllKeys,
-            Op::Matches,
-            Op::In,
-            Op::NotIn,
-            Op::Between,
-            Op::NotBetween,
-            Op::Is,
-            Op::IsNot,
-            Op::Concat,
-        ]
-        .into_iter()
-        .find(|candidate| candidate.sql() == lower);
+        let parsed = ALL.into_iter().find(|candidate| candidate.sql() == lower);
         parsed.ok_or_else(|| {
             QueryError::Build(format!(
                 "`{op}` is not an operator knexrs knows: use =, <>, <, <=, >, >=, like, ilike, in, between, @>, ? …"

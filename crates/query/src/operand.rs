@@ -114,7 +114,35 @@ value_operands!(
 /// assert!(values.0.is_empty());
 /// ```
 pub fn col(name: impl IntoName) -> Operand {
-    Operand(OperandKind::Column(crate::ident::column_ref(name.into_name())))
+    let name = name.into_name();
+    match array_subscript(&name) {
+        // `"tags"[1]`: the subscript stays outside the quotes, as knex writes it.
+        Some(at) => {
+            let subscript = name[at..].to_owned();
+            let column = Value::from(name[..at].to_owned());
+            Operand(OperandKind::Raw(Raw::with(format!("??{subscript}"), [column])))
+        }
+        None => Operand(OperandKind::Column(crate::ident::column_ref(name))),
+    }
+}
+
+/// Where a trailing array subscript (`[1]`, `[2][3]`) starts in a column name.
+fn array_subscript(name: &str) -> Option<usize> {
+    if !name.ends_with(']') {
+        return None;
+    }
+    let bytes = name.as_bytes();
+    let mut end = bytes.len();
+    let mut start = None;
+    while end > 0 && bytes[end - 1] == b']' {
+        let open = name[..end - 1].rfind('[')?;
+        if open + 1 == end - 1 || !bytes[open + 1..end - 1].iter().all(u8::is_ascii_digit) {
+            break;
+        }
+        start = Some(open);
+        end = open;
+    }
+    start.filter(|&at| at > 0)
 }
 
 /// A parenthesized list of values, for `where_op(column, "in" | "between", list(…))`.
@@ -132,6 +160,26 @@ where
     I::Item: IntoOperand,
 {
     Operand(OperandKind::List(values.into_iter().map(IntoOperand::into_operand).collect()))
+}
+
+/// A PostgreSQL array, bound as one value (for `&&`, `@>`, `= any(…)`).
+///
+/// ```
+/// use knexrs_query::{array, table, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = table("posts");
+/// q.where_op("tags", "&&", array(["rust", "sql"]));
+/// assert_eq!(q.to_string(PostgresQueryBuilder).unwrap(), r#"select * from "posts" where "tags" && '{"rust","sql"}'"#);
+/// ```
+pub fn array<I>(items: I) -> Operand
+where
+    I: IntoIterator,
+    I::Item: Into<Value>,
+{
+    let values: Vec<Value> = items.into_iter().map(Into::into).collect();
+    // Sent in text form, so an empty array needs no element type of its own.
+    let element = values.first().map_or(sea_query::ArrayType::String, Value::array_type);
+    Operand(OperandKind::Value(Value::Array(element, Some(Box::new(values)))))
 }
 
 /// A sea-query expression as an operand (for functions, casts, `case`, …).

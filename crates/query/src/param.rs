@@ -43,46 +43,52 @@ impl Param<'_> {
 
     /// The value as PostgreSQL's text input form, or `None` for NULL.
     fn text(&self) -> Option<String> {
-        let mut out = String::new();
-        match self.0 {
-            Value::Bool(v) => out.push_str(if (*v)? { "true" } else { "false" }),
-            Value::TinyInt(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::SmallInt(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::Int(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::BigInt(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::TinyUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::SmallUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::Unsigned(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::BigUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::Float(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::Double(v) => write!(out, "{}", (*v)?).ok()?,
-            Value::String(v) => out.push_str(v.as_deref()?),
-            Value::Char(v) => out.push((*v)?),
-            Value::Bytes(v) => {
-                out.push_str("\\x");
-                for byte in v.as_deref()? {
-                    write!(out, "{byte:02x}").ok()?;
-                }
-            }
-            Value::Json(v) => out.push_str(&v.as_deref()?.to_string()),
-            Value::ChronoDate(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d")).ok()?,
-            Value::ChronoTime(v) => write!(out, "{}", (*v)?.format("%H:%M:%S%.f")).ok()?,
-            Value::ChronoDateTime(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d %H:%M:%S%.f")).ok()?,
-            Value::ChronoDateTimeUtc(v) => out.push_str(&(*v)?.to_rfc3339()),
-            Value::ChronoDateTimeLocal(v) => out.push_str(&(*v)?.to_rfc3339()),
-            Value::ChronoDateTimeWithTimeZone(v) => out.push_str(&(*v)?.to_rfc3339()),
-            Value::Uuid(v) => write!(out, "{}", (*v)?.hyphenated()).ok()?,
-            other => {
-                // Values without a text form of ours: sea-query's literal, unquoted.
-                let literal = sea_query::QueryBuilder::value_to_string(&sea_query::PostgresQueryBuilder, other);
-                if literal == "NULL" {
-                    return None;
-                }
-                out.push_str(literal.trim_matches('\''));
+        text_form(self.0)
+    }
+}
+
+/// A value in PostgreSQL's text input form, or `None` for NULL.
+pub(crate) fn text_form(value: &Value) -> Option<String> {
+    let mut out = String::new();
+    match value {
+        Value::Bool(v) => out.push_str(if (*v)? { "true" } else { "false" }),
+        Value::TinyInt(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::SmallInt(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Int(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::BigInt(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::TinyUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::SmallUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Unsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::BigUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Float(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Double(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::String(v) => out.push_str(v.as_deref()?),
+        Value::Char(v) => out.push((*v)?),
+        Value::Bytes(v) => {
+            out.push_str("\\x");
+            for byte in v.as_deref()? {
+                write!(out, "{byte:02x}").ok()?;
             }
         }
-        Some(out)
+        Value::Json(v) => out.push_str(&v.as_deref()?.to_string()),
+        Value::ChronoDate(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d")).ok()?,
+        Value::ChronoTime(v) => write!(out, "{}", (*v)?.format("%H:%M:%S%.f")).ok()?,
+        Value::ChronoDateTime(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d %H:%M:%S%.f")).ok()?,
+        Value::ChronoDateTimeUtc(v) => out.push_str(&(*v)?.to_rfc3339()),
+        Value::ChronoDateTimeLocal(v) => out.push_str(&(*v)?.to_rfc3339()),
+        Value::ChronoDateTimeWithTimeZone(v) => out.push_str(&(*v)?.to_rfc3339()),
+        Value::Uuid(v) => write!(out, "{}", (*v)?.hyphenated()).ok()?,
+        Value::Array(_, v) => out.push_str(&crate::value::array_text(v.as_deref()?)),
+        other => {
+            // Values without a text form of ours: sea-query's literal, unquoted.
+            let literal = sea_query::QueryBuilder::value_to_string(&sea_query::PostgresQueryBuilder, other);
+            if literal == "NULL" {
+                return None;
+            }
+            out.push_str(literal.trim_matches('\''));
+        }
     }
+    Some(out)
 }
 
 impl ToSql for Param<'_> {

@@ -27,6 +27,17 @@ impl Writer {
 
     pub(crate) fn value(&mut self, value: Value) {
         if self.inline {
+            if let Value::String(Some(text)) = &value {
+                write_string_literal(&mut self.sql, text);
+                return;
+            }
+            if let Value::Array(_, Some(items)) = &value {
+                // knex writes arrays as their text form in a string literal.
+                self.sql.push('\'');
+                self.sql.push_str(&crate::value::array_text(items).replace('\'', "''"));
+                self.sql.push('\'');
+                return;
+            }
             // sea-query writes the value as an escaped literal.
             let _ = PostgresQueryBuilder.write_value(&mut self.sql, &value);
         } else {
@@ -63,6 +74,23 @@ impl Writer {
     pub(crate) fn into_sql(self) -> String {
         self.sql
     }
+}
+
+/// A string literal as knex (and PostgreSQL's own `quote_literal`) writes it:
+/// quotes doubled, and `E'…'` with doubled backslashes only when there is a backslash.
+fn write_string_literal(sql: &mut String, text: &str) {
+    let backslash = text.contains('\\');
+    if backslash {
+        sql.push('E');
+    }
+    sql.push('\'');
+    for c in text.chars() {
+        if c == '\'' || c == '\\' {
+            sql.push(c);
+        }
+        sql.push(c);
+    }
+    sql.push('\'');
 }
 
 impl Write for Writer {

@@ -19,7 +19,7 @@ pub(crate) mod sealed {
 /// }
 /// let mut q = table("users");
 /// knexrs_query::Wheres::where_eq(&mut q, "name", "O'Brien");
-/// assert_eq!(log(&q), r#"select * from "users" where "name" = E'O\'Brien'"#);
+/// assert_eq!(log(&q), r#"select * from "users" where "name" = 'O''Brien'"#);
 /// ```
 pub trait Statement: sealed::Sealed {
     /// SQL with `$1`, `$2`, … and the values to bind.

@@ -90,6 +90,12 @@ impl Update {
         self.counter(column, "-", by)
     }
 
+    /// Drops the `increment` / `decrement` calls (knex `clearCounters`).
+    pub fn clear_counters(&mut self) -> &mut Self {
+        self.counters.clear();
+        self
+    }
+
     /// `from source`: other tables the `where` may join against (knex `updateFrom`).
     pub fn from(&mut self, source: impl IntoSource) -> &mut Self {
         self.from.push(source.into_source());

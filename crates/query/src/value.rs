@@ -27,6 +27,52 @@ pub(crate) fn is_null(value: &Value) -> bool {
         Value::ChronoDateTimeLocal(v) => v.is_none(),
         Value::ChronoDateTimeWithTimeZone(v) => v.is_none(),
         Value::Uuid(v) => v.is_none(),
+        Value::Array(_, v) => v.is_none(),
         _ => false,
     }
+}
+
+/// An array in PostgreSQL's text form: `{1,2}`, `{"a","b \\"c\\""}`, `{NULL}`; nested arrays nest.
+pub(crate) fn array_text(items: &[Value]) -> String {
+    let mut out = String::from("{");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match item {
+            Value::Array(_, Some(inner)) => out.push_str(&array_text(inner)),
+            item if is_null(item) => out.push_str("NULL"),
+            Value::Bool(Some(b)) => out.push_str(if *b { "t" } else { "f" }),
+            item => {
+                let text = crate::param::text_form(item).unwrap_or_default();
+                let numeric = matches!(
+                    item,
+                    Value::TinyInt(_)
+                        | Value::SmallInt(_)
+                        | Value::Int(_)
+                        | Value::BigInt(_)
+                        | Value::TinyUnsigned(_)
+                        | Value::SmallUnsigned(_)
+                        | Value::Unsigned(_)
+                        | Value::BigUnsigned(_)
+                        | Value::Float(_)
+                        | Value::Double(_)
+                );
+                if numeric {
+                    out.push_str(&text);
+                } else {
+                    out.push('"');
+                    for c in text.chars() {
+                        if c == '"' || c == '\\' {
+                            out.push('\\');
+                        }
+                        out.push(c);
+                    }
+                    out.push('"');
+                }
+            }
+        }
+    }
+    out.push('}');
+    out
 }

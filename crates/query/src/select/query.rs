@@ -1,0 +1,274 @@
+//! The `Select` builder: its parts, the table it reads, its columns.
+
+use super::aggregate::SelectItem;
+use super::joins::Join;
+use super::set_ops::SetOperation;
+use super::source::{IntoSource, Source};
+use super::tail::{Lock, OrderItem};
+use crate::conditions::{Conditions, IntoColumn};
+use crate::cte::{Ctes, With};
+use crate::ident::{iden, split_alias};
+use crate::operand::{IntoOperand, Operand};
+use crate::{IntoName, Raw, Wheres};
+use sea_query::DynIden;
+
+/// A `select` (knex's query builder in its select form).
+///
+/// Build with `&mut self` setters, render with [`build`](Select::build). A
+/// builder can be cloned and extended: one base query for a count and a page.
+///
+/// ```
+/// use knexrs_query::{Order, Select, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = Select::from("sessions as s");
+/// q.columns(["s.session_id", "u.email"])
+///     .join("users as u", "u.id", "s.owner_user_id")
+///     .where_in("s.owner_user_id", ["user-1", "user-2"])
+///     .order_by("s.created_at", Order::Desc)
+///     .limit(50);
+/// let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(
+///     sql,
+///     r#"select "s"."session_id", "u"."email" from "sessions" as "s" inner join "users" as "u" on "u"."id" = "s"."owner_user_id" where "s"."owner_user_id" in ($1, $2) order by "s"."created_at" desc limit $3"#
+/// );
+/// assert_eq!(values.0.len(), 3);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Select {
+    pub(super) with: With,
+    pub(super) schema: Option<DynIden>,
+    pub(super) hints: Vec<String>,
+    pub(super) distinct: Distinct,
+    pub(super) columns: Vec<SelectItem>,
+    pub(super) from: Vec<Source>,
+    pub(super) only: bool,
+    pub(super) joins: Vec<Join>,
+    pub(super) wheres: Conditions,
+    pub(super) set_operations: Vec<SetOperation>,
+    pub(super) group_by: Vec<Operand>,
+    pub(super) havings: Conditions,
+    pub(super) orders: Vec<OrderItem>,
+    pub(super) limit: Option<Operand>,
+    pub(super) offset: Option<Operand>,
+    pub(super) lock: Option<Lock>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) enum Distinct {
+    #[default]
+    No,
+    All,
+    On(Vec<Operand>),
+}
+
+impl Select {
+    /// An empty select (`select *`, no table: add one with [`from`](Self::from)).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `select * from table` (knex `knex(table)`): `"users"`, `"users as u"`,
+    /// `"schema.users"`, a subquery or raw SQL.
+    pub fn from(table: impl IntoSource) -> Self {
+        Select { from: vec![table.into_source()], ..Self::default() }
+    }
+
+    /// Sets the table (replacing any set before).
+    pub fn set_from(&mut self, table: impl IntoSource) -> &mut Self {
+        self.from = vec![table.into_source()];
+        self
+    }
+
+    /// Adds another table to `from` (`from "a" as "x", "b" as "y"`; knex `from({ x: 'a', y: 'b' })`).
+    ///
+    /// ```
+    /// use knexrs_query::{Select, PostgresQueryBuilder};
+    ///
+    /// let mut q = Select::from("table as t1");
+    /// q.add_from("table as t2");
+    /// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "table" as "t1", "table" as "t2""#);
+    /// ```
+    pub fn add_from(&mut self, table: impl IntoSource) -> &mut Self {
+        self.from.push(table.into_source());
+        self
+    }
+
+    /// `from only table`: rows of the table, not of tables inheriting from it.
+    pub fn only(&mut self) -> &mut Self {
+        self.only = true;
+        self
+    }
+
+    /// Qualifies the tables of `from` and the joins with `schema` (knex `withSchema`).
+    pub fn with_schema(&mut self, schema: impl IntoName) -> &mut Self {
+        self.schema = Some(iden(schema.into_name()));
+        self
+    }
+
+    /// An optimizer hint comment, `select /*+ hint */ …` (knex `hintComment`);
+    /// for extensions such as `pg_hint_plan`. A hint may not contain `/*`,
+    /// `*/` or `?`: the query refuses to build.
+    ///
+    /// ```
+    /// use knexrs_query::{Select, PostgresQueryBuilder};
+    ///
+    /// let mut q = Select::from("t");
+    /// q.hint_comment("SeqScan(t)");
+    /// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select /*+ SeqScan(t) */ * from "t""#);
+    /// ```
+    pub fn hint_comment(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Adds a column (`"id"`, `"users.id"`, `"email as e"`, `"u.*"`).
+    pub fn column(&mut self, column: impl IntoName) -> &mut Self {
+        let (name, alias) = split_alias(column.into_name());
+        self.columns.push(SelectItem::Operand(crate::col(name), alias.map(iden)));
+        self
+    }
+
+    /// Adds columns (knex `select(...)`).
+    pub fn columns<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: IntoName,
+    {
+        for column in columns {
+            self.column(column);
+        }
+        self
+    }
+
+    /// Adds any operand (an expression, a subquery, raw SQL) as a column, optionally aliased.
+    ///
+    /// ```
+    /// use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    ///
+    /// let mut newest = Select::from("posts");
+    /// newest.max("created_at").where_column("posts.user_id", "=", "users.id");
+    /// let mut q = Select::from("users");
+    /// q.column("name").column_as(newest, Some("last_post"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder).unwrap().0,
+    ///     r#"select "name", (select max("created_at") from "posts" where "posts"."user_id" = "users"."id") as "last_post" from "users""#
+    /// );
+    /// ```
+    pub fn column_as(&mut self, operand: impl IntoOperand, alias: Option<&str>) -> &mut Self {
+        let alias = alias.map(|a| iden(a.to_owned().into()));
+        self.columns.push(SelectItem::Operand(operand.into_operand(), alias));
+        self
+    }
+
+    /// Adds raw SQL to the select list (knex `select(knex.raw(...))`).
+    pub fn column_raw(&mut self, sql: Raw) -> &mut Self {
+        self.columns.push(SelectItem::Operand(sql.into_operand(), None));
+        self
+    }
+
+    /// Drops the selected columns (back to `*`), to reuse the rest of the query (knex `clearSelect`).
+    pub fn clear_columns(&mut self) -> &mut Self {
+        self.columns.clear();
+        self.distinct = Distinct::No;
+        self
+    }
+
+    /// Drops the `where` conditions (knex `clearWhere`).
+    pub fn clear_where(&mut self) -> &mut Self {
+        self.wheres = Conditions::default();
+        self
+    }
+
+    /// Drops the joins.
+    pub fn clear_joins(&mut self) -> &mut Self {
+        self.joins.clear();
+        self
+    }
+
+    /// Drops the unions, intersections and exceptions.
+    pub fn clear_unions(&mut self) -> &mut Self {
+        self.set_operations.clear();
+        self
+    }
+
+    /// Drops the `with` clause.
+    pub fn clear_with(&mut self) -> &mut Self {
+        self.with = With::default();
+        self
+    }
+
+    /// Drops the hint comments.
+    pub fn clear_hint_comments(&mut self) -> &mut Self {
+        self.hints.clear();
+        self
+    }
+
+    /// `select distinct` (knex `distinct()`).
+    pub fn distinct(&mut self) -> &mut Self {
+        self.distinct = Distinct::All;
+        self
+    }
+
+    /// `select distinct on (columns…)` (knex `distinctOn`).
+    pub fn distinct_on<I, S>(&mut self, columns: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: IntoColumn,
+    {
+        self.distinct = Distinct::On(columns.into_iter().map(IntoColumn::into_column).collect());
+        self
+    }
+
+    /// Selects one column only, for [`Executor::pluck`](crate::Executor::pluck) (knex `pluck`).
+    pub fn pluck(&mut self, column: impl IntoName) -> &mut Self {
+        self.columns.clear();
+        self.column(column)
+    }
+
+    /// Applies `modify` to the query (knex `modify`): reusable pieces of a query as functions.
+    ///
+    /// ```
+    /// use knexrs_query::{Select, PostgresQueryBuilder};
+    ///
+    /// fn with_bars(q: &mut Select) {
+    ///     q.left_join("bars", "foos.bar_id", "bars.id").column("bars.*");
+    /// }
+    /// let mut q = Select::from("foos");
+    /// q.column("foo_id").modify(with_bars);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder).unwrap().0,
+    ///     r#"select "foo_id", "bars".* from "foos" left join "bars" on "foos"."bar_id" = "bars"."id""#
+    /// );
+    /// ```
+    pub fn modify(&mut self, modify: impl FnOnce(&mut Self)) -> &mut Self {
+        modify(self);
+        self
+    }
+}
+
+impl Wheres for Select {
+    fn conditions_mut(&mut self) -> &mut Conditions {
+        &mut self.wheres
+    }
+}
+
+impl Ctes for Select {
+    fn with_clause_mut(&mut self) -> &mut With {
+        &mut self.with
+    }
+}
+
+/// `select * from table` (knex `knex(table)`).
+///
+/// ```
+/// use knexrs_query::{table, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = table("sessions");
+/// q.where_eq("session_id", "abc-123").first();
+/// let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
+/// assert_eq!(sql, r#"select * from "sessions" where "session_id" = $1 limit $2"#);
+/// assert_eq!(values.0.len(), 2);
+/// ```
+pub fn table(table: impl IntoSource) -> Select {
+    Select::from(table)
+}

@@ -1,0 +1,78 @@
+//! What a query reads from: a table, a subquery or raw SQL.
+
+use super::Select;
+use crate::ident::{iden, split_alias, table_name};
+use crate::{IntoName, Raw};
+use sea_query::{DynIden, TableName};
+use std::borrow::Cow;
+
+/// A `from` or a join target: a table, a subquery, or raw SQL.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A table, optionally schema-qualified and aliased.
+    Table(TableName, Option<DynIden>),
+    /// A subquery, optionally aliased.
+    Subquery(Box<Select>, Option<DynIden>),
+    /// Raw SQL.
+    Raw(Raw),
+}
+
+/// Converts into a [`Source`]: `"users"`, `"public.users as u"`, a subquery or raw SQL.
+pub trait IntoSource {
+    /// The source.
+    fn into_source(self) -> Source;
+}
+
+fn parse_table(name: Cow<'static, str>) -> Source {
+    let (table, alias) = split_alias(name);
+    Source::Table(table_name(table, None), alias.map(iden))
+}
+
+impl IntoSource for &'static str {
+    fn into_source(self) -> Source {
+        parse_table(self.into_name())
+    }
+}
+
+impl IntoSource for String {
+    fn into_source(self) -> Source {
+        parse_table(self.into_name())
+    }
+}
+
+impl IntoSource for Cow<'static, str> {
+    fn into_source(self) -> Source {
+        parse_table(self)
+    }
+}
+
+impl IntoSource for Raw {
+    fn into_source(self) -> Source {
+        Source::Raw(self)
+    }
+}
+
+impl IntoSource for Source {
+    fn into_source(self) -> Source {
+        self
+    }
+}
+
+impl IntoSource for Select {
+    fn into_source(self) -> Source {
+        Source::Subquery(Box::new(self), None)
+    }
+}
+
+/// A subquery with an alias, as a source or a column (knex `subquery.as('alias')`).
+///
+/// ```
+/// use knexrs_query::{aliased, Select, PostgresQueryBuilder};
+///
+/// let inner = Select::from("foo");
+/// let q = Select::from(aliased(inner, "bar"));
+/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from (select * from "foo") as "bar""#);
+/// ```
+pub fn aliased(query: Select, alias: impl IntoName) -> Source {
+    Source::Subquery(Box::new(query), Some(iden(alias.into_name())))
+}

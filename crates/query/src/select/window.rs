@@ -1,0 +1,125 @@
+//! Window functions in the select list: `rank()`, `dense_rank()`,
+//! `row_number()` over a partition and an order (knex `rank`, `denseRank`,
+//! `rowNumber`).
+
+use super::Select;
+use super::aggregate::SelectItem;
+use super::tail::Order;
+use crate::conditions::IntoColumn;
+use crate::ident::iden;
+use crate::operand::Operand;
+use crate::render::Writer;
+use crate::{IntoName, QueryError, Raw};
+use sea_query::DynIden;
+
+/// The `over (…)` of a window function: `partition by …` and `order by …`,
+/// or raw SQL.
+///
+/// ```
+/// use knexrs_query::{Order, Select, Window, PostgresQueryBuilder};
+///
+/// let mut q = Select::from("accounts");
+/// q.column("*").row_number_as(Window::new().partition_by("address").order_by_dir("email", Order::Desc), "n");
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder).unwrap().0,
+///     r#"select *, row_number() over (partition by "address" order by "email" desc) as "n" from "accounts""#
+/// );
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Window {
+    partition: Vec<(Operand, Option<Order>)>,
+    order: Vec<(Operand, Option<Order>)>,
+    raw: Option<Raw>,
+}
+
+impl Window {
+    /// An empty window: `over ()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A window written as raw SQL: `over (<sql>)`.
+    pub fn raw(sql: Raw) -> Self {
+        Window { raw: Some(sql), ..Self::default() }
+    }
+
+    /// `order by column` (in the window).
+    pub fn order_by(mut self, column: impl IntoColumn) -> Self {
+        self.order.push((column.into_column(), None));
+        self
+    }
+
+    /// `order by column asc|desc`.
+    pub fn order_by_dir(mut self, column: impl IntoColumn, order: Order) -> Self {
+        self.order.push((column.into_column(), Some(order)));
+        self
+    }
+
+    /// `partition by column`.
+    pub fn partition_by(mut self, column: impl IntoColumn) -> Self {
+        self.partition.push((column.into_column(), None));
+        self
+    }
+
+    /// `partition by column asc|desc` (knex accepts a direction here, and PostgreSQL ignores it).
+    pub fn partition_by_dir(mut self, column: impl IntoColumn, order: Order) -> Self {
+        self.partition.push((column.into_column(), Some(order)));
+        self
+    }
+
+    pub(super) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+        w.push_str("over (");
+        if let Some(raw) = &self.raw {
+            raw.write(w)?;
+        } else {
+            write_list(w, "partition by ", &self.partition)?;
+            if !self.partition.is_empty() && !self.order.is_empty() {
+                w.push_str(" ");
+            }
+            write_list(w, "order by ", &self.order)?;
+        }
+        w.push_str(")");
+        Ok(())
+    }
+}
+
+fn write_list(w: &mut Writer, keyword: &str, items: &[(Operand, Option<Order>)]) -> Result<(), QueryError> {
+    for (i, (operand, order)) in items.iter().enumerate() {
+        w.push_str(if i == 0 { keyword } else { ", " });
+        operand.write(w)?;
+        match order {
+            Some(Order::Asc) => w.push_str(" asc"),
+            Some(Order::Desc) => w.push_str(" desc"),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+macro_rules! window_functions {
+    ($($(#[$doc:meta])* $name:ident, $as_name:ident => $function:literal;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&mut self, window: Window) -> &mut Self {
+            self.columns.push(SelectItem::Window { function: $function, window, alias: None });
+            self
+        }
+
+        #[doc = concat!("`", $function, " over (…) as alias`.")]
+        pub fn $as_name(&mut self, window: Window, alias: impl IntoName) -> &mut Self {
+            let alias: Option<DynIden> = Some(iden(alias.into_name()));
+            self.columns.push(SelectItem::Window { function: $function, window, alias });
+            self
+        }
+    )*};
+}
+
+impl Select {
+    window_functions! {
+        /// `rank() over (…)` (knex `rank`).
+        rank, rank_as => "rank()";
+        /// `dense_rank() over (…)` (knex `denseRank`).
+        dense_rank, dense_rank_as => "dense_rank()";
+        /// `row_number() over (…)` (knex `rowNumber`).
+        row_number, row_number_as => "row_number()";
+    }
+}
