@@ -5,6 +5,9 @@
 //! `cargo xtask migrate make <name>` followed by `cargo xtask migrate latest`
 //! needs no registration by hand.
 //!
+//! `tables` holds the typed definitions of the migrated tables, written by
+//! `cargo xtask schema generate`.
+//!
 //! ```
 //! let migrator = cliscale_migrations::migrator().unwrap();
 //! assert_eq!(migrator.migrations()[0].name(), "20250126000001_create_sessions_table");
@@ -18,6 +21,9 @@ mod registry {
 }
 
 pub use registry::migrations;
+
+#[path = "schema/tables.rs"]
+pub mod tables;
 
 /// The migrator over every migration in this folder, checked (no duplicate
 /// versions, no misnamed files).

@@ -1,6 +1,7 @@
 //! `cargo xtask`: this workspace's commands, a thin layer over the libraries.
 
 mod local;
+mod schema;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -29,12 +30,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "dev", global = true)]
         cluster: ClusterName,
     },
+    /// Typed table definitions from the migrated database
+    Schema {
+        #[command(subcommand)]
+        action: SchemaAction,
+    },
     /// Run every test of the workspace on the local test cluster
     Test {
         /// Passed on to `cargo test --workspace`
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         cargo_args: Vec<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum SchemaAction {
+    /// Write migrations/schema/tables.rs from a scratch database migrated to the latest migration
+    Generate(schema::GenerateArgs),
 }
 
 #[derive(Subcommand, Clone, Copy)]
@@ -54,10 +66,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Migrate(args) => migrate(&args),
         Command::Db { action, cluster } => report(db(action, cluster)),
-        Command::Test { cargo_args } => test::run(&cargo_args).unwrap_or_else(|e| {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }),
+        Command::Schema { action: SchemaAction::Generate(args) } => schema::generate(&args).unwrap_or_else(failure),
+        Command::Test { cargo_args } => test::run(&cargo_args).unwrap_or_else(failure),
     }
 }
 
@@ -97,6 +107,11 @@ fn db(action: DbAction, name: ClusterName) -> anyhow::Result<()> {
         },
     }
     Ok(())
+}
+
+fn failure(error: anyhow::Error) -> ExitCode {
+    eprintln!("error: {error:#}");
+    ExitCode::FAILURE
 }
 
 fn report(result: anyhow::Result<()>) -> ExitCode {

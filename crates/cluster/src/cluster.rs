@@ -144,11 +144,21 @@ impl LocalCluster {
     }
 
     /// Makes the cluster if needed and starts it if it is not running; returns
-    /// its port. Safe to call from several processes at once.
+    /// its port. A running cluster whose settings differ from the options is
+    /// restarted with them. Safe to call from several processes at once.
     pub fn start(&self) -> Result<u16, ClusterError> {
         let _lock = self.lock()?;
         self.init_if_needed()?;
         if let ClusterState::Running { port } = self.state()? {
+            if self.settings_text() == fs::read_to_string(self.settings_file()).unwrap_or_default() {
+                return Ok(port);
+            }
+            // Settings changed since it started (a new version of knexrs): restart with them.
+            self.run("pg_ctl", |c| {
+                c.arg("stop").arg("-D").arg(self.data_dir()).args(["-m", "fast", "-w", "-t", "60"]);
+            })?;
+            self.write_settings()?;
+            self.pg_ctl_start(port)?;
             return Ok(port);
         }
         self.write_settings()?;
@@ -260,14 +270,22 @@ impl LocalCluster {
         Ok(())
     }
 
-    fn write_settings(&self) -> Result<(), ClusterError> {
+    fn settings_file(&self) -> PathBuf {
+        self.data_dir().join("knexrs.conf")
+    }
+
+    fn settings_text(&self) -> String {
         let mut text = String::from(
             "# rewritten by knexrs at every start\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n",
         );
         for (name, value) in &self.options.settings {
             text.push_str(&format!("{name} = '{}'\n", value.replace('\'', "''")));
         }
-        self.write_owned(&self.data_dir().join("knexrs.conf"), &text)
+        text
+    }
+
+    fn write_settings(&self) -> Result<(), ClusterError> {
+        self.write_owned(&self.settings_file(), &self.settings_text())
     }
 
     fn write_owned(&self, path: &Path, text: &str) -> Result<(), ClusterError> {

@@ -17,6 +17,7 @@
 //! assert_eq!(values.0.len(), 2);
 //! ```
 
+pub mod codegen;
 mod conditions;
 mod config;
 mod cte;
@@ -63,3 +64,8 @@ pub use typed::{Accepts, Column, Cond, OrderBy, Table, TypedDelete, TypedInsert,
 pub use update::Update;
 
 pub use sea_query::{PostgresQueryBuilder, Value, Values};
+
+/// A row as the driver returns it.
+pub use postgres::Row;
+// The crates of the types generated table definitions use.
+pub use {chrono, rust_decimal, serde_json, uuid};

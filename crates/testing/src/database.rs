@@ -29,24 +29,34 @@ const REGISTRY_APP: &str = "knexrs-testing";
 pub struct TestDatabase {
     name: String,
     config: ConnectConfig,
+    admin: ConnectConfig,
 }
 
 impl TestDatabase {
-    /// A new, empty database.
+    /// A new, empty database on the test server ([`server`]).
     pub fn empty() -> Result<Self, TestError> {
-        let admin = server()?;
-        let registry = registry(&admin)?;
+        Self::empty_on(&server()?)
+    }
+
+    /// A new, empty database on the server `admin` connects to.
+    pub fn empty_on(admin: &ConnectConfig) -> Result<Self, TestError> {
+        let registry = registry(admin)?;
         let name = format!("{DATABASE_PREFIX}{}_{}", registry.token, COUNTER.fetch_add(1, Ordering::Relaxed));
         let mut client = admin.connect()?;
         client
             .batch_execute(&format!("create database \"{name}\""))
             .map_err(TestError::database(format!("creating test database {name}")))?;
-        Ok(TestDatabase { config: admin.with_database(&name), name })
+        Ok(TestDatabase { config: admin.with_database(&name), name, admin: admin.clone() })
     }
 
     /// A new database with every migration of `migrator` applied.
     pub fn migrated(migrator: &Migrator) -> Result<Self, TestError> {
-        let db = Self::empty()?;
+        Self::migrated_on(&server()?, migrator)
+    }
+
+    /// A new migrated database on the server `admin` connects to.
+    pub fn migrated_on(admin: &ConnectConfig, migrator: &Migrator) -> Result<Self, TestError> {
+        let db = Self::empty_on(admin)?;
         migrator.latest(&db.config, &RunOptions::default(), &mut Silent)?;
         Ok(db)
     }
@@ -87,9 +97,7 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Ok(admin) = server()
-            && let Ok(mut client) = admin.connect()
-        {
+        if let Ok(mut client) = self.admin.connect() {
             // A failure leaves the database to the next sweep.
             let _ = client.batch_execute(&format!("drop database if exists \"{}\" with (force)", self.name));
         }

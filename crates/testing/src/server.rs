@@ -11,8 +11,9 @@ use std::sync::OnceLock;
 pub const TEST_CLUSTER: &str = "test";
 const TEST_CLUSTER_PORT: u16 = 54339;
 
-/// The test cluster's definition: durability off (tests never need it) and
-/// room for many parallel tests.
+/// The test cluster's definition: durability off (tests never need it),
+/// room for many parallel tests, and `pg_stat_statements` loaded (tests check
+/// which statements ran).
 ///
 /// ```
 /// let options = knexrs_testing::test_cluster_options("target/knexrs-pg");
@@ -25,6 +26,8 @@ pub fn test_cluster_options(root: impl Into<PathBuf>) -> ClusterOptions {
         .setting("full_page_writes", "off")
         .setting("max_connections", "400")
         .setting("shared_buffers", "128MB")
+        .setting("shared_preload_libraries", "pg_stat_statements")
+        .setting("pg_stat_statements.max", "20000")
 }
 
 /// Where the local clusters live: `<target dir>/knexrs-pg`, the target dir

@@ -90,6 +90,11 @@ impl Db {
         self.pool.get().map_err(|e| QueryError::Pool(format!("{e} ({})", self.target)))
     }
 
+    /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).
+    pub fn max_connections(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     /// Where the pool connects, password hidden.
     pub fn target(&self) -> &str {
         &self.target

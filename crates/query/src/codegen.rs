@@ -1,0 +1,292 @@
+//! Writing typed table definitions (see [`Table`](crate::Table)) from a
+//! migrated database: one module per table with its row struct and typed
+//! column constants (`cargo xtask schema generate`).
+
+use crate::QueryError;
+use postgres::GenericClient;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// What to generate definitions for.
+#[derive(Debug, Clone)]
+pub struct CodegenOptions {
+    /// The schema whose tables and views are described.
+    pub schema: String,
+    /// Tables left out (the migration bookkeeping, by default).
+    pub exclude: BTreeSet<String>,
+}
+
+impl Default for CodegenOptions {
+    fn default() -> Self {
+        CodegenOptions {
+            schema: "public".to_owned(),
+            exclude: ["knex_migrations", "knex_migrations_lock", "knex_migrations_knexrs"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// One column as the catalog describes it.
+#[derive(Debug, Clone)]
+struct CatalogColumn {
+    table: String,
+    name: String,
+    type_name: String,
+    not_null: bool,
+}
+
+/// The Rust type of a column of PostgreSQL type `type_name`, or `None` when unsupported.
+fn rust_type(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "text" | "varchar" | "bpchar" | "name" | "citext" => "String",
+        "int2" => "i16",
+        "int4" => "i32",
+        "int8" => "i64",
+        "bool" => "bool",
+        "float4" => "f32",
+        "float8" => "f64",
+        "numeric" => "knexrs_query::rust_decimal::Decimal",
+        "timestamptz" => "knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>",
+        "timestamp" => "knexrs_query::chrono::NaiveDateTime",
+        "date" => "knexrs_query::chrono::NaiveDate",
+        "time" => "knexrs_query::chrono::NaiveTime",
+        "uuid" => "knexrs_query::uuid::Uuid",
+        "json" | "jsonb" => "knexrs_query::serde_json::Value",
+        "bytea" => "Vec<u8>",
+        _ => return None,
+    })
+}
+
+const KEYWORDS: [&str; 39] = [
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "gen", "try",
+];
+
+/// `createdAt` → `created_at`, `my col` → `my_col`, `1st` → `_1st`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// A field name: snake case, a keyword as a raw identifier.
+fn field_name(column: &str) -> String {
+    let snake = snake_case(column);
+    match snake.as_str() {
+        "self" | "super" | "crate" | "_" => format!("{snake}_"),
+        s if KEYWORDS.contains(&s) => format!("r#{snake}"),
+        _ => snake,
+    }
+}
+
+fn const_name(column: &str) -> String {
+    let upper = snake_case(column).to_ascii_uppercase();
+    if upper == "_" { "COLUMN_".to_owned() } else { upper }
+}
+
+/// `token_jti` → `TokenJti`.
+fn pascal_case(name: &str) -> String {
+    let snake = snake_case(name);
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = true;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'T');
+    }
+    out
+}
+
+fn string_literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn catalog(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<Vec<CatalogColumn>, QueryError> {
+    // Domains read as their base type; views' columns are all nullable.
+    let sql = "select c.relname::text, a.attname::text, \
+               coalesce(bt.typname, t.typname)::text, a.attnotnull and c.relkind in ('r', 'p') \
+               from pg_class c \
+               join pg_namespace n on n.oid = c.relnamespace \
+               join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped \
+               join pg_type t on t.oid = a.atttypid \
+               left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype \
+               where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm') \
+               order by c.relname, a.attnum";
+    let rows = client
+        .query(sql, &[&options.schema])
+        .map_err(|e| QueryError::database("reading the catalog for schema generate", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| CatalogColumn { table: row.get(0), name: row.get(1), type_name: row.get(2), not_null: row.get(3) })
+        .filter(|c| !options.exclude.contains(&c.table))
+        .collect())
+}
+
+/// Rust source for every table and view of `options.schema`: a module per
+/// table with a `Table` type, a row struct, and a typed constant per column.
+///
+/// Columns of types without a Rust mapping are listed in a comment and left out.
+///
+/// ```no_run
+/// use knexrs_query::codegen::{generate_tables, CodegenOptions};
+///
+/// let mut client = postgres::Client::connect("postgres://postgres@127.0.0.1/app", postgres::NoTls)?;
+/// let source = generate_tables(&mut client, &CodegenOptions::default())?;
+/// std::fs::write("src/tables.rs", source)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn generate_tables(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<String, QueryError> {
+    let columns = catalog(client, options)?;
+    let mut out = String::new();
+    out.push_str(
+        "//! The database's tables as typed definitions, generated from the migrated\n\
+         //! database by `cargo xtask schema generate`: do not edit by hand; run it\n\
+         //! again after adding a migration (`cargo xtask schema generate --check` fails\n\
+         //! while this file is stale).\n",
+    );
+    let mut tables: Vec<(&str, Vec<&CatalogColumn>)> = Vec::new();
+    for column in &columns {
+        match tables.last_mut() {
+            Some((table, list)) if *table == column.table => list.push(column),
+            _ => tables.push((&column.table, vec![column])),
+        }
+    }
+    for (table, list) in tables {
+        write_table(&mut out, table, &list, &options.schema)?;
+    }
+    Ok(out)
+}
+
+fn write_table(out: &mut String, table: &str, columns: &[&CatalogColumn], schema: &str) -> Result<(), QueryError> {
+    let type_name = pascal_case(table);
+    let row_name = format!("{type_name}Row");
+    let mut fields: BTreeSet<String> = BTreeSet::new();
+    let mut supported = Vec::with_capacity(columns.len());
+    let mut skipped = Vec::new();
+    for column in columns {
+        match rust_type(&column.type_name) {
+            Some(rust) => {
+                let field = field_name(&column.name);
+                if !fields.insert(field.clone()) {
+                    return Err(QueryError::Build(format!(
+                        "table {table}: two columns become the Rust name `{field}`: rename one of them"
+                    )));
+                }
+                let rust = if column.not_null { rust.to_owned() } else { format!("Option<{rust}>") };
+                supported.push((column, field, rust));
+            }
+            None => skipped.push(format!("{} ({})", column.name, column.type_name)),
+        }
+    }
+    let w = |out: &mut String, line: String| {
+        out.push_str(&line);
+        out.push('\n');
+    };
+    w(out, String::new());
+    w(out, format!("/// The `{table}` table."));
+    w(out, format!("pub mod {} {{", field_name(table).trim_start_matches("r#")));
+    w(out, "    use knexrs_query::{Column, FromRow, QueryError, Row, Table, get};".to_owned());
+    w(out, String::new());
+    w(out, format!("    /// The `{table}` table, for typed queries: `{type_name}::select()`."));
+    w(out, "    #[derive(Debug, Clone, Copy)]".to_owned());
+    w(out, format!("    pub struct {type_name};"));
+    w(out, String::new());
+    w(out, format!("    impl Table for {type_name} {{"));
+    w(out, format!("        const NAME: &'static str = {};", string_literal(table)));
+    if schema != "public" {
+        w(out, format!("        const SCHEMA: Option<&'static str> = Some({});", string_literal(schema)));
+    }
+    w(out, format!("        type Row = {row_name};"));
+    w(out, "    }".to_owned());
+    w(out, String::new());
+    w(out, format!("    /// A row of `{table}`."));
+    if !skipped.is_empty() {
+        w(out, format!("    ///\n    /// Left out (no Rust type mapped): {}.", skipped.join(", ")));
+    }
+    w(out, "    #[derive(Debug, Clone, PartialEq)]".to_owned());
+    w(out, format!("    pub struct {row_name} {{"));
+    for (column, field, rust) in &supported {
+        w(out, format!("        /// `{}`.", column.name));
+        w(out, format!("        pub {field}: {rust},"));
+    }
+    w(out, "    }".to_owned());
+    w(out, String::new());
+    w(out, format!("    impl FromRow for {row_name} {{"));
+    w(out, "        fn from_row(row: Row) -> Result<Self, QueryError> {".to_owned());
+    w(out, "            Ok(Self {".to_owned());
+    for (column, field, _) in &supported {
+        let _ = writeln!(out, "                {field}: get(&row, {})?,", string_literal(&column.name));
+    }
+    w(out, "            })".to_owned());
+    w(out, "        }".to_owned());
+    w(out, "    }".to_owned());
+    for (column, _, rust) in &supported {
+        w(out, String::new());
+        w(out, format!("    /// `{table}.{}`.", column.name));
+        w(
+            out,
+            format!(
+                "    pub const {}: Column<{type_name}, {rust}> = Column::new({});",
+                const_name(&column.name),
+                string_literal(&column.name)
+            ),
+        );
+    }
+    w(out, "}".to_owned());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_names_become_rust_names() {
+        assert_eq!(snake_case("createdAt"), "created_at");
+        assert_eq!(snake_case("my col"), "my_col");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("1st"), "_1st");
+        assert_eq!(const_name("expires_at"), "EXPIRES_AT");
+        assert_eq!(pascal_case("token_jti"), "TokenJti");
+        assert_eq!(pascal_case("tblPerson"), "TblPerson");
+    }
+
+    #[test]
+    fn postgres_types_map_to_rust_types() {
+        assert_eq!(rust_type("int8"), Some("i64"));
+        assert_eq!(rust_type("timestamptz"), Some("knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>"));
+        assert_eq!(rust_type("tsvector"), None);
+    }
+}

@@ -1,0 +1,66 @@
+//! `schema generate` on a real catalog: every mapped type, nullability,
+//! views, names that are not Rust names, and types without a mapping.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_query::codegen::{CodegenOptions, generate_tables};
+use knexrs_testing::TestDatabase;
+
+#[test]
+fn generated_definitions_map_every_supported_type_and_mark_nullable_columns_optional() {
+    let db = TestDatabase::empty().unwrap();
+    let mut client = db.connect().unwrap();
+    client
+        .batch_execute(
+            r#"create domain email as text;
+               create table "everyThing" (
+                   id bigserial primary key, small int2 not null, whole int4, "isActive" bool not null,
+                   ratio float8, price numeric(10, 2), seen_at timestamptz not null, local_at timestamp,
+                   born date, alarm time, token uuid, doc jsonb, raw_doc json, blob bytea, contact email,
+                   "type" text, search tsvector
+               );
+               create view recent as select id, seen_at from "everyThing";
+               create table knex_migrations (id serial);"#,
+        )
+        .unwrap();
+    let source = generate_tables(&mut client, &CodegenOptions::default()).unwrap();
+    for expected in [
+        "pub mod every_thing {",
+        "pub struct EveryThing;",
+        r#"const NAME: &'static str = "everyThing";"#,
+        "pub id: i64,",
+        "pub small: i16,",
+        "pub whole: Option<i32>,",
+        "pub is_active: bool,",
+        "pub ratio: Option<f64>,",
+        "pub price: Option<knexrs_query::rust_decimal::Decimal>,",
+        "pub seen_at: knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>,",
+        "pub local_at: Option<knexrs_query::chrono::NaiveDateTime>,",
+        "pub born: Option<knexrs_query::chrono::NaiveDate>,",
+        "pub alarm: Option<knexrs_query::chrono::NaiveTime>,",
+        "pub token: Option<knexrs_query::uuid::Uuid>,",
+        "pub doc: Option<knexrs_query::serde_json::Value>,",
+        "pub raw_doc: Option<knexrs_query::serde_json::Value>,",
+        "pub blob: Option<Vec<u8>>,",
+        "pub contact: Option<String>,",
+        "pub r#type: Option<String>,",
+        r#"is_active: get(&row, "isActive")?,"#,
+        r#"pub const IS_ACTIVE: Column<EveryThing, bool> = Column::new("isActive");"#,
+        "Left out (no Rust type mapped): search (tsvector).",
+        "pub mod recent {",
+        // A view's columns may be null whatever the table says.
+        "pub seen_at: Option<knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>>,",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+    assert!(!source.contains("knex_migrations"), "bookkeeping tables are left out");
+}
+
+#[test]
+fn two_columns_with_the_same_rust_name_are_an_error_that_names_them() {
+    let db = TestDatabase::empty().unwrap();
+    let mut client = db.connect().unwrap();
+    client.batch_execute(r#"create table t ("userId" int, user_id int)"#).unwrap();
+    let error = generate_tables(&mut client, &CodegenOptions::default()).unwrap_err().to_string();
+    assert!(error.contains("table t: two columns become the Rust name `user_id`"), "{error}");
+}

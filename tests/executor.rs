@@ -1,0 +1,201 @@
+//! The executor on a real server: typed tables generated from the cliscale
+//! migrations, prepared-statement reuse, transactions and savepoints, error
+//! codes, value round trips, and the pool size.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use cliscale_migrations::tables::sessions::{self, Sessions, SessionsRow};
+use cliscale_migrations::tables::token_jti::{self, TokenJti};
+use knexrs_query::{Connection, Db, Executor, Insert, QueryError, Table, Update, Value, Wheres, raw, table};
+use knexrs_testing::TestDatabase;
+use postgres::error::SqlState;
+
+fn migrated() -> TestDatabase {
+    TestDatabase::migrated(&cliscale_migrations::migrator().unwrap()).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    // PostgreSQL keeps microseconds.
+    Utc::now().trunc_subsecs(6)
+}
+
+fn insert_session(conn: &mut impl Executor, id: &str, job: &str) -> Result<u64, QueryError> {
+    let mut insert = Sessions::insert();
+    insert
+        .set(sessions::SESSION_ID, id)
+        .set(sessions::OWNER_USER_ID, "user-1")
+        .set(sessions::JOB_NAME, job)
+        .set(sessions::EXPIRES_AT, now() + Duration::hours(1));
+    conn.execute(&insert)
+}
+
+#[test]
+fn a_session_round_trips_through_the_generated_typed_tables() {
+    let db = migrated();
+    let pool = db.pool().unwrap();
+    let mut conn = pool.get().unwrap();
+    let expires = now() + Duration::hours(2);
+    let mut insert = Sessions::insert();
+    insert
+        .set(sessions::SESSION_ID, "s-1")
+        .set(sessions::OWNER_USER_ID, "user-1")
+        .set(sessions::JOB_NAME, "job-1")
+        .set(sessions::POD_IP, None::<String>)
+        .set(sessions::EXPIRES_AT, expires)
+        .returning_all();
+    let inserted: SessionsRow = conn.fetch_one(&insert).unwrap();
+    assert_eq!(inserted.session_id, "s-1");
+    assert_eq!(inserted.pod_ip, None);
+    assert_eq!(inserted.expires_at, expires);
+    assert!(inserted.created_at.is_some(), "created_at defaults to now()");
+
+    let mut update = Sessions::update();
+    update.set(sessions::POD_IP, "10.0.0.7").filter(sessions::SESSION_ID.eq("s-1"));
+    assert_eq!(conn.execute(&update).unwrap(), 1);
+
+    let mut select = Sessions::select();
+    select.filter(sessions::OWNER_USER_ID.eq("user-1")).filter(sessions::EXPIRES_AT.gt(now()));
+    let found: Option<SessionsRow> = conn.first(select.untyped()).unwrap();
+    assert_eq!(found.unwrap().pod_ip.as_deref(), Some("10.0.0.7"));
+
+    let mut jti = TokenJti::insert();
+    jti.set(token_jti::JTI, "j-1").set(token_jti::SESSION_ID, "s-1").set(token_jti::EXPIRES_AT, expires);
+    conn.execute(&jti).unwrap();
+    let mut revoked = TokenJti::delete();
+    revoked.filter(token_jti::JTI.eq("j-1"));
+    assert_eq!(conn.execute(&revoked).unwrap(), 1);
+    assert_eq!(TokenJti::NAME, "token_jti");
+}
+
+#[test]
+fn a_repeated_query_shape_is_prepared_once_per_connection() {
+    let db = migrated();
+    let mut conn = Connection::new(db.connect().unwrap());
+    for i in 0..20 {
+        insert_session(&mut conn, &format!("s-{i}"), &format!("job-{i}")).unwrap();
+        let mut q = table("sessions");
+        q.where_eq("session_id", format!("s-{i}")).first();
+        let row: Option<(String,)> = conn.fetch_optional(q.columns(["job_name"])).unwrap();
+        assert_eq!(row.unwrap().0, format!("job-{i}"));
+    }
+    let prepared: Vec<(String,)> = conn
+        .fetch_all(&raw("select statement from pg_prepared_statements where not from_sql order by statement"))
+        .unwrap();
+    let shapes: Vec<&str> = prepared.iter().map(|(s,)| s.as_str()).collect();
+    assert_eq!(shapes.len(), 3, "one insert, one select, this query: {shapes:#?}");
+}
+
+#[test]
+fn transactions_commit_on_ok_roll_back_on_err_and_panic_and_nest_as_savepoints() {
+    let db = migrated();
+    let pool = db.pool().unwrap();
+    let count = |pool: &Db| -> i64 {
+        let mut q = table("sessions");
+        q.count("*");
+        pool.fetch_one::<(i64,)>(&q).unwrap().0
+    };
+
+    pool.transaction(|tx| insert_session(tx, "kept", "job-kept")).unwrap();
+    assert_eq!(count(&pool), 1);
+
+    let failed: Result<(), QueryError> = pool.transaction(|tx| {
+        insert_session(tx, "gone", "job-gone")?;
+        Err(QueryError::Build("changed my mind".into()))
+    });
+    assert!(failed.is_err());
+    assert_eq!(count(&pool), 1);
+
+    let pool_for_panic = pool.clone();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: Result<(), QueryError> = pool_for_panic.transaction(|tx| {
+            insert_session(tx, "panicked", "job-panicked")?;
+            panic!("a bug in the middle of a transaction");
+        });
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(count(&pool), 1, "the panicking transaction left nothing");
+
+    pool.transaction(|tx| {
+        insert_session(tx, "outer", "job-outer")?;
+        let inner: Result<(), QueryError> = tx.transaction(|inner| {
+            insert_session(inner, "inner", "job-inner")?;
+            Err(QueryError::Build("roll the savepoint back".into()))
+        });
+        assert!(inner.is_err());
+        tx.transaction(|inner| insert_session(inner, "inner-2", "job-inner-2"))?;
+        Ok::<_, QueryError>(())
+    })
+    .unwrap();
+    let mut names = table("sessions");
+    names.column("session_id").order_by("session_id", knexrs_query::Order::Asc);
+    let ids: Vec<String> = pool.pluck(&names).unwrap();
+    assert_eq!(ids, ["inner-2", "kept", "outer"]);
+}
+
+#[test]
+fn a_unique_violation_keeps_its_sqlstate_and_names_the_constraint() {
+    let db = migrated();
+    let pool = db.pool().unwrap();
+    let mut conn = pool.get().unwrap();
+    insert_session(&mut conn, "s-1", "same-job").unwrap();
+    let error = insert_session(&mut conn, "s-2", "same-job").unwrap_err();
+    assert_eq!(error.code(), Some(&SqlState::UNIQUE_VIOLATION));
+    let message = error.to_string();
+    assert!(message.contains("sessions_job_name_unique"), "{message}");
+    // The connection is still usable after the error.
+    insert_session(&mut conn, "s-3", "other-job").unwrap();
+}
+
+#[test]
+fn chrono_values_and_options_round_trip_both_ways() {
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client()
+        .batch_execute("create table moments (id serial primary key, at timestamptz, day date, note text, n bigint)")
+        .unwrap();
+    let at = now();
+    let day = NaiveDate::from_ymd_opt(2025, 1, 26).unwrap();
+    let mut insert = Insert::into("moments");
+    insert.set("at", at).set("day", day).set("note", None::<String>).set("n", 7_i64).returning(["id"]);
+    let (id,): (i32,) = conn.fetch_one(&insert).unwrap();
+    let mut q = table("moments");
+    q.columns(["at", "day", "note", "n"]).where_eq("id", id);
+    let row: (Option<DateTime<Utc>>, NaiveDate, Option<String>, i64) = conn.fetch_one(&q).unwrap();
+    assert_eq!(row, (Some(at), day, None, 7));
+
+    let mut update = Update::table("moments");
+    update.set("at", None::<DateTime<Utc>>).set("note", "later").where_eq("id", id);
+    conn.execute(&update).unwrap();
+    let row: (Option<DateTime<Utc>>, Option<String>) =
+        conn.fetch_one(q.clear_columns().columns(["at", "note"])).unwrap();
+    assert_eq!(row, (None, Some("later".to_owned())));
+
+    // A value of another Rust type than the column's is sent as text and parsed by the server.
+    let mut lenient = Insert::into("moments");
+    lenient.set("at", "2030-01-01T00:00:00Z").set("n", Value::Int(Some(3)));
+    conn.execute(&lenient).unwrap();
+}
+
+#[test]
+fn the_pool_holds_at_most_db_max_connections() {
+    let db = TestDatabase::empty().unwrap();
+    let vars = |name: &str| match name {
+        "DATABASE_URL" => Some(db.url()),
+        "DB_MAX_CONNECTIONS" => Some("3".to_owned()),
+        _ => None,
+    };
+    let config = knexrs_query::ConnectConfig::from_vars(vars, knexrs_query::Environment::Test).unwrap().unwrap();
+    assert_eq!(config.max_connections(), 3);
+    let pool = Db::connect(&config).unwrap();
+    assert_eq!(pool.max_connections(), 3);
+    let held: Vec<_> = (0..3).map(|_| pool.get().unwrap()).collect();
+    let mut q = knexrs_query::Select::new();
+    q.column_raw(raw("count(*)"));
+    q.set_from(raw("pg_stat_activity"));
+    q.where_eq("datname", db.name().to_owned());
+    let mut extra = Connection::new(db.connect().unwrap());
+    let (open,): (i64,) = extra.fetch_one(&q).unwrap();
+    assert_eq!(open, 4, "three pooled connections and this one");
+    drop(held);
+}
