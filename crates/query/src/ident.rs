@@ -1,7 +1,7 @@
 //! Names as knex takes them: `"id"`, `"users.id"`, `"u.*"`, `"users as u"`,
 //! `"email as e"`; split without allocating when they are `&'static str`.
 
-use sea_query::{Alias, ColumnName, ColumnRef, DynIden, IntoIden, SchemaName, TableName};
+use sea_query::{Alias, DynIden, IntoIden, SchemaName, TableName};
 use std::borrow::Cow;
 
 /// A piece of a name: borrowed when static, owned otherwise; always quoted
@@ -31,14 +31,6 @@ pub(crate) fn split_alias(name: Cow<'static, str>) -> (Cow<'static, str>, Option
     }
 }
 
-/// Splits `a.b.c` into its parts without allocating for static names.
-fn split_dot(name: Cow<'static, str>) -> Vec<Cow<'static, str>> {
-    match name {
-        Cow::Borrowed(s) => s.split('.').map(Cow::Borrowed).collect(),
-        Cow::Owned(s) => s.split('.').map(|p| Cow::Owned(p.to_owned())).collect(),
-    }
-}
-
 #[allow(clippy::ptr_arg, reason = "a borrowed name keeps its 'static lifetime, which `&str` would lose")]
 fn slice(name: &Cow<'static, str>, range: std::ops::Range<usize>) -> Cow<'static, str> {
     match name {
@@ -47,33 +39,15 @@ fn slice(name: &Cow<'static, str>, range: std::ops::Range<usize>) -> Cow<'static
     }
 }
 
-/// `"users.id"` → `"users"."id"`; `"u.*"` → `"u".*`; `"*"` → `*`.
-pub(crate) fn column_ref(name: Cow<'static, str>) -> ColumnRef {
-    // The common cases (`col`, `table.col`) without collecting into a Vec.
-    let (table, last) = match name.rfind('.') {
-        None => (None, name),
-        Some(dot) if !name[..dot].contains('.') => {
-            let table = TableName(None, iden(slice(&name, 0..dot)));
-            let last = slice(&name, dot + 1..name.len());
-            (Some(table), last)
-        }
-        Some(dot) => {
-            let last = slice(&name, dot + 1..name.len());
-            let mut parts = split_dot(slice(&name, 0..dot));
-            let table = parts.pop().map(iden);
-            let schema = parts.pop().map(|s| SchemaName(None, iden(s)));
-            (table.map(|t| TableName(schema, t)), last)
-        }
-    };
-    if last == "*" { ColumnRef::Asterisk(table) } else { ColumnRef::Column(ColumnName(table, iden(last))) }
-}
-
 /// `"schema.table"` → (`Some(schema)`, `table`).
 pub(crate) fn table_name(name: Cow<'static, str>, default_schema: Option<&DynIden>) -> TableName {
-    let mut parts = split_dot(name);
-    let table = iden(parts.pop().unwrap_or(Cow::Borrowed("")));
-    let schema = parts.pop().map(iden).or_else(|| default_schema.cloned());
-    TableName(schema.map(|s| SchemaName(None, s)), table)
+    let Some(dot) = name.rfind('.') else {
+        return TableName(default_schema.cloned().map(|s| SchemaName(None, s)), iden(name));
+    };
+    let table = iden(slice(&name, dot + 1..name.len()));
+    let schema_start = name[..dot].rfind('.').map_or(0, |d| d + 1);
+    let schema = iden(slice(&name, schema_start..dot));
+    TableName(Some(SchemaName(None, schema)), table)
 }
 
 /// A name: a `&'static str` is split without allocating.
@@ -115,7 +89,5 @@ mod tests {
         assert_eq!(split_alias(Cow::Borrowed("foo as bar")), (Cow::Borrowed("foo"), Some(Cow::Borrowed("bar"))));
         assert_eq!(split_alias(Cow::Borrowed("foo AS bar")).1, Some(Cow::Borrowed("bar")));
         assert_eq!(split_alias(Cow::Borrowed("alias")).1, None);
-        assert!(matches!(column_ref(Cow::Borrowed("u.*")), ColumnRef::Asterisk(Some(_))));
-        assert!(matches!(column_ref(Cow::Borrowed("*")), ColumnRef::Asterisk(None)));
     }
 }

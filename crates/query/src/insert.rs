@@ -3,11 +3,15 @@
 
 use crate::conditions::{Conditions, IntoColumn, compare};
 use crate::cte::{Ctes, With};
-use crate::ident::{iden, table_name};
+use crate::ident::table_name;
 use crate::operand::{IntoOperand, Operand, OperandKind};
 use crate::render::Writer;
 use crate::{IntoName, IntoOp, QueryError, Raw, Select};
-use sea_query::{DynIden, TableName};
+use sea_query::TableName;
+use std::borrow::Cow;
+
+/// A column name as given (quoted when written).
+type Name = Cow<'static, str>;
 
 /// An `insert`.
 ///
@@ -31,7 +35,7 @@ use sea_query::{DynIden, TableName};
 pub struct Insert {
     with: With,
     into: Option<Target>,
-    rows: Vec<Vec<(DynIden, Operand)>>,
+    rows: Vec<Vec<(Name, Operand)>>,
     source: Option<Box<Operand>>,
     default_values: bool,
     on_conflict: Option<OnConflict>,
@@ -54,8 +58,8 @@ struct OnConflict {
 #[derive(Debug, Clone)]
 enum ConflictTarget {
     None,
-    Columns(Vec<DynIden>),
-    Constraint(DynIden),
+    Columns(Vec<Name>),
+    Constraint(Name),
     Raw(Raw),
 }
 
@@ -63,8 +67,8 @@ enum ConflictTarget {
 enum ConflictAction {
     Nothing,
     MergeAll,
-    MergeColumns(Vec<DynIden>),
-    MergeValues(Vec<(DynIden, Operand)>),
+    MergeColumns(Vec<Name>),
+    MergeValues(Vec<(Name, Operand)>),
 }
 
 /// The `on conflict` clause being configured.
@@ -99,14 +103,14 @@ impl OnConflictBuilder<'_> {
         I: IntoIterator<Item = S>,
         S: IntoName,
     {
-        let columns = columns.into_iter().map(|c| iden(last_part(c.into_name()))).collect();
+        let columns = columns.into_iter().map(|c| last_part(c.into_name())).collect();
         self.conflict().action = ConflictAction::MergeColumns(columns);
         self
     }
 
     /// `do update set column = value` (knex `merge({ … })`); call once per column.
     pub fn merge_set(&mut self, column: impl IntoName, value: impl IntoOperand) -> &mut Self {
-        let pair = (iden(column.into_name()), value.into_operand());
+        let pair = (column.into_name(), value.into_operand());
         match &mut self.conflict().action {
             ConflictAction::MergeValues(values) => values.push(pair),
             action => *action = ConflictAction::MergeValues(vec![pair]),
@@ -163,10 +167,10 @@ impl Insert {
         if self.rows.is_empty() {
             self.rows.push(Vec::with_capacity(4));
         }
-        let column = iden(column.into_name());
+        let column = column.into_name();
         let value = value.into_operand();
         if let Some(row) = self.rows.last_mut() {
-            match row.iter_mut().find(|(c, _)| *c == column) {
+            match row.iter_mut().find(|(c, _)| same_name(c, &column)) {
                 Some(slot) => slot.1 = value,
                 None => row.push((column, value)),
             }
@@ -186,7 +190,7 @@ impl Insert {
         I: IntoIterator<Item = (S, Operand)>,
         S: IntoName,
     {
-        self.rows.push(pairs.into_iter().map(|(c, v)| (iden(c.into_name()), v)).collect());
+        self.rows.push(pairs.into_iter().map(|(c, v)| (c.into_name(), v)).collect());
         self
     }
 
@@ -214,7 +218,7 @@ impl Insert {
         I: IntoIterator<Item = S>,
         S: IntoName,
     {
-        let columns: Vec<DynIden> = columns.into_iter().map(|c| iden(c.into_name())).collect();
+        let columns: Vec<Name> = columns.into_iter().map(IntoName::into_name).collect();
         let target = if columns.is_empty() { ConflictTarget::None } else { ConflictTarget::Columns(columns) };
         self.on_conflict = Some(OnConflict { target, action: ConflictAction::Nothing, wheres: Conditions::default() });
         OnConflictBuilder { insert: self }
@@ -222,7 +226,7 @@ impl Insert {
 
     /// `on conflict on constraint name`, then `.ignore()` or `.merge()`.
     pub fn on_conflict_constraint(&mut self, constraint: impl IntoName) -> OnConflictBuilder<'_> {
-        let target = ConflictTarget::Constraint(iden(constraint.into_name()));
+        let target = ConflictTarget::Constraint(constraint.into_name());
         self.on_conflict = Some(OnConflict { target, action: ConflictAction::Nothing, wheres: Conditions::default() });
         OnConflictBuilder { insert: self }
     }
@@ -263,11 +267,11 @@ impl Insert {
     }
 
     /// The columns of every row, sorted, as knex lists them.
-    fn columns(&self) -> Vec<&DynIden> {
-        let mut columns: Vec<&DynIden> = Vec::with_capacity(self.rows.first().map_or(0, Vec::len));
+    fn columns(&self) -> Vec<&str> {
+        let mut columns: Vec<&str> = Vec::with_capacity(self.rows.first().map_or(0, Vec::len));
         for row in &self.rows {
             for (column, _) in row {
-                if let Err(at) = columns.binary_search_by(|c| c.inner().as_ref().cmp(column.inner().as_ref())) {
+                if let Err(at) = columns.binary_search(&column.as_ref()) {
                     columns.insert(at, column);
                 }
             }
@@ -308,7 +312,7 @@ impl Insert {
                 if i > 0 {
                     w.push_str(", ");
                 }
-                w.iden(column);
+                w.name(column);
             }
             w.push_str(") values ");
             for (r, row) in self.rows.iter().enumerate() {
@@ -317,7 +321,7 @@ impl Insert {
                     if i > 0 {
                         w.push_str(", ");
                     }
-                    match row.iter().find(|(c, _)| c == *column) {
+                    match row.iter().find(|(c, _)| same_name(c, column)) {
                         Some((_, value)) => value.write(w)?,
                         None => w.push_str("DEFAULT"),
                     }
@@ -331,7 +335,7 @@ impl Insert {
         write_returning(&self.returning, w)
     }
 
-    fn write_on_conflict(&self, conflict: &OnConflict, columns: &[&DynIden], w: &mut Writer) -> Result<(), QueryError> {
+    fn write_on_conflict(&self, conflict: &OnConflict, columns: &[&str], w: &mut Writer) -> Result<(), QueryError> {
         w.push_str(" on conflict");
         match &conflict.target {
             ConflictTarget::None => {}
@@ -341,27 +345,27 @@ impl Insert {
                     if i > 0 {
                         w.push_str(", ");
                     }
-                    w.iden(column);
+                    w.name(column);
                 }
                 w.push_str(")");
             }
             ConflictTarget::Constraint(name) => {
                 w.push_str(" on constraint ");
-                w.iden(name);
+                w.name(name);
             }
             ConflictTarget::Raw(raw) => {
                 w.push_str(" ");
                 raw.write(w)?;
             }
         }
-        let excluded = |w: &mut Writer, list: &mut dyn Iterator<Item = &DynIden>| {
+        let excluded = |w: &mut Writer, list: &mut dyn Iterator<Item = &str>| {
             for (i, column) in list.enumerate() {
                 if i > 0 {
                     w.push_str(", ");
                 }
-                w.iden(column);
+                w.name(column);
                 w.push_str(" = excluded.");
-                w.iden(column);
+                w.name(column);
             }
         };
         match &conflict.action {
@@ -378,7 +382,7 @@ impl Insert {
             }
             ConflictAction::MergeColumns(list) => {
                 w.push_str(" do update set ");
-                excluded(w, &mut list.iter());
+                excluded(w, &mut list.iter().map(AsRef::as_ref));
             }
             ConflictAction::MergeValues(values) => {
                 w.push_str(" do update set ");
@@ -386,7 +390,7 @@ impl Insert {
                     if i > 0 {
                         w.push_str(", ");
                     }
-                    w.iden(column);
+                    w.name(column);
                     w.push_str(" = ");
                     value.write(w)?;
                 }
@@ -397,6 +401,11 @@ impl Insert {
         }
         Ok(())
     }
+}
+
+/// Whether two column names are the same; the same `&'static str` is found without comparing bytes.
+fn same_name(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 pub(crate) fn write_returning(returning: &[Operand], w: &mut Writer) -> Result<(), QueryError> {

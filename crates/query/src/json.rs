@@ -27,7 +27,7 @@ fn pg_path(path: &str) -> String {
 }
 
 fn function(sql: &'static str, bindings: impl IntoIterator<Item = Operand>) -> Operand {
-    Operand(OperandKind::Raw(Raw::with(sql, bindings)))
+    Raw::with(sql, bindings).into_operand()
 }
 
 /// `jsonb_path_query(column, path)`: the values at a JSON path (knex `jsonExtract`).

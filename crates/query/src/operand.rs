@@ -2,7 +2,8 @@
 //! column, a sea-query expression, raw SQL, a subquery, or a list of them.
 
 use crate::{IntoName, Raw, Select};
-use sea_query::{ColumnRef, Expr, Value};
+use sea_query::{Expr, Value};
+use std::borrow::Cow;
 
 /// An operand of a condition, an insert or an update.
 ///
@@ -20,10 +21,11 @@ pub struct Operand(pub(crate) OperandKind);
 
 #[derive(Debug, Clone)]
 pub(crate) enum OperandKind {
-    Column(ColumnRef),
+    /// A column as named (`id`, `users.id`, `u.*`), split and quoted when written.
+    Column(Cow<'static, str>),
     Value(Value),
-    Expr(Expr),
-    Raw(Raw),
+    Expr(Box<Expr>),
+    Raw(Box<Raw>),
     Select(Box<Select>),
     List(Vec<Operand>),
     /// knex's `undefined` in a multi-row insert: the column's default.
@@ -44,7 +46,7 @@ impl IntoOperand for Operand {
 
 impl IntoOperand for Raw {
     fn into_operand(self) -> Operand {
-        Operand(OperandKind::Raw(self))
+        Operand(OperandKind::Raw(Box::new(self)))
     }
 }
 
@@ -120,9 +122,9 @@ pub fn col(name: impl IntoName) -> Operand {
         Some(at) => {
             let subscript = name[at..].to_owned();
             let column = Value::from(name[..at].to_owned());
-            Operand(OperandKind::Raw(Raw::with(format!("??{subscript}"), [column])))
+            Operand(OperandKind::Raw(Box::new(Raw::with(format!("??{subscript}"), [column]))))
         }
-        None => Operand(OperandKind::Column(crate::ident::column_ref(name))),
+        None => Operand(OperandKind::Column(name)),
     }
 }
 
@@ -193,7 +195,7 @@ where
 /// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "users" where LOWER("email") = $1"#);
 /// ```
 pub fn expr(expression: impl Into<Expr>) -> Operand {
-    Operand(OperandKind::Expr(expression.into()))
+    Operand(OperandKind::Expr(Box::new(expression.into())))
 }
 
 /// The column's default, where a multi-row insert leaves a column out (knex `undefined`).

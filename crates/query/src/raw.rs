@@ -3,7 +3,7 @@
 //! named bindings write `:name` for a value and `:name:` for an identifier.
 
 use crate::QueryError;
-use crate::ident::{column_ref, split_alias};
+use crate::ident::split_alias;
 use crate::operand::{IntoOperand, Operand, OperandKind};
 use crate::render::Writer;
 use sea_query::Value;
@@ -218,7 +218,7 @@ impl Raw {
         match &binding.0 {
             OperandKind::Value(Value::String(Some(name))) => {
                 let (name, alias) = split_alias(name.clone().into());
-                w.column(&column_ref(name));
+                w.column(&name);
                 if let Some(alias) = alias {
                     w.push_str(" as ");
                     w.iden(&crate::ident::iden(alias));

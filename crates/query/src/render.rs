@@ -4,7 +4,7 @@
 //! clause order.
 
 use sea_query::{
-    ColumnRef, DynIden, Expr, PostgresQueryBuilder, QueryBuilder, QuotedBuilder, SqlWriter, TableName, Value, Values,
+    DynIden, Expr, PostgresQueryBuilder, QueryBuilder, QuotedBuilder, SqlWriter, TableName, Value, Values,
 };
 use std::fmt::Write;
 
@@ -47,12 +47,35 @@ impl Writer {
         }
     }
 
+    /// An identifier, quoted as PostgreSQL quotes one (`"a""b"` for `a"b`).
+    pub(crate) fn name(&mut self, name: &str) {
+        self.sql.reserve(name.len() + 2);
+        self.sql.push('"');
+        if name.contains('"') {
+            self.sql.push_str(&name.replace('"', "\"\""));
+        } else {
+            self.sql.push_str(name);
+        }
+        self.sql.push('"');
+    }
+
     pub(crate) fn iden(&mut self, iden: &DynIden) {
         PostgresQueryBuilder.prepare_iden(iden, self);
     }
 
-    pub(crate) fn column(&mut self, column: &ColumnRef) {
-        PostgresQueryBuilder.prepare_column_ref(column, self);
+    /// A column as knex names it: `id`, `users.id`, `public.users.id`, `u.*`, `*`.
+    pub(crate) fn column(&mut self, name: &str) {
+        let mut parts = name.split('.').peekable();
+        while let Some(part) = parts.next() {
+            if part == "*" && parts.peek().is_none() {
+                self.sql.push('*');
+            } else {
+                self.name(part);
+            }
+            if parts.peek().is_some() {
+                self.sql.push('.');
+            }
+        }
     }
 
     pub(crate) fn table(&mut self, table: &TableName) {

@@ -3,13 +3,14 @@
 
 use crate::conditions::Conditions;
 use crate::cte::{Ctes, With};
-use crate::ident::{column_ref, table_name};
+use crate::ident::table_name;
 use crate::insert::write_returning;
 use crate::operand::{IntoOperand, Operand};
 use crate::render::Writer;
 use crate::select::{IntoSource, Source};
 use crate::{IntoName, QueryError, Select, Wheres};
-use sea_query::{ColumnRef, TableName};
+use sea_query::TableName;
+use std::borrow::Cow;
 
 /// An `update`.
 ///
@@ -30,8 +31,8 @@ pub struct Update {
     with: With,
     table: TableName,
     only: bool,
-    sets: Vec<(ColumnRef, Operand)>,
-    counters: Vec<(ColumnRef, &'static str, Operand)>,
+    sets: Vec<(Cow<'static, str>, Operand)>,
+    counters: Vec<(Cow<'static, str>, &'static str, Operand)>,
     from: Vec<Source>,
     wheres: Conditions,
     returning: Vec<Operand>,
@@ -61,7 +62,7 @@ impl Update {
     /// `set column = value`; a value may be a subquery, a column or raw SQL.
     /// Setting a column again replaces the value, in its first place.
     pub fn set(&mut self, column: impl IntoName, value: impl IntoOperand) -> &mut Self {
-        let column = column_ref(column.into_name());
+        let column = column.into_name();
         let value = value.into_operand();
         match self.sets.iter_mut().find(|(c, _)| *c == column) {
             Some(slot) => slot.1 = value,
@@ -71,7 +72,7 @@ impl Update {
     }
 
     fn counter(&mut self, column: impl IntoName, sign: &'static str, by: impl IntoOperand) -> &mut Self {
-        let column = column_ref(column.into_name());
+        let column = column.into_name();
         let by = by.into_operand();
         match self.counters.iter_mut().find(|(c, _, _)| *c == column) {
             Some(slot) => *slot = (column, sign, by),

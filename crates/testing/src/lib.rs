@@ -19,8 +19,13 @@
 
 mod database;
 mod error;
+mod pool;
+mod registry;
 mod server;
+mod template;
 
-pub use database::{DATABASE_PREFIX, TestDatabase, migrate, sweep};
+pub use database::{DATABASE_PREFIX, TestDatabase, migrate};
 pub use error::TestError;
+pub use pool::{Databases, DatabasesOptions};
+pub use registry::sweep;
 pub use server::{TEST_CLUSTER, cluster_root, server, test_cluster_options};

@@ -1,0 +1,11 @@
+//! Our side of the Knex.js peer benchmarks (the `../shared/peers` harness):
+//! each contract implemented the way a user would use the crates.
+
+pub mod manifest;
+pub mod migrate;
+pub mod w4;
+pub mod w5;
+pub mod w6;
+
+/// Any error, as one line.
+pub type BenchError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,61 @@
+//! `peer-bench`: our commands for the peer benchmark harness (its README's
+//! `KNEXRS_MIGRATE_CMD`, `KNEXRS_W4_CMD`, `KNEXRS_W5_CMD`, `KNEXRS_W6_CMD`).
+
+use clap::{Parser, Subcommand};
+use knexrs_bench::{migrate, w4, w5, w6};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "peer-bench", about = "knexrs in the Knex.js peer benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// W1–W3: `latest` or `rollback` of the generated migrations, built with the schema DSL
+    Migrate {
+        /// latest | rollback
+        action: migrate::Action,
+        /// The database
+        #[arg(long)]
+        url: String,
+        /// The generated folder (its manifest.json names the migrations)
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// W4: build + render the four queries `iters` times per round
+    W4 {
+        iters: usize,
+        rounds: usize,
+        /// Only this query (for profiling)
+        #[arg(long)]
+        only: Option<String>,
+    },
+    /// W5: `n` inserts, first() and updates through the query builder
+    W5 { url: String, n: usize },
+    /// W6: a fresh migrated database per test, `runs` times after a warm-up
+    W6 { url: String, runs: usize, migrations: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Migrate { action, url, dir } => migrate::run(action, &url, &dir),
+        Command::W4 { iters, rounds, only } => w4::run(iters, rounds, only.as_deref()),
+        Command::W5 { url, n } => w5::run(&url, n),
+        Command::W6 { url, runs, migrations } => w6::run(&url, runs, &migrations),
+    };
+    match result {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("peer-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

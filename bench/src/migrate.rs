@@ -1,0 +1,30 @@
+//! W1–W3: our runner on the generated migrations, as `migrate latest` /
+//! `migrate rollback` would run them (knex's transaction semantics: the whole
+//! batch in one transaction for `latest`, one per migration for `rollback`).
+
+use crate::BenchError;
+use crate::manifest::Manifest;
+use knexrs_migrate::{RunOptions, Silent};
+use knexrs_query::ConnectConfig;
+use std::path::Path;
+
+/// What to run.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Action {
+    /// `migrate latest`
+    Latest,
+    /// `migrate rollback`
+    Rollback,
+}
+
+/// Runs `action`; returns the summary line.
+pub fn run(action: Action, url: &str, dir: &Path) -> Result<String, BenchError> {
+    let migrator = Manifest::read(dir)?.migrator()?;
+    let config = ConnectConfig::from_url(url)?;
+    let options = RunOptions::default();
+    let report = match action {
+        Action::Latest => migrator.latest(&config, &options, &mut Silent)?,
+        Action::Rollback => migrator.rollback(&config, false, &options, &mut Silent)?,
+    };
+    Ok(format!("{:?}: {} migrations", action, report.migrations.len()))
+}
