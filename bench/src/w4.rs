@@ -50,8 +50,7 @@ pub fn join3() -> Built {
 pub type NamedQuery = (&'static str, fn() -> Built);
 
 /// The queries by name.
-pub const QUERIES: [NamedQuery; 4] =
-    [("first", first), ("insert", insert), ("update", update), ("join3", join3)];
+pub const QUERIES: [NamedQuery; 4] = [("first", first), ("insert", insert), ("update", update), ("join3", join3)];
 
 /// `iters` builds per round, `rounds` rounds per query after a warm-up; the
 /// harness's JSON line.

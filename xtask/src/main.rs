@@ -1,5 +1,8 @@
 //! `cargo xtask`: this workspace's commands, a thin layer over the libraries.
 
+mod bench;
+mod bench_report;
+mod bench_rss;
 mod local;
 mod schema;
 mod test;
@@ -35,6 +38,14 @@ enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// The Knex.js peer benchmarks with our commands; writes BENCHMARKS.md
+    Bench(bench::BenchArgs),
+    /// Runs a command and prints its peak memory (used by `bench`)
+    #[command(hide = true)]
+    MeasureRss {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
+    },
     /// Run every test of the workspace on the local test cluster
     Test {
         /// Passed on to `cargo test --workspace`
@@ -67,6 +78,8 @@ fn main() -> ExitCode {
         Command::Migrate(args) => migrate(&args),
         Command::Db { action, cluster } => report(db(action, cluster)),
         Command::Schema { action: SchemaAction::Generate(args) } => schema::generate(&args).unwrap_or_else(failure),
+        Command::Bench(args) => bench::run(&args).unwrap_or_else(failure),
+        Command::MeasureRss { command } => bench_rss::measure_child(&command).unwrap_or_else(failure),
         Command::Test { cargo_args } => test::run(&cargo_args).unwrap_or_else(failure),
     }
 }

@@ -135,6 +135,46 @@ pub(crate) fn applied(client: &mut impl GenericClient, tables: &Tables) -> Resul
         .collect())
 }
 
+/// The applied rows and the rows of our side table.
+pub(crate) type Snapshot = (Vec<AppliedRow>, Vec<StateRow>);
+
+/// What `latest` reads (applied rows and our side table) in one round trip;
+/// `None` when the bookkeeping tables are not all there yet.
+pub(crate) fn snapshot(client: &mut impl GenericClient, tables: &Tables) -> Result<Option<Snapshot>, MigrateError> {
+    use postgres::SimpleQueryMessage;
+    let sql = format!(
+        "select id, name, batch from {} where name is not null order by id; select name, checksum, state from {}",
+        tables.qualified_migrations(),
+        tables.qualified_state()
+    );
+    let messages = match client.simple_query(&sql) {
+        Ok(messages) => messages,
+        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => return Ok(None),
+        Err(e) => return Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
+    };
+    // Anything unexpected: `None`, and the careful path reads again with typed queries.
+    let (mut applied, mut states, mut statement) = (Vec::new(), Vec::new(), 0);
+    for message in messages {
+        match message {
+            SimpleQueryMessage::Row(row) if statement == 0 => {
+                let (Some(id), Some(name)) = (row.get(0).and_then(|v| v.parse().ok()), row.get(1)) else {
+                    return Ok(None);
+                };
+                let batch = row.get(2).and_then(|v| v.parse().ok()).unwrap_or(0);
+                applied.push(AppliedRow { id, recorded_name: name.to_owned(), batch, migration_time: None });
+            }
+            SimpleQueryMessage::Row(row) => {
+                let Some(name) = row.get(0) else { return Ok(None) };
+                let checksum = row.get(1).map(str::to_owned);
+                states.push(StateRow { name: name.to_owned(), checksum, in_progress: row.get(2) == Some(IN_PROGRESS) });
+            }
+            SimpleQueryMessage::CommandComplete(_) => statement += 1,
+            _ => {}
+        }
+    }
+    Ok(Some((applied, states)))
+}
+
 /// Every row of our side table (none before it exists).
 pub(crate) fn states(client: &mut impl GenericClient, tables: &Tables) -> Result<Vec<StateRow>, MigrateError> {
     if !exists(client, &tables.qualified_state())? {

@@ -72,15 +72,46 @@ impl Migrator {
         reporter: &mut dyn Reporter,
     ) -> Result<RunReport, MigrateError> {
         let tables = self.tables();
+        let mut work = connection.connect()?;
+        if matches!(target, Target::Latest)
+            && let Some(report) = self.already_latest(&mut work, options, reporter)?
+        {
+            return Ok(report);
+        }
         let mut lock = connection.connect()?;
         db::advisory_lock(&mut lock, tables, options.lock_wait, || reporter.report(Event::WaitingForLock))?;
-        let mut work = connection.connect()?;
         db::ensure_tables(&mut work, tables)?;
         db::hold_knex_lock(&mut lock, tables)?;
         let result = self.run_locked(&mut work, target, options, reporter);
         // A lock session that died released its locks with it.
         let _ = db::release_locks(&mut lock, tables);
         result
+    }
+
+    /// `latest` with nothing to do, found in one round trip and without the
+    /// lock (there is nothing to race for); `None` when there is work or
+    /// anything to check more carefully.
+    fn already_latest(
+        &self,
+        work: &mut Client,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<Option<RunReport>, MigrateError> {
+        let Some((applied, states)) = db::snapshot(work, self.tables())? else { return Ok(None) };
+        let adopt = applied.iter().any(|row| {
+            !states.iter().any(|s| s.name == row.name())
+                && self.find(row.name()).is_some_and(|m| m.checksum().is_some())
+        });
+        if adopt || states.iter().any(|s| s.in_progress) {
+            return Ok(None);
+        }
+        self.check_edited(&applied, &states)?;
+        let plan = self.plan(&applied, &Target::Latest, options)?;
+        if !plan.migration_names().is_empty() {
+            return Ok(None);
+        }
+        reporter.report(Event::Planned { direction: plan.direction, batch: plan.batch, migrations: 0 });
+        Ok(Some(RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() }))
     }
 
     fn run_locked(

@@ -352,11 +352,28 @@ impl ConnectConfig {
 
     /// The driver configuration and TLS connector this connects with.
     pub fn driver_config(&self) -> Result<(postgres::Config, tls::MakeTls), QueryError> {
-        let mode = self.ssl_mode();
+        let mut mode = self.ssl_mode();
+        if mode == SslMode::Prefer && self.is_loopback() {
+            // TLS to this same machine protects nothing and costs a round trip per connection.
+            mode = SslMode::Disable;
+        }
         let tls = tls::make_tls(mode, self.ssl_root_cert.as_deref())?;
         let mut pg = self.pg.clone();
         pg.ssl_mode(mode.driver_mode());
         Ok((pg, tls))
+    }
+
+    /// Whether every host is this machine (loopback addresses, `localhost`, Unix sockets).
+    fn is_loopback(&self) -> bool {
+        let hosts = self.pg.get_hosts();
+        !hosts.is_empty()
+            && hosts.iter().all(|host| match host {
+                postgres::config::Host::Tcp(name) => {
+                    name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+                }
+                #[cfg(unix)]
+                postgres::config::Host::Unix(_) => true,
+            })
     }
 }
 

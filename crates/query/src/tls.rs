@@ -24,7 +24,8 @@ pub type MakeTls = tokio_postgres_rustls::MakeRustlsConnect;
 pub enum SslMode {
     /// No TLS.
     Disable,
-    /// TLS when the server offers it, not verified; plain otherwise.
+    /// TLS when the server offers it, not verified; plain otherwise, and
+    /// plain to a loopback address (TLS to the same machine protects nothing).
     Prefer,
     /// TLS, not verified (verified against `sslrootcert` when one is given, as libpq does).
     Require,

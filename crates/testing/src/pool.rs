@@ -19,18 +19,28 @@ pub struct DatabasesOptions {
     /// the template is `<prefix>tpl_<hash>`.
     pub prefix: String,
     /// How many migrated databases to keep ready ahead of demand (it grows
-    /// while tests have to wait, up to four times this).
+    /// while tests have to wait, up to four times this). Default: twice the
+    /// cores (the test threads), at least 4; `KNEXRS_TEST_READY` overrides.
     pub ready: usize,
-    /// How many databases are made at once.
+    /// How many databases are made at once (`CREATE DATABASE` waits mostly on
+    /// the server's disk, so a few run well side by side).
     pub producers: usize,
 }
 
 impl Default for DatabasesOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        DatabasesOptions { prefix: crate::DATABASE_PREFIX.to_owned(), ready: cores.max(2), producers: 2 }
+        let ready = std::env::var("KNEXRS_TEST_READY").ok().and_then(|n| n.parse().ok()).unwrap_or((2 * cores).max(4));
+        let producers = std::env::var("KNEXRS_TEST_PRODUCERS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+        DatabasesOptions { prefix: crate::DATABASE_PREFIX.to_owned(), ready, producers }
     }
 }
+
+/// Released databases kept before a drop goes ahead of making new ones.
+const RELEASED_BACKLOG: usize = 64;
+
+/// How long without a request before released databases are dropped.
+const IDLE: Duration = Duration::from_millis(200);
 
 /// A database made ahead of demand, with its first connection open.
 pub(crate) struct Ready {
@@ -48,6 +58,7 @@ struct State {
     producers_started: bool,
     shutting_down: bool,
     running_producers: usize,
+    last_request: Option<Instant>,
 }
 
 pub(crate) struct Shared {
@@ -160,6 +171,7 @@ impl Databases {
                     .map_err(|e| TestError::Setup(format!("starting a background thread: {e}")))?;
             }
         }
+        state.last_request = Some(Instant::now());
         let mut waited = false;
         loop {
             if let Some(ready) = state.ready.pop_front() {
@@ -259,15 +271,24 @@ impl Shared {
                     if state.shutting_down {
                         break None;
                     }
+                    // Drops wait while tests wait (each forces a checkpoint), but not forever.
+                    if state.released.len() > RELEASED_BACKLOG
+                        && let Some(name) = state.released.pop()
+                    {
+                        break Some(Job::Drop(name));
+                    }
                     if state.ready.len() + state.making < state.target && state.error.is_none() {
                         state.making += 1;
                         break Some(Job::Make);
                     }
-                    if let Some(name) = state.released.pop() {
+                    // A drop forces a checkpoint, which stalls every clone in progress:
+                    // wait until tests stop asking.
+                    let idle = state.last_request.is_none_or(|t| t.elapsed() >= IDLE);
+                    if idle && let Some(name) = state.released.pop() {
                         break Some(Job::Drop(name));
                     }
-                    state = match self.changed.wait(state) {
-                        Ok(state) => state,
+                    state = match self.changed.wait_timeout(state, IDLE) {
+                        Ok((state, _)) => state,
                         Err(_) => return,
                     };
                 }

@@ -91,13 +91,18 @@ pub(crate) fn drop_sql(name: &str) -> String {
 /// demand, or released and not yet dropped).
 fn register_exit_cleanup() {
     extern "C" fn at_exit() {
-        // Unwinding out of an `extern "C"` function aborts: contain any panic.
-        let _ = std::panic::catch_unwind(|| {
+        // On a thread of its own: the exiting thread's thread-locals (the
+        // driver's runtime among them) are already gone. Unwinding out of an
+        // `extern "C"` function aborts: contain any panic.
+        let cleanup = std::thread::Builder::new().name("knexrs-testing-exit".into()).spawn(|| {
             crate::pool::shut_down_all();
             if let Some(Ok(registry)) = REGISTRY.get() {
                 registry.drop_own();
             }
         });
+        if let Ok(cleanup) = cleanup {
+            let _ = cleanup.join();
+        }
     }
     #[allow(unsafe_code, reason = "std has no at-exit hook; the test harness ends with exit(), which runs these")]
     // SAFETY: `at_exit` is a plain `extern "C" fn()` that never unwinds (panics are caught)

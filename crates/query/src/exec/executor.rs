@@ -5,7 +5,7 @@ use super::{Connection, FromRow, Transaction};
 use crate::param::Param;
 use crate::{QueryError, Select, Statement};
 use postgres::error::SqlState;
-use postgres::types::FromSql;
+use postgres::types::{FromSql, ToSql};
 use sea_query::{PostgresQueryBuilder, Values};
 
 /// Runs statements: values bound, each query shape prepared once per connection.
@@ -34,9 +34,7 @@ pub trait Executor {
             return Ok(0);
         }
         run(self.connection(), &sql, &values, |client, prepared, values| {
-            let mut rows = client.query_raw(prepared, values.0.iter().map(Param))?;
-            while fallible_next(&mut rows)?.is_some() {}
-            Ok(rows.rows_affected().unwrap_or(0))
+            with_params(values, |params| client.execute(prepared, params))
         })
     }
 
@@ -47,8 +45,7 @@ pub trait Executor {
             return Ok(Vec::new());
         }
         let rows = run(self.connection(), &sql, &values, |client, prepared, values| {
-            use postgres::fallible_iterator::FallibleIterator;
-            client.query_raw(prepared, values.0.iter().map(Param))?.collect::<Vec<_>>()
+            with_params(values, |params| client.query(prepared, params))
         })?;
         rows.into_iter().map(R::from_row).collect()
     }
@@ -59,14 +56,10 @@ pub trait Executor {
         if sql.is_empty() {
             return Ok(None);
         }
-        let row = run(self.connection(), &sql, &values, |client, prepared, values| {
-            let mut rows = client.query_raw(prepared, values.0.iter().map(Param))?;
-            let first = fallible_next(&mut rows)?;
-            // Drain the rest so the connection is ready for the next statement.
-            while fallible_next(&mut rows)?.is_some() {}
-            Ok(first)
+        let rows = run(self.connection(), &sql, &values, |client, prepared, values| {
+            with_params(values, |params| client.query(prepared, params))
         })?;
-        row.map(R::from_row).transpose()
+        rows.into_iter().next().map(R::from_row).transpose()
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].
@@ -116,9 +109,12 @@ impl Executor for Connection {
     }
 }
 
-fn fallible_next(rows: &mut postgres::RowIter<'_>) -> Result<Option<postgres::Row>, postgres::Error> {
-    use postgres::fallible_iterator::FallibleIterator;
-    rows.next()
+/// The values as the driver's parameter slice. One call into the driver per
+/// statement: each call is a round of its event loop.
+fn with_params<T>(values: &Values, call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
+    let params: Vec<Param<'_>> = values.0.iter().map(Param).collect();
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+    call(&refs)
 }
 
 /// Prepares (or reuses) `sql` and runs `call` with it; a cached plan made

@@ -1,0 +1,153 @@
+//! `cargo xtask bench [w1 w4 w5 w6]`: the Knex.js peer harness with our
+//! commands, in a scratch copy; writes BENCHMARKS.md and the raw JSON.
+
+use crate::local::workspace_root;
+use anyhow::{Context as _, bail};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+/// Options of `bench`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct BenchArgs {
+    /// Workloads to run: w1 (W1–W3), w4, w5, w6; all when none is given
+    workloads: Vec<String>,
+    /// The peer harness (default: ../shared/peers beside the workspace)
+    #[arg(long, env = "KNEXRS_PEERS")]
+    peers: Option<PathBuf>,
+    /// Its fixtures (default: ../shared/fixtures beside the workspace)
+    #[arg(long, env = "KNEXRS_PEER_FIXTURES")]
+    fixtures: Option<PathBuf>,
+    /// Runs per peer for the peak-memory measurement of W1
+    #[arg(long, default_value_t = 3)]
+    rss_runs: usize,
+}
+
+const WORKLOADS: [&str; 4] = ["w1", "w4", "w5", "w6"];
+
+pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let root = workspace_root();
+    let workloads: Vec<String> =
+        if args.workloads.is_empty() { WORKLOADS.map(str::to_owned).to_vec() } else { args.workloads.clone() };
+    if let Some(unknown) = workloads.iter().find(|w| !WORKLOADS.contains(&w.as_str())) {
+        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6");
+    }
+    let shared = root.parent().map(|p| p.join("shared")).unwrap_or_default();
+    let peers = args.peers.clone().unwrap_or_else(|| shared.join("peers"));
+    let fixtures = args.fixtures.clone().unwrap_or_else(|| shared.join("fixtures"));
+    for (what, dir) in [("peer harness", &peers), ("fixtures", &fixtures)] {
+        if !dir.is_dir() {
+            bail!("the {what} folder {} is missing: pass --peers/--fixtures (or KNEXRS_PEERS)", dir.display());
+        }
+    }
+    ensure_node()?;
+
+    let scratch = target_dir().join("bench");
+    eprintln!("bench: copying the harness to {}", scratch.display());
+    copy_tree(&peers, &scratch.join("peers"))?;
+    copy_tree(&fixtures, &scratch.join("fixtures"))?;
+    let harness = scratch.join("peers");
+
+    eprintln!("bench: building peer-bench (release)");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "--quiet", "-p", "knexrs-bench", "--bin", "peer-bench"])
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        bail!("building peer-bench failed");
+    }
+    let bench = target_dir().join("release/peer-bench");
+    let bench = bench.display();
+
+    let summary = Command::new("./run-all.sh")
+        .args(&workloads)
+        .current_dir(&harness)
+        .env("KNEXRS_MIGRATE_CMD", format!("{bench} migrate {{action}} --url {{url}} --dir {{dir}}"))
+        .env("KNEXRS_W4_CMD", format!("{bench} w4 {{iters}} {{rounds}}"))
+        .env("KNEXRS_W5_CMD", format!("{bench} w5 {{url}} {{n}}"))
+        .env("KNEXRS_W6_CMD", format!("{bench} w6 {{url}} {{runs}} {{migrations}}"))
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running the harness (run-all.sh)")?;
+    if !summary.status.success() {
+        bail!("the harness failed (see above)");
+    }
+    let summary = String::from_utf8_lossy(&summary.stdout).into_owned();
+    let results: Value = serde_json::from_str(&std::fs::read_to_string(harness.join("results.json"))?)?;
+
+    let rss = if workloads.iter().any(|w| w == "w1") {
+        Some(crate::bench_rss::measure(&harness, &target_dir().join("release/peer-bench"), args.rss_runs)?)
+    } else {
+        None
+    };
+
+    let out = root.join("benchmarks");
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(out.join("results.json"), serde_json::to_string_pretty(&results)?)?;
+    if let Some(rss) = &rss {
+        std::fs::write(out.join("rss.json"), serde_json::to_string_pretty(rss)?)?;
+    }
+    let report = crate::bench_report::markdown(&summary, &results, rss.as_ref(), &workloads);
+    std::fs::write(root.join("BENCHMARKS.md"), &report)?;
+    println!("{report}");
+    eprintln!("bench: wrote BENCHMARKS.md and benchmarks/results.json");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from)
+}
+
+/// Node.js (with npm) for the harness: installed with the system's package
+/// manager when missing, as CI installs PostgreSQL.
+fn ensure_node() -> anyhow::Result<()> {
+    let works = |program: &str| Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
+    if works("node") && works("npm") {
+        return Ok(());
+    }
+    eprintln!("bench: installing Node.js and npm for the harness");
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let sudo: &[&str] = if root { &[] } else { &["sudo"] };
+    let installed = if works("apt-get") || Path::new("/usr/bin/apt-get").exists() {
+        let update = [sudo, &["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update", "-qq"]].concat();
+        let install =
+            [sudo, &["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "nodejs", "npm"]]
+                .concat();
+        run_quiet(&update) && run_quiet(&install)
+    } else if Path::new("/usr/bin/dnf").exists() {
+        run_quiet(&[sudo, &["dnf", "install", "-y", "-q", "nodejs", "npm"]].concat())
+    } else {
+        false
+    };
+    if !installed || !works("node") {
+        bail!("Node.js 18+ with npm is needed for the peer harness and could not be installed: install it, then rerun");
+    }
+    Ok(())
+}
+
+fn run_quiet(argv: &[&str]) -> bool {
+    let Some((program, args)) = argv.split_first() else { return false };
+    Command::new(program).args(args).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Copies `from` into `to`, leaving out run output (and keeping what an
+/// earlier run installed or built there: node_modules, target folders).
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    const SKIP: [&str; 7] = ["node_modules", "target", "pgdata", "pgrun", "out", "results.json", ".git"];
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if SKIP.iter().any(|s| name == *s) {
+            continue;
+        }
+        let (source, target) = (entry.path(), to.join(&name));
+        if entry.file_type()?.is_dir() {
+            copy_tree(&source, &target)?;
+        } else {
+            std::fs::copy(&source, &target).with_context(|| format!("copying {}", source.display()))?;
+        }
+    }
+    Ok(())
+}

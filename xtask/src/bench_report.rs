@@ -1,0 +1,181 @@
+//! BENCHMARKS.md from the harness's results: our targets as ratios of the
+//! run's own figures, peak memory, and the harness's tables.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+fn median(value: &Value) -> Option<f64> {
+    value.get("median").and_then(Value::as_f64)
+}
+
+fn figure(value: &Value) -> String {
+    match (median(value), value.get("min").and_then(Value::as_f64), value.get("max").and_then(Value::as_f64)) {
+        (Some(m), Some(lo), Some(hi)) => format!("{} ({}–{})", number(m), number(lo), number(hi)),
+        _ => "—".into(),
+    }
+}
+
+fn number(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+struct Target<'a> {
+    what: String,
+    ours: &'a Value,
+    reference: &'a Value,
+    reference_name: &'a str,
+    /// `ours / reference` must be at most this (or at least, when `at_least`).
+    bound: f64,
+    at_least: bool,
+    extra_ok: bool,
+}
+
+fn target_row(out: &mut String, t: &Target<'_>) {
+    let (Some(ours), Some(reference)) = (median(t.ours), median(t.reference)) else {
+        let _ = writeln!(out, "| {} | not run | | | | |", t.what);
+        return;
+    };
+    let ratio = ours / reference;
+    let met = t.extra_ok && if t.at_least { ratio >= t.bound } else { ratio <= t.bound };
+    let bound = format!("{} {:.2}×", if t.at_least { "≥" } else { "≤" }, t.bound);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} {} | {:.2}× | {bound} | {} |",
+        t.what,
+        figure(t.ours),
+        t.reference_name,
+        figure(t.reference),
+        ratio,
+        if met { "met" } else { "**missed**" }
+    );
+}
+
+/// The whole report.
+pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, workloads: &[String]) -> String {
+    let meta = &results["meta"];
+    let versions = &meta["versions"];
+    let mut out = String::new();
+    out.push_str("# Benchmarks\n\n");
+    out.push_str(
+        "knexrs beside Knex.js, raw baselines and plain sea-query, on the same workloads in one run of the\n\
+         `../shared/peers` harness on one machine (`cargo xtask bench`; its README describes each workload and\n\
+         how it is timed). Every figure is median (min–max). Compare within this run only.\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "Run: {} · {} × {} · {} GiB · PostgreSQL {} (fsync={}, synchronous_commit={}) · {} · node {} · knex {} · workloads: {}\n",
+        meta["date"].as_str().unwrap_or("?"),
+        versions["cpus"],
+        versions["cpu_model"].as_str().unwrap_or("?"),
+        versions["mem_gib"],
+        meta["postgres"]["server_version"].as_str().unwrap_or("?"),
+        meta["postgres"]["fsync"].as_str().unwrap_or("?"),
+        meta["postgres"]["synchronous_commit"].as_str().unwrap_or("?"),
+        versions["rustc"].as_str().unwrap_or("?"),
+        versions["node"].as_str().unwrap_or("?"),
+        versions["knex"].as_str().unwrap_or("?"),
+        workloads.join(" "),
+    );
+
+    out.push_str(
+        "## Targets\n\n| target | knexrs | reference in the same run | ratio | goal | |\n|---|---|---|---|---|---|\n",
+    );
+    let w = &results["w1-w3"];
+    for (key, what, reference, bound) in [
+        ("w1", "W1 `migrate latest`, 200 migrations (ms)", "psql_1tx_bookkeeping", 1.0),
+        ("w2", "W2 no-op `latest` (ms)", "rust_floor", 1.2),
+        ("w3", "W3 `rollback` (ms)", "psql_per_migration", 1.0),
+    ] {
+        target_row(
+            &mut out,
+            &Target {
+                what: what.into(),
+                ours: &w[key]["knex_rs"],
+                reference: &w[key][reference],
+                reference_name: reference,
+                bound,
+                at_least: false,
+                extra_ok: true,
+            },
+        );
+    }
+    let w4 = &results["w4-build"];
+    for query in ["first", "insert", "update", "join3"] {
+        let ours = &w4["knex_rs"][query];
+        let matches = ours["sql_matches_knex"].as_bool().unwrap_or(false);
+        target_row(
+            &mut out,
+            &Target {
+                what: format!(
+                    "W4 build + render `{query}` (ns){}",
+                    if matches { ", SQL = knex's" } else { ", **SQL differs from knex's**" }
+                ),
+                ours,
+                reference: &w4["sea_query"][query],
+                reference_name: "sea_query",
+                bound: 1.0,
+                at_least: false,
+                extra_ok: matches,
+            },
+        );
+    }
+    let w5 = &results["w5-execute"];
+    for phase in ["insert", "select", "update"] {
+        target_row(
+            &mut out,
+            &Target {
+                what: format!("W5 {phase} (ops/s)"),
+                ours: &w5["knex_rs"][phase],
+                reference: &w5["rust_floor"][phase],
+                reference_name: "rust_floor",
+                bound: 0.95,
+                at_least: true,
+                extra_ok: true,
+            },
+        );
+    }
+    let fifteen = serde_json::json!({ "median": 15.0, "min": 15.0, "max": 15.0 });
+    target_row(
+        &mut out,
+        &Target {
+            what: "W6 fresh migrated database (ms)".into(),
+            ours: &results["w6-testdb"]["knex_rs"],
+            reference: &fifteen,
+            reference_name: "15 ms",
+            bound: 1.0,
+            at_least: false,
+            extra_ok: true,
+        },
+    );
+    if let Some(rss) = rss {
+        let as_figure = |v: &Value| serde_json::json!({ "median": v["median_kb"].as_f64().map(|k| k / 1024.0), "min": v["min_kb"].as_f64().map(|k| k / 1024.0), "max": v["max_kb"].as_f64().map(|k| k / 1024.0) });
+        let (ours, knex) = (as_figure(&rss["knex_rs"]), as_figure(&rss["knex_cli"]));
+        target_row(
+            &mut out,
+            &Target {
+                what: "W1 peak memory, max RSS (MiB)".into(),
+                ours: &ours,
+                reference: &knex,
+                reference_name: "knex_cli",
+                bound: 0.25,
+                at_least: false,
+                extra_ok: true,
+            },
+        );
+        let _ = writeln!(
+            out,
+            "\nPeak memory: `migrate latest` of the 200 generated migrations on a fresh database, {} runs each, the process's max RSS (`getrusage`).",
+            rss["runs"]
+        );
+    }
+    out.push_str("\n## The harness's tables\n\n`knex-rs` rows are ours (`peer-bench`, built from this workspace).\n\n");
+    out.push_str(summary.trim());
+    out.push('\n');
+    out
+}

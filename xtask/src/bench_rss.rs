@@ -1,0 +1,100 @@
+//! Peak memory (max RSS) of a W1 `migrate latest` of the harness's 200
+//! generated migrations: the knex CLI against `peer-bench migrate`, each on a
+//! fresh database, measured by a process of our own that runs it as its only
+//! child (`getrusage(RUSAGE_CHILDREN)`).
+
+use anyhow::{Context as _, bail};
+use knexrs_query::ConnectConfig;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+/// `cargo xtask measure-rss -- cmd…`: runs `cmd`, prints `{"max_rss_kb": …}`.
+pub(crate) fn measure_child(command: &[String]) -> anyhow::Result<ExitCode> {
+    let (program, args) = command.split_first().context("measure-rss needs a command")?;
+    let status = Command::new(program).args(args).stdout(std::process::Stdio::null()).status()?;
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)?;
+    println!("{}", json!({ "max_rss_kb": usage.max_rss(), "success": status.success() }));
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn median(mut xs: Vec<i64>) -> i64 {
+    xs.sort_unstable();
+    match xs.len() {
+        0 => 0,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2,
+    }
+}
+
+fn sh(harness: &Path, argv: &[&str]) -> anyhow::Result<String> {
+    let output = Command::new(argv[0]).args(&argv[1..]).current_dir(harness).output()?;
+    if !output.status.success() {
+        bail!("{} failed: {}", argv.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Median peak RSS (KiB) of each peer over `runs` runs, interleaved.
+pub(crate) fn measure(harness: &Path, peer_bench: &Path, runs: usize) -> anyhow::Result<Value> {
+    let was_running = Command::new("./pg.sh").arg("status").current_dir(harness).output()?.status.success();
+    let url = sh(harness, &["./pg.sh", "start"])?;
+    let result = measure_on(harness, peer_bench, runs, &url);
+    if !was_running {
+        let _ = sh(harness, &["./pg.sh", "stop"]);
+    }
+    result
+}
+
+fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str) -> anyhow::Result<Value> {
+    let dir = harness.join("out/rss-migrations");
+    let dir_text = dir.display().to_string();
+    sh(harness, &["node", "lib/gen-migrations.js", &dir_text, "200"])?;
+    let admin = ConnectConfig::from_url(url)?;
+    let db_url = format!("{}/knexrs_rss", url.rsplit_once('/').map_or(url, |(base, _)| base));
+    let knexfile = dir.join("knexfile.js").display().to_string();
+    let me = std::env::current_exe()?;
+    let peers: [(&str, Vec<String>); 2] = [
+        (
+            "knex_cli",
+            ["node", "node_modules/knex/bin/cli.js", "--knexfile", &knexfile, "migrate:latest"]
+                .map(str::to_owned)
+                .to_vec(),
+        ),
+        (
+            "knex_rs",
+            [&peer_bench.display().to_string(), "migrate", "latest", "--url", &db_url, "--dir", &dir_text]
+                .map(|s| s.to_owned())
+                .to_vec(),
+        ),
+    ];
+    let mut samples: Vec<Vec<i64>> = vec![Vec::new(); peers.len()];
+    for _ in 0..runs.max(1) {
+        for (i, (name, command)) in peers.iter().enumerate() {
+            let mut client = admin.connect()?;
+            client.batch_execute("drop database if exists knexrs_rss with (force)")?;
+            client.batch_execute("create database knexrs_rss")?;
+            let output = Command::new(&me)
+                .arg("measure-rss")
+                .arg("--")
+                .args(command)
+                .env("DATABASE_URL", &db_url)
+                .current_dir(harness)
+                .output()?;
+            let reading: Value = serde_json::from_slice(&output.stdout)
+                .with_context(|| format!("{name}: {}", String::from_utf8_lossy(&output.stderr)))?;
+            if reading["success"] != Value::Bool(true) {
+                bail!("{name} failed its migrate latest: {}", String::from_utf8_lossy(&output.stderr));
+            }
+            samples[i].push(reading["max_rss_kb"].as_i64().unwrap_or(0));
+        }
+    }
+    admin.connect()?.batch_execute("drop database if exists knexrs_rss with (force)")?;
+    let mut out = serde_json::Map::new();
+    for ((name, _), values) in peers.iter().zip(samples) {
+        let (min, max) = (values.iter().copied().min().unwrap_or(0), values.iter().copied().max().unwrap_or(0));
+        out.insert((*name).to_owned(), json!({ "median_kb": median(values), "min_kb": min, "max_kb": max }));
+    }
+    out.insert("runs".into(), json!(runs));
+    Ok(Value::Object(out))
+}
