@@ -50,7 +50,7 @@ fn a_runner_killed_mid_batch_leaves_no_half_migration_and_no_lock_and_the_next_r
     // Wait until it is inside the batch: its tables are invisible in its open
     // transaction, so watch its statements instead.
     let deadline = Instant::now() + Duration::from_secs(20);
-    let busy = "select count(*) from pg_stat_activity where query like '%pg_sleep(%' and pid <> pg_backend_pid()";
+    let busy = "select count(*) from pg_stat_activity where query like '%pg_sleep(%' and datname = current_database() and pid <> pg_backend_pid()";
     while count(&db, busy) == 0 {
         assert!(Instant::now() < deadline, "the runner never started migrating");
         std::thread::sleep(Duration::from_millis(20));
@@ -88,4 +88,38 @@ fn a_failed_run_exits_1_with_one_line_naming_the_migration() {
         stderr.starts_with("error: migration 20240101000002_create_t_2_badly failed at statement 2 of 3"),
         "{stderr}"
     );
+}
+
+#[test]
+fn sigterm_during_a_long_migration_cancels_it_rolls_back_and_releases_the_lock() {
+    let db = TestDatabase::empty().unwrap();
+    let child = runner(&db, "slow:3:30000", &["latest"]).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let busy = "select count(*) from pg_stat_activity where query like '%pg_sleep(%' and datname = current_database() and pid <> pg_backend_pid()";
+    while count(&db, busy) == 0 {
+        assert!(Instant::now() < deadline, "the runner never started migrating");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let signalled = Instant::now();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
+    let out = child.wait_with_output().unwrap();
+    // The 30-second statement was cancelled, not waited for.
+    assert!(signalled.elapsed() < Duration::from_secs(10), "took {:?}", signalled.elapsed());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("stopped during 2024010100") && stderr.contains("rolled back"), "{stderr}");
+    assert_eq!(count(&db, "select count(*) from knex_migrations"), 0);
+    assert_eq!(count(&db, "select count(*) from pg_tables where tablename like 't\\_%'"), 0);
+    assert_eq!(count(&db, "select count(*) from knex_migrations_lock where is_locked = 1"), 0);
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()"
+        ),
+        0,
+        "the run's lock is released"
+    );
+    let out = runner(&db, "slow:3:1", &["latest"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -5,6 +5,7 @@ mod bench_report;
 mod bench_rss;
 mod local;
 mod schema;
+mod stress;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +47,8 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },
+    /// The runner under concurrency and faults: 16 racing runners, SIGKILL at random moments, failures at k of n, a server restart
+    Stress,
     /// Run every test of the workspace on the local test cluster
     Test {
         /// Passed on to `cargo test --workspace`
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Schema { action: SchemaAction::Generate(args) } => schema::generate(&args).unwrap_or_else(failure),
         Command::Bench(args) => bench::run(&args).unwrap_or_else(failure),
         Command::MeasureRss { command } => bench_rss::measure_child(&command).unwrap_or_else(failure),
+        Command::Stress => stress::run().unwrap_or_else(failure),
         Command::Test { cargo_args } => test::run(&cargo_args).unwrap_or_else(failure),
     }
 }

@@ -1,10 +1,13 @@
 //! `cargo xtask test`: every test of the workspace against the local test
-//! cluster, then a sweep of databases the tests left behind.
+//! cluster, then a sweep of databases the tests left behind. The suite's whole
+//! output is checked for the password tests use: errors must never echo one.
 
 use crate::local::{ClusterName, cluster};
 use anyhow::Context as _;
 use knexrs_query::ConnectConfig;
-use std::process::{Command, ExitCode};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub(crate) fn run(cargo_args: &[String]) -> anyhow::Result<ExitCode> {
     let cluster = cluster(ClusterName::Test)?;
@@ -18,15 +21,55 @@ pub(crate) fn run(cargo_args: &[String]) -> anyhow::Result<ExitCode> {
     if !picks_packages {
         command.arg("--workspace");
     }
-    let status = command
+    let mut child = command
         .args(cargo_args)
         .env("KNEXRS_TEST_DATABASE_URL", &url)
         .env_remove("DATABASE_URL")
-        .status()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .context("running cargo test")?;
+    let leaks = AtomicUsize::new(0);
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    std::thread::scope(|scope| {
+        if let Some(out) = stdout {
+            scope.spawn(|| relay(out, std::io::stdout(), &leaks));
+        }
+        if let Some(err) = stderr {
+            scope.spawn(|| relay(err, std::io::stderr(), &leaks));
+        }
+    });
+    let status = child.wait()?;
     let swept = knexrs_testing::sweep(&ConnectConfig::from_url(&url)?)?;
     if swept > 0 {
         eprintln!("dropped {swept} test database(s) left behind");
     }
+    // The TLS tests' server, if they started it.
+    if let Ok(tls) = knexrs_cluster::LocalCluster::new(knexrs_cluster::ClusterOptions::new(
+        "tls",
+        cluster.data_dir().parent().and_then(|d| d.parent()).unwrap_or(&cluster.data_dir()),
+        54359,
+    )) {
+        let _ = tls.stop();
+    }
+    let leaks = leaks.load(Ordering::Relaxed);
+    if leaks > 0 {
+        eprintln!("error: the tests' password appeared in {leaks} line(s) of their output: an error echoes a password");
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Copies `from` to `to` line by line, counting lines that hold the test password.
+fn relay(from: impl Read, mut to: impl Write, leaks: &AtomicUsize) {
+    let mut reader = BufReader::new(from);
+    let mut line = Vec::new();
+    while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+        if line.windows(knexrs_testing::TEST_PASSWORD.len()).any(|w| w == knexrs_testing::TEST_PASSWORD.as_bytes()) {
+            leaks.fetch_add(1, Ordering::Relaxed);
+        }
+        let _ = to.write_all(&line);
+        line.clear();
+    }
+    let _ = to.flush();
 }

@@ -210,9 +210,10 @@ fn staging_and_production_never_fall_back_to_a_local_cluster() {
 
 /// The workspace as committed, copied (sources only) into a scratch folder.
 fn copy_workspace(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let name = entry.file_name();
-        if [".git", "target", "bench-out"].iter().any(|skip| name == *skip) {
+        if [".git", "target", "bench-out", "benchmarks"].iter().any(|skip| name == *skip) {
             continue;
         }
         let target = to.join(&name);

@@ -28,12 +28,36 @@ pub struct ClusterOptions {
     pub preferred_port: u16,
     /// `postgresql.conf` settings, rewritten at every start.
     pub settings: Vec<(String, String)>,
+    /// `pg_hba.conf` instead of knexrs's (loopback, superuser trusted), written at every start.
+    pub hba: Option<String>,
+    /// Files written into the data folder at every start, readable by the server only
+    /// (TLS certificates and keys, say).
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl ClusterOptions {
     /// A cluster `name` under `root`, preferring `port`.
     pub fn new(name: impl Into<String>, root: impl Into<PathBuf>, port: u16) -> Self {
-        ClusterOptions { name: name.into(), root: root.into(), preferred_port: port, settings: Vec::new() }
+        ClusterOptions {
+            name: name.into(),
+            root: root.into(),
+            preferred_port: port,
+            settings: Vec::new(),
+            hba: None,
+            files: Vec::new(),
+        }
+    }
+
+    /// Uses `hba` as `pg_hba.conf` (to require TLS, say).
+    pub fn hba(mut self, hba: impl Into<String>) -> Self {
+        self.hba = Some(hba.into());
+        self
+    }
+
+    /// Writes `contents` to `name` in the data folder, readable by the server only.
+    pub fn file(mut self, name: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
+        self.files.push((name.into(), contents.into()));
+        self
     }
 
     /// Adds a server setting.
@@ -285,6 +309,18 @@ impl LocalCluster {
     }
 
     fn write_settings(&self) -> Result<(), ClusterError> {
+        use std::os::unix::fs::PermissionsExt;
+        let data = self.data_dir();
+        if let Some(hba) = &self.options.hba {
+            self.write_owned(&data.join("pg_hba.conf"), hba)?;
+        }
+        for (name, contents) in &self.options.files {
+            let path = data.join(name);
+            fs::write(&path, contents).map_err(ClusterError::io(format!("writing {}", path.display())))?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600))
+                .map_err(ClusterError::io(format!("restricting {}", path.display())))?;
+            self.give_to_server_user(&path)?;
+        }
         self.write_owned(&self.settings_file(), &self.settings_text())
     }
 

@@ -2,26 +2,14 @@
 //! trip, inside a savepoint so a failure can be traced to its statement.
 
 use crate::db;
+use crate::interrupt::interrupted;
 use crate::plan::{PlannedMigration, Unit};
 use crate::{Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport};
 use knexrs_query::describe;
 use postgres::Client;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 const SAVEPOINT: &str = "knexrs_migration";
-
-/// The flag a signal handler sets: a run stops at the next migration
-/// boundary, after rolling back what is open.
-pub fn interrupt_flag() -> Arc<AtomicBool> {
-    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-    FLAG.get_or_init(|| Arc::new(AtomicBool::new(false))).clone()
-}
-
-fn interrupted() -> bool {
-    interrupt_flag().load(Ordering::SeqCst)
-}
 
 struct Run<'a> {
     migrator: &'a Migrator,
@@ -124,6 +112,17 @@ impl Run<'_> {
             self.reporter.report(Event::Started { name: &migration.name });
             let start = Instant::now();
             if let Err(error) = self.client.batch_execute(&sql) {
+                if interrupted() && !error.is_closed() {
+                    // Cancelled by a signal: nothing to trace, everything to undo.
+                    let _ = self.client.batch_execute("rollback");
+                    let mut undone = in_unit.clone();
+                    undone.push(migration.name.clone());
+                    return Err(self.interrupted(&format!(
+                        "during {} and rolled back the open transaction ({} undone)",
+                        migration.name,
+                        undone.join(", ")
+                    )));
+                }
                 let (index, error) = self.trace(migration, error);
                 let _ = self.client.batch_execute("rollback");
                 let mut undone = in_unit.clone();

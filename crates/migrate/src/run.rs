@@ -73,6 +73,7 @@ impl Migrator {
     ) -> Result<RunReport, MigrateError> {
         let tables = self.tables();
         let mut work = connection.connect()?;
+        let _cancellable = crate::interrupt::watch(&work, connection.driver_config()?.1);
         if matches!(target, Target::Latest)
             && let Some(report) = self.already_latest(&mut work, options, reporter)?
         {

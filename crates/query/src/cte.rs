@@ -1,8 +1,8 @@
 //! Common table expressions (`with`), shared by every statement.
 
+use crate::ident::Name;
 use crate::render::Writer;
 use crate::{Delete, Insert, IntoName, QueryError, Raw, Select, Update};
-use sea_query::DynIden;
 
 /// The `with` clause of a statement.
 #[derive(Debug, Clone, Default)]
@@ -13,8 +13,8 @@ pub struct With {
 
 #[derive(Debug, Clone)]
 struct Cte {
-    name: DynIden,
-    columns: Vec<DynIden>,
+    name: Name,
+    columns: Vec<Name>,
     materialized: Option<bool>,
     body: CteBody,
 }
@@ -66,14 +66,14 @@ impl With {
             if i > 0 {
                 w.push_str(", ");
             }
-            w.iden(&cte.name);
+            w.name(&cte.name);
             if !cte.columns.is_empty() {
                 w.push_str("(");
                 for (j, column) in cte.columns.iter().enumerate() {
                     if j > 0 {
                         w.push_str(", ");
                     }
-                    w.iden(column);
+                    w.name(column);
                 }
                 w.push_str(")");
             }
@@ -126,7 +126,7 @@ pub trait Ctes: Sized {
         I: IntoIterator<Item = S>,
         S: IntoName,
     {
-        let columns = columns.into_iter().map(|c| crate::ident::iden(c.into_name())).collect();
+        let columns = columns.into_iter().map(|c| c.into_name()).collect();
         self.push_cte(name, columns, None, body.into())
     }
 
@@ -151,11 +151,11 @@ pub trait Ctes: Sized {
     fn push_cte(
         &mut self,
         name: impl IntoName,
-        columns: Vec<DynIden>,
+        columns: Vec<Name>,
         materialized: Option<bool>,
         body: CteBody,
     ) -> &mut Self {
-        let cte = Cte { name: crate::ident::iden(name.into_name()), columns, materialized, body };
+        let cte = Cte { name: name.into_name(), columns, materialized, body };
         self.with_clause_mut().items.push(cte);
         self
     }

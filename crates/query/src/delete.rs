@@ -3,14 +3,13 @@
 
 use crate::conditions::{Conditions, IntoColumn};
 use crate::cte::{Ctes, With};
-use crate::ident::table_name;
+use crate::ident::{TableName, table_name};
 use crate::insert::write_returning;
 use crate::join::{JoinKind, JoinOn};
 use crate::operand::Operand;
 use crate::render::Writer;
 use crate::select::{IntoSource, Source};
 use crate::{IntoName, Op, QueryError, Raw, Select, Wheres};
-use sea_query::TableName;
 
 /// A `delete`.
 ///

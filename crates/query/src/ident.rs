@@ -1,16 +1,17 @@
 //! Names as knex takes them: `"id"`, `"users.id"`, `"u.*"`, `"users as u"`,
 //! `"email as e"`; split without allocating when they are `&'static str`.
 
-use sea_query::{Alias, DynIden, IntoIden, SchemaName, TableName};
 use std::borrow::Cow;
 
-/// A piece of a name: borrowed when static, owned otherwise; always quoted
-/// and escaped when rendered.
-pub(crate) fn iden(name: Cow<'static, str>) -> DynIden {
-    match name {
-        Cow::Borrowed(s) => s.into_iden(),
-        Cow::Owned(s) => Alias::new(s).into_iden(),
-    }
+/// A name as given: borrowed when static, owned otherwise; always quoted and
+/// escaped when written.
+pub(crate) type Name = Cow<'static, str>;
+
+/// A table, schema-qualified or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TableName {
+    pub(crate) schema: Option<Name>,
+    pub(crate) table: Name,
 }
 
 /// `"x as y"` (any case of `as`) → (`x`, `Some(y)`).
@@ -40,14 +41,13 @@ fn slice(name: &Cow<'static, str>, range: std::ops::Range<usize>) -> Cow<'static
 }
 
 /// `"schema.table"` → (`Some(schema)`, `table`).
-pub(crate) fn table_name(name: Cow<'static, str>, default_schema: Option<&DynIden>) -> TableName {
+pub(crate) fn table_name(name: Name, default_schema: Option<&Name>) -> TableName {
     let Some(dot) = name.rfind('.') else {
-        return TableName(default_schema.cloned().map(|s| SchemaName(None, s)), iden(name));
+        return TableName { schema: default_schema.cloned(), table: name };
     };
-    let table = iden(slice(&name, dot + 1..name.len()));
+    let table = slice(&name, dot + 1..name.len());
     let schema_start = name[..dot].rfind('.').map_or(0, |d| d + 1);
-    let schema = iden(slice(&name, schema_start..dot));
-    TableName(Some(SchemaName(None, schema)), table)
+    TableName { schema: Some(slice(&name, schema_start..dot)), table }
 }
 
 /// A name: a `&'static str` is split without allocating.

@@ -3,11 +3,10 @@
 
 use crate::conditions::{Conditions, IntoColumn, compare};
 use crate::cte::{Ctes, With};
-use crate::ident::table_name;
+use crate::ident::{TableName, table_name};
 use crate::operand::{IntoOperand, Operand, OperandKind};
 use crate::render::Writer;
 use crate::{IntoName, IntoOp, QueryError, Raw, Select};
-use sea_query::TableName;
 use std::borrow::Cow;
 
 /// A column name as given (quoted when written).

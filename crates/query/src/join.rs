@@ -1,9 +1,9 @@
 //! Joins: knex's `join` / `leftJoin` / … with simple or built `on` clauses.
 
 use crate::conditions::{Clause, Conditions, IntoColumn, IntoList, compare};
+use crate::ident::Name;
 use crate::operand::IntoOperand;
 use crate::{IntoOp, Op, Raw, Select};
-use sea_query::DynIden;
 
 /// The kind of a join, spelled as knex spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl JoinKind {
 #[derive(Debug, Clone, Default)]
 pub struct JoinOn {
     pub(crate) conditions: Conditions,
-    pub(crate) using: Vec<DynIden>,
+    pub(crate) using: Vec<Name>,
 }
 
 impl JoinOn {
@@ -261,7 +261,7 @@ impl JoinOn {
         I: IntoIterator<Item = S>,
         S: crate::IntoName,
     {
-        self.using.extend(columns.into_iter().map(|c| crate::ident::iden(c.into_name())));
+        self.using.extend(columns.into_iter().map(|c| c.into_name()));
         self
     }
 }

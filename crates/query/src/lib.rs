@@ -3,8 +3,8 @@
 //! (`DATABASE_URL`, `DB_*`, environments, TLS) every knexrs crate uses.
 //!
 //! Statements are laid out in knex's clause order and render to the SQL knex
-//! renders for the same calls; identifiers, values and expressions are written
-//! by sea-query's PostgreSQL backend. Values are always bound, identifiers
+//! renders for the same calls; values and expressions are written by
+//! sea-query's PostgreSQL backend. Values are always bound, identifiers
 //! always quoted.
 //!
 //! ```

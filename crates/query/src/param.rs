@@ -91,10 +91,37 @@ pub(crate) fn text_form(value: &Value) -> Option<String> {
     Some(out)
 }
 
+impl Param<'_> {
+    /// The binary encoding, straight from the borrowed value (no copy of it).
+    fn binary_to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match self.0 {
+            Value::Bool(v) => v.to_sql(ty, out),
+            Value::TinyInt(v) => v.map(i16::from).to_sql(ty, out),
+            Value::SmallInt(v) => v.to_sql(ty, out),
+            Value::Int(v) => v.to_sql(ty, out),
+            Value::BigInt(v) => v.to_sql(ty, out),
+            Value::BigUnsigned(v) => v.map(i64::try_from).transpose()?.to_sql(ty, out),
+            Value::Float(v) => v.to_sql(ty, out),
+            Value::Double(v) => v.to_sql(ty, out),
+            Value::String(v) => v.as_deref().to_sql(ty, out),
+            Value::Bytes(v) => v.as_deref().to_sql(ty, out),
+            Value::Json(v) => v.as_deref().to_sql(ty, out),
+            Value::ChronoDate(v) => v.to_sql(ty, out),
+            Value::ChronoTime(v) => v.to_sql(ty, out),
+            Value::ChronoDateTime(v) => v.to_sql(ty, out),
+            Value::ChronoDateTimeUtc(v) => v.to_sql(ty, out),
+            Value::ChronoDateTimeLocal(v) => v.to_sql(ty, out),
+            Value::ChronoDateTimeWithTimeZone(v) => v.to_sql(ty, out),
+            Value::Uuid(v) => v.to_sql(ty, out),
+            other => sea_query_postgres::PostgresValue(other.clone()).to_sql(ty, out),
+        }
+    }
+}
+
 impl ToSql for Param<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
         if self.binary(ty) {
-            return sea_query_postgres::PostgresValue(self.0.clone()).to_sql(ty, out);
+            return self.binary_to_sql(ty, out);
         }
         match self.text() {
             Some(text) => {

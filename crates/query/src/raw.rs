@@ -221,7 +221,7 @@ impl Raw {
                 w.column(&name);
                 if let Some(alias) = alias {
                     w.push_str(" as ");
-                    w.iden(&crate::ident::iden(alias));
+                    w.name(&alias);
                 }
                 Ok(())
             }

@@ -1,11 +1,10 @@
 //! The writer statements render into: SQL text plus bound values, or SQL with
-//! values inlined (knex `toQuery`). Identifiers, values and expressions are
-//! written by sea-query's PostgreSQL backend; statements lay them out in knex's
-//! clause order.
+//! values inlined (knex `toQuery`). Values and expressions are written by
+//! sea-query's PostgreSQL backend, identifiers quoted as PostgreSQL quotes
+//! them; statements lay them out in knex's clause order.
 
-use sea_query::{
-    DynIden, Expr, PostgresQueryBuilder, QueryBuilder, QuotedBuilder, SqlWriter, TableName, Value, Values,
-};
+use crate::ident::TableName;
+use sea_query::{Expr, PostgresQueryBuilder, QueryBuilder, SqlWriter, Value, Values};
 use std::fmt::Write;
 
 /// SQL being written, with its bound values.
@@ -51,16 +50,12 @@ impl Writer {
     pub(crate) fn name(&mut self, name: &str) {
         self.sql.reserve(name.len() + 2);
         self.sql.push('"');
-        if name.contains('"') {
+        if name.as_bytes().contains(&b'"') {
             self.sql.push_str(&name.replace('"', "\"\""));
         } else {
             self.sql.push_str(name);
         }
         self.sql.push('"');
-    }
-
-    pub(crate) fn iden(&mut self, iden: &DynIden) {
-        PostgresQueryBuilder.prepare_iden(iden, self);
     }
 
     /// A column as knex names it: `id`, `users.id`, `public.users.id`, `u.*`, `*`.
@@ -79,11 +74,11 @@ impl Writer {
     }
 
     pub(crate) fn table(&mut self, table: &TableName) {
-        if let Some(schema) = &table.0 {
-            self.iden(&schema.1);
+        if let Some(schema) = &table.schema {
+            self.name(schema);
             self.sql.push('.');
         }
-        self.iden(&table.1);
+        self.name(&table.table);
     }
 
     pub(crate) fn expr(&mut self, expr: &Expr) {

@@ -3,13 +3,12 @@
 
 use crate::conditions::Conditions;
 use crate::cte::{Ctes, With};
-use crate::ident::table_name;
+use crate::ident::{TableName, table_name};
 use crate::insert::write_returning;
 use crate::operand::{IntoOperand, Operand};
 use crate::render::Writer;
 use crate::select::{IntoSource, Source};
 use crate::{IntoName, QueryError, Select, Wheres};
-use sea_query::TableName;
 use std::borrow::Cow;
 
 /// An `update`.

@@ -29,3 +29,7 @@ pub use error::TestError;
 pub use pool::{Databases, DatabasesOptions};
 pub use registry::sweep;
 pub use server::{TEST_CLUSTER, cluster_root, server, test_cluster_options};
+
+/// The password of roles tests create: `cargo xtask test` fails when it
+/// appears anywhere in the suite's output (errors must never echo passwords).
+pub const TEST_PASSWORD: &str = "knexrs-test-pw-8d41c7";

@@ -14,11 +14,20 @@ use std::time::Instant;
 /// on stderr, and the exit code is 0 (done), 1 (failed) or 3 (`status
 /// --exit-code` found work). clap itself exits with 2 on usage errors.
 pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
-    let flag = crate::interrupt_flag();
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // Registration only fails for forbidden signals; these two are allowed.
-        let _ = signal_hook::flag::register_conditional_shutdown(signal, 1, flag.clone());
-        let _ = signal_hook::flag::register(signal, flag.clone());
+    // The first SIGINT/SIGTERM stops the run (cancelling the running
+    // statement); a second one exits at once.
+    if let Ok(mut signals) =
+        signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
+    {
+        let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
+            for (i, _) in signals.forever().enumerate() {
+                if i == 0 {
+                    crate::interrupt();
+                } else {
+                    std::process::exit(130);
+                }
+            }
+        });
     }
     let mut stdout = std::io::stdout().lock();
     match run(context, args, &mut stdout) {
@@ -89,7 +98,13 @@ pub fn run(context: &Context<'_>, args: &MigrateArgs, out: &mut dyn Write) -> Re
     };
     migrator.set_tables(Tables::new(args.connection.table.clone(), args.connection.schema.clone())?);
     let connection = (context.connect)(environment)?;
-    let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
+    let banner = format!("Using environment: {environment} ({})", connection.redacted());
+    // Machine-readable output stays alone on stdout.
+    if matches!(&args.command, MigrateCommand::Status(status) if status.json) {
+        eprintln!("{banner}");
+    } else {
+        let _ = writeln!(out, "{banner}");
+    }
     let target = match &args.command {
         MigrateCommand::Latest(run) => Some((Target::Latest, run)),
         MigrateCommand::Rollback { all, run } => Some((Target::Rollback { all: *all }, run)),

@@ -3,7 +3,7 @@
 
 use crate::QueryError;
 use postgres::Client;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// How many statements a connection keeps prepared; past it the cache starts over.
 const CACHE_CAPACITY: usize = 512;
@@ -22,7 +22,8 @@ const CACHE_CAPACITY: usize = 512;
 /// ```
 pub struct Connection {
     client: Client,
-    statements: HashMap<String, postgres::Statement>,
+    /// By SQL text; FxHash, as the texts are ours, not an attacker's, and are hashed on every call.
+    statements: FxHashMap<String, postgres::Statement>,
     /// Savepoint depth of the open transaction, 0 when none.
     pub(crate) depth: usize,
 }
@@ -36,7 +37,7 @@ impl std::fmt::Debug for Connection {
 impl Connection {
     /// Wraps a driver connection.
     pub fn new(client: Client) -> Self {
-        Connection { client, statements: HashMap::new(), depth: 0 }
+        Connection { client, statements: FxHashMap::default(), depth: 0 }
     }
 
     /// The driver connection, for what the builders do not cover.

@@ -2,58 +2,57 @@
 
 use super::Select;
 use super::window::Window;
-use crate::ident::{iden, split_alias};
+use crate::ident::{Name, split_alias};
 use crate::operand::{IntoOperand, Operand};
 use crate::{IntoName, Raw};
-use sea_query::DynIden;
 use std::borrow::Cow;
 
 #[derive(Debug, Clone)]
 pub(super) enum SelectItem {
-    Operand(Operand, Option<DynIden>),
-    Aggregate { function: &'static str, distinct: bool, args: Vec<Operand>, alias: Option<DynIden> },
-    Window { function: &'static str, window: Window, alias: Option<DynIden> },
+    Operand(Operand, Option<Name>),
+    Aggregate { function: &'static str, distinct: bool, args: Vec<Operand>, alias: Option<Name> },
+    Window { function: &'static str, window: Window, alias: Option<Name> },
 }
 
 /// What an aggregate takes: a column (`"id"`, `"id as n"`), several columns,
 /// or raw SQL.
 pub trait IntoAggregated {
     /// The arguments, and an alias given in the name (`"id as n"`).
-    fn into_aggregated(self) -> (Vec<Operand>, Option<DynIden>);
+    fn into_aggregated(self) -> (Vec<Operand>, Option<Name>);
 }
 
-fn aggregated_name(name: Cow<'static, str>) -> (Vec<Operand>, Option<DynIden>) {
+fn aggregated_name(name: Cow<'static, str>) -> (Vec<Operand>, Option<Name>) {
     let (column, alias) = split_alias(name);
     let args = if column == "*" { Vec::new() } else { vec![crate::col(column)] };
-    (args, alias.map(iden))
+    (args, alias)
 }
 
 impl IntoAggregated for &'static str {
-    fn into_aggregated(self) -> (Vec<Operand>, Option<DynIden>) {
+    fn into_aggregated(self) -> (Vec<Operand>, Option<Name>) {
         aggregated_name(self.into_name())
     }
 }
 
 impl IntoAggregated for String {
-    fn into_aggregated(self) -> (Vec<Operand>, Option<DynIden>) {
+    fn into_aggregated(self) -> (Vec<Operand>, Option<Name>) {
         aggregated_name(self.into_name())
     }
 }
 
 impl<const N: usize> IntoAggregated for [&'static str; N] {
-    fn into_aggregated(self) -> (Vec<Operand>, Option<DynIden>) {
+    fn into_aggregated(self) -> (Vec<Operand>, Option<Name>) {
         (self.into_iter().map(crate::col).collect(), None)
     }
 }
 
 impl IntoAggregated for Raw {
-    fn into_aggregated(self) -> (Vec<Operand>, Option<DynIden>) {
+    fn into_aggregated(self) -> (Vec<Operand>, Option<Name>) {
         (vec![self.into_operand()], None)
     }
 }
 
 impl IntoAggregated for Operand {
-    fn into_aggregated(self) -> (Vec<Operand>, Option<DynIden>) {
+    fn into_aggregated(self) -> (Vec<Operand>, Option<Name>) {
         (vec![self], None)
     }
 }
@@ -67,7 +66,7 @@ macro_rules! aggregates {
 
         #[doc = concat!("`", $function, "(…) as alias`.")]
         pub fn $as_name(&mut self, column: impl IntoAggregated, alias: impl IntoName) -> &mut Self {
-            self.aggregate($function, $distinct, column, Some(iden(alias.into_name())))
+            self.aggregate($function, $distinct, column, Some(alias.into_name()))
         }
     )*};
 }
@@ -78,7 +77,7 @@ impl Select {
         function: &'static str,
         distinct: bool,
         column: impl IntoAggregated,
-        alias: Option<DynIden>,
+        alias: Option<Name>,
     ) -> &mut Self {
         let (args, given) = column.into_aggregated();
         self.columns.push(SelectItem::Aggregate { function, distinct, args, alias: alias.or(given) });

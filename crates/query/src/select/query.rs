@@ -7,10 +7,9 @@ use super::source::{IntoSource, Source};
 use super::tail::{Lock, OrderItem};
 use crate::conditions::{Conditions, IntoColumn};
 use crate::cte::{Ctes, With};
-use crate::ident::{iden, split_alias};
+use crate::ident::{Name, split_alias};
 use crate::operand::{IntoOperand, Operand};
 use crate::{IntoName, Raw, Wheres};
-use sea_query::DynIden;
 
 /// A `select` (knex's query builder in its select form).
 ///
@@ -36,11 +35,13 @@ use sea_query::DynIden;
 #[derive(Debug, Clone, Default)]
 pub struct Select {
     pub(super) with: With,
-    pub(super) schema: Option<DynIden>,
+    pub(super) schema: Option<Name>,
     pub(super) hints: Vec<String>,
     pub(super) distinct: Distinct,
     pub(super) columns: Vec<SelectItem>,
-    pub(super) from: Vec<Source>,
+    pub(super) from: Option<Source>,
+    /// More tables after the first (`from a, b`).
+    pub(super) more_from: Vec<Source>,
     pub(super) only: bool,
     pub(super) joins: Vec<Join>,
     pub(super) wheres: Conditions,
@@ -70,12 +71,13 @@ impl Select {
     /// `select * from table` (knex `knex(table)`): `"users"`, `"users as u"`,
     /// `"schema.users"`, a subquery or raw SQL.
     pub fn from(table: impl IntoSource) -> Self {
-        Select { from: vec![table.into_source()], ..Self::default() }
+        Select { from: Some(table.into_source()), ..Self::default() }
     }
 
     /// Sets the table (replacing any set before).
     pub fn set_from(&mut self, table: impl IntoSource) -> &mut Self {
-        self.from = vec![table.into_source()];
+        self.from = Some(table.into_source());
+        self.more_from.clear();
         self
     }
 
@@ -89,7 +91,10 @@ impl Select {
     /// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "table" as "t1", "table" as "t2""#);
     /// ```
     pub fn add_from(&mut self, table: impl IntoSource) -> &mut Self {
-        self.from.push(table.into_source());
+        match self.from {
+            None => self.from = Some(table.into_source()),
+            Some(_) => self.more_from.push(table.into_source()),
+        }
         self
     }
 
@@ -101,7 +106,7 @@ impl Select {
 
     /// Qualifies the tables of `from` and the joins with `schema` (knex `withSchema`).
     pub fn with_schema(&mut self, schema: impl IntoName) -> &mut Self {
-        self.schema = Some(iden(schema.into_name()));
+        self.schema = Some(schema.into_name());
         self
     }
 
@@ -124,7 +129,7 @@ impl Select {
     /// Adds a column (`"id"`, `"users.id"`, `"email as e"`, `"u.*"`).
     pub fn column(&mut self, column: impl IntoName) -> &mut Self {
         let (name, alias) = split_alias(column.into_name());
-        self.columns.push(SelectItem::Operand(crate::col(name), alias.map(iden)));
+        self.columns.push(SelectItem::Operand(crate::col(name), alias));
         self
     }
 
@@ -155,7 +160,7 @@ impl Select {
     /// );
     /// ```
     pub fn column_as(&mut self, operand: impl IntoOperand, alias: Option<&str>) -> &mut Self {
-        let alias = alias.map(|a| iden(a.to_owned().into()));
+        let alias = alias.map(|a| a.to_owned().into());
         self.columns.push(SelectItem::Operand(operand.into_operand(), alias));
         self
     }

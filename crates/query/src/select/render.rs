@@ -5,17 +5,17 @@ use super::aggregate::SelectItem;
 use super::joins::Join;
 use super::query::Distinct;
 use super::set_ops::SetQuery;
-use super::source::Source;
+use super::source::{Source, SourceKind};
 use super::tail::{Nulls, Order, OrderItem};
 use crate::QueryError;
+use crate::ident::TableName;
 use crate::render::Writer;
-use sea_query::{SchemaName, TableName};
 use std::borrow::Cow;
 
 impl Select {
     fn table_with_schema<'t>(&self, table: &'t TableName) -> Cow<'t, TableName> {
-        match (&table.0, &self.schema) {
-            (None, Some(schema)) => Cow::Owned(TableName(Some(SchemaName(None, schema.clone())), table.1.clone())),
+        match (&table.schema, &self.schema) {
+            (None, Some(schema)) => Cow::Owned(TableName { schema: Some(schema.clone()), table: table.table.clone() }),
             _ => Cow::Borrowed(table),
         }
     }
@@ -26,24 +26,24 @@ impl Select {
     }
 
     fn write_source(&self, source: &Source, w: &mut Writer) -> Result<(), QueryError> {
-        match source {
-            Source::Table(table, alias) => {
+        match &source.0 {
+            SourceKind::Table(table, alias) => {
                 w.table(&self.table_with_schema(table));
                 if let Some(alias) = alias {
                     w.push_str(" as ");
-                    w.iden(alias);
+                    w.name(alias);
                 }
             }
-            Source::Subquery(query, alias) => {
+            SourceKind::Subquery(query, alias) => {
                 w.push_str("(");
                 query.write_to(w)?;
                 w.push_str(")");
                 if let Some(alias) = alias {
                     w.push_str(" as ");
-                    w.iden(alias);
+                    w.name(alias);
                 }
             }
-            Source::Raw(raw) => raw.write(w)?,
+            SourceKind::Raw(raw) => raw.write(w)?,
         }
         Ok(())
     }
@@ -122,10 +122,10 @@ impl Select {
             };
             if let Some(alias) = alias {
                 w.push_str(" as ");
-                w.iden(alias);
+                w.name(alias);
             }
         }
-        for (i, from) in self.from.iter().enumerate() {
+        for (i, from) in self.from.iter().chain(&self.more_from).enumerate() {
             w.push_str(match (i, self.only) {
                 (0, true) => " from only ",
                 (0, false) => " from ",
@@ -153,7 +153,7 @@ impl Select {
                             if i > 0 {
                                 w.push_str(", ");
                             }
-                            w.iden(column);
+                            w.name(column);
                         }
                         w.push_str(")");
                     } else if !on.conditions.is_empty() {

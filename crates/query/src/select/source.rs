@@ -1,18 +1,21 @@
 //! What a query reads from: a table, a subquery or raw SQL.
 
 use super::Select;
-use crate::ident::{iden, split_alias, table_name};
+use crate::ident::{Name, TableName, split_alias, table_name};
 use crate::{IntoName, Raw};
-use sea_query::{DynIden, TableName};
 use std::borrow::Cow;
 
-/// A `from` or a join target: a table, a subquery, or raw SQL.
+/// A `from` or a join target: a table (`"public.users as u"`), a subquery,
+/// or raw SQL; made by [`IntoSource`] or [`aliased`].
 #[derive(Debug, Clone)]
-pub enum Source {
+pub struct Source(pub(crate) SourceKind);
+
+#[derive(Debug, Clone)]
+pub(crate) enum SourceKind {
     /// A table, optionally schema-qualified and aliased.
-    Table(TableName, Option<DynIden>),
+    Table(TableName, Option<Name>),
     /// A subquery, optionally aliased.
-    Subquery(Box<Select>, Option<DynIden>),
+    Subquery(Box<Select>, Option<Name>),
     /// Raw SQL.
     Raw(Raw),
 }
@@ -25,7 +28,7 @@ pub trait IntoSource {
 
 fn parse_table(name: Cow<'static, str>) -> Source {
     let (table, alias) = split_alias(name);
-    Source::Table(table_name(table, None), alias.map(iden))
+    Source(SourceKind::Table(table_name(table, None), alias))
 }
 
 impl IntoSource for &'static str {
@@ -48,7 +51,7 @@ impl IntoSource for Cow<'static, str> {
 
 impl IntoSource for Raw {
     fn into_source(self) -> Source {
-        Source::Raw(self)
+        Source(SourceKind::Raw(self))
     }
 }
 
@@ -60,7 +63,7 @@ impl IntoSource for Source {
 
 impl IntoSource for Select {
     fn into_source(self) -> Source {
-        Source::Subquery(Box::new(self), None)
+        Source(SourceKind::Subquery(Box::new(self), None))
     }
 }
 
@@ -74,5 +77,5 @@ impl IntoSource for Select {
 /// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from (select * from "foo") as "bar""#);
 /// ```
 pub fn aliased(query: Select, alias: impl IntoName) -> Source {
-    Source::Subquery(Box::new(query), Some(iden(alias.into_name())))
+    Source(SourceKind::Subquery(Box::new(query), Some(alias.into_name())))
 }

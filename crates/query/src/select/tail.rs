@@ -2,10 +2,11 @@
 
 use super::Select;
 use crate::conditions::IntoColumn;
+use crate::ident::TableName;
 use crate::ident::table_name;
 use crate::operand::{IntoOperand, Operand};
 use crate::{IntoName, Raw};
-use sea_query::{TableName, Value};
+use sea_query::Value;
 
 /// Sort direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,11 +6,10 @@ use super::Select;
 use super::aggregate::SelectItem;
 use super::tail::Order;
 use crate::conditions::IntoColumn;
-use crate::ident::iden;
+use crate::ident::Name;
 use crate::operand::Operand;
 use crate::render::Writer;
 use crate::{IntoName, QueryError, Raw};
-use sea_query::DynIden;
 
 /// The `over (…)` of a window function: `partition by …` and `order by …`,
 /// or raw SQL.
@@ -106,7 +105,7 @@ macro_rules! window_functions {
 
         #[doc = concat!("`", $function, " over (…) as alias`.")]
         pub fn $as_name(&mut self, window: Window, alias: impl IntoName) -> &mut Self {
-            let alias: Option<DynIden> = Some(iden(alias.into_name()));
+            let alias: Option<Name> = Some(alias.into_name());
             self.columns.push(SelectItem::Window { function: $function, window, alias });
             self
         }

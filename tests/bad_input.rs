@@ -1,0 +1,148 @@
+//! Bad input to the `migrate` command line: each is one line on stderr,
+//! exit 1 (failure) or 2 (usage), no password echoed, nothing changed.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_testing::{TEST_PASSWORD, TestDatabase, server};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn fixture(set: &str, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fixture-migrate"))
+        .arg(set)
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env_remove("KNEXRS_ENV")
+        .env_remove("NODE_ENV")
+        .output()
+        .unwrap()
+}
+
+/// Exit code 1 (or `code`), one line on stderr starting with `error:` and containing `expect`, no password.
+fn assert_one_line(out: &Output, code: i32, expect: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(code), "stdout: {stdout}\nstderr: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(expect), "expected `{expect}` in: {stderr}");
+    assert!(!stderr.contains(TEST_PASSWORD) && !stdout.contains(TEST_PASSWORD), "the password leaked: {stderr}");
+    stderr
+}
+
+fn rows(db: &TestDatabase) -> Vec<String> {
+    let mut client = db.connect().unwrap();
+    match client.query("select name || ':' || batch from knex_migrations order by id", &[]) {
+        Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// A role that needs [`TEST_PASSWORD`], and the server's host and port.
+fn password_role() -> (String, u16) {
+    let admin = server().unwrap();
+    let mut client = admin.connect().unwrap();
+    client
+        .batch_execute(&format!(
+            "do $$ begin
+               if not exists (select from pg_roles where rolname = 'knexrs_bad_input') then
+                 create role knexrs_bad_input login password '{TEST_PASSWORD}';
+               end if;
+             end $$"
+        ))
+        .unwrap();
+    let pg = admin.postgres_config();
+    let host = match pg.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(host)) => host.clone(),
+        _ => "127.0.0.1".to_owned(),
+    };
+    (host, pg.get_ports().first().copied().unwrap_or(5432))
+}
+
+#[test]
+fn a_malformed_database_url_is_one_line_without_the_password() {
+    let out = fixture("tables:1", &format!("postgres://app:{TEST_PASSWORD}@localhost:notaport/db"), &["latest"]);
+    assert_one_line(&out, 1, "error: DATABASE_URL: the connection URL is not valid");
+}
+
+#[test]
+fn an_unreachable_host_fails_within_the_connect_timeout() {
+    let start = Instant::now();
+    let url = format!("postgres://app:{TEST_PASSWORD}@10.255.255.1:5432/db?connect_timeout=2");
+    let out = fixture("tables:1", &url, &["latest"]);
+    assert!(start.elapsed() < Duration::from_secs(15), "took {:?}", start.elapsed());
+    assert_one_line(&out, 1, "error: cannot connect to postgres://app:***@10.255.255.1:5432/db");
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_never_echoed() {
+    let (host, port) = password_role();
+    let wrong = format!("{TEST_PASSWORD}-wrong");
+    let out = fixture("tables:1", &format!("postgres://knexrs_bad_input:{wrong}@{host}:{port}/postgres"), &["latest"]);
+    let stderr = assert_one_line(&out, 1, "password authentication failed for user \"knexrs_bad_input\"");
+    assert!(!stderr.contains(&wrong));
+    // The right password works, and is not printed either.
+    let db = TestDatabase::empty().unwrap();
+    db.connect().unwrap().batch_execute("grant all on schema public to knexrs_bad_input").unwrap();
+    let url = format!("postgres://knexrs_bad_input:{TEST_PASSWORD}@{host}:{port}/{}", db.name());
+    let admin = server().unwrap();
+    admin
+        .connect()
+        .unwrap()
+        .batch_execute(&format!("grant all on database \"{}\" to knexrs_bad_input", db.name()))
+        .unwrap();
+    db.connect().unwrap().batch_execute("alter schema public owner to knexrs_bad_input").unwrap();
+    let out = fixture("tables:1", &url, &["latest"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(TEST_PASSWORD));
+}
+
+#[test]
+fn a_missing_database_is_named() {
+    let (host, port) = password_role();
+    let url = format!("postgres://postgres@{host}:{port}/knexrs_no_such_database");
+    let out = fixture("tables:1", &url, &["latest"]);
+    assert_one_line(&out, 1, "database \"knexrs_no_such_database\" does not exist");
+}
+
+#[test]
+fn duplicate_timestamps_are_refused_naming_both_and_nothing_runs() {
+    let db = TestDatabase::empty().unwrap();
+    let out = fixture("duplicate", &db.url(), &["latest"]);
+    assert_one_line(&out, 1, "duplicate migration version 20240101000001");
+    assert!(rows(&db).is_empty());
+}
+
+#[test]
+fn a_recorded_migration_whose_file_is_gone_is_refused_and_nothing_runs() {
+    let db = TestDatabase::empty().unwrap();
+    assert!(fixture("tables:3", &db.url(), &["latest"]).status.success());
+    let before = rows(&db);
+    let out = fixture("tables:2", &db.url(), &["latest"]);
+    assert_one_line(&out, 1, "20240101000003_create_t_3");
+    assert_eq!(rows(&db), before);
+}
+
+#[test]
+fn an_edited_migration_is_refused_until_accepted() {
+    let db = TestDatabase::empty().unwrap();
+    assert!(fixture("checksum:v1", &db.url(), &["latest"]).status.success());
+    let before = rows(&db);
+    let out = fixture("checksum:v2", &db.url(), &["latest"]);
+    assert_one_line(&out, 1, "20240101000001_create_t_1");
+    assert_eq!(rows(&db), before);
+    for name in ["20240101000001_create_t_1", "20240101000002_create_t_2"] {
+        assert!(fixture("checksum:v2", &db.url(), &["accept", name]).status.success());
+    }
+    assert!(fixture("checksum:v2", &db.url(), &["latest"]).status.success());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let db = TestDatabase::empty().unwrap();
+    for args in [&["frobnicate"][..], &["latest", "--transaction", "sometimes"], &["latest", "--lock-timeout", "soon"]]
+    {
+        let out = fixture("tables:1", &db.url(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(rows(&db).is_empty());
+}

@@ -1,0 +1,21 @@
+//! `cargo xtask stress`: the runner under concurrency and faults (the `stress`
+//! program of the tests package, on a cluster of its own).
+
+use crate::local::workspace_root;
+use anyhow::{Context as _, bail};
+use std::process::{Command, ExitCode};
+
+pub(crate) fn run() -> anyhow::Result<ExitCode> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(["build", "--quiet", "-p", "knexrs-tests", "--bins"])
+        .current_dir(workspace_root())
+        .status()
+        .context("building the stress program")?;
+    if !status.success() {
+        bail!("building the stress program failed");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), Into::into);
+    let status = Command::new(target.join("debug/stress")).status().context("running the stress program")?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
