@@ -64,7 +64,7 @@ impl Conditions {
     }
 
     /// `keyword c1 and c2 or not c3`, or nothing when empty.
-    pub(crate) fn write_clause(&self, w: &mut Writer, keyword: &str) -> Result<(), QueryError> {
+    pub(crate) fn write_clause<'a>(&'a self, w: &mut Writer<'a>, keyword: &str) -> Result<(), QueryError> {
         if self.is_empty() {
             return Ok(());
         }
@@ -72,10 +72,17 @@ impl Conditions {
         self.write(w)
     }
 
-    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
-        self.check()?;
+    pub(crate) fn write<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
+        Self::write_chain(std::slice::from_ref(&self), w)
+    }
+
+    /// Several chains written as one (a delete's `where`, then its joins' conditions).
+    pub(crate) fn write_chain<'a>(chains: &[&'a Conditions], w: &mut Writer<'a>) -> Result<(), QueryError> {
+        for chain in chains {
+            chain.check()?;
+        }
         let mut first = true;
-        for cond in &self.items {
+        for cond in chains.iter().flat_map(|c| &c.items) {
             if matches!(&cond.clause, Clause::Group(g) if g.is_empty()) {
                 continue;
             }
@@ -93,7 +100,7 @@ impl Conditions {
 }
 
 impl Clause {
-    fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+    fn write<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         match self {
             Clause::Compare(left, op, right) => {
                 left.write(w)?;
@@ -140,7 +147,7 @@ impl Clause {
             Clause::Constant(sql, value) => {
                 w.push_str(sql);
                 if let Some(value) = value {
-                    w.value(value.clone());
+                    w.value(std::borrow::Cow::Borrowed(value));
                 }
             }
         }
@@ -149,10 +156,10 @@ impl Clause {
 }
 
 impl Operand {
-    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         match &self.0 {
             OperandKind::Column(column) => w.column(column),
-            OperandKind::Value(value) => w.value(value.clone()),
+            OperandKind::Value(value) => w.value(std::borrow::Cow::Borrowed(value)),
             OperandKind::Expr(expr) => w.expr(expr),
             OperandKind::Raw(raw) => raw.write(w)?,
             OperandKind::Select(select) => {

@@ -57,7 +57,7 @@ impl From<Raw> for CteBody {
 }
 
 impl With {
-    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         if self.items.is_empty() {
             return Ok(());
         }

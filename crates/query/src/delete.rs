@@ -125,7 +125,7 @@ impl Delete {
         self
     }
 
-    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write_to<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         self.wheres.check()?;
         for conditions in &self.join_conditions {
             conditions.check()?;
@@ -141,11 +141,11 @@ impl Delete {
             w.push_str(if i == 0 { " using " } else { "," });
             Select::write_source_alone(source, w)?;
         }
-        let mut wheres = self.wheres.clone();
-        for conditions in &self.join_conditions {
-            wheres.items.extend(conditions.items.iter().cloned());
+        let chains: Vec<&Conditions> = std::iter::once(&self.wheres).chain(&self.join_conditions).collect();
+        if chains.iter().any(|c| !c.is_empty()) {
+            w.push_str(" where ");
+            Conditions::write_chain(&chains, w)?;
         }
-        wheres.write_clause(w, " where ")?;
         write_returning(&self.returning, w)
     }
 }
@@ -190,7 +190,7 @@ impl Truncate {
         self
     }
 
-    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write_to<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         w.push_str("truncate ");
         w.table(&self.table);
         w.push_str(" restart identity");

@@ -278,7 +278,7 @@ impl Insert {
         columns
     }
 
-    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write_to<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         if self.is_empty() {
             return Ok(());
         }
@@ -334,7 +334,12 @@ impl Insert {
         write_returning(&self.returning, w)
     }
 
-    fn write_on_conflict(&self, conflict: &OnConflict, columns: &[&str], w: &mut Writer) -> Result<(), QueryError> {
+    fn write_on_conflict<'a>(
+        &'a self,
+        conflict: &'a OnConflict,
+        columns: &[&str],
+        w: &mut Writer<'a>,
+    ) -> Result<(), QueryError> {
         w.push_str(" on conflict");
         match &conflict.target {
             ConflictTarget::None => {}
@@ -357,7 +362,7 @@ impl Insert {
                 raw.write(w)?;
             }
         }
-        let excluded = |w: &mut Writer, list: &mut dyn Iterator<Item = &str>| {
+        let excluded = |w: &mut Writer<'_>, list: &mut dyn Iterator<Item = &str>| {
             for (i, column) in list.enumerate() {
                 if i > 0 {
                     w.push_str(", ");
@@ -407,7 +412,7 @@ fn same_name(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
-pub(crate) fn write_returning(returning: &[Operand], w: &mut Writer) -> Result<(), QueryError> {
+pub(crate) fn write_returning<'a>(returning: &'a [Operand], w: &mut Writer<'a>) -> Result<(), QueryError> {
     for (i, column) in returning.iter().enumerate() {
         w.push_str(if i == 0 { " returning " } else { ", " });
         column.write(w)?;

@@ -107,7 +107,7 @@ impl Raw {
     }
 
     /// Writes the fragment, binding its values.
-    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         if let Some((before, _)) = &self.wrap {
             w.push_str(before);
         }
@@ -121,7 +121,7 @@ impl Raw {
         Ok(())
     }
 
-    fn write_positional(&self, bindings: &[Operand], w: &mut Writer) -> Result<(), QueryError> {
+    fn write_positional<'a>(&'a self, bindings: &'a [Operand], w: &mut Writer<'a>) -> Result<(), QueryError> {
         let mut bindings = bindings.iter();
         let mut next = |what: &str| {
             bindings.next().ok_or_else(|| {
@@ -167,7 +167,7 @@ impl Raw {
         Ok(())
     }
 
-    fn write_named(&self, bindings: &[(String, Operand)], w: &mut Writer) -> Result<(), QueryError> {
+    fn write_named<'a>(&'a self, bindings: &'a [(String, Operand)], w: &mut Writer<'a>) -> Result<(), QueryError> {
         let bytes = self.sql.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut start = 0;
@@ -214,7 +214,7 @@ impl Raw {
     }
 
     /// `??`: a name (`"users.id"`, `"id as n"`) quoted, or a nested fragment as is.
-    fn write_identifier(&self, binding: &Operand, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_identifier<'a>(&'a self, binding: &'a Operand, w: &mut Writer<'a>) -> Result<(), QueryError> {
         match &binding.0 {
             OperandKind::Value(Value::String(Some(name))) => {
                 let (name, alias) = split_alias(name.clone().into());
@@ -239,7 +239,7 @@ impl Raw {
 }
 
 /// `?`: a value is bound; raw SQL, subqueries and lists are written in place.
-fn write_binding(binding: &Operand, w: &mut Writer) -> Result<(), QueryError> {
+fn write_binding<'a>(binding: &'a Operand, w: &mut Writer<'a>) -> Result<(), QueryError> {
     binding.write(w)
 }
 

@@ -5,16 +5,18 @@
 
 use crate::ident::TableName;
 use sea_query::{Expr, PostgresQueryBuilder, QueryBuilder, SqlWriter, Value, Values};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// SQL being written, with its bound values.
-pub(crate) struct Writer {
+pub(crate) struct Writer<'a> {
     sql: String,
-    values: Vec<Value>,
+    /// Borrowed from the statement where they live there: running a statement copies no value.
+    values: Vec<Cow<'a, Value>>,
     inline: bool,
 }
 
-impl Writer {
+impl<'a> Writer<'a> {
     /// Values become `$1`, `$2`, … (or literals when `inline`).
     pub(crate) fn new(inline: bool) -> Self {
         Writer { sql: String::with_capacity(192), values: Vec::with_capacity(4), inline }
@@ -24,13 +26,13 @@ impl Writer {
         self.sql.push_str(s);
     }
 
-    pub(crate) fn value(&mut self, value: Value) {
+    pub(crate) fn value(&mut self, value: Cow<'a, Value>) {
         if self.inline {
-            if let Value::String(Some(text)) = &value {
+            if let Value::String(Some(text)) = value.as_ref() {
                 write_string_literal(&mut self.sql, text);
                 return;
             }
-            if let Value::Array(_, Some(items)) = &value {
+            if let Value::Array(_, Some(items)) = value.as_ref() {
                 // knex writes arrays as their text form in a string literal.
                 self.sql.push('\'');
                 self.sql.push_str(&crate::value::array_text(items).replace('\'', "''"));
@@ -38,7 +40,7 @@ impl Writer {
                 return;
             }
             // sea-query writes the value as an escaped literal.
-            let _ = PostgresQueryBuilder.write_value(&mut self.sql, &value);
+            let _ = PostgresQueryBuilder.write_value(&mut self.sql, value.as_ref());
         } else {
             self.values.push(value);
             self.sql.push('$');
@@ -60,6 +62,14 @@ impl Writer {
 
     /// A column as knex names it: `id`, `users.id`, `public.users.id`, `u.*`, `*`.
     pub(crate) fn column(&mut self, name: &str) {
+        if !name.as_bytes().contains(&b'.') {
+            if name == "*" {
+                self.sql.push('*');
+            } else {
+                self.name(name);
+            }
+            return;
+        }
         let mut parts = name.split('.').peekable();
         while let Some(part) = parts.next() {
             if part == "*" && parts.peek().is_none() {
@@ -86,7 +96,12 @@ impl Writer {
     }
 
     pub(crate) fn into_parts(self) -> (String, Values) {
-        (self.sql, Values(self.values))
+        (self.sql, Values(self.values.into_iter().map(Cow::into_owned).collect()))
+    }
+
+    /// The SQL and the values, borrowed from the statement where possible.
+    pub(crate) fn into_borrowed_parts(self) -> (String, Vec<Cow<'a, Value>>) {
+        (self.sql, self.values)
     }
 
     pub(crate) fn into_sql(self) -> String {
@@ -111,7 +126,7 @@ fn write_string_literal(sql: &mut String, text: &str) {
     sql.push('\'');
 }
 
-impl Write for Writer {
+impl Write for Writer<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.sql.push_str(s);
         Ok(())
@@ -123,15 +138,15 @@ impl Write for Writer {
     }
 }
 
-impl std::fmt::Display for Writer {
+impl std::fmt::Display for Writer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.sql)
     }
 }
 
-impl SqlWriter for Writer {
+impl SqlWriter for Writer<'_> {
     fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
-        self.value(value);
+        self.value(Cow::Owned(value));
     }
 
     fn as_writer(&mut self) -> &mut dyn Write {

@@ -3,7 +3,8 @@
 
 use crate::render::Writer;
 use crate::{Delete, Insert, QueryError, Raw, Select, Truncate, Update};
-use sea_query::{PostgresQueryBuilder, Values};
+use sea_query::{PostgresQueryBuilder, Value, Values};
+use std::borrow::Cow;
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -27,6 +28,19 @@ pub trait Statement: sealed::Sealed {
 
     /// SQL with the values written inline, escaped (for logs and dry runs, not execution).
     fn to_string(&self, builder: PostgresQueryBuilder) -> Result<String, QueryError>;
+
+    /// SQL and the values borrowed from the statement, for the executor.
+    #[doc(hidden)]
+    fn render(&self) -> Result<Rendered<'_>, QueryError>;
+}
+
+/// A statement rendered for execution: its SQL, and its values borrowed where
+/// they live in the statement (running a statement copies no value).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Rendered<'a> {
+    pub(crate) sql: String,
+    pub(crate) values: Vec<Cow<'a, Value>>,
 }
 
 macro_rules! statements {
@@ -58,6 +72,14 @@ macro_rules! statements {
 
             fn to_string(&self, builder: PostgresQueryBuilder) -> Result<String, QueryError> {
                 <$ty>::to_string(self, builder)
+            }
+
+            fn render(&self) -> Result<Rendered<'_>, QueryError> {
+                let mut $w = Writer::new(false);
+                let $s = self;
+                $write?;
+                let (sql, values) = $w.into_borrowed_parts();
+                Ok(Rendered { sql, values })
             }
         }
     )*};

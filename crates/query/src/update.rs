@@ -112,7 +112,7 @@ impl Update {
         self
     }
 
-    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write_to<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         self.wheres.check()?;
         let counters: Vec<_> =
             self.counters.iter().filter(|(c, _, _)| !self.sets.iter().any(|(s, _)| s == c)).collect();

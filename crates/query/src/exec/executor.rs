@@ -3,10 +3,12 @@
 use super::connection::context;
 use super::{Connection, FromRow, Transaction};
 use crate::param::Param;
+use crate::statement::Rendered;
 use crate::{QueryError, Select, Statement};
 use postgres::error::SqlState;
 use postgres::types::{FromSql, ToSql};
-use sea_query::{PostgresQueryBuilder, Values};
+use sea_query::Value;
+use std::borrow::Cow;
 
 /// Runs statements: values bound, each query shape prepared once per connection.
 ///
@@ -29,7 +31,7 @@ pub trait Executor {
 
     /// Runs a statement; returns how many rows it changed.
     fn execute(&mut self, statement: &impl Statement) -> Result<u64, QueryError> {
-        let (sql, values) = statement.build(PostgresQueryBuilder)?;
+        let Rendered { sql, values } = statement.render()?;
         if sql.is_empty() {
             return Ok(0);
         }
@@ -40,7 +42,7 @@ pub trait Executor {
 
     /// Every row, decoded.
     fn fetch_all<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
-        let (sql, values) = statement.build(PostgresQueryBuilder)?;
+        let Rendered { sql, values } = statement.render()?;
         if sql.is_empty() {
             return Ok(Vec::new());
         }
@@ -52,7 +54,7 @@ pub trait Executor {
 
     /// The first row, if any, decoded.
     fn fetch_optional<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
-        let (sql, values) = statement.build(PostgresQueryBuilder)?;
+        let Rendered { sql, values } = statement.render()?;
         if sql.is_empty() {
             return Ok(None);
         }
@@ -111,8 +113,16 @@ impl Executor for Connection {
 
 /// The values as the driver's parameter slice. One call into the driver per
 /// statement: each call is a round of its event loop.
-fn with_params<T>(values: &Values, call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
-    let params: Vec<Param<'_>> = values.0.iter().map(Param).collect();
+fn with_params<T>(values: &[Cow<'_, Value>], call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
+    // Most statements bind a handful of values: no allocation for those.
+    const ON_STACK: usize = 16;
+    static NULL: Value = Value::Bool(None);
+    if values.len() <= ON_STACK {
+        let params: [Param<'_>; ON_STACK] = std::array::from_fn(|i| Param(values.get(i).map_or(&NULL, AsRef::as_ref)));
+        let refs: [&(dyn ToSql + Sync); ON_STACK] = std::array::from_fn(|i| &params[i] as &(dyn ToSql + Sync));
+        return call(&refs[..values.len()]);
+    }
+    let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
     call(&refs)
 }
@@ -122,8 +132,8 @@ fn with_params<T>(values: &Values, call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> 
 fn run<T>(
     connection: &mut Connection,
     sql: &str,
-    values: &Values,
-    call: impl Fn(&mut postgres::Client, &postgres::Statement, &Values) -> Result<T, postgres::Error>,
+    values: &[Cow<'_, Value>],
+    call: impl Fn(&mut postgres::Client, &postgres::Statement, &[Cow<'_, Value>]) -> Result<T, postgres::Error>,
 ) -> Result<T, QueryError> {
     let prepared = connection.prepared(sql)?;
     match call(connection.client(), &prepared, values) {

@@ -21,11 +21,11 @@ impl Select {
     }
 
     /// A source outside a select (update `from`, delete `using`).
-    pub(crate) fn write_source_alone(source: &Source, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write_source_alone<'a>(source: &'a Source, w: &mut Writer<'a>) -> Result<(), QueryError> {
         Select::new().write_source(source, w)
     }
 
-    fn write_source(&self, source: &Source, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_source<'a>(&self, source: &'a Source, w: &mut Writer<'a>) -> Result<(), QueryError> {
         match &source.0 {
             SourceKind::Table(table, alias) => {
                 w.table(&self.table_with_schema(table));
@@ -48,7 +48,7 @@ impl Select {
         Ok(())
     }
 
-    fn write_hints(&self, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_hints<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         if self.hints.is_empty() {
             return Ok(());
         }
@@ -63,7 +63,7 @@ impl Select {
         Ok(())
     }
 
-    fn write_columns(&self, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_columns<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         w.push_str("select ");
         self.write_hints(w)?;
         match &self.distinct {
@@ -136,7 +136,7 @@ impl Select {
         Ok(())
     }
 
-    fn write_joins(&self, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_joins<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         for join in &self.joins {
             w.push_str(" ");
             match join {
@@ -168,7 +168,7 @@ impl Select {
         Ok(())
     }
 
-    fn write_set_operations(&self, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_set_operations<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         let only = self.only_set_operations();
         for (i, operation) in self.set_operations.iter().enumerate() {
             if i > 0 {
@@ -192,7 +192,7 @@ impl Select {
         Ok(())
     }
 
-    fn write_tail(&self, w: &mut Writer) -> Result<(), QueryError> {
+    fn write_tail<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         if !self.group_by.is_empty() {
             w.push_str(" group by ");
             for (i, column) in self.group_by.iter().enumerate() {
@@ -245,7 +245,7 @@ impl Select {
     }
 
     /// Writes the statement in knex's order (set operations after `where`, before the rest).
-    pub(crate) fn write_to(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(crate) fn write_to<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         self.wheres.check()?;
         self.havings.check()?;
         self.with.write(w)?;

@@ -66,7 +66,7 @@ impl Window {
         self
     }
 
-    pub(super) fn write(&self, w: &mut Writer) -> Result<(), QueryError> {
+    pub(super) fn write<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         w.push_str("over (");
         if let Some(raw) = &self.raw {
             raw.write(w)?;
@@ -82,7 +82,7 @@ impl Window {
     }
 }
 
-fn write_list(w: &mut Writer, keyword: &str, items: &[(Operand, Option<Order>)]) -> Result<(), QueryError> {
+fn write_list<'a>(w: &mut Writer<'a>, keyword: &str, items: &'a [(Operand, Option<Order>)]) -> Result<(), QueryError> {
     for (i, (operand, order)) in items.iter().enumerate() {
         w.push_str(if i == 0 { keyword } else { ", " });
         operand.write(w)?;

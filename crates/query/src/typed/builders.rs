@@ -42,6 +42,10 @@ macro_rules! typed {
             fn to_string(&self, builder: PostgresQueryBuilder) -> Result<String, QueryError> {
                 self.inner.to_string(builder)
             }
+
+            fn render(&self) -> Result<crate::statement::Rendered<'_>, QueryError> {
+                Statement::render(&self.inner)
+            }
         }
     };
 }
