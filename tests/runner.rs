@@ -237,3 +237,71 @@ fn bookkeeping_can_live_in_another_table_and_schema() {
     let lock: i32 = client.query_one("select is_locked from ops.app_migrations_lock", &[]).unwrap().get(0);
     assert_eq!(lock, 0);
 }
+
+/// `t_1` exists and another session holds a lock on it that blocks `alter table`.
+fn table_locked_by_another_session(db: &TestDatabase) -> postgres::Client {
+    let mut holder = db.connect().unwrap();
+    holder.batch_execute("create table busy (id integer)").unwrap();
+    holder.batch_execute("begin; lock table busy in access share mode").unwrap();
+    holder
+}
+
+fn alter_busy(name: &str) -> Migration {
+    Migration::new(
+        name,
+        |s| {
+            s.alter_table("busy", |t| {
+                t.text("note");
+            });
+        },
+        |s| {
+            s.alter_table("busy", |t| {
+                t.drop_column("note");
+            });
+        },
+    )
+}
+
+#[test]
+fn a_run_lock_timeout_stops_a_migration_waiting_behind_the_live_app_and_changes_nothing() {
+    let db = TestDatabase::empty().unwrap();
+    let _holder = table_locked_by_another_session(&db);
+    let migrator = Migrator::new(vec![table_migration(1, 0), alter_busy("20240101000002_alter_busy")]).unwrap();
+    let mut opts = RunOptions::default();
+    opts.lock_timeout(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let error = migrator.latest(db.config(), &opts, &mut Silent).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(error.code(), Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE), "{error}");
+    assert!(error.to_string().contains("20240101000002_alter_busy"), "{error}");
+    assert!(error.to_string().contains("no migration of this run was applied"), "{error}");
+    assert!(applied(&db).is_empty(), "one transaction: nothing applied");
+    assert!(tables(&db).is_empty());
+}
+
+#[test]
+fn a_migrations_own_timeouts_apply_to_it_alone() {
+    let db = TestDatabase::empty().unwrap();
+    let _holder = table_locked_by_another_session(&db);
+    let guarded = alter_busy("20240101000002_alter_busy")
+        .with_config(knexrs_migrate::MigrationConfig::new().lock_timeout_ms(200));
+    let slow = Migration::new(
+        "20240101000003_slow",
+        |s| {
+            s.raw("select pg_sleep(2)");
+        },
+        |_| {},
+    )
+    .with_config(knexrs_migrate::MigrationConfig::new().statement_timeout_ms(100));
+    let migrator = Migrator::new(vec![table_migration(1, 0), guarded]).unwrap();
+    let error = migrator.latest(db.config(), &options(TransactionMode::Each), &mut Silent).unwrap_err();
+    assert_eq!(error.code(), Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE), "{error}");
+    assert_eq!(applied(&db).len(), 1, "each: the first migration stays");
+
+    let db = TestDatabase::empty().unwrap();
+    let migrator = Migrator::new(vec![table_migration(1, 0), slow]).unwrap();
+    let error = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert_eq!(error.code(), Some(&postgres::error::SqlState::QUERY_CANCELED), "{error}");
+    assert!(error.to_string().contains("20240101000003_slow"), "{error}");
+    assert!(applied(&db).is_empty());
+}

@@ -141,7 +141,8 @@ fn failing_case(admin: &ConnectConfig, k: u64, n: u64, mode: &str) -> Check {
     Ok(())
 }
 
-fn restart_round(admin: &ConnectConfig, cluster: &LocalCluster) -> Check {
+/// The round's error line, to show.
+fn restart_round(admin: &ConnectConfig, cluster: &LocalCluster) -> Result<String, String> {
     let db = TestDatabase::empty_on(admin).map_err(|e| e.to_string())?;
     let child = runner(&db, "slow:10:200", &["latest"]).spawn().map_err(|e| e.to_string())?;
     std::thread::sleep(Duration::from_millis(600));
@@ -157,7 +158,8 @@ fn restart_round(admin: &ConnectConfig, cluster: &LocalCluster) -> Check {
     ensure(applied == 0 && tables == 0, || format!("{applied} rows and {tables} tables after the crash of one batch"))?;
     let out = runner(&db, "slow:10:0", &["latest"]).output().map_err(|e| e.to_string())?;
     ensure(out.status.success(), || format!("the next latest failed: {}", output_text(&out)))?;
-    ensure(count(&db, "select count(*) from knex_migrations")? == 10, || "the next latest did not finish".into())
+    ensure(count(&db, "select count(*) from knex_migrations")? == 10, || "the next latest did not finish".into())?;
+    Ok(stderr.trim().to_owned())
 }
 
 fn report(name: &str, results: &[Check]) -> bool {
@@ -212,7 +214,14 @@ fn main() -> ExitCode {
         .map(|(mode, k)| failing_case(&admin, k, 5, mode).map_err(|e| format!("k={k} {mode}: {e}")))
         .collect();
     ok &= report("migration failing at k of 5 (k = 1..5) in modes all, each, none", &failing);
-    ok &= report("server restarted mid-run", &(0..3).map(|_| restart_round(&admin, &cluster)).collect::<Vec<_>>());
+    let restarts: Vec<Result<String, String>> = (0..3).map(|_| restart_round(&admin, &cluster)).collect();
+    ok &= report(
+        "server restarted mid-run",
+        &restarts.iter().map(|r| r.as_ref().map(|_| ()).map_err(Clone::clone)).collect::<Vec<_>>(),
+    );
+    if let Some(Ok(line)) = restarts.first() {
+        println!("  what the runner said: {line}");
+    }
     let _ = cluster.stop();
     println!("stress: {} in {:.0?}", if ok { "all passed" } else { "FAILED" }, start.elapsed());
     if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }

@@ -84,6 +84,12 @@ impl Run<'_> {
         }
     }
 
+    /// The migrations of a rolled-back transaction no longer count as applied.
+    fn forget_uncommitted(&mut self, in_unit: &[String]) {
+        let committed = self.done.len() - in_unit.len();
+        self.done.truncate(committed);
+    }
+
     fn interrupted(&self, when: &str) -> MigrateError {
         MigrateError::Interrupted(format!("stopped {when}; {}", self.applied_so_far()))
     }
@@ -94,6 +100,7 @@ impl Run<'_> {
         for (i, migration) in unit.migrations.iter().enumerate() {
             if i > 0 && interrupted() {
                 let _ = self.client.batch_execute("rollback");
+                self.forget_uncommitted(&in_unit);
                 return Err(
                     self.interrupted(&format!("and rolled back the open transaction ({} undone)", in_unit.join(", ")))
                 );
@@ -115,6 +122,7 @@ impl Run<'_> {
                 if interrupted() && !error.is_closed() {
                     // Cancelled by a signal: nothing to trace, everything to undo.
                     let _ = self.client.batch_execute("rollback");
+                    self.forget_uncommitted(&in_unit);
                     let mut undone = in_unit.clone();
                     undone.push(migration.name.clone());
                     return Err(self.interrupted(&format!(
@@ -125,6 +133,7 @@ impl Run<'_> {
                 }
                 let (index, error) = self.trace(migration, error);
                 let _ = self.client.batch_execute("rollback");
+                self.forget_uncommitted(&in_unit);
                 let mut undone = in_unit.clone();
                 undone.push(migration.name.clone());
                 return Err(self.failure(
