@@ -18,9 +18,10 @@ pub struct DatabasesOptions {
     /// Database names start with this (then the process token and a number);
     /// the template is `<prefix>tpl_<hash>`.
     pub prefix: String,
-    /// How many migrated databases to keep ready ahead of demand (it grows
-    /// while tests have to wait, up to four times this). Default: twice the
-    /// cores (the test threads), at least 4; `KNEXRS_TEST_READY` overrides.
+    /// How many migrated databases to keep ready ahead of demand: made before
+    /// the pool hands out its first one, then kept up (growing while tests
+    /// wait, up to four times this). Default: four per core, at least 16 (a
+    /// burst of tests gets databases at once); `KNEXRS_TEST_READY` overrides.
     pub ready: usize,
     /// How many databases are made at once (`CREATE DATABASE` waits mostly on
     /// the server's disk, so a few run well side by side).
@@ -30,7 +31,7 @@ pub struct DatabasesOptions {
 impl Default for DatabasesOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let ready = std::env::var("KNEXRS_TEST_READY").ok().and_then(|n| n.parse().ok()).unwrap_or((2 * cores).max(4));
+        let ready = std::env::var("KNEXRS_TEST_READY").ok().and_then(|n| n.parse().ok()).unwrap_or((4 * cores).max(16));
         let producers = std::env::var("KNEXRS_TEST_PRODUCERS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
         DatabasesOptions { prefix: crate::DATABASE_PREFIX.to_owned(), ready, producers }
     }
@@ -55,7 +56,6 @@ struct State {
     target: usize,
     released: Vec<String>,
     error: Option<String>,
-    producers_started: bool,
     shutting_down: bool,
     running_producers: usize,
     last_request: Option<Instant>,
@@ -147,7 +147,31 @@ impl Databases {
             state: Mutex::new(State { target, ..State::default() }),
             changed: Condvar::new(),
         };
-        Ok(Databases { shared: Arc::new(shared) })
+        let databases = Databases { shared: Arc::new(shared) };
+        databases.warm_up()?;
+        Ok(databases)
+    }
+
+    /// Starts the producers and waits until `ready` databases are made: the
+    /// first test of a process pays for the pool, the others get theirs at once.
+    fn warm_up(&self) -> Result<(), TestError> {
+        let shared = &self.shared;
+        let mut state = shared.lock()?;
+        for _ in 0..shared.options.producers.max(1) {
+            let producer = Arc::clone(&self.shared);
+            state.running_producers += 1;
+            std::thread::Builder::new()
+                .name("knexrs-testing".into())
+                .spawn(move || producer.produce())
+                .map_err(|e| TestError::Setup(format!("starting a background thread: {e}")))?;
+        }
+        while state.ready.len() < state.target {
+            if let Some(error) = &state.error {
+                return Err(TestError::Setup(error.clone()));
+            }
+            state = shared.changed.wait(state).map_err(|_| TestError::Setup("pool state poisoned".into()))?;
+        }
+        Ok(())
     }
 
     /// The template the databases are cloned from.
@@ -160,17 +184,6 @@ impl Databases {
     pub fn get(&self) -> Result<TestDatabase, TestError> {
         let shared = &self.shared;
         let mut state = shared.lock()?;
-        if !state.producers_started {
-            state.producers_started = true;
-            for _ in 0..shared.options.producers.max(1) {
-                let shared = Arc::clone(&self.shared);
-                state.running_producers += 1;
-                std::thread::Builder::new()
-                    .name("knexrs-testing".into())
-                    .spawn(move || shared.produce())
-                    .map_err(|e| TestError::Setup(format!("starting a background thread: {e}")))?;
-            }
-        }
         state.last_request = Some(Instant::now());
         let mut waited = false;
         loop {
