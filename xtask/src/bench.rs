@@ -40,7 +40,8 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             bail!("the {what} folder {} is missing: pass --peers/--fixtures (or KNEXRS_PEERS)", dir.display());
         }
     }
-    ensure_node()?;
+    crate::system_packages::ensure_node()?;
+    crate::system_packages::ensure_postgres_server()?;
 
     let scratch = target_dir().join("bench");
     eprintln!("bench: copying the harness to {}", scratch.display());
@@ -97,38 +98,6 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from)
-}
-
-/// Node.js (with npm) for the harness: installed with the system's package
-/// manager when missing, as CI installs PostgreSQL.
-fn ensure_node() -> anyhow::Result<()> {
-    let works = |program: &str| Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
-    if works("node") && works("npm") {
-        return Ok(());
-    }
-    eprintln!("bench: installing Node.js and npm for the harness");
-    let root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let sudo: &[&str] = if root { &[] } else { &["sudo"] };
-    let installed = if works("apt-get") || Path::new("/usr/bin/apt-get").exists() {
-        let update = [sudo, &["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update", "-qq"]].concat();
-        let install =
-            [sudo, &["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "nodejs", "npm"]]
-                .concat();
-        run_quiet(&update) && run_quiet(&install)
-    } else if Path::new("/usr/bin/dnf").exists() {
-        run_quiet(&[sudo, &["dnf", "install", "-y", "-q", "nodejs", "npm"]].concat())
-    } else {
-        false
-    };
-    if !installed || !works("node") {
-        bail!("Node.js 18+ with npm is needed for the peer harness and could not be installed: install it, then rerun");
-    }
-    Ok(())
-}
-
-fn run_quiet(argv: &[&str]) -> bool {
-    let Some((program, args)) = argv.split_first() else { return false };
-    Command::new(program).args(args).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 /// Copies `from` into `to`, leaving out run output (and keeping what an

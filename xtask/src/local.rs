@@ -30,14 +30,16 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from)
 }
 
-/// The local cluster `name`.
-pub(crate) fn cluster(name: ClusterName) -> Result<LocalCluster, knexrs_cluster::ClusterError> {
+/// The local cluster `name`, installing the PostgreSQL server first when
+/// the machine has none.
+pub(crate) fn cluster(name: ClusterName) -> anyhow::Result<LocalCluster> {
+    crate::system_packages::ensure_postgres_server()?;
     let root = target_dir().join("knexrs-pg");
     let options = match name {
         ClusterName::Dev => ClusterOptions::new("dev", root, 54329).setting("max_connections", "100"),
         ClusterName::Test => knexrs_testing::test_cluster_options(root),
     };
-    LocalCluster::new(options)
+    Ok(LocalCluster::new(options)?)
 }
 
 /// The configured connection for `environment`, else the local cluster:
@@ -56,7 +58,7 @@ pub(crate) fn connect(environment: Environment) -> Result<ConnectConfig, Migrate
         }
     };
     let setup = |e: knexrs_cluster::ClusterError| MigrateError::NoConnection(e.to_string());
-    let cluster = cluster(name).map_err(setup)?;
+    let cluster = cluster(name).map_err(|e| MigrateError::NoConnection(format!("{e:#}")))?;
     let port = cluster.start().map_err(setup)?;
     cluster.ensure_database(port, database).map_err(setup)?;
     let mut config = ConnectConfig::from_url(&cluster.url(port, database))?;

@@ -6,6 +6,7 @@ mod bench_rss;
 mod local;
 mod schema;
 mod stress;
+mod system_packages;
 mod test;
 
 use clap::{Parser, Subcommand};

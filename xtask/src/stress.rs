@@ -6,6 +6,7 @@ use anyhow::{Context as _, bail};
 use std::process::{Command, ExitCode};
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
+    crate::system_packages::ensure_postgres_server()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(&cargo)
         .args(["build", "--quiet", "-p", "knexrs-tests", "--bins"])
