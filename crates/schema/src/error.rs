@@ -78,6 +78,22 @@ pub enum SchemaError {
 
 impl SchemaError {
     /// PostgreSQL's SQLSTATE code, when the error came from the server.
+    ///
+    /// ```no_run
+    /// use knexrs_schema::{SchemaBuilder, SchemaError};
+    /// use postgres::error::SqlState;
+    ///
+    /// let mut client = postgres::Client::connect("postgres://postgres@localhost/app", postgres::NoTls)?;
+    /// let mut schema = SchemaBuilder::new();
+    /// schema.create_table("sessions", |t| {
+    ///     t.text("session_id").primary();
+    /// });
+    /// match schema.execute(&mut client) {
+    ///     Err(e) if e.code() == Some(&SqlState::DUPLICATE_TABLE) => println!("sessions exists already"),
+    ///     other => other?,
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn code(&self) -> Option<&postgres::error::SqlState> {
         match self {
             SchemaError::Database { source, .. } => source.code(),

@@ -9,6 +9,14 @@
 use crate::SchemaError;
 
 /// PostgreSQL's `NAMEDATALEN - 1`.
+///
+/// ```
+/// use knexrs_schema::{CreateTable, MAX_IDENTIFIER_BYTES, PostgresQueryBuilder, SchemaError};
+///
+/// let mut t = CreateTable::new("x".repeat(MAX_IDENTIFIER_BYTES + 1));
+/// t.text("c");
+/// assert!(matches!(t.build(PostgresQueryBuilder), Err(SchemaError::IdentifierTooLong { len: 64, .. })));
+/// ```
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// Checks a user-written identifier: not empty, at most 63 bytes.
@@ -24,6 +32,14 @@ pub(crate) fn check_identifier(what: &'static str, name: &str) -> Result<(), Sch
 
 /// Cuts a derived name the way PostgreSQL does: to at most 63 bytes, never
 /// inside a multi-byte character.
+///
+/// ```
+/// use knexrs_schema::truncate_identifier;
+///
+/// let long = format!("{}_index", "a".repeat(60));
+/// assert_eq!(truncate_identifier(&long).len(), 63);
+/// assert_eq!(truncate_identifier("users_email_unique"), "users_email_unique");
+/// ```
 pub fn truncate_identifier(name: &str) -> &str {
     if name.len() <= MAX_IDENTIFIER_BYTES {
         return name;
@@ -60,6 +76,12 @@ pub fn default_index_name<S: AsRef<str>>(table: &str, columns: &[S], suffix: &st
 }
 
 /// knex's primary key name, `<table>_pkey` (not lower-cased, unlike the others).
+///
+/// ```
+/// use knexrs_schema::default_primary_key_name;
+///
+/// assert_eq!(default_primary_key_name("Users"), "Users_pkey");
+/// ```
 pub fn default_primary_key_name(table: &str) -> String {
     truncate_identifier(&format!("{table}_pkey")).to_owned()
 }

@@ -47,16 +47,46 @@ impl Check {
     }
 
     /// `"col" > 0` (knex `checkPositive`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("products");
+    /// t.integer("price").check(Check::positive());
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "products" ( "price" integer CHECK ("price" > 0) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn positive() -> Self {
         Self::new(CheckKind::Positive)
     }
 
     /// `"col" < 0` (knex `checkNegative`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("ledger");
+    /// t.integer("debit").check(Check::negative());
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "ledger" ( "debit" integer CHECK ("debit" < 0) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn negative() -> Self {
         Self::new(CheckKind::Negative)
     }
 
     /// `"col" in (…)` (knex `checkIn`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("shirts");
+    /// t.text("size").check(Check::in_values(["s", "m", "l"]));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "shirts" ( "size" text CHECK ("size" in ('s', 'm', 'l')) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn in_values<I, V>(values: I) -> Self
     where
         I: IntoIterator<Item = V>,
@@ -66,6 +96,16 @@ impl Check {
     }
 
     /// `"col" not in (…)` (knex `checkNotIn`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("users");
+    /// t.text("name").check(Check::not_in(["admin", "root"]));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "users" ( "name" text CHECK ("name" not in ('admin', 'root')) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn not_in<I, V>(values: I) -> Self
     where
         I: IntoIterator<Item = V>,
@@ -75,11 +115,31 @@ impl Check {
     }
 
     /// `"col" between low and high` (knex `checkBetween([low, high])`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("reviews");
+    /// t.integer("stars").check(Check::between(1, 5));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "reviews" ( "stars" integer CHECK ("stars" between 1 and 5) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn between(low: impl Into<Value>, high: impl Into<Value>) -> Self {
         Self::new(CheckKind::Between(vec![(low.into(), high.into())]))
     }
 
     /// Several ranges joined with `or` (knex `checkBetween([[a, b], [c, d]])`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("ports");
+    /// t.integer("port").check(Check::between_any([(80, 80), (8000, 8999)]));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "ports" ( "port" integer CHECK ("port" between 80 and 80 or "port" between 8000 and 8999) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn between_any<I, V>(ranges: I) -> Self
     where
         I: IntoIterator<Item = (V, V)>,
@@ -89,21 +149,61 @@ impl Check {
     }
 
     /// `length("col") <op> n` (knex `checkLength`); `op` is one of `= <> != < <= > >=`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("users");
+    /// t.text("handle").check(Check::length("<=", 32));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "users" ( "handle" text CHECK (length("handle") <= 32) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn length(op: &str, n: u32) -> Self {
         Self::new(CheckKind::Length(op.to_owned(), n))
     }
 
     /// `"col" ~ 'regex'` (knex `checkRegex`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("users");
+    /// t.text("handle").check(Check::regex("^[a-z0-9_]+$"));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "users" ( "handle" text CHECK ("handle" ~ '^[a-z0-9_]+$') )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn regex(pattern: impl Into<String>) -> Self {
         Self::new(CheckKind::Regex(pattern.into()))
     }
 
     /// Any SQL predicate, written as given (knex `check`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("users");
+    /// t.text("email").check(Check::raw("position('@' in email) > 1"));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "users" ( "email" text CHECK (position('@' in email) > 1) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn raw(sql: impl Into<String>) -> Self {
         Self::new(CheckKind::Raw(sql.into()))
     }
 
     /// Names the constraint (folded to lower case, as knex's unquoted names are).
+    ///
+    /// ```
+    /// # use knexrs_schema::{Check, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("products");
+    /// t.integer("price").check(Check::positive().named("price_positive"));
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "products" ( "price" integer CONSTRAINT "price_positive" CHECK ("price" > 0) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn named(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -111,6 +211,19 @@ impl Check {
 
     /// Adds the constraint `NOT VALID`: existing rows are not checked until
     /// `validate_constraint` (only where the constraint is added to an existing table).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, Check, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("products");
+    /// t.integer("price").check(Check::positive().named("price_positive").not_valid());
+    /// t.validate_constraint("price_positive");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "products" ADD COLUMN "price" integer"#,
+    ///     r#"alter table "products" add constraint "price_positive" check ("price" > 0) not valid"#,
+    ///     r#"alter table "products" validate constraint "price_positive""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn not_valid(mut self) -> Self {
         self.not_valid = true;
         self

@@ -98,6 +98,14 @@ pub enum EnumType {
 
 impl EnumType {
     /// Whether building the column also creates the enum type.
+    ///
+    /// ```
+    /// use knexrs_schema::EnumType;
+    ///
+    /// let native = EnumType::Native { name: "mood".into(), schema: None, values: vec!["ok".into()], existing: false };
+    /// assert!(native.creates_type());
+    /// assert!(!EnumType::Check { values: vec!["ok".into()] }.creates_type());
+    /// ```
     pub fn creates_type(&self) -> bool {
         matches!(self, EnumType::Native { existing: false, .. })
     }
@@ -106,6 +114,13 @@ impl EnumType {
 impl ColumnType {
     /// The SQL type as knex spells it on PostgreSQL. `table_schema` qualifies a
     /// native enum type that has no schema of its own, as knex does.
+    ///
+    /// ```
+    /// use knexrs_schema::ColumnType;
+    ///
+    /// assert_eq!(ColumnType::Timestamp { tz: true, precision: Some(3) }.sql_name(None), "timestamptz(3)");
+    /// assert_eq!(ColumnType::Decimal(Some((8, 2))).sql_name(None), "decimal(8, 2)");
+    /// ```
     pub fn sql_name(&self, table_schema: Option<&str>) -> String {
         let with_precision = |base: &str, precision: &Option<u32>| match precision {
             Some(p) => format!("{base}({p})"),

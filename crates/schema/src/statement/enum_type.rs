@@ -28,6 +28,13 @@ pub struct AlterEnumType {
 
 impl AlterEnumType {
     /// Adds `value` to the enum type `name`, at the end unless placed.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterEnumType, PostgresQueryBuilder};
+    /// let add = AlterEnumType::add_value("session_status", "paused");
+    /// assert_eq!(add.build(PostgresQueryBuilder)?, [r#"ALTER TYPE "session_status" ADD VALUE 'paused'"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn add_value(name: impl Into<String>, value: impl Into<String>) -> Self {
         AlterEnumType {
             schema: None,
@@ -40,30 +47,77 @@ impl AlterEnumType {
     }
 
     /// The type's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterEnumType, PostgresQueryBuilder};
+    /// let mut add = AlterEnumType::add_value("session_status", "paused");
+    /// add.with_schema("app");
+    /// assert_eq!(add.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TYPE "app"."session_status" ADD VALUE 'paused'"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// Places the new value before an existing one.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterEnumType, PostgresQueryBuilder};
+    /// let mut add = AlterEnumType::add_value("session_status", "paused");
+    /// add.before("stopped");
+    /// assert_eq!(add.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TYPE "session_status" ADD VALUE 'paused' BEFORE 'stopped'"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn before(&mut self, value: impl Into<String>) -> &mut Self {
         self.before = Some(value.into());
         self
     }
 
     /// Places the new value after an existing one.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterEnumType, PostgresQueryBuilder};
+    /// let mut add = AlterEnumType::add_value("session_status", "paused");
+    /// add.after("running");
+    /// assert_eq!(add.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TYPE "session_status" ADD VALUE 'paused' AFTER 'running'"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn after(&mut self, value: impl Into<String>) -> &mut Self {
         self.after = Some(value.into());
         self
     }
 
     /// No error when the value exists.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterEnumType, PostgresQueryBuilder};
+    /// let mut add = AlterEnumType::add_value("session_status", "paused");
+    /// add.if_not_exists();
+    /// assert_eq!(add.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TYPE "session_status" ADD VALUE IF NOT EXISTS 'paused'"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn if_not_exists(&mut self) -> &mut Self {
         self.if_not_exists = true;
         self
     }
 
     /// The SQL statement.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterEnumType, PostgresQueryBuilder};
+    /// let mut add = AlterEnumType::add_value("session_status", "it's");
+    /// assert_eq!(add.build(PostgresQueryBuilder)?, [r#"ALTER TYPE "session_status" ADD VALUE E'it\'s'"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("enum type", &self.name)?;
         if self.before.is_some() && self.after.is_some() {
@@ -105,29 +159,66 @@ pub struct DropType {
 
 impl DropType {
     /// Drops the type `name`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropType, PostgresQueryBuilder};
+    /// assert_eq!(DropType::new("session_status").build(PostgresQueryBuilder)?, [
+    ///     r#"DROP TYPE "session_status""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         DropType { schema: None, name: name.into(), if_exists: false, cascade: false }
     }
 
     /// The type's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropType, PostgresQueryBuilder};
+    /// let mut drop = DropType::new("session_status");
+    /// drop.with_schema("app");
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"DROP TYPE "app"."session_status""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// No error when the type does not exist.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropType, PostgresQueryBuilder};
+    /// let mut drop = DropType::new("session_status");
+    /// drop.if_exists();
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"DROP TYPE IF EXISTS "session_status""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn if_exists(&mut self) -> &mut Self {
         self.if_exists = true;
         self
     }
 
     /// Also drops the columns and objects that use the type.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropType, PostgresQueryBuilder};
+    /// let mut drop = DropType::new("session_status");
+    /// drop.if_exists().cascade();
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"DROP TYPE IF EXISTS "session_status" CASCADE"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn cascade(&mut self) -> &mut Self {
         self.cascade = true;
         self
     }
 
     /// The SQL statement.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropType, PostgresQueryBuilder};
+    /// assert!(DropType::new("").build(PostgresQueryBuilder).is_err());
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("type", &self.name)?;
         let mut drop = Type::drop();

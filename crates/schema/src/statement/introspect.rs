@@ -19,22 +19,50 @@ pub struct HasTable {
 
 impl HasTable {
     /// Asks whether `table` exists in the current schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{HasTable, PostgresQueryBuilder};
+    /// let (sql, _) = HasTable::new("sessions").build(PostgresQueryBuilder);
+    /// assert_eq!(sql, "select * from information_schema.tables where table_name = $1 and table_schema = current_schema()");
+    /// ```
     pub fn new(table: impl Into<String>) -> Self {
         HasTable { schema: None, table: table.into() }
     }
 
     /// Asks in `schema` instead of the current one.
+    ///
+    /// ```
+    /// # use knexrs_schema::{HasTable, PostgresQueryBuilder};
+    /// let (sql, values) = HasTable::new("sessions").with_schema("app").build(PostgresQueryBuilder);
+    /// assert_eq!(sql, "select * from information_schema.tables where table_name = $1 and table_schema = $2");
+    /// assert_eq!(values.0.len(), 2);
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// The query and its bound values.
+    ///
+    /// ```
+    /// # use knexrs_schema::{HasTable, PostgresQueryBuilder};
+    /// let (_, values) = HasTable::new("sessions").build(PostgresQueryBuilder);
+    /// assert_eq!(values.0, vec![sea_query::Value::from("sessions")]);
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> (String, Values) {
         introspection_query("tables", &self.table, None, self.schema.as_deref())
     }
 
     /// Runs the query.
+    ///
+    /// ```no_run
+    /// # use knexrs_schema::HasTable;
+    /// let mut client = postgres::Client::connect("postgres://postgres@localhost/app", postgres::NoTls)?;
+    /// if !HasTable::new("sessions").exists(&mut client)? {
+    ///     eprintln!("run the migrations first: cargo xtask migrate latest");
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn exists(&self, client: &mut impl GenericClient) -> Result<bool, SchemaError> {
         run(client, self.build(PostgresQueryBuilder), &format!("has_table({})", self.table))
     }
@@ -57,22 +85,48 @@ pub struct HasColumn {
 
 impl HasColumn {
     /// Asks whether `table` has `column`, in the current schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{HasColumn, PostgresQueryBuilder};
+    /// let (sql, _) = HasColumn::new("sessions", "pod_ip").build(PostgresQueryBuilder);
+    /// assert_eq!(sql, "select * from information_schema.columns where table_name = $1 and column_name = $2 and table_schema = current_schema()");
+    /// ```
     pub fn new(table: impl Into<String>, column: impl Into<String>) -> Self {
         HasColumn { schema: None, table: table.into(), column: column.into() }
     }
 
     /// Asks in `schema` instead of the current one.
+    ///
+    /// ```
+    /// # use knexrs_schema::{HasColumn, PostgresQueryBuilder};
+    /// let (sql, _) = HasColumn::new("sessions", "pod_ip").with_schema("app").build(PostgresQueryBuilder);
+    /// assert_eq!(sql, "select * from information_schema.columns where table_name = $1 and column_name = $2 and table_schema = $3");
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// The query and its bound values.
+    ///
+    /// ```
+    /// # use knexrs_schema::{HasColumn, PostgresQueryBuilder};
+    /// let (_, values) = HasColumn::new("sessions", "pod_ip").build(PostgresQueryBuilder);
+    /// assert_eq!(values.0, vec![sea_query::Value::from("sessions"), sea_query::Value::from("pod_ip")]);
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> (String, Values) {
         introspection_query("columns", &self.table, Some(&self.column), self.schema.as_deref())
     }
 
     /// Runs the query.
+    ///
+    /// ```no_run
+    /// # use knexrs_schema::HasColumn;
+    /// let mut client = postgres::Client::connect("postgres://postgres@localhost/app", postgres::NoTls)?;
+    /// let has_pod_ip = HasColumn::new("sessions", "pod_ip").exists(&mut client)?;
+    /// println!("sessions.pod_ip exists: {has_pod_ip}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn exists(&self, client: &mut impl GenericClient) -> Result<bool, SchemaError> {
         run(client, self.build(PostgresQueryBuilder), &format!("has_column({}, {})", self.table, self.column))
     }

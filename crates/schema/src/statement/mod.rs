@@ -78,6 +78,13 @@ macro_rules! statements {
 
         impl SchemaStatement {
             /// The SQL statements, in order.
+            ///
+            /// ```
+            /// # use knexrs_schema::{DropTable, SchemaStatement, PostgresQueryBuilder};
+            /// let statement = SchemaStatement::from(DropTable::new("sessions"));
+            /// assert_eq!(statement.build(PostgresQueryBuilder)?, [r#"DROP TABLE "sessions""#]);
+            /// # Ok::<(), knexrs_schema::SchemaError>(())
+            /// ```
             pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
                 match self {
                     $(SchemaStatement::$variant(s) => s.build(PostgresQueryBuilder),)*
@@ -109,6 +116,14 @@ statements!(
 impl SchemaStatement {
     /// Whether PostgreSQL refuses to run this statement inside a transaction
     /// (`create index concurrently`, `refresh materialized view concurrently`, …).
+    ///
+    /// ```
+    /// # use knexrs_schema::{RefreshMaterializedView, SchemaStatement};
+    /// let mut refresh = RefreshMaterializedView::new("totals");
+    /// assert!(!SchemaStatement::from(refresh.clone()).needs_no_transaction());
+    /// refresh.concurrently();
+    /// assert!(SchemaStatement::from(refresh).needs_no_transaction());
+    /// ```
     pub fn needs_no_transaction(&self) -> bool {
         match self {
             SchemaStatement::CreateTable(t) => t.needs_no_transaction(),

@@ -21,22 +21,47 @@ pub struct RawSql {
 
 impl RawSql {
     /// Raw SQL; it may hold several statements separated by `;`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RawSql, PostgresQueryBuilder};
+    /// let raw = RawSql::new("SET LOCAL lock_timeout = '5s'");
+    /// assert_eq!(raw.build(PostgresQueryBuilder)?, ["SET LOCAL lock_timeout = '5s'"]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(sql: impl Into<String>) -> Self {
         RawSql { sql: sql.into(), no_transaction: false }
     }
 
     /// Marks the SQL as one PostgreSQL refuses to run inside a transaction.
+    ///
+    /// ```
+    /// # use knexrs_schema::RawSql;
+    /// let mut raw = RawSql::new("VACUUM ANALYZE sessions");
+    /// raw.no_transaction();
+    /// assert!(raw.needs_no_transaction());
+    /// ```
     pub fn no_transaction(&mut self) -> &mut Self {
         self.no_transaction = true;
         self
     }
 
     /// Whether the SQL must run outside a transaction.
+    ///
+    /// ```
+    /// # use knexrs_schema::RawSql;
+    /// assert!(!RawSql::new("select 1").needs_no_transaction());
+    /// ```
     pub fn needs_no_transaction(&self) -> bool {
         self.no_transaction || refuses_transaction(&self.sql)
     }
 
     /// The SQL, unchanged.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RawSql, PostgresQueryBuilder};
+    /// assert_eq!(RawSql::new("select 1").build(PostgresQueryBuilder)?.len(), 1);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         if self.sql.trim().is_empty() {
             return Err(SchemaError::Unsupported("raw SQL is empty: give the statement to run".into()));

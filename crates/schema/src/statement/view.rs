@@ -31,6 +31,16 @@ pub struct CreateView {
 
 impl CreateView {
     /// A view named `name`; give it a query with [`as_select`](Self::as_select) or [`as_raw`](Self::as_raw).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("adults");
+    /// view.as_raw("select * from users where age >= 18");
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create view "adults" as select * from users where age >= 18"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         CreateView {
             schema: None,
@@ -44,54 +54,143 @@ impl CreateView {
     }
 
     /// The view's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("adults");
+    /// view.with_schema("reports").as_raw("select * from users where age >= 18");
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create view "reports"."adults" as select * from users where age >= 18"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// Names the view's columns (knex `view.columns`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("names");
+    /// view.columns(["first", "last"]).as_raw("select first_name, last_name from users");
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create view "names" ("first", "last") as select first_name, last_name from users"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn columns(&mut self, columns: impl crate::IntoColumns) -> &mut Self {
         self.columns = columns.into_columns();
         self
     }
 
     /// The view's query, from sea-query (values are written inline, as views need).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// use sea_query::{Expr, ExprTrait, Query};
+    ///
+    /// let select = Query::select()
+    ///     .column("session_id")
+    ///     .from("sessions")
+    ///     .and_where(Expr::col("pod_ip").is_not_null())
+    ///     .to_owned();
+    /// let mut view = CreateView::new("placed_sessions");
+    /// view.as_select(&select);
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create view "placed_sessions" as SELECT "session_id" FROM "sessions" WHERE "pod_ip" IS NOT NULL"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn as_select(&mut self, select: &SelectStatement) -> &mut Self {
         self.query = Some(select.to_string(PostgresQueryBuilder));
         self
     }
 
     /// The view's query as SQL.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("one");
+    /// view.as_raw("select 1 as n");
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [r#"create view "one" as select 1 as n"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn as_raw(&mut self, sql: impl Into<String>) -> &mut Self {
         self.query = Some(sql.into());
         self
     }
 
     /// `create or replace view` (knex `createViewOrReplace`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("one");
+    /// view.or_replace().as_raw("select 1 as n");
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [r#"create or replace view "one" as select 1 as n"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn or_replace(&mut self) -> &mut Self {
         self.or_replace = true;
         self
     }
 
     /// A materialized view: the query's rows are stored, and refreshed on demand.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("totals");
+    /// view.materialized().as_raw("select count(*) from sessions");
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create materialized view "totals" as select count(*) from sessions"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn materialized(&mut self) -> &mut Self {
         self.materialized = true;
         self
     }
 
     /// `with local check option` (knex `localCheckOption`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("adults");
+    /// view.as_raw("select * from users where age >= 18").local_check_option();
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create view "adults" as select * from users where age >= 18 with local check option"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn local_check_option(&mut self) -> &mut Self {
         self.check_option = Some("local");
         self
     }
 
     /// `with cascaded check option` (knex `cascadedCheckOption`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// let mut view = CreateView::new("adults");
+    /// view.as_raw("select * from users where age >= 18").cascaded_check_option();
+    /// assert_eq!(view.build(PostgresQueryBuilder)?, [
+    ///     r#"create view "adults" as select * from users where age >= 18 with cascaded check option"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn cascaded_check_option(&mut self) -> &mut Self {
         self.check_option = Some("cascaded");
         self
     }
 
     /// The SQL statement.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateView, PostgresQueryBuilder};
+    /// // A view needs a query.
+    /// assert!(CreateView::new("nothing").build(PostgresQueryBuilder).is_err());
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("view", &self.name)?;
         let Some(query) = &self.query else {
@@ -141,35 +240,78 @@ pub struct DropView {
 
 impl DropView {
     /// Drops the view `name`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropView, PostgresQueryBuilder};
+    /// assert_eq!(DropView::new("adults").build(PostgresQueryBuilder)?, [r#"drop view "adults""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         DropView { schema: None, name: name.into(), if_exists: false, materialized: false, cascade: false }
     }
 
     /// The view's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropView, PostgresQueryBuilder};
+    /// let mut drop = DropView::new("adults");
+    /// drop.with_schema("reports");
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"drop view "reports"."adults""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// No error when the view does not exist.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropView, PostgresQueryBuilder};
+    /// let mut drop = DropView::new("adults");
+    /// drop.if_exists();
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"drop view if exists "adults""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn if_exists(&mut self) -> &mut Self {
         self.if_exists = true;
         self
     }
 
     /// Drops a materialized view.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropView, PostgresQueryBuilder};
+    /// let mut drop = DropView::new("totals");
+    /// drop.materialized();
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"drop materialized view "totals""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn materialized(&mut self) -> &mut Self {
         self.materialized = true;
         self
     }
 
     /// Also drops what depends on the view.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropView, PostgresQueryBuilder};
+    /// let mut drop = DropView::new("adults");
+    /// drop.if_exists().cascade();
+    /// assert_eq!(drop.build(PostgresQueryBuilder)?, [r#"drop view if exists "adults" cascade"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn cascade(&mut self) -> &mut Self {
         self.cascade = true;
         self
     }
 
     /// The SQL statement.
+    ///
+    /// ```
+    /// # use knexrs_schema::{DropView, PostgresQueryBuilder};
+    /// assert!(DropView::new("").build(PostgresQueryBuilder).is_err());
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("view", &self.name)?;
         Ok(vec![format!(
@@ -201,17 +343,40 @@ pub struct RenameView {
 
 impl RenameView {
     /// Renames the view `from` to `to`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RenameView, PostgresQueryBuilder};
+    /// assert_eq!(RenameView::new("adults", "grown_ups").build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "adults" rename to "grown_ups""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
         RenameView { schema: None, from: from.into(), to: to.into() }
     }
 
     /// The view's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RenameView, PostgresQueryBuilder};
+    /// let mut rename = RenameView::new("adults", "grown_ups");
+    /// rename.with_schema("reports");
+    /// assert_eq!(rename.build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "reports"."adults" rename to "grown_ups""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// The SQL statement.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RenameView, PostgresQueryBuilder};
+    /// assert!(RenameView::new("adults", "").build(PostgresQueryBuilder).is_err());
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("view", &self.from)?;
         check_identifier("view", &self.to)?;
@@ -240,17 +405,44 @@ pub struct RefreshMaterializedView {
 
 impl RefreshMaterializedView {
     /// Refreshes the materialized view `name`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RefreshMaterializedView, PostgresQueryBuilder};
+    /// assert_eq!(RefreshMaterializedView::new("totals").build(PostgresQueryBuilder)?, [
+    ///     r#"refresh materialized view "totals""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         RefreshMaterializedView { schema: None, name: name.into(), concurrently: false }
     }
 
     /// The view's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RefreshMaterializedView, PostgresQueryBuilder};
+    /// let mut refresh = RefreshMaterializedView::new("totals");
+    /// refresh.with_schema("reports");
+    /// assert_eq!(refresh.build(PostgresQueryBuilder)?, [r#"refresh materialized view "reports"."totals""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// Refreshes without blocking readers (needs a unique index; runs outside a transaction).
+    ///
+    /// ```
+    /// # use knexrs_schema::{RefreshMaterializedView, SchemaStatement, PostgresQueryBuilder};
+    /// let mut refresh = RefreshMaterializedView::new("totals");
+    /// refresh.concurrently();
+    /// assert_eq!(refresh.build(PostgresQueryBuilder)?, [
+    ///     r#"refresh materialized view concurrently "totals""#,
+    /// ]);
+    /// assert!(SchemaStatement::from(refresh).needs_no_transaction());
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn concurrently(&mut self) -> &mut Self {
         self.concurrently = true;
         self
@@ -261,6 +453,11 @@ impl RefreshMaterializedView {
     }
 
     /// The SQL statement.
+    ///
+    /// ```
+    /// # use knexrs_schema::{RefreshMaterializedView, PostgresQueryBuilder};
+    /// assert!(RefreshMaterializedView::new("").build(PostgresQueryBuilder).is_err());
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("view", &self.name)?;
         Ok(vec![format!(
@@ -300,35 +497,92 @@ enum ViewAction {
 
 impl AlterView {
     /// Alters the view `name`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterView, PostgresQueryBuilder};
+    /// let mut alter = AlterView::new("adults");
+    /// alter.rename_column("age", "years");
+    /// assert_eq!(alter.build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "adults" rename column "age" to "years""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         AlterView { schema: None, name: name.into(), actions: Vec::new() }
     }
 
     /// The view's schema.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterView, PostgresQueryBuilder};
+    /// let mut alter = AlterView::new("adults");
+    /// alter.with_schema("reports").drop_default("age");
+    /// assert_eq!(alter.build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "reports"."adults" alter column "age" drop default"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// Renames a column of the view.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterView, PostgresQueryBuilder};
+    /// let mut alter = AlterView::new("adults");
+    /// alter.rename_column("age", "years");
+    /// assert_eq!(alter.build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "adults" rename column "age" to "years""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn rename_column(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
         self.actions.push(ViewAction::Rename(from.into(), to.into()));
         self
     }
 
     /// Gives a column of the view a default (used by inserts through the view).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterView, PostgresQueryBuilder};
+    /// let mut alter = AlterView::new("adults");
+    /// alter.set_default("country", "NZ");
+    /// assert_eq!(alter.build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "adults" alter column "country" set default 'NZ'"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn set_default(&mut self, column: impl Into<String>, value: impl Into<DefaultValue>) -> &mut Self {
         self.actions.push(ViewAction::SetDefault(column.into(), value.into()));
         self
     }
 
     /// Drops a column's default.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterView, PostgresQueryBuilder};
+    /// let mut alter = AlterView::new("adults");
+    /// alter.drop_default("country");
+    /// assert_eq!(alter.build(PostgresQueryBuilder)?, [
+    ///     r#"alter view "adults" alter column "country" drop default"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn drop_default(&mut self, column: impl Into<String>) -> &mut Self {
         self.actions.push(ViewAction::DropDefault(column.into()));
         self
     }
 
     /// The SQL statements, one per change.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterView, PostgresQueryBuilder};
+    /// let mut alter = AlterView::new("adults");
+    /// alter.rename_column("age", "");
+    /// assert!(alter.build(PostgresQueryBuilder).is_err());
+    /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("view", &self.name)?;
         let view = qualified(self.schema.as_deref(), &self.name);

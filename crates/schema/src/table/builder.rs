@@ -12,13 +12,40 @@ mod sealed {
     impl Sealed for super::Alter {}
 }
 
-/// Whether a [`TableBuilder`] creates a table or alters one.
+/// Whether a [`TableBuilder`] creates a table or alters one: [`Create`] or
+/// [`Alter`]. Methods that only make sense for one of them (`if_not_exists`,
+/// `drop_column`, `.alter()`) exist only on that kind.
+///
+/// ```
+/// use knexrs_schema::{TableBuilder, TableKind};
+///
+/// fn add_audit_columns<K: TableKind>(t: &mut TableBuilder<K>) {
+///     t.text("created_by");
+///     t.timestamps(true, true);
+/// }
+/// let mut t = knexrs_schema::CreateTable::new("notes");
+/// add_audit_columns(&mut t);
+/// ```
 pub trait TableKind: sealed::Sealed {}
 
 /// Marks a builder that creates a table (knex `createTable`).
+///
+/// ```
+/// use knexrs_schema::{Create, TableBuilder};
+///
+/// let mut t: TableBuilder<Create> = TableBuilder::new("notes");
+/// t.if_not_exists().text("body");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Create;
 /// Marks a builder that alters a table (knex `table` / `alterTable`).
+///
+/// ```
+/// use knexrs_schema::{Alter, TableBuilder};
+///
+/// let mut t: TableBuilder<Alter> = TableBuilder::new("notes");
+/// t.drop_column("legacy");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Alter;
 impl TableKind for Create {}
@@ -96,8 +123,16 @@ macro_rules! push_item {
 }
 
 macro_rules! column_types {
-    ($($(#[$doc:meta])* $method:ident => $ty:expr;)*) => {$(
+    ($($(#[$doc:meta])* $method:ident => $ty:expr, $sql:literal;)*) => {$(
         $(#[$doc])*
+        ///
+        /// ```
+        /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+        /// let mut t = CreateTable::new("t");
+        #[doc = concat!("t.", stringify!($method), "(\"c\");")]
+        #[doc = concat!("assert_eq!(t.build(PostgresQueryBuilder)?, [r#\"CREATE TABLE \"t\" ( \"c\" ", $sql, " )\"#]);")]
+        /// # Ok::<(), knexrs_schema::SchemaError>(())
+        /// ```
         pub fn $method(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
             self.column(name, $ty)
         }
@@ -106,6 +141,14 @@ macro_rules! column_types {
 
 impl<K: TableKind> TableBuilder<K> {
     /// A builder for the table `name`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("notes");
+    /// t.increments("id");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "notes" ( "id" serial PRIMARY KEY )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         TableBuilder {
             schema: None,
@@ -122,17 +165,40 @@ impl<K: TableKind> TableBuilder<K> {
     }
 
     /// Puts the table in `schema` (knex `withSchema`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("events");
+    /// t.with_schema("audit").text("kind");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "audit"."events" ( "kind" text )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl Into<String>) -> &mut Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// The table's name as given.
+    ///
+    /// ```
+    /// # use knexrs_schema::CreateTable;
+    /// assert_eq!(CreateTable::new("sessions").table_name(), "sessions");
+    /// ```
     pub fn table_name(&self) -> &str {
         &self.name
     }
 
     /// Adds a column of any [`ColumnType`].
+    ///
+    /// ```
+    /// # use knexrs_schema::{ColumnType, CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("metrics");
+    /// t.column("value", ColumnType::Double).not_nullable();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "metrics" ( "value" double precision NOT NULL )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn column(&mut self, name: impl Into<String>, ty: ColumnType) -> ColumnBuilder<'_, K> {
         self.columns.push(ColumnSpec::new(name.into(), ty));
         let index = self.columns.len() - 1;
@@ -141,63 +207,101 @@ impl<K: TableKind> TableBuilder<K> {
 
     column_types! {
         /// `serial primary key` (knex `increments`): an auto-incrementing integer key.
-        increments => ColumnType::Increments;
+        increments => ColumnType::Increments, "serial PRIMARY KEY";
         /// `bigserial primary key` (knex `bigIncrements`).
-        big_increments => ColumnType::BigIncrements;
+        big_increments => ColumnType::BigIncrements, "bigserial PRIMARY KEY";
         /// `integer`.
-        integer => ColumnType::Integer;
+        integer => ColumnType::Integer, "integer";
         /// `bigint` (knex `bigInteger` / `bigint`).
-        big_integer => ColumnType::BigInteger;
+        big_integer => ColumnType::BigInteger, "bigint";
         /// `smallint`.
-        small_integer => ColumnType::SmallInteger;
+        small_integer => ColumnType::SmallInteger, "smallint";
         /// `smallint`: PostgreSQL has no one-byte integer (knex `tinyint`).
-        tiny_integer => ColumnType::SmallInteger;
+        tiny_integer => ColumnType::SmallInteger, "smallint";
         /// `integer` (knex `mediumint`).
-        medium_integer => ColumnType::Integer;
+        medium_integer => ColumnType::Integer, "integer";
         /// `varchar(255)` (knex `string` with its default length).
-        string => ColumnType::String(255);
+        string => ColumnType::String(255), "varchar(255)";
         /// `text`.
-        text => ColumnType::Text;
+        text => ColumnType::Text, "text";
         /// `boolean`.
-        boolean => ColumnType::Boolean;
+        boolean => ColumnType::Boolean, "boolean";
         /// `real` (knex `float`; PostgreSQL ignores the precision knex takes).
-        float => ColumnType::Float;
+        float => ColumnType::Float, "real";
         /// `double precision`.
-        double => ColumnType::Double;
+        double => ColumnType::Double, "double precision";
         /// `date`.
-        date => ColumnType::Date;
+        date => ColumnType::Date, "date";
         /// `time` (add `.precision(p)`, or use a `timetz` via [`column`](Self::column)).
-        time => ColumnType::Time { tz: false, precision: None };
+        time => ColumnType::Time { tz: false, precision: None }, "time";
         /// `timestamptz`, knex's default; `.without_time_zone()` makes it `timestamp`.
-        timestamp => ColumnType::Timestamp { tz: true, precision: None };
+        timestamp => ColumnType::Timestamp { tz: true, precision: None }, "timestamptz";
         /// The same as [`timestamp`](Self::timestamp) (knex `datetime`).
-        datetime => ColumnType::Timestamp { tz: true, precision: None };
+        datetime => ColumnType::Timestamp { tz: true, precision: None }, "timestamptz";
         /// `bytea` (knex `binary`).
-        binary => ColumnType::Binary;
+        binary => ColumnType::Binary, "bytea";
         /// `json`.
-        json => ColumnType::Json;
+        json => ColumnType::Json, "json";
         /// `jsonb`.
-        jsonb => ColumnType::Jsonb;
+        jsonb => ColumnType::Jsonb, "jsonb";
         /// `uuid`.
-        uuid => ColumnType::Uuid;
+        uuid => ColumnType::Uuid, "uuid";
     }
 
     /// `varchar(length)` (knex `string(name, length)`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("sessions");
+    /// t.string_len("pod_ip", 45);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "sessions" ( "pod_ip" varchar(45) )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn string_len(&mut self, name: impl Into<String>, length: u32) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::String(length))
     }
 
     /// `decimal(precision, scale)` (knex `decimal`, whose default is 8, 2).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder, SchemaError};
+    /// let mut t = CreateTable::new("invoices");
+    /// t.decimal("total", 12, 2);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "invoices" ( "total" decimal(12, 2) )"#]);
+    ///
+    /// let mut bad = CreateTable::new("invoices");
+    /// bad.decimal("total", 2, 5);
+    /// assert!(matches!(bad.build(PostgresQueryBuilder), Err(SchemaError::InvalidDecimal { .. })));
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn decimal(&mut self, name: impl Into<String>, precision: u32, scale: u32) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Decimal(Some((precision, scale))))
     }
 
     /// `decimal` with no precision: any number of digits (knex `decimal(name, null)`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("invoices");
+    /// t.decimal_unconstrained("total");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "invoices" ( "total" decimal )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn decimal_unconstrained(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Decimal(None))
     }
 
     /// A `text` column limited to `values` by a check (knex `enu` / `enum`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("sessions");
+    /// t.enu("status", ["starting", "running", "stopped"]);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "sessions" ( "status" text CHECK ("status" in ('starting', 'running', 'stopped')) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn enu<I, S>(&mut self, name: impl Into<String>, values: I) -> ColumnBuilder<'_, K>
     where
         I: IntoIterator<Item = S>,
@@ -209,6 +313,17 @@ impl<K: TableKind> TableBuilder<K> {
 
     /// A column of a native enum type that this statement creates first
     /// (knex `enu(name, values, { useNative: true, enumName })`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("sessions");
+    /// t.native_enum("status", "session_status", ["starting", "running"]);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TYPE "session_status" AS ENUM ('starting', 'running')"#,
+    ///     r#"CREATE TABLE "sessions" ( "status" "session_status" )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn native_enum<I, S>(
         &mut self,
         name: impl Into<String>,
@@ -226,43 +341,114 @@ impl<K: TableKind> TableBuilder<K> {
 
     /// A column of a native enum type that already exists
     /// (knex `enu(name, null, { useNative: true, existingType: true, enumName })`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("pods");
+    /// t.existing_enum("status", "session_status");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "pods" ( "status" "session_status" )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn existing_enum(&mut self, name: impl Into<String>, type_name: impl Into<String>) -> ColumnBuilder<'_, K> {
         let ty = EnumType::Native { name: type_name.into(), schema: None, values: Vec::new(), existing: true };
         self.column(name, ColumnType::Enum(ty))
     }
 
     /// A column of any SQL type, written as given (knex `specificType`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("hosts");
+    /// t.specific_type("address", "inet");
+    /// t.specific_type("tags", "text[]");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "hosts" ( "address" inet, "tags" text[] )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn specific_type(&mut self, name: impl Into<String>, sql_type: impl Into<String>) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Specific(sql_type.into()))
     }
 
     /// `point`, PostgreSQL's geometric point (knex `point`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("places");
+    /// t.point("location");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "places" ( "location" point )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn point(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Specific("point".into()))
     }
 
     /// `geometry`, from PostGIS (knex `geometry`; needs the postgis extension).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("regions");
+    /// t.geometry("area");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "regions" ( "area" geometry )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn geometry(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Specific("geometry".into()))
     }
 
     /// `geography`, from PostGIS (knex `geography`; needs the postgis extension).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("regions");
+    /// t.geography("area");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "regions" ( "area" geography )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn geography(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Specific("geography".into()))
     }
 
     /// `bit(length)` (knex `bit`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("flags");
+    /// t.bit("mask", 8);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "flags" ( "mask" bit(8) )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn bit(&mut self, name: impl Into<String>, length: u32) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Specific(format!("bit({length})")))
     }
 
     /// `created_at` and `updated_at` (knex `timestamps(useTimestamps, defaultToNow)`):
     /// `timestamptz` when `use_tz`, `not null default CURRENT_TIMESTAMP` when `default_to_now`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("notes");
+    /// t.timestamps(true, true);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "notes" ( "created_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, "updated_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn timestamps(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {
         self.add_timestamps(["created_at", "updated_at"], use_tz, default_to_now)
     }
 
     /// [`timestamps`](Self::timestamps) named `createdAt` / `updatedAt` (knex `useCamelCase`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("notes");
+    /// t.timestamps_camel_case(false, false);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "notes" ( "createdAt" timestamp, "updatedAt" timestamp )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn timestamps_camel_case(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {
         self.add_timestamps(["createdAt", "updatedAt"], use_tz, default_to_now)
     }
@@ -278,31 +464,105 @@ impl<K: TableKind> TableBuilder<K> {
     }
 
     /// An index over `columns` (knex `table.index`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("sessions");
+    /// t.text("owner_user_id");
+    /// t.timestamp("created_at");
+    /// t.index(["owner_user_id", "created_at"]);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "sessions" ( "owner_user_id" text, "created_at" timestamptz )"#,
+    ///     r#"CREATE INDEX "sessions_owner_user_id_created_at_index" ON "sessions" ("owner_user_id", "created_at")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn index(&mut self, columns: impl IntoColumns) -> &mut IndexDef {
         push_item!(self, Index, IndexDef::new(columns.into_columns()))
     }
 
     /// A unique constraint over `columns` (knex `table.unique`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("memberships");
+    /// t.integer("user_id");
+    /// t.integer("org_id");
+    /// t.unique(["user_id", "org_id"]);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "memberships" ( "user_id" integer, "org_id" integer )"#,
+    ///     r#"alter table "memberships" add constraint "memberships_user_id_org_id_unique" unique ("user_id", "org_id")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn unique(&mut self, columns: impl IntoColumns) -> &mut UniqueDef {
         push_item!(self, Unique, UniqueDef::new(columns.into_columns()))
     }
 
     /// The primary key over `columns` (knex `table.primary`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("memberships");
+    /// t.integer("user_id");
+    /// t.integer("org_id");
+    /// t.primary(["user_id", "org_id"]);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "memberships" ( "user_id" integer, "org_id" integer, CONSTRAINT "memberships_pkey" PRIMARY KEY ("user_id", "org_id") )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn primary(&mut self, columns: impl IntoColumns) -> &mut PrimaryDef {
         push_item!(self, Primary, PrimaryDef::new(columns.into_columns()))
     }
 
     /// A foreign key from `columns` (knex `table.foreign`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("memberships");
+    /// t.integer("user_id");
+    /// t.foreign("user_id").references("id").in_table("users");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "memberships" ( "user_id" integer )"#,
+    ///     r#"ALTER TABLE "memberships" ADD CONSTRAINT "memberships_user_id_foreign" FOREIGN KEY ("user_id") REFERENCES "users" ("id")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn foreign(&mut self, columns: impl IntoColumns) -> &mut ForeignDef {
         push_item!(self, Foreign, ForeignDef::new(columns.into_columns()))
     }
 
     /// A check constraint with a raw SQL predicate (knex `table.check`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("bookings");
+    /// t.date("starts_on");
+    /// t.date("ends_on");
+    /// t.check("ends_on >= starts_on").name("bookings_dates_ordered");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "bookings" ( "starts_on" date, "ends_on" date, CONSTRAINT "bookings_dates_ordered" CHECK (ends_on >= starts_on) )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn check(&mut self, sql: impl Into<String>) -> &mut CheckDef {
         push_item!(self, Check, CheckDef { sql: sql.into(), name: None, not_valid: false })
     }
 
     /// The table's comment (knex `table.comment`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("sessions");
+    /// t.text("session_id");
+    /// t.comment("one row per running CLI session");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "sessions" ( "session_id" text )"#,
+    ///     r#"comment on table "sessions" is 'one row per running CLI session'"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn comment(&mut self, text: impl Into<String>) -> &mut Self {
         self.comment = Some(text.into());
         self
@@ -319,6 +579,15 @@ impl<K: TableKind> TableBuilder<K> {
 
     /// Whether any statement of this table must run outside a transaction
     /// (`create index concurrently`, `drop index concurrently`).
+    ///
+    /// ```
+    /// # use knexrs_schema::AlterTable;
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("owner_user_id");
+    /// assert!(!t.needs_no_transaction());
+    /// t.index("expires_at").concurrently();
+    /// assert!(t.needs_no_transaction());
+    /// ```
     pub fn needs_no_transaction(&self) -> bool {
         self.items.iter().any(TableItem::needs_no_transaction)
     }

@@ -9,6 +9,16 @@ use sea_query::{Expr, PostgresQueryBuilder};
 
 impl TableBuilder<Create> {
     /// `create table if not exists` (knex `createTableIfNotExists`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("settings");
+    /// t.if_not_exists().text("key");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE IF NOT EXISTS "settings" ( "key" text )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn if_not_exists(&mut self) -> &mut Self {
         self.if_not_exists = true;
         self
@@ -16,12 +26,32 @@ impl TableBuilder<Create> {
 
     /// Copies another table's columns, defaults, constraints and indexes
     /// (`create table … (like other including all)`, knex `createTableLike`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("sessions_archive");
+    /// t.like("sessions");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"create table "sessions_archive" (like "sessions" including all)"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn like(&mut self, other: impl Into<String>) -> &mut Self {
         self.like = Some(other.into());
         self
     }
 
     /// Inherits the columns of a parent table (knex `inherits`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("admin_users");
+    /// t.inherits("users").text("scope");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "admin_users" ( "scope" text ) INHERITS ("users")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn inherits(&mut self, parent: impl Into<String>) -> &mut Self {
         self.inherits = Some(parent.into());
         self

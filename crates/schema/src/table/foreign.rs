@@ -65,6 +65,16 @@ impl ForeignDef {
     }
 
     /// The referenced columns; a single `"table.column"` also names the table.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("sessions.session_id");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "token_jti_session_id_foreign" FOREIGN KEY ("session_id") REFERENCES "sessions" ("session_id")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn references(&mut self, columns: impl super::IntoColumns) -> &mut Self {
         let mut columns = columns.into_columns();
         if let [single] = columns.as_mut_slice()
@@ -78,30 +88,80 @@ impl ForeignDef {
     }
 
     /// The referenced table, optionally `schema.table` (knex `inTable` / `on`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("session_id").in_table("app.sessions");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "token_jti_session_id_foreign" FOREIGN KEY ("session_id") REFERENCES "app"."sessions" ("session_id")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn in_table(&mut self, table: impl Into<String>) -> &mut Self {
         self.in_table = Some(split_table(&table.into()));
         self
     }
 
     /// Names the constraint (knex `withKeyName`); the default is `<table>_<columns>_foreign`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("sessions.session_id").name("fk_jti_session");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "fk_jti_session" FOREIGN KEY ("session_id") REFERENCES "sessions" ("session_id")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
         self.name = Some(name.into());
         self
     }
 
     /// What happens to referencing rows when the referenced row is deleted.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, ForeignKeyAction, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("sessions.session_id").on_delete(ForeignKeyAction::SetNull);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "token_jti_session_id_foreign" FOREIGN KEY ("session_id") REFERENCES "sessions" ("session_id") ON DELETE SET NULL"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn on_delete(&mut self, action: ForeignKeyAction) -> &mut Self {
         self.on_delete = Some(action);
         self
     }
 
     /// What happens to referencing rows when the referenced key changes.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, ForeignKeyAction, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("sessions.session_id").on_update(ForeignKeyAction::Cascade);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "token_jti_session_id_foreign" FOREIGN KEY ("session_id") REFERENCES "sessions" ("session_id") ON UPDATE CASCADE"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn on_update(&mut self, action: ForeignKeyAction) -> &mut Self {
         self.on_update = Some(action);
         self
     }
 
     /// Makes the constraint deferrable.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, Deferrable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("sessions.session_id").deferrable(Deferrable::Immediate);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "token_jti_session_id_foreign" FOREIGN KEY ("session_id") REFERENCES "sessions" ("session_id") deferrable initially immediate"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn deferrable(&mut self, deferrable: Deferrable) -> &mut Self {
         self.deferrable = Some(deferrable);
         self
@@ -109,6 +169,18 @@ impl ForeignDef {
 
     /// Adds the constraint `NOT VALID`: existing rows are checked later by
     /// `validate_constraint`, so adding it does not scan the table under lock.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.foreign("session_id").references("sessions.session_id").not_valid();
+    /// t.validate_constraint("token_jti_session_id_foreign");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"ALTER TABLE "token_jti" ADD CONSTRAINT "token_jti_session_id_foreign" FOREIGN KEY ("session_id") REFERENCES "sessions" ("session_id") not valid"#,
+    ///     r#"alter table "token_jti" validate constraint "token_jti_session_id_foreign""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn not_valid(&mut self) -> &mut Self {
         self.not_valid = true;
         self

@@ -125,42 +125,114 @@ impl IndexDef {
     }
 
     /// Names the index; knex's default is `<table>_<columns>_index`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("token_jti");
+    /// t.index("expires_at").name("idx_jti_expires");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX "idx_jti_expires" ON "token_jti" ("expires_at")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
         self.name = Some(name.into());
         self
     }
 
     /// The access method: `gin`, `gist`, `hash`, `brin`, … (knex's index type).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("labels").using("gin");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX "sessions_labels_index" ON "sessions" USING gin ("labels")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn using(&mut self, method: impl Into<String>) -> &mut Self {
         self.using = Some(method.into());
         self
     }
 
     /// A unique index (knex `indexType: 'unique'`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.index("email").unique();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE UNIQUE INDEX "users_email_index" ON "users" ("email")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn unique(&mut self) -> &mut Self {
         self.unique = true;
         self
     }
 
     /// A partial index over the rows matching a sea-query condition.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// use sea_query::{Expr, ExprTrait};
+    ///
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("expires_at").predicate(Expr::col("deleted_at").is_null());
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX "sessions_expires_at_index" ON "sessions" ("expires_at") WHERE "deleted_at" IS NULL"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn predicate(&mut self, condition: impl IntoCondition) -> &mut Self {
         self.predicate = Some(Predicate::Condition(condition.into_condition()));
         self
     }
 
     /// A partial index over the rows matching raw SQL (knex `whereRaw`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("expires_at").predicate_raw("deleted_at is null");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX "sessions_expires_at_index" ON "sessions" ("expires_at") WHERE deleted_at is null"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn predicate_raw(&mut self, sql: impl Into<String>) -> &mut Self {
         self.predicate = Some(Predicate::Raw(sql.into()));
         self
     }
 
     /// Non-key columns stored in the index (`include (…)`), for index-only scans.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("owner_user_id").include(["job_name", "expires_at"]);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX "sessions_owner_user_id_index" ON "sessions" ("owner_user_id") INCLUDE ("job_name", "expires_at")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn include(&mut self, columns: impl super::IntoColumns) -> &mut Self {
         self.include.extend(columns.into_columns());
         self
     }
 
     /// Treats nulls as equal in a unique index (`nulls not distinct`, PostgreSQL 15+).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.index("external_id").unique().nulls_not_distinct();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE UNIQUE INDEX "users_external_id_index" ON "users" ("external_id") NULLS NOT DISTINCT"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn nulls_not_distinct(&mut self) -> &mut Self {
         self.nulls_not_distinct = true;
         self
@@ -168,12 +240,33 @@ impl IndexDef {
 
     /// `create index concurrently`: builds without blocking writes. The migration
     /// that holds it then runs outside a transaction, as PostgreSQL requires.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("pod_ip").concurrently();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX CONCURRENTLY "sessions_pod_ip_index" ON "sessions" ("pod_ip")"#,
+    /// ]);
+    /// assert!(t.needs_no_transaction());
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn concurrently(&mut self) -> &mut Self {
         self.concurrently = true;
         self
     }
 
     /// `create index if not exists`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("sessions");
+    /// t.index("pod_ip").if_not_exists();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE INDEX IF NOT EXISTS "sessions_pod_ip_index" ON "sessions" ("pod_ip")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn if_not_exists(&mut self) -> &mut Self {
         self.if_not_exists = true;
         self
@@ -262,36 +355,98 @@ impl UniqueDef {
     }
 
     /// Names the constraint; knex's default is `<table>_<columns>_unique`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.unique("email").name("users_email_key");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "users" add constraint "users_email_key" unique ("email")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
         self.name = Some(name.into());
         self
     }
 
     /// Makes the constraint deferrable.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, Deferrable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("seats");
+    /// t.unique(["row", "number"]).deferrable(Deferrable::Deferred);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "seats" add constraint "seats_row_number_unique" unique ("row", "number") deferrable initially deferred"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn deferrable(&mut self, deferrable: Deferrable) -> &mut Self {
         self.deferrable = Some(deferrable);
         self
     }
 
     /// A unique index instead of a constraint (knex `useConstraint: false`).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.unique("email").as_index();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE UNIQUE INDEX "users_email_unique" ON "users" ("email")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn as_index(&mut self) -> &mut Self {
         self.use_constraint = Some(false);
         self
     }
 
     /// Unique only among rows matching a sea-query condition (a partial unique index).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// use sea_query::{Expr, ExprTrait};
+    ///
+    /// let mut t = AlterTable::new("users");
+    /// t.unique("handle").predicate(Expr::col("deleted_at").is_null());
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE UNIQUE INDEX "users_handle_unique" ON "users" ("handle") WHERE "deleted_at" IS NULL"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn predicate(&mut self, condition: impl IntoCondition) -> &mut Self {
         self.predicate = Some(Predicate::Condition(condition.into_condition()));
         self
     }
 
     /// Unique only among rows matching raw SQL (a partial unique index).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.unique("handle").predicate_raw("deleted_at is null");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE UNIQUE INDEX "users_handle_unique" ON "users" ("handle") WHERE deleted_at is null"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn predicate_raw(&mut self, sql: impl Into<String>) -> &mut Self {
         self.predicate = Some(Predicate::Raw(sql.into()));
         self
     }
 
     /// Treats nulls as equal (`nulls not distinct`, PostgreSQL 15+).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.unique("external_id").nulls_not_distinct();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "users" add constraint "users_external_id_unique" unique nulls not distinct ("external_id")"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn nulls_not_distinct(&mut self) -> &mut Self {
         self.nulls_not_distinct = true;
         self
@@ -364,12 +519,34 @@ impl PrimaryDef {
     }
 
     /// Names the constraint; knex's default is `<table>_pkey`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("memberships");
+    /// t.integer("user_id");
+    /// t.integer("org_id");
+    /// t.primary(["user_id", "org_id"]).name("memberships_pk");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "memberships" ( "user_id" integer, "org_id" integer, CONSTRAINT "memberships_pk" PRIMARY KEY ("user_id", "org_id") )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
         self.name = Some(name.into());
         self
     }
 
     /// Makes the primary key deferrable.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, Deferrable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("memberships");
+    /// t.primary(["user_id", "org_id"]).deferrable(Deferrable::Immediate);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "memberships" add constraint "memberships_pkey" primary key ("user_id", "org_id") deferrable initially immediate"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn deferrable(&mut self, deferrable: Deferrable) -> &mut Self {
         self.deferrable = Some(deferrable);
         self

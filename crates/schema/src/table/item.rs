@@ -48,6 +48,16 @@ pub struct CheckDef {
 
 impl CheckDef {
     /// Names the constraint (folded to lower case, as knex's unquoted names are).
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("bookings");
+    /// t.check("ends_on >= starts_on").name("Dates_Ordered");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "bookings" add constraint "dates_ordered" check (ends_on >= starts_on)"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
         self.name = Some(name.into());
         self
@@ -55,6 +65,16 @@ impl CheckDef {
 
     /// Adds the constraint `NOT VALID` (on an existing table): existing rows are
     /// checked later by `validate_constraint`, without a long lock now.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("bookings");
+    /// t.check("ends_on >= starts_on").name("dates_ordered").not_valid();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "bookings" add constraint "dates_ordered" check (ends_on >= starts_on) not valid"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn not_valid(&mut self) -> &mut Self {
         self.not_valid = true;
         self
@@ -111,18 +131,47 @@ impl DropDef {
     }
 
     /// The name to drop, instead of the one knex derives from the columns.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.drop_unique("email").name("users_email_key");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"alter table "users" drop constraint "users_email_key""#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
         self.name = Some(name.into());
         self
     }
 
     /// No error when it does not exist.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.drop_index("email").if_exists();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"DROP INDEX IF EXISTS "users_email_index""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn if_exists(&mut self) -> &mut Self {
         self.if_exists = true;
         self
     }
 
     /// `drop index concurrently` (indexes only): the migration then runs outside a transaction.
+    ///
+    /// ```
+    /// # use knexrs_schema::{AlterTable, PostgresQueryBuilder};
+    /// let mut t = AlterTable::new("users");
+    /// t.drop_index("email").concurrently().if_exists();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"DROP INDEX CONCURRENTLY IF EXISTS "users_email_index""#,
+    /// ]);
+    /// assert!(t.needs_no_transaction());
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn concurrently(&mut self) -> &mut Self {
         self.concurrently = true;
         self
