@@ -73,6 +73,17 @@ impl Select {
     }
 
     /// Drops the `having` conditions (knex `clearHaving`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.column("owner_user_id").group_by(["owner_user_id"]).having("owner_user_id", "<>", "").clear_having();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select "owner_user_id" from "sessions" group by "owner_user_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_having(&mut self) -> &mut Self {
         self.havings = Conditions::default();
         self

@@ -64,17 +64,40 @@ pub(super) enum Distinct {
 
 impl Select {
     /// An empty select (`select *`, no table: add one with [`from`](Self::from)).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+    /// let mut q = Select::new();
+    /// q.column_raw(raw("1 + 1 as two"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, "select 1 + 1 as two");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// `select * from table` (knex `knex(table)`): `"users"`, `"users as u"`,
     /// `"schema.users"`, a subquery or raw SQL.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let q = Select::from("public.sessions as s");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "public"."sessions" as "s""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from(table: impl IntoSource) -> Self {
         Select { from: Some(table.into_source()), ..Self::default() }
     }
 
     /// Sets the table (replacing any set before).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.set_from("sessions_archive");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions_archive""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_from(&mut self, table: impl IntoSource) -> &mut Self {
         self.from = Some(table.into_source());
         self.more_from.clear();
@@ -88,7 +111,10 @@ impl Select {
     ///
     /// let mut q = Select::from("table as t1");
     /// q.add_from("table as t2");
-    /// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "table" as "t1", "table" as "t2""#);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder).unwrap().0,
+    ///     r#"select * from "table" as "t1", "table" as "t2""#
+    /// );
     /// ```
     pub fn add_from(&mut self, table: impl IntoSource) -> &mut Self {
         match self.from {
@@ -99,12 +125,31 @@ impl Select {
     }
 
     /// `from only table`: rows of the table, not of tables inheriting from it.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.only();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from only "users""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn only(&mut self) -> &mut Self {
         self.only = true;
         self
     }
 
     /// Qualifies the tables of `from` and the joins with `schema` (knex `withSchema`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.with_schema("app").join("users", "users.id", "sessions.owner_user_id");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "app"."sessions" inner join "app"."users" on "users"."id" = "sessions"."owner_user_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn with_schema(&mut self, schema: impl IntoName) -> &mut Self {
         self.schema = Some(schema.into_name());
         self
@@ -127,6 +172,17 @@ impl Select {
     }
 
     /// Adds a column (`"id"`, `"users.id"`, `"email as e"`, `"u.*"`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("users as u");
+    /// q.column("u.id").column("email as e");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select "u"."id", "email" as "e" from "users" as "u""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn column(&mut self, column: impl IntoName) -> &mut Self {
         let (name, alias) = split_alias(column.into_name());
         self.columns.push(SelectItem::Operand(crate::col(name), alias));
@@ -134,6 +190,17 @@ impl Select {
     }
 
     /// Adds columns (knex `select(...)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.columns(["session_id", "pod_ip", "expires_at as until"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select "session_id", "pod_ip", "expires_at" as "until" from "sessions""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn columns<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -166,12 +233,33 @@ impl Select {
     }
 
     /// Adds raw SQL to the select list (knex `select(knex.raw(...))`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.column_raw(raw("count(*) filter (where pod_ip is null) as unplaced"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select count(*) filter (where pod_ip is null) as unplaced from "sessions""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn column_raw(&mut self, sql: Raw) -> &mut Self {
         self.columns.push(SelectItem::Operand(sql.into_operand(), None));
         self
     }
 
     /// Drops the selected columns (back to `*`), to reuse the rest of the query (knex `clearSelect`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut page = Select::from("sessions");
+    /// page.columns(["session_id", "pod_ip"]).limit(20);
+    /// let mut total = page.clone();
+    /// total.clear_columns().clear_limit().count_as("*", "n");
+    /// assert_eq!(total.build(PostgresQueryBuilder)?.0, r#"select count(*) as "n" from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_columns(&mut self) -> &mut Self {
         self.columns.clear();
         self.distinct = Distinct::No;
@@ -179,42 +267,101 @@ impl Select {
     }
 
     /// Drops the `where` conditions (knex `clearWhere`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.where_eq("owner_user_id", "u1").clear_where();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_where(&mut self) -> &mut Self {
         self.wheres = Conditions::default();
         self
     }
 
     /// Drops the joins.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.join("users", "users.id", "sessions.owner_user_id").clear_joins();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_joins(&mut self) -> &mut Self {
         self.joins.clear();
         self
     }
 
     /// Drops the unions, intersections and exceptions.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("admins");
+    /// q.union(Select::from("owners")).clear_unions();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "admins""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_unions(&mut self) -> &mut Self {
         self.set_operations.clear();
         self
     }
 
     /// Drops the `with` clause.
+    ///
+    /// ```
+    /// # use knexrs_query::{Ctes, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("recent");
+    /// q.with("recent", Select::from("sessions")).clear_with();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "recent""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_with(&mut self) -> &mut Self {
         self.with = With::default();
         self
     }
 
     /// Drops the hint comments.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("t");
+    /// q.hint_comment("SeqScan(t)").clear_hint_comments();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "t""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_hint_comments(&mut self) -> &mut Self {
         self.hints.clear();
         self
     }
 
     /// `select distinct` (knex `distinct()`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.distinct().column("owner_user_id");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select distinct "owner_user_id" from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn distinct(&mut self) -> &mut Self {
         self.distinct = Distinct::All;
         self
     }
 
     /// `select distinct on (columns…)` (knex `distinctOn`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Order, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.distinct_on(["owner_user_id"]).columns(["owner_user_id", "created_at"]).order_by("owner_user_id", Order::Asc);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select distinct on ("owner_user_id") "owner_user_id", "created_at" from "sessions" order by "owner_user_id" asc"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn distinct_on<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -225,6 +372,14 @@ impl Select {
     }
 
     /// Selects one column only, for [`Executor::pluck`](crate::Executor::pluck) (knex `pluck`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.columns(["session_id", "pod_ip"]).pluck("session_id");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select "session_id" from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn pluck(&mut self, column: impl IntoName) -> &mut Self {
         self.columns.clear();
         self.column(column)

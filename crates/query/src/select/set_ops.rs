@@ -81,16 +81,43 @@ pub fn union_all(queries: impl IntoIterator<Item = Select>, wrap: bool) -> Selec
 }
 
 /// The same as [`union_all`] with `union` (duplicates removed).
+///
+/// ```
+/// # use knexrs_query::{union, Select, PostgresQueryBuilder};
+/// let q = union([Select::from("admins"), Select::from("owners")], false);
+/// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "admins" union select * from "owners""#);
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub fn union(queries: impl IntoIterator<Item = Select>, wrap: bool) -> Select {
     combine("union", queries, wrap)
 }
 
 /// The same as [`union_all`] with `intersect` (rows every query returns).
+///
+/// ```
+/// # use knexrs_query::{intersect, Select, PostgresQueryBuilder};
+/// let q = intersect([Select::from("admins"), Select::from("owners")], true);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"(select * from "admins") intersect (select * from "owners")"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub fn intersect(queries: impl IntoIterator<Item = Select>, wrap: bool) -> Select {
     combine("intersect", queries, wrap)
 }
 
 /// The same as [`union_all`] with `except` (rows of the first query the others do not return).
+///
+/// ```
+/// # use knexrs_query::{except, Select, PostgresQueryBuilder};
+/// let q = except([Select::from("users"), Select::from("banned_users")], false);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "users" except select * from "banned_users""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub fn except(queries: impl IntoIterator<Item = Select>, wrap: bool) -> Select {
     combine("except", queries, wrap)
 }

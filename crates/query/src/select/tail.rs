@@ -45,6 +45,17 @@ fn count(n: u64) -> Operand {
 
 impl Select {
     /// `group by columns…` (knex `groupBy`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.column("owner_user_id").count_as("*", "n").group_by(["owner_user_id"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select "owner_user_id", count(*) as "n" from "sessions" group by "owner_user_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn group_by<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -55,66 +66,171 @@ impl Select {
     }
 
     /// `group by <raw SQL>` (knex `groupByRaw`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.count("*").group_by_raw(raw("date_trunc('day', created_at)"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select count(*) from "sessions" group by date_trunc('day', created_at)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn group_by_raw(&mut self, sql: Raw) -> &mut Self {
         self.group_by.push(sql.into_operand());
         self
     }
 
     /// Drops the `group by` (knex `clearGroup`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.count("*").group_by(["owner_user_id"]).clear_group();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select count(*) from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_group(&mut self) -> &mut Self {
         self.group_by.clear();
         self
     }
 
     /// `order by column asc|desc` (knex `orderBy`); the column may be a subquery or raw SQL.
+    ///
+    /// ```
+    /// # use knexrs_query::{Order, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.order_by("created_at", Order::Desc).order_by("session_id", Order::Asc);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" order by "created_at" desc, "session_id" asc"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn order_by(&mut self, column: impl IntoColumn, order: Order) -> &mut Self {
         self.orders.push(OrderItem::By(column.into_column(), order, None));
         self
     }
 
     /// `order by column asc|desc nulls first|last`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Nulls, Order, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.order_by_nulls("expires_at", Order::Asc, Nulls::Last);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" order by "expires_at" asc nulls last"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn order_by_nulls(&mut self, column: impl IntoColumn, order: Order, nulls: Nulls) -> &mut Self {
         self.orders.push(OrderItem::By(column.into_column(), order, Some(nulls)));
         self
     }
 
     /// `order by <raw SQL>` (knex `orderByRaw`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.order_by_raw(raw("expires_at - created_at desc"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" order by expires_at - created_at desc"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn order_by_raw(&mut self, sql: Raw) -> &mut Self {
         self.orders.push(OrderItem::Raw(sql));
         self
     }
 
     /// Drops the `order by`, to reuse the rest of the query (for a count; knex `clearOrder`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Order, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.order_by("created_at", Order::Desc).clear_order();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_order(&mut self) -> &mut Self {
         self.orders.clear();
         self
     }
 
     /// `limit n`, bound (knex `limit`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.limit(50);
+    /// let (sql, values) = q.build(PostgresQueryBuilder)?;
+    /// assert_eq!(sql, r#"select * from "sessions" limit $1"#);
+    /// assert_eq!(values.0, vec![50i64.into()]);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn limit(&mut self, n: u64) -> &mut Self {
         self.limit = Some(count(n));
         self
     }
 
     /// `limit <raw SQL>`, written as given (knex `limit(raw(…))`, `limit(n, { skipBinding: true })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.limit_raw(raw("(select count(*) / 2 from sessions)"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" limit (select count(*) / 2 from sessions)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn limit_raw(&mut self, sql: Raw) -> &mut Self {
         self.limit = Some(sql.into_operand());
         self
     }
 
     /// `offset n`, bound (knex `offset`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.limit(50).offset(100);
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" limit $1 offset $2"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn offset(&mut self, n: u64) -> &mut Self {
         self.offset = Some(count(n));
         self
     }
 
     /// `offset <raw SQL>`, written as given.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.offset_raw(raw("10"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" offset 10"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn offset_raw(&mut self, sql: Raw) -> &mut Self {
         self.offset = Some(sql.into_operand());
         self
     }
 
     /// Drops `limit` and `offset` (knex `limit(null).offset(null)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.limit(50).offset(100).clear_limit();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_limit(&mut self) -> &mut Self {
         self.limit = None;
         self.offset = None;
@@ -122,12 +238,31 @@ impl Select {
     }
 
     /// Drops `offset` only (knex `offset(null)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.limit(50).offset(100).clear_offset();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" limit $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_offset(&mut self) -> &mut Self {
         self.offset = None;
         self
     }
 
     /// `limit 1`, the first row only (knex `first`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.where_eq("session_id", "abc").first();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "session_id" = $1 limit $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn first(&mut self) -> &mut Self {
         self.limit(1)
     }
@@ -139,26 +274,72 @@ impl Select {
     }
 
     /// `for update` (knex `forUpdate`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.where_eq("id", 7).for_update();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "jobs" where "id" = $1 for update"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn for_update(&mut self) -> &mut Self {
         self.set_lock("for update")
     }
 
     /// `for no key update` (knex `forNoKeyUpdate`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.where_eq("id", 7).for_no_key_update();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "jobs" where "id" = $1 for no key update"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn for_no_key_update(&mut self) -> &mut Self {
         self.set_lock("for no key update")
     }
 
     /// `for share` (knex `forShare`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.where_eq("id", 7).for_share();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "jobs" where "id" = $1 for share"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn for_share(&mut self) -> &mut Self {
         self.set_lock("for share")
     }
 
     /// `for key share` (knex `forKeyShare`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.where_eq("id", 7).for_key_share();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "jobs" where "id" = $1 for key share"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn for_key_share(&mut self) -> &mut Self {
         self.set_lock("for key share")
     }
 
     /// Locks rows of these tables only (`for update of "t"`; knex `forUpdate(tables)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.join("workers", "workers.id", "jobs.worker_id").for_update().lock_of(["jobs"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "jobs" inner join "workers" on "workers"."id" = "jobs"."worker_id" for update of "jobs""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn lock_of<I, S>(&mut self, tables: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -171,6 +352,17 @@ impl Select {
     }
 
     /// Skips rows another transaction has locked (knex `skipLocked`); for queues.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.where_null("taken_at").first().for_update().skip_locked();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "jobs" where "taken_at" is null limit $1 for update skip locked"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn skip_locked(&mut self) -> &mut Self {
         if let Some(lock) = &mut self.lock {
             lock.wait = Some("skip locked");
@@ -179,6 +371,17 @@ impl Select {
     }
 
     /// Fails at once on a locked row (knex `noWait`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("jobs");
+    /// q.where_eq("id", 7).for_update().no_wait();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "jobs" where "id" = $1 for update nowait"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn no_wait(&mut self) -> &mut Self {
         if let Some(lock) = &mut self.lock {
             lock.wait = Some("nowait");

@@ -33,34 +33,100 @@ pub struct Window {
 
 impl Window {
     /// An empty window: `over ()`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Window, PostgresQueryBuilder};
+    /// let mut q = Select::from("scores");
+    /// q.column("player").rank_as(Window::new(), "r");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select "player", rank() over () as "r" from "scores""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A window written as raw SQL: `over (<sql>)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Select, Window, PostgresQueryBuilder};
+    /// let mut q = Select::from("scores");
+    /// q.rank_as(Window::raw(raw("order by points desc")), "r");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select rank() over (order by points desc) as "r" from "scores""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn raw(sql: Raw) -> Self {
         Window { raw: Some(sql), ..Self::default() }
     }
 
     /// `order by column` (in the window).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Window, PostgresQueryBuilder};
+    /// let mut q = Select::from("scores");
+    /// q.row_number(Window::new().order_by("points"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select row_number() over (order by "points") from "scores""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn order_by(mut self, column: impl IntoColumn) -> Self {
         self.order.push((column.into_column(), None));
         self
     }
 
     /// `order by column asc|desc`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Order, Select, Window, PostgresQueryBuilder};
+    /// let mut q = Select::from("scores");
+    /// q.dense_rank(Window::new().order_by_dir("points", Order::Desc));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select dense_rank() over (order by "points" desc) from "scores""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn order_by_dir(mut self, column: impl IntoColumn, order: Order) -> Self {
         self.order.push((column.into_column(), Some(order)));
         self
     }
 
     /// `partition by column`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Window, PostgresQueryBuilder};
+    /// let mut q = Select::from("scores");
+    /// q.rank(Window::new().partition_by("league").order_by("points"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select rank() over (partition by "league" order by "points") from "scores""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn partition_by(mut self, column: impl IntoColumn) -> Self {
         self.partition.push((column.into_column(), None));
         self
     }
 
     /// `partition by column asc|desc` (knex accepts a direction here, and PostgreSQL ignores it).
+    ///
+    /// ```
+    /// # use knexrs_query::{Order, Select, Window, PostgresQueryBuilder};
+    /// let mut q = Select::from("scores");
+    /// q.rank(Window::new().partition_by_dir("league", Order::Asc));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select rank() over (partition by "league" asc) from "scores""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn partition_by_dir(mut self, column: impl IntoColumn, order: Order) -> Self {
         self.partition.push((column.into_column(), Some(order)));
         self
