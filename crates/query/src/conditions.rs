@@ -343,206 +343,646 @@ pub trait Wheres: Sized {
 
     variant!(
         /// `column = value`; a null value gives `column is null` (knex `where(column, value)`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("email", "a@example.com").where_eq("deleted_at", None::<String>);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "email" = $1 and "deleted_at" is null"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_eq, false, false, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
     );
 
     variant!(
         /// [`where_eq`](Self::where_eq), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_eq("role", "owner");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "role" = $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_eq, true, false, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
     );
 
     variant!(
         /// [`where_eq`](Self::where_eq), negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_eq("role", "guest");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where not "role" = $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_eq, false, true, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
     );
 
     variant!(
         /// [`where_eq`](Self::where_eq), joined with `or` and negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("active", true).or_where_not_eq("role", "guest");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "active" = $1 or not "role" = $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_eq, true, true, (column: impl IntoColumn, value: impl IntoOperand) => compare(column.into_column(), Ok(Op::Eq), value.into_operand())
     );
 
     variant!(
         /// `column <op> value` with any of knex's operators (knex `where(column, op, value)`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_op("age", ">=", 18).where_op("name", "ilike", "a%");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "age" >= $1 and "name" ilike $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_op, false, false, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
     );
 
     variant!(
         /// [`where_op`](Self::where_op), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_op("age", "<", 13).or_where_op("age", ">", 65);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "age" < $1 or "age" > $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_op, true, false, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
     );
 
     variant!(
         /// [`where_op`](Self::where_op), negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_op("age", "<", 18);
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where not "age" < $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_op, false, true, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
     );
 
     variant!(
         /// [`where_op`](Self::where_op), joined with `or` and negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_not_op("age", "<", 18);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or not "age" < $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_op, true, true, (column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) => compare(column.into_column(), op.into_op(), value.into_operand())
     );
 
     variant!(
         /// `column in (values…)` or `in (subquery)`; an empty list is never true, as in knex (knex `whereIn`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_in("id", [1, 2, 3]).where_in("org_id", Select::from("orgs").pluck("id").clone());
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "id" in ($1, $2, $3) and "org_id" in (select "id" from "orgs")"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), false))
     );
 
     variant!(
         /// [`where_in`](Self::where_in), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_in("id", [1, 2]).or_where_in("email", ["a@example.com"]);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "id" in ($1, $2) or "email" in ($3)"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), false))
     );
 
     variant!(
         /// `column not in (values…)`; an empty list is always true, as in knex (knex `whereNotIn`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_in("role", ["guest", "banned"]);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" not in ($1, $2)"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
     );
 
     variant!(
         /// [`where_not_in`](Self::where_not_in), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("active", true).or_where_not_in("role", ["guest"]);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "active" = $1 or "role" not in ($2)"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
     );
 
     variant!(
         /// `column is null` (knex `whereNull`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_null("deleted_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "deleted_at" is null"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_null, false, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), false))
     );
 
     variant!(
         /// [`where_null`](Self::where_null), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("active", false).or_where_null("verified_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "active" = $1 or "verified_at" is null"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_null, true, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), false))
     );
 
     variant!(
         /// `column is not null` (knex `whereNotNull`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_null("verified_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "verified_at" is not null"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_null, false, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), true))
     );
 
     variant!(
         /// [`where_not_null`](Self::where_not_null), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_not_null("verified_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "verified_at" is not null"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_null, true, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), true))
     );
 
     variant!(
         /// `column between low and high` (knex `whereBetween`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_between("age", 18, 65);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "age" between $1 and $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
     );
 
     variant!(
         /// [`where_between`](Self::where_between), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_between("age", 18, 65);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "age" between $2 and $3"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
     );
 
     variant!(
         /// `column not between low and high` (knex `whereNotBetween`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_between("age", 18, 65);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "age" not between $1 and $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
     );
 
     variant!(
         /// [`where_not_between`](Self::where_not_between), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_not_between("age", 18, 65);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "age" not between $2 and $3"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
     );
 
     variant!(
         /// `column like pattern` (knex `whereLike`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_like("email", "%@example.com");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "email" like $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
     );
 
     variant!(
         /// [`where_like`](Self::where_like), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_like("email", "%@a.com").or_where_like("email", "%@b.com");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "email" like $1 or "email" like $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
     );
 
     variant!(
         /// `column not like pattern`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_like("email", "%@spam.com");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "email" not like $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
     );
 
     variant!(
         /// [`where_not_like`](Self::where_not_like), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_not_like("email", "%@spam.com");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "email" not like $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
     );
 
     variant!(
         /// `column ilike pattern`, case-insensitive (knex `whereILike`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_ilike("name", "ann%");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "name" ilike $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
     );
 
     variant!(
         /// [`where_ilike`](Self::where_ilike), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_ilike("name", "ann%").or_where_ilike("name", "bob%");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "name" ilike $1 or "name" ilike $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
     );
 
     variant!(
         /// `column not ilike pattern`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_ilike("name", "test%");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "name" not ilike $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
     );
 
     variant!(
         /// [`where_not_ilike`](Self::where_not_ilike), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_not_ilike("name", "test%");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "name" not ilike $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
     );
 
     variant!(
         /// `exists (subquery)` (knex `whereExists`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// let mut sessions = Select::from("sessions");
+        /// sessions.where_column("sessions.owner_user_id", "=", "users.id");
+        /// q.where_exists(sessions);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where exists (select * from "sessions" where "sessions"."owner_user_id" = "users"."id")"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_exists, false, false, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
         /// [`where_exists`](Self::where_exists), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_exists(Select::from("grants"));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or exists (select * from "grants")"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_exists, true, false, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
         /// [`where_exists`](Self::where_exists), negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// let mut bans = Select::from("bans");
+        /// bans.where_column("bans.user_id", "=", "users.id");
+        /// q.where_not_exists(bans);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where not exists (select * from "bans" where "bans"."user_id" = "users"."id")"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_exists, false, true, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
         /// [`where_exists`](Self::where_exists), joined with `or` and negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_not_exists(Select::from("bans"));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or not exists (select * from "bans")"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_exists, true, true, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
         /// `left <op> right` between two columns (knex `whereColumn`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_column("updated_at", ">", "created_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "updated_at" > "created_at""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_column, false, false, (left: impl IntoColumn, op: impl IntoOp, right: impl IntoColumn) => compare(left.into_column(), op.into_op(), right.into_column())
     );
 
     variant!(
         /// [`where_column`](Self::where_column), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_null("updated_at").or_where_column("updated_at", "=", "created_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "updated_at" is null or "updated_at" = "created_at""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_column, true, false, (left: impl IntoColumn, op: impl IntoOp, right: impl IntoColumn) => compare(left.into_column(), op.into_op(), right.into_column())
     );
 
     variant!(
         /// [`where_column`](Self::where_column), negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_column("updated_at", ">", "created_at");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where not "updated_at" > "created_at""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_column, false, true, (left: impl IntoColumn, op: impl IntoOp, right: impl IntoColumn) => compare(left.into_column(), op.into_op(), right.into_column())
     );
 
     variant!(
         /// Raw SQL with bound values (knex `whereRaw`).
+        ///
+        /// ```
+        /// # use knexrs_query::{raw, Raw, Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_raw(Raw::with("age > ? + 1", [17]));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where age > $1 + 1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_raw, false, false, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
     );
 
     variant!(
         /// [`where_raw`](Self::where_raw), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{raw, Raw, Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_raw(raw("email like '%@corp.com'"));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or email like '%@corp.com'"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_raw, true, false, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
     );
 
     variant!(
         /// [`where_raw`](Self::where_raw), negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{raw, Raw, Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_raw(raw("email like '%@spam.com'"));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where not email like '%@spam.com'"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_raw, false, true, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
     );
 
     variant!(
         /// A sea-query boolean expression.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// use sea_query::{Expr, ExprTrait};
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_expr(Expr::col("age").gt(18));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "age" > $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_expr, false, false, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
     );
 
     variant!(
         /// [`where_expr`](Self::where_expr), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// use sea_query::{Expr, ExprTrait};
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_expr(Expr::col("age").gt(18));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "role" = $1 or "age" > $2"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_expr, true, false, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
     );
 
     variant!(
         /// [`where_expr`](Self::where_expr), negated (`not …`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// use sea_query::{Expr, ExprTrait};
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_not_expr(Expr::col("age").lt(18));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where not "age" < $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_expr, false, true, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
     );
 

@@ -112,7 +112,10 @@ value_operands!(
 /// let mut q = table("sometable");
 /// q.where_eq("sometable.column", col("someothertable.someothercolumn"));
 /// let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
-/// assert_eq!(sql, r#"select * from "sometable" where "sometable"."column" = "someothertable"."someothercolumn""#);
+/// assert_eq!(
+///     sql,
+///     r#"select * from "sometable" where "sometable"."column" = "someothertable"."someothercolumn""#
+/// );
 /// assert!(values.0.is_empty());
 /// ```
 pub fn col(name: impl IntoName) -> Operand {
@@ -154,7 +157,10 @@ fn array_subscript(name: &str) -> Option<usize> {
 ///
 /// let mut q = table("users");
 /// q.where_op("id", "between", list([1, 2]));
-/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "users" where "id" between $1 and $2"#);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder).unwrap().0,
+///     r#"select * from "users" where "id" between $1 and $2"#
+/// );
 /// ```
 pub fn list<I>(values: I) -> Operand
 where
@@ -171,7 +177,10 @@ where
 ///
 /// let mut q = table("posts");
 /// q.where_op("tags", "&&", array(["rust", "sql"]));
-/// assert_eq!(q.to_string(PostgresQueryBuilder).unwrap(), r#"select * from "posts" where "tags" && '{"rust","sql"}'"#);
+/// assert_eq!(
+///     q.to_string(PostgresQueryBuilder).unwrap(),
+///     r#"select * from "posts" where "tags" && '{"rust","sql"}'"#
+/// );
 /// ```
 pub fn array<I>(items: I) -> Operand
 where
@@ -192,7 +201,10 @@ where
 ///
 /// let mut q = table("users");
 /// q.where_eq(expr(Func::lower(Expr::col("email"))), "a@b.c");
-/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"select * from "users" where LOWER("email") = $1"#);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder).unwrap().0,
+///     r#"select * from "users" where LOWER("email") = $1"#
+/// );
 /// ```
 pub fn expr(expression: impl Into<Expr>) -> Operand {
     Operand(OperandKind::Expr(Box::new(expression.into())))
@@ -205,7 +217,10 @@ pub fn expr(expression: impl Into<Expr>) -> Operand {
 ///
 /// let mut q = Insert::into("users");
 /// q.row([("id", default_value()), ("name", "x".into_operand())]);
-/// assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"insert into "users" ("id", "name") values (DEFAULT, $1)"#);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder).unwrap().0,
+///     r#"insert into "users" ("id", "name") values (DEFAULT, $1)"#
+/// );
 /// ```
 pub fn default_value() -> Operand {
     Operand(OperandKind::Default)

@@ -58,13 +58,21 @@ impl IntoAggregated for Operand {
 }
 
 macro_rules! aggregates {
-    ($($(#[$doc:meta])* $name:ident, $as_name:ident => $function:literal, $distinct:literal;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident, $as_name:ident => $function:literal, $distinct:literal, $example:literal;)*) => {$(
         $(#[$doc])*
         pub fn $name(&mut self, column: impl IntoAggregated) -> &mut Self {
             self.aggregate($function, $distinct, column, None)
         }
 
         #[doc = concat!("`", $function, "(…) as alias`.")]
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        #[doc = concat!("q.", stringify!($as_name), "(\"amount\", \"total\");")]
+        #[doc = concat!("assert_eq!(q.build(PostgresQueryBuilder)?.0, r#\"select ", $example, " as \"total\" from \"orders\"\"#);")]
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         pub fn $as_name(&mut self, column: impl IntoAggregated, alias: impl IntoName) -> &mut Self {
             self.aggregate($function, $distinct, column, Some(alias.into_name()))
         }
@@ -86,20 +94,93 @@ impl Select {
 
     aggregates! {
         /// `count(column)`; `"*"` counts rows, `"id as n"` aliases.
-        count, count_as => "count", false;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.count("*").count("session_id as with_id");
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select count(*), count("session_id") as "with_id" from "orders""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        count, count_as => "count", false, r#"count("amount")"#;
         /// `count(distinct column)`; several columns give `count(distinct(a, b))`.
-        count_distinct, count_distinct_as => "count", true;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.count_distinct("owner_user_id").count_distinct(["owner_user_id", "pod_ip"]);
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select count(distinct "owner_user_id"), count(distinct("owner_user_id", "pod_ip")) from "orders""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        count_distinct, count_distinct_as => "count", true, r#"count(distinct "amount")"#;
         /// `sum(column)`.
-        sum, sum_as => "sum", false;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.sum("amount");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select sum("amount") from "orders""#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        sum, sum_as => "sum", false, r#"sum("amount")"#;
         /// `sum(distinct column)`.
-        sum_distinct, sum_distinct_as => "sum", true;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.sum_distinct("amount");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select sum(distinct "amount") from "orders""#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        sum_distinct, sum_distinct_as => "sum", true, r#"sum(distinct "amount")"#;
         /// `avg(column)`.
-        avg, avg_as => "avg", false;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.avg("amount as mean");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select avg("amount") as "mean" from "orders""#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        avg, avg_as => "avg", false, r#"avg("amount")"#;
         /// `avg(distinct column)`.
-        avg_distinct, avg_distinct_as => "avg", true;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.avg_distinct("amount");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select avg(distinct "amount") from "orders""#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        avg_distinct, avg_distinct_as => "avg", true, r#"avg(distinct "amount")"#;
         /// `min(column)`.
-        min, min_as => "min", false;
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.min("created_at");
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select min("created_at") from "orders""#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        min, min_as => "min", false, r#"min("amount")"#;
         /// `max(column)`.
-        max, max_as => "max", false;
+        ///
+        /// ```
+        /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("orders");
+        /// q.max(raw("coalesce(updated_at, created_at)"));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select max(coalesce(updated_at, created_at)) from "orders""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        max, max_as => "max", false, r#"max("amount")"#;
     }
 }

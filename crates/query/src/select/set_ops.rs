@@ -20,16 +20,40 @@ pub(super) enum SetQuery {
 macro_rules! set_operations {
     ($($keyword:literal, $knex:literal => $plain:ident, $wrapped:ident, $raw:ident;)*) => {$(
         #[doc = concat!("`… ", $keyword, " query` (knex `", $knex, "`).")]
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("admins");
+        #[doc = concat!("q.", stringify!($plain), "(Select::from(\"owners\"));")]
+        #[doc = concat!("assert_eq!(q.build(PostgresQueryBuilder)?.0, r#\"select * from \"admins\" ", $keyword, " select * from \"owners\"\"#);")]
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         pub fn $plain(&mut self, query: Select) -> &mut Self {
             self.push_set_operation($keyword, false, SetQuery::Select(Box::new(query)))
         }
 
         #[doc = concat!("`(…) ", $keyword, " (query)`: both sides in parentheses (knex `", $knex, "(query, true)`).")]
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("admins");
+        #[doc = concat!("q.", stringify!($wrapped), "(Select::from(\"owners\"));")]
+        #[doc = concat!("assert_eq!(q.build(PostgresQueryBuilder)?.0, r#\"(select * from \"admins\") ", $keyword, " (select * from \"owners\")\"#);")]
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         pub fn $wrapped(&mut self, query: Select) -> &mut Self {
             self.push_set_operation($keyword, true, SetQuery::Select(Box::new(query)))
         }
 
         #[doc = concat!("`… ", $keyword, " <raw SQL>`.")]
+        ///
+        /// ```
+        /// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+        /// let mut q = Select::from("admins");
+        #[doc = concat!("q.", stringify!($raw), "(raw(\"select * from owners\"));")]
+        #[doc = concat!("assert_eq!(q.build(PostgresQueryBuilder)?.0, r#\"select * from \"admins\" ", $keyword, " select * from owners\"#);")]
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         pub fn $raw(&mut self, sql: Raw) -> &mut Self {
             self.push_set_operation($keyword, false, SetQuery::Raw(sql))
         }

@@ -170,6 +170,14 @@ macro_rules! window_functions {
         }
 
         #[doc = concat!("`", $function, " over (…) as alias`.")]
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Window, PostgresQueryBuilder};
+        /// let mut q = Select::from("scores");
+        #[doc = concat!("q.", stringify!($as_name), "(Window::new().order_by(\"points\"), \"position\");")]
+        #[doc = concat!("assert_eq!(q.build(PostgresQueryBuilder)?.0, r#\"select ", $function, " over (order by \"points\") as \"position\" from \"scores\"\"#);")]
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         pub fn $as_name(&mut self, window: Window, alias: impl IntoName) -> &mut Self {
             let alias: Option<Name> = Some(alias.into_name());
             self.columns.push(SelectItem::Window { function: $function, window, alias });
@@ -181,10 +189,43 @@ macro_rules! window_functions {
 impl Select {
     window_functions! {
         /// `rank() over (…)` (knex `rank`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Order, Select, Window, PostgresQueryBuilder};
+        /// let mut q = Select::from("scores");
+        /// q.column("player").rank(Window::new().order_by_dir("points", Order::Desc));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select "player", rank() over (order by "points" desc) from "scores""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         rank, rank_as => "rank()";
         /// `dense_rank() over (…)` (knex `denseRank`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Order, Select, Window, PostgresQueryBuilder};
+        /// let mut q = Select::from("scores");
+        /// q.column("player").dense_rank(Window::new().partition_by("league").order_by_dir("points", Order::Desc));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select "player", dense_rank() over (partition by "league" order by "points" desc) from "scores""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         dense_rank, dense_rank_as => "dense_rank()";
         /// `row_number() over (…)` (knex `rowNumber`).
+        ///
+        /// ```
+        /// # use knexrs_query::{Order, Select, Window, PostgresQueryBuilder};
+        /// let mut q = Select::from("scores");
+        /// q.column("player").row_number(Window::new().order_by("joined_at"));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select "player", row_number() over (order by "joined_at") from "scores""#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         row_number, row_number_as => "row_number()";
     }
 }
