@@ -42,11 +42,26 @@ enum Target {
 
 impl Delete {
     /// `delete from table` (knex `knex(table).del()`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Delete, Wheres, PostgresQueryBuilder};
+    /// let mut q = Delete::from("token_jti");
+    /// q.where_eq("session_id", "s-1");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"delete from "token_jti" where "session_id" = $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from(table: impl IntoName) -> Self {
         Self::new(Target::Table(table_name(table.into_name(), None)))
     }
 
     /// `delete from <raw SQL>` (knex `del().from(raw(…))`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Delete, PostgresQueryBuilder};
+    /// let q = Delete::from_raw(raw("sessions_2024"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, "delete from sessions_2024");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from_raw(table: Raw) -> Self {
         Self::new(Target::Raw(table))
     }
@@ -64,18 +79,51 @@ impl Delete {
     }
 
     /// `delete from only table`.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Delete, Wheres, PostgresQueryBuilder};
+    /// let mut q = Delete::from("events");
+    /// q.only().where_op("at", "<", raw("now() - interval '30 days'"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"delete from only "events" where "at" < now() - interval '30 days'"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn only(&mut self) -> &mut Self {
         self.only = true;
         self
     }
 
     /// `using source`: other tables the `where` may refer to.
+    ///
+    /// ```
+    /// # use knexrs_query::{Delete, Wheres, PostgresQueryBuilder};
+    /// let mut q = Delete::from("token_jti");
+    /// q.using("sessions").where_column("sessions.session_id", "=", "token_jti.session_id").where_null("sessions.pod_ip");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"delete from "token_jti" using "sessions" where "sessions"."session_id" = "token_jti"."session_id" and "sessions"."pod_ip" is null"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn using(&mut self, source: impl IntoSource) -> &mut Self {
         self.using.push(source.into_source());
         self
     }
 
     /// knex's `join` on a delete: `using table`, and `left = right` added to the `where`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Delete, Wheres, PostgresQueryBuilder};
+    /// let mut q = Delete::from("token_jti");
+    /// q.join("sessions", "sessions.session_id", "token_jti.session_id").where_null("sessions.pod_ip");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"delete from "token_jti" using "sessions" where "sessions"."pod_ip" is null and "sessions"."session_id" = "token_jti"."session_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn join(&mut self, table: impl IntoSource, left: impl IntoColumn, right: impl IntoColumn) -> &mut Self {
         self.join_on(JoinKind::Inner, table, |on| {
             on.on(left, Op::Eq, right);
@@ -116,6 +164,17 @@ impl Delete {
     }
 
     /// `returning columns…`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Delete, Wheres, PostgresQueryBuilder};
+    /// let mut q = Delete::from("sessions");
+    /// q.where_eq("owner_user_id", "u-1").returning(["session_id"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"delete from "sessions" where "owner_user_id" = $1 returning "session_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -180,11 +239,26 @@ pub struct Truncate {
 
 impl Truncate {
     /// Empties `table`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Truncate, PostgresQueryBuilder};
+    /// let q = Truncate::table("sessions");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"truncate "sessions" restart identity"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn table(table: impl IntoName) -> Self {
         Truncate { table: table_name(table.into_name(), None), cascade: false }
     }
 
     /// Also empties tables with foreign keys to it.
+    ///
+    /// ```
+    /// # use knexrs_query::{Truncate, PostgresQueryBuilder};
+    /// let mut q = Truncate::table("sessions");
+    /// q.cascade();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"truncate "sessions" restart identity cascade"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn cascade(&mut self) -> &mut Self {
         self.cascade = true;
         self

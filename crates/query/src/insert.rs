@@ -85,18 +85,54 @@ impl OnConflictBuilder<'_> {
     }
 
     /// `do nothing` (knex `ignore`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("token_jti");
+    /// q.set("jti", "j-1").set("session_id", "s-1");
+    /// q.on_conflict(["jti"]).ignore();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "token_jti" ("jti", "session_id") values ($1, $2) on conflict ("jti") do nothing"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn ignore(&mut self) -> &mut Self {
         self.conflict().action = ConflictAction::Nothing;
         self
     }
 
     /// `do update set` every inserted column to the excluded row's value (knex `merge()`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("pod_ip", "10.0.0.7");
+    /// q.on_conflict(["session_id"]).merge();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("pod_ip", "session_id") values ($1, $2) on conflict ("session_id") do update set "pod_ip" = excluded."pod_ip", "session_id" = excluded."session_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn merge(&mut self) -> &mut Self {
         self.conflict().action = ConflictAction::MergeAll;
         self
     }
 
     /// `do update set` these columns only (knex `merge([columns])`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("pod_ip", "10.0.0.7").set("created_at", raw("now()"));
+    /// q.on_conflict(["session_id"]).merge_columns(["pod_ip"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("created_at", "pod_ip", "session_id") values (now(), $1, $2) on conflict ("session_id") do update set "pod_ip" = excluded."pod_ip""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn merge_columns<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -108,6 +144,18 @@ impl OnConflictBuilder<'_> {
     }
 
     /// `do update set column = value` (knex `merge({ … })`); call once per column.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("counters");
+    /// q.set("name", "visits").set("n", 1);
+    /// q.on_conflict(["name"]).merge_set("n", raw("counters.n + 1"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "counters" ("n", "name") values ($1, $2) on conflict ("name") do update set "n" = counters.n + 1"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn merge_set(&mut self, column: impl IntoName, value: impl IntoOperand) -> &mut Self {
         let pair = (column.into_name(), value.into_operand());
         match &mut self.conflict().action {
@@ -118,6 +166,18 @@ impl OnConflictBuilder<'_> {
     }
 
     /// Only update where `column <op> value` holds (knex `merge().where(…)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("version", 3);
+    /// q.on_conflict(["session_id"]).merge().where_op("sessions.version", "<", 3);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("session_id", "version") values ($1, $2) on conflict ("session_id") do update set "session_id" = excluded."session_id", "version" = excluded."version" where "sessions"."version" < $3"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn where_op(&mut self, column: impl IntoColumn, op: impl IntoOp, value: impl IntoOperand) -> &mut Self {
         let clause = compare(column.into_column(), op.into_op(), value.into_operand());
         self.conflict().wheres.push(false, false, clause);
@@ -125,11 +185,35 @@ impl OnConflictBuilder<'_> {
     }
 
     /// Only update where `column = value` holds.
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("pod_ip", "10.0.0.7");
+    /// q.on_conflict(["session_id"]).merge().where_eq("sessions.locked", false);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("pod_ip", "session_id") values ($1, $2) on conflict ("session_id") do update set "pod_ip" = excluded."pod_ip", "session_id" = excluded."session_id" where "sessions"."locked" = $3"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn where_eq(&mut self, column: impl IntoColumn, value: impl IntoOperand) -> &mut Self {
         self.where_op(column, crate::Op::Eq, value)
     }
 
     /// `returning columns…` of the insert.
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1");
+    /// q.on_conflict(["session_id"]).ignore().returning(["session_id"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("session_id") values ($1) on conflict ("session_id") do nothing returning "session_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -152,16 +236,48 @@ fn last_part(name: std::borrow::Cow<'static, str>) -> std::borrow::Cow<'static, 
 
 impl Insert {
     /// `insert into table` (knex `knex(table).insert(…)` / `into`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("app.sessions");
+    /// q.set("session_id", "s-1");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "app"."sessions" ("session_id") values ($1)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn into(table: impl IntoName) -> Self {
         Insert { into: Some(Target::Table(table_name(table.into_name(), None))), ..Self::default() }
     }
 
     /// `insert into <raw SQL>`, such as `recipients (recipient_id, email)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into_raw(raw("recipients (recipient_id, email)"));
+    /// q.select_raw(raw("select id, email from users"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     "insert into recipients (recipient_id, email) select id, email from users"
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn into_raw(target: Raw) -> Self {
         Insert { into: Some(Target::Raw(target)), ..Self::default() }
     }
 
     /// Sets `column` in the current row (the first row until [`new_row`](Self::new_row)).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("job_name", "job-1").set("pod_ip", None::<String>);
+    /// let (sql, values) = q.build(PostgresQueryBuilder)?;
+    /// assert_eq!(sql, r#"insert into "sessions" ("job_name", "pod_ip", "session_id") values ($1, $2, $3)"#);
+    /// assert_eq!(values.0.len(), 3);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set(&mut self, column: impl IntoName, value: impl IntoOperand) -> &mut Self {
         if self.rows.is_empty() {
             self.rows.push(Vec::with_capacity(4));
@@ -178,12 +294,35 @@ impl Insert {
     }
 
     /// Starts another row (a multi-row insert).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("token_jti");
+    /// q.set("jti", "j-1").set("session_id", "s-1");
+    /// q.new_row().set("jti", "j-2").set("session_id", "s-1");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "token_jti" ("jti", "session_id") values ($1, $2), ($3, $4)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn new_row(&mut self) -> &mut Self {
         self.rows.push(Vec::with_capacity(4));
         self
     }
 
     /// Adds a row of `(column, value)` pairs (knex `insert({ … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, IntoOperand, PostgresQueryBuilder};
+    /// let mut q = Insert::into("token_jti");
+    /// q.row([("jti", "j-1".into_operand()), ("session_id", "s-1".into_operand())]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "token_jti" ("jti", "session_id") values ($1, $2)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn row<I, S>(&mut self, pairs: I) -> &mut Self
     where
         I: IntoIterator<Item = (S, Operand)>,
@@ -194,24 +333,68 @@ impl Insert {
     }
 
     /// `insert into table select …` (knex `insert(subquery)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Insert, Select, Wheres, PostgresQueryBuilder};
+    /// let mut expired = Select::from("sessions");
+    /// expired.columns(["session_id", "expires_at"]).where_op("expires_at", "<", raw("now()"));
+    /// let mut q = Insert::into("sessions_archive");
+    /// q.select(expired);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions_archive" select "session_id", "expires_at" from "sessions" where "expires_at" < now()"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn select(&mut self, query: Select) -> &mut Self {
         self.source = Some(Box::new(query.into_operand()));
         self
     }
 
     /// `insert into table <raw SQL>` (knex `insert(knex.raw(…))`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions_archive");
+    /// q.select_raw(raw("select * from sessions where expires_at < now()"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions_archive" select * from sessions where expires_at < now()"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn select_raw(&mut self, sql: Raw) -> &mut Self {
         self.source = Some(Box::new(sql.into_operand()));
         self
     }
 
     /// `insert into table default values`: one row of defaults (knex `insert({})`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("events");
+    /// q.default_values().returning(["id"]);
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"insert into "events" default values returning "id""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn default_values(&mut self) -> &mut Self {
         self.default_values = true;
         self
     }
 
     /// `on conflict (columns…)`, then `.ignore()` or `.merge()` (knex `onConflict`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("pod_ip", "10.0.0.7");
+    /// q.on_conflict(["session_id"]).merge_columns(["pod_ip"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("pod_ip", "session_id") values ($1, $2) on conflict ("session_id") do update set "pod_ip" = excluded."pod_ip""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn on_conflict<I, S>(&mut self, columns: I) -> OnConflictBuilder<'_>
     where
         I: IntoIterator<Item = S>,
@@ -224,6 +407,18 @@ impl Insert {
     }
 
     /// `on conflict on constraint name`, then `.ignore()` or `.merge()`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("job_name", "job-1");
+    /// q.on_conflict_constraint("sessions_job_name_unique").ignore();
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("job_name", "session_id") values ($1, $2) on conflict on constraint "sessions_job_name_unique" do nothing"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn on_conflict_constraint(&mut self, constraint: impl IntoName) -> OnConflictBuilder<'_> {
         let target = ConflictTarget::Constraint(constraint.into_name());
         self.on_conflict = Some(OnConflict { target, action: ConflictAction::Nothing, wheres: Conditions::default() });
@@ -251,6 +446,17 @@ impl Insert {
     }
 
     /// `returning columns…` (`"*"` for every column).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").returning(["session_id", "created_at"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"insert into "sessions" ("session_id") values ($1) returning "session_id", "created_at""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -261,6 +467,14 @@ impl Insert {
     }
 
     /// Whether there is nothing to insert: no row, no query (knex renders such an insert as no statement).
+    ///
+    /// ```
+    /// # use knexrs_query::{Insert, PostgresQueryBuilder};
+    /// let mut q = Insert::into("sessions");
+    /// assert!(q.is_empty());
+    /// q.set("session_id", "s-1");
+    /// assert!(!q.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty() && self.source.is_none() && !self.default_values
     }

@@ -39,6 +39,17 @@ pub struct Update {
 
 impl Update {
     /// `update table` (knex `knex(table).update(…)`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("sessions");
+    /// q.set("pod_ip", "10.0.0.7").where_eq("session_id", "s-1");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"update "sessions" set "pod_ip" = $1 where "session_id" = $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn table(table: impl IntoName) -> Self {
         Update {
             with: With::default(),
@@ -53,6 +64,14 @@ impl Update {
     }
 
     /// `update only table`: not the tables inheriting from it.
+    ///
+    /// ```
+    /// # use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("users");
+    /// q.only().set("active", false);
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"update only "users" set "active" = $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn only(&mut self) -> &mut Self {
         self.only = true;
         self
@@ -60,6 +79,17 @@ impl Update {
 
     /// `set column = value`; a value may be a subquery, a column or raw SQL.
     /// Setting a column again replaces the value, in its first place.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("sessions");
+    /// q.set("pod_ip", "10.0.0.7").set("updated_at", raw("now()")).where_eq("session_id", "s-1");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"update "sessions" set "pod_ip" = $1, "updated_at" = now() where "session_id" = $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set(&mut self, column: impl IntoName, value: impl IntoOperand) -> &mut Self {
         let column = column.into_name();
         let value = value.into_operand();
@@ -81,28 +111,80 @@ impl Update {
     }
 
     /// `set column = column + by` (knex `increment`); a column also `set` keeps its set value.
+    ///
+    /// ```
+    /// # use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("counters");
+    /// q.increment("n", 1).where_eq("name", "visits");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"update "counters" set "n" = "n" + $1 where "name" = $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn increment(&mut self, column: impl IntoName, by: impl IntoOperand) -> &mut Self {
         self.counter(column, "+", by)
     }
 
     /// `set column = column - by` (knex `decrement`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("stock");
+    /// q.decrement("quantity", 2).where_eq("sku", "A-1");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"update "stock" set "quantity" = "quantity" - $1 where "sku" = $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn decrement(&mut self, column: impl IntoName, by: impl IntoOperand) -> &mut Self {
         self.counter(column, "-", by)
     }
 
     /// Drops the `increment` / `decrement` calls (knex `clearCounters`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Update, PostgresQueryBuilder};
+    /// let mut q = Update::table("stock");
+    /// q.set("checked_at", raw("now()")).decrement("quantity", 2).clear_counters();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"update "stock" set "checked_at" = now()"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn clear_counters(&mut self) -> &mut Self {
         self.counters.clear();
         self
     }
 
     /// `from source`: other tables the `where` may join against (knex `updateFrom`).
+    ///
+    /// ```
+    /// # use knexrs_query::{col, Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("sessions");
+    /// q.set("pod_ip", col("pods.ip")).from("pods").where_column("pods.session_id", "=", "sessions.session_id");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"update "sessions" set "pod_ip" = "pods"."ip" from "pods" where "pods"."session_id" = "sessions"."session_id""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from(&mut self, source: impl IntoSource) -> &mut Self {
         self.from.push(source.into_source());
         self
     }
 
     /// `returning columns…`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
+    /// let mut q = Update::table("sessions");
+    /// q.set("pod_ip", "10.0.0.7").where_eq("session_id", "s-1").returning(["session_id", "pod_ip"]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"update "sessions" set "pod_ip" = $1 where "session_id" = $2 returning "session_id", "pod_ip""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
