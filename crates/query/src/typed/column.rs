@@ -70,16 +70,64 @@ impl<T> Cond<T> {
     }
 
     /// `(self and other)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(SESSION_ID.eq("s-1").and(POD_IP.is_null()));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where ("session_id" = $1 and "pod_ip" is null)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn and(self, other: Cond<T>) -> Self {
         self.combine(other, false)
     }
 
     /// `(self or other)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(POD_IP.is_null().or(RESTARTS.gt(3)));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where ("pod_ip" is null or "restarts" > $1)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn or(self, other: Cond<T>) -> Self {
         self.combine(other, true)
     }
 
     /// `not (self)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(POD_IP.is_null().not());
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where (not "pod_ip" is null)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Self {
         let mut group = Conditions::default();
@@ -90,11 +138,32 @@ impl<T> Cond<T> {
 
 impl<T: Table, V> Column<T, V> {
     /// The column `name` of table `T`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// const JOB_NAME: Column<Sessions, String> = Column::new("job_name");
+    /// assert_eq!(JOB_NAME.name(), "job_name");
+    /// ```
     pub const fn new(name: &'static str) -> Self {
         Column { name, marker: PhantomData }
     }
 
     /// The column's name.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// assert_eq!(POD_IP.name(), "pod_ip");
+    /// ```
     pub fn name(self) -> &'static str {
         self.name
     }
@@ -108,36 +177,130 @@ impl<T: Table, V> Column<T, V> {
     }
 
     /// `column = value`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(SESSION_ID.eq("s-1"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "session_id" = $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn eq(self, value: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Eq, value.into_operand())
     }
 
     /// `column <> value`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.ne(0));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "restarts" <> $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn ne(self, value: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Ne, value.into_operand())
     }
 
     /// `column < value`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.lt(3));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "restarts" < $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn lt(self, value: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Lt, value.into_operand())
     }
 
     /// `column <= value`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.lte(3));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "restarts" <= $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn lte(self, value: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Lte, value.into_operand())
     }
 
     /// `column > value`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.gt(3));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "restarts" > $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn gt(self, value: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Gt, value.into_operand())
     }
 
     /// `column >= value`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.gte(3));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "restarts" >= $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn gte(self, value: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Gte, value.into_operand())
     }
 
     /// `column in (values…)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(SESSION_ID.is_in(["s-1", "s-2"]));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "session_id" in ($1, $2)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn is_in<A: Accepts<V>>(self, values: impl IntoIterator<Item = A>) -> Cond<T> {
         let list = values.into_iter().map(IntoOperand::into_operand).collect::<Vec<_>>();
         let empty = list.is_empty();
@@ -145,6 +308,22 @@ impl<T: Table, V> Column<T, V> {
     }
 
     /// `column not in (values…)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.not_in([0, 1]));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "restarts" not in ($1, $2)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn not_in<A: Accepts<V>>(self, values: impl IntoIterator<Item = A>) -> Cond<T> {
         let list = values.into_iter().map(IntoOperand::into_operand).collect::<Vec<_>>();
         let empty = list.is_empty();
@@ -152,26 +331,97 @@ impl<T: Table, V> Column<T, V> {
     }
 
     /// `column between low and high`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(RESTARTS.between(1, 5));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "restarts" between $1 and $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn between(self, low: impl Accepts<V>, high: impl Accepts<V>) -> Cond<T> {
         Cond::new(Clause::Between(self.operand(), low.into_operand(), high.into_operand(), false))
     }
 
     /// `column is null`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(POD_IP.is_null());
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "pod_ip" is null"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn is_null(self) -> Cond<T> {
         Cond::new(Clause::Null(self.operand(), false))
     }
 
     /// `column is not null`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(POD_IP.is_not_null());
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "pod_ip" is not null"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn is_not_null(self) -> Cond<T> {
         Cond::new(Clause::Null(self.operand(), true))
     }
 
     /// `column asc`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.order_by(RESTARTS.asc());
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" order by "restarts" asc"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn asc(self) -> OrderBy<T> {
         OrderBy { column: self.name, order: Order::Asc, marker: PhantomData }
     }
 
     /// `column desc`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.order_by(RESTARTS.desc());
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" order by "restarts" desc"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn desc(self) -> OrderBy<T> {
         OrderBy { column: self.name, order: Order::Desc, marker: PhantomData }
     }
@@ -182,11 +432,40 @@ where
     &'static str: Accepts<V>,
 {
     /// `column like pattern` (text columns).
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(SESSION_ID.like("s-%"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "session_id" like $1"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn like(self, pattern: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::Like, pattern.into_operand())
     }
 
     /// `column ilike pattern` (text columns).
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(POD_IP.ilike("10.%"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "pod_ip" ilike $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn ilike(self, pattern: impl Accepts<V>) -> Cond<T> {
         self.compare(Op::ILike, pattern.into_operand())
     }

@@ -41,26 +41,90 @@ pub trait Table: Copy + Sized + 'static {
     type Row: FromRow;
 
     /// `select * from table`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::select();
+    /// q.filter(SESSION_ID.eq("s-1"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where "session_id" = $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn select() -> TypedSelect<Self> {
         TypedSelect::new()
     }
 
     /// `insert into table`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::insert();
+    /// q.set(SESSION_ID, "s-1");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"insert into "sessions" ("session_id") values ($1)"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn insert() -> TypedInsert<Self> {
         TypedInsert::new()
     }
 
     /// `update table`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let mut q = Sessions::update();
+    /// q.set(POD_IP, None::<String>);
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"update "sessions" set "pod_ip" = $1"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn update() -> TypedUpdate<Self> {
         TypedUpdate::new()
     }
 
     /// `delete from table`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// let q = Sessions::delete();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"delete from "sessions""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn delete() -> TypedDelete<Self> {
         TypedDelete::new()
     }
 
     /// The table's name, schema-qualified when it has a schema.
+    ///
+    /// ```
+    /// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+    /// # #[derive(Clone, Copy)] struct Sessions;
+    /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+    /// # const SESSION_ID: Column<Sessions, String> = Column::new("session_id");
+    /// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+    /// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+    /// #[derive(Clone, Copy)] struct Audit;
+    /// impl Table for Audit { const NAME: &'static str = "events"; const SCHEMA: Option<&'static str> = Some("audit"); type Row = postgres::Row; }
+    /// assert_eq!(Audit::qualified_name(), "audit.events");
+    /// assert_eq!(Sessions::qualified_name(), "sessions");
+    /// ```
     fn qualified_name() -> std::borrow::Cow<'static, str> {
         match Self::SCHEMA {
             Some(schema) => std::borrow::Cow::Owned(format!("{schema}.{}", Self::NAME)),
