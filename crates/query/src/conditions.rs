@@ -339,6 +339,28 @@ macro_rules! variant {
 /// ```
 pub trait Wheres: Sized {
     /// The conditions this builder collects.
+    ///
+    /// ```
+    /// use knexrs_query::{Conditions, Select, Wheres, PostgresQueryBuilder};
+    ///
+    /// // A builder of your own gets the whole `where` family by handing out its conditions.
+    /// #[derive(Default)]
+    /// struct ActiveSessions { conditions: Conditions }
+    /// impl Wheres for ActiveSessions {
+    ///     fn conditions_mut(&mut self) -> &mut Conditions {
+    ///         &mut self.conditions
+    ///     }
+    /// }
+    /// let mut filter = ActiveSessions::default();
+    /// filter.where_not_null("pod_ip").where_eq("owner_user_id", "u-1");
+    /// let mut q = Select::from("sessions");
+    /// *q.conditions_mut() = filter.conditions;
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "pod_ip" is not null and "owner_user_id" = $1"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn conditions_mut(&mut self) -> &mut Conditions;
 
     variant!(
@@ -987,6 +1009,17 @@ pub trait Wheres: Sized {
     );
 
     /// `(c1, c2) in ((v1, v2), …)` (knex `whereIn([columns], [[values]])`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("memberships");
+    /// q.where_in_tuples(["user_id", "org_id"], [[1, 10], [2, 20]]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "memberships" where ("user_id", "org_id") in (($1, $2), ($3, $4))"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn where_in_tuples<C, R>(&mut self, columns: C, rows: R) -> &mut Self
     where
         C: IntoIterator,
@@ -1002,6 +1035,19 @@ pub trait Wheres: Sized {
     }
 
     /// A parenthesized group (knex `where(function () { … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.where_eq("active", true).where_group(|g| {
+    ///     g.where_eq("role", "admin").or_where_eq("role", "owner");
+    /// });
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "users" where "active" = $1 and ("role" = $2 or "role" = $3)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn where_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
         let mut group = WhereGroup::default();
         build(&mut group);
@@ -1010,6 +1056,19 @@ pub trait Wheres: Sized {
     }
 
     /// `or (group)` (knex `orWhere(function () { … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.where_eq("role", "admin").or_where_group(|g| {
+    ///     g.where_eq("role", "member").where_not_null("verified_at");
+    /// });
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "users" where "role" = $1 or ("role" = $2 and "verified_at" is not null)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn or_where_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
         let mut group = WhereGroup::default();
         build(&mut group);
@@ -1018,6 +1077,19 @@ pub trait Wheres: Sized {
     }
 
     /// `not (group)` (knex `whereNot(function () { … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.where_not_group(|g| {
+    ///     g.where_eq("role", "guest").or_where_null("verified_at");
+    /// });
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "users" where not ("role" = $1 or "verified_at" is null)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn where_not_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
         let mut group = WhereGroup::default();
         build(&mut group);
@@ -1026,6 +1098,19 @@ pub trait Wheres: Sized {
     }
 
     /// `or not (group)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.where_eq("role", "admin").or_where_not_group(|g| {
+    ///     g.where_eq("role", "guest").or_where_null("verified_at");
+    /// });
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "users" where "role" = $1 or not ("role" = $2 or "verified_at" is null)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn or_where_not_group(&mut self, build: impl FnOnce(&mut WhereGroup)) -> &mut Self {
         let mut group = WhereGroup::default();
         build(&mut group);
@@ -1034,6 +1119,17 @@ pub trait Wheres: Sized {
     }
 
     /// Each `(column, value)` as `column = value`, joined with `and` (knex `where({ … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.where_all([("owner_user_id", "u-1"), ("job_name", "job-7")]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "owner_user_id" = $1 and "job_name" = $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn where_all<I, C, V>(&mut self, pairs: I) -> &mut Self
     where
         I: IntoIterator<Item = (C, V)>,
@@ -1047,6 +1143,17 @@ pub trait Wheres: Sized {
     }
 
     /// `or (c1 = v1 and c2 = v2 …)` (knex `orWhere({ … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.where_eq("session_id", "s-1").or_where_all([("owner_user_id", "u-1"), ("job_name", "job-7")]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where "session_id" = $1 or ("owner_user_id" = $2 and "job_name" = $3)"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn or_where_all<I, C, V>(&mut self, pairs: I) -> &mut Self
     where
         I: IntoIterator<Item = (C, V)>,
@@ -1059,6 +1166,17 @@ pub trait Wheres: Sized {
     }
 
     /// `not c1 = v1 and not c2 = v2 …` (knex `whereNot({ … })`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.where_not_all([("owner_user_id", "u-1"), ("job_name", "job-7")]);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "sessions" where not "owner_user_id" = $1 and not "job_name" = $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn where_not_all<I, C, V>(&mut self, pairs: I) -> &mut Self
     where
         I: IntoIterator<Item = (C, V)>,

@@ -113,14 +113,48 @@ impl With {
 /// ```
 pub trait Ctes: Sized {
     /// The statement's `with` clause.
+    ///
+    /// ```
+    /// # use knexrs_query::{Ctes, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("recent");
+    /// q.with("recent", Select::from("sessions"));
+    /// // Drop every common table expression, whatever the statement.
+    /// *q.with_clause_mut() = Default::default();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "recent""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn with_clause_mut(&mut self) -> &mut With;
 
     /// `with name as (body)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Ctes, Select, Wheres, PostgresQueryBuilder};
+    /// let mut recent = Select::from("sessions");
+    /// recent.where_op("created_at", ">", raw("now() - interval '1 day'"));
+    /// let mut q = Select::from("recent");
+    /// q.with("recent", recent).count("*");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"with "recent" as (select * from "sessions" where "created_at" > now() - interval '1 day') select count(*) from "recent""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn with(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
         self.push_cte(name, Vec::new(), None, body.into())
     }
 
     /// `with name(columns…) as (body)`.
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Ctes, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("pairs");
+    /// q.with_columns("pairs", ["a", "b"], raw("values (1, 2), (3, 4)"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"with "pairs"("a", "b") as (values (1, 2), (3, 4)) select * from "pairs""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn with_columns<I, S>(&mut self, name: impl IntoName, columns: I, body: impl Into<CteBody>) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -132,17 +166,55 @@ pub trait Ctes: Sized {
 
     /// `with recursive name as (body)` (knex `withRecursive`); the body usually
     /// unions a start query with one that refers to `name`.
+    ///
+    /// ```
+    /// # use knexrs_query::{Ctes, Select, Wheres, PostgresQueryBuilder};
+    /// let mut start = Select::from("categories");
+    /// start.where_eq("id", 1);
+    /// let mut step = Select::from("categories as c");
+    /// step.column("c.*").join("tree as t", "t.id", "c.parent_id");
+    /// start.union_all(step);
+    /// let mut q = Select::from("tree");
+    /// q.with_recursive("tree", start);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"with recursive "tree" as (select * from "categories" where "id" = $1 union all select "c".* from "categories" as "c" inner join "tree" as "t" on "t"."id" = "c"."parent_id") select * from "tree""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn with_recursive(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
         self.with_clause_mut().recursive = true;
         self.push_cte(name, Vec::new(), None, body.into())
     }
 
     /// `with name as materialized (body)` (knex `withMaterialized`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Ctes, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("totals");
+    /// q.with_materialized("totals", raw("select owner_user_id, count(*) from sessions group by 1"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"with "totals" as materialized (select owner_user_id, count(*) from sessions group by 1) select * from "totals""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn with_materialized(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
         self.push_cte(name, Vec::new(), Some(true), body.into())
     }
 
     /// `with name as not materialized (body)` (knex `withNotMaterialized`).
+    ///
+    /// ```
+    /// # use knexrs_query::{raw, Ctes, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("live");
+    /// q.with_not_materialized("live", raw("select * from sessions where pod_ip is not null"));
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"with "live" as not materialized (select * from sessions where pod_ip is not null) select * from "live""#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn with_not_materialized(&mut self, name: impl IntoName, body: impl Into<CteBody>) -> &mut Self {
         self.push_cte(name, Vec::new(), Some(false), body.into())
     }

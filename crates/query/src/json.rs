@@ -62,11 +62,30 @@ pub fn json_set(column: impl IntoColumn, path: &str, value: impl IntoOperand) ->
 }
 
 /// `jsonb_insert(column, path, value)`: the document with a value inserted (knex `jsonInsert`).
+///
+/// ```
+/// # use knexrs_query::{json_insert, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.column_as(json_insert("profile", "$.tags[0]", "new"), Some("profile"));
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select jsonb_insert("profile", $1, $2) as "profile" from "users""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub fn json_insert(column: impl IntoColumn, path: &str, value: impl IntoOperand) -> Operand {
     function("jsonb_insert(?, ?, ?)", [column.into_column(), pg_path(path).into_operand(), value.into_operand()])
 }
 
 /// `column #- path`: the document without the value at a path (knex `jsonRemove`).
+///
+/// ```
+/// # use knexrs_query::{json_remove, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.column_as(json_remove("profile", "$.address.zip"), Some("profile"));
+/// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select "profile" #- $1 as "profile" from "users""#);
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub fn json_remove(column: impl IntoColumn, path: &str) -> Operand {
     function("? #- ?", [column.into_column(), pg_path(path).into_operand()])
 }
@@ -135,33 +154,188 @@ macro_rules! json_wheres {
 pub trait JsonWheres: Wheres {
     json_wheres! {
         /// `column = document` (knex `whereJsonObject`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_json_object("settings", json!({ "theme": "dark" }));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "settings" = $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_json_object, false, false, "=";
         /// `or column = document` (knex `orWhereJsonObject`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_null("settings").or_where_json_object("settings", json!({}));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "settings" is null or "settings" = $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_json_object, true, false, "=";
         /// `column != document` (knex `whereNotJsonObject`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_not_json_object("settings", json!({}));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "settings" != $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_not_json_object, false, false, "!=";
         /// `or column != document` (knex `orWhereNotJsonObject`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_null("settings").or_where_not_json_object("settings", json!({}));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "settings" is null or "settings" != $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_not_json_object, true, false, "!=";
         /// `column @> document`: the column contains the document (knex `whereJsonSupersetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_json_superset_of("settings", json!({ "beta": true }));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "settings" @> $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_json_superset_of, false, false, "@>";
         /// `or column @> document` (knex `orWhereJsonSupersetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_null("settings").or_where_json_superset_of("settings", json!({ "beta": true }));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "settings" is null or "settings" @> $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_json_superset_of, true, false, "@>";
         /// `not column @> document` (knex `whereJsonNotSupersetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_json_not_superset_of("settings", json!({ "beta": true }));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where not "settings" @> $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_json_not_superset_of, false, true, "@>";
         /// `or not column @> document` (knex `orWhereJsonNotSupersetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_null("settings").or_where_json_not_superset_of("settings", json!({ "beta": true }));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "settings" is null or not "settings" @> $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_json_not_superset_of, true, true, "@>";
         /// `column <@ document`: the document contains the column (knex `whereJsonSubsetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_json_subset_of("settings", json!({ "theme": "dark", "beta": true }));
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "settings" <@ $1"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_json_subset_of, false, false, "<@";
         /// `or column <@ document` (knex `orWhereJsonSubsetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_null("settings").or_where_json_subset_of("settings", json!({ "theme": "dark" }));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "settings" is null or "settings" <@ $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_json_subset_of, true, false, "<@";
         /// `not column <@ document` (knex `whereJsonNotSubsetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_json_not_subset_of("settings", json!({ "theme": "dark" }));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where not "settings" <@ $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         where_json_not_subset_of, false, true, "<@";
         /// `or not column <@ document` (knex `orWhereJsonNotSubsetOf`).
+        ///
+        /// ```
+        /// # use knexrs_query::{JsonWheres, Select, Wheres, PostgresQueryBuilder};
+        /// use serde_json::json;
+        ///
+        /// let mut q = Select::from("users");
+        /// q.where_null("settings").or_where_json_not_subset_of("settings", json!({ "theme": "dark" }));
+        /// assert_eq!(
+        ///     q.build(PostgresQueryBuilder)?.0,
+        ///     r#"select * from "users" where "settings" is null or not "settings" <@ $1"#
+        /// );
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
         or_where_json_not_subset_of, true, true, "<@";
     }
 
     /// `jsonb_path_query_first(column, path) <op> value`, cast as the value
     /// needs (`::int`, `::float`, or as text) (knex `whereJsonPath`).
+    ///
+    /// ```
+    /// # use knexrs_query::{JsonWheres, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.where_json_path("profile", "$.age", ">=", 18);
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "users" where jsonb_path_query_first("profile", $1)::int >= $2"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn where_json_path(
         &mut self,
         column: impl IntoColumn,
@@ -175,6 +349,17 @@ pub trait JsonWheres: Wheres {
     }
 
     /// [`where_json_path`](Self::where_json_path), joined with `or` (knex `orWhereJsonPath`).
+    ///
+    /// ```
+    /// # use knexrs_query::{JsonWheres, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.where_json_path("profile", "$.age", ">=", 18).or_where_json_path("profile", "$.role", "=", "admin");
+    /// assert_eq!(
+    ///     q.build(PostgresQueryBuilder)?.0,
+    ///     r#"select * from "users" where jsonb_path_query_first("profile", $1)::int >= $2 or jsonb_path_query_first("profile", $3) #>> '{}' = $4"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn or_where_json_path(
         &mut self,
         column: impl IntoColumn,
