@@ -33,6 +33,14 @@ pub enum Environment {
 
 impl Environment {
     /// `KNEXRS_ENV`, else `NODE_ENV` (what knex reads), else development.
+    ///
+    /// ```
+    /// # use knexrs_query::Environment;
+    /// // KNEXRS_ENV=production (or NODE_ENV, as knex reads) picks production.
+    /// let environment = Environment::from_env()?;
+    /// println!("migrating {environment}");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from_env() -> Result<Self, QueryError> {
         match std::env::var("KNEXRS_ENV").or_else(|_| std::env::var("NODE_ENV")) {
             Ok(name) if !name.is_empty() => name.parse(),
@@ -41,6 +49,12 @@ impl Environment {
     }
 
     /// The environment's name.
+    ///
+    /// ```
+    /// # use knexrs_query::Environment;
+    /// assert_eq!(Environment::Staging.name(), "staging");
+    /// assert_eq!(Environment::default().name(), "development");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Environment::Development => "development",
@@ -102,8 +116,24 @@ impl std::fmt::Debug for ConnectConfig {
 }
 
 /// The pool size when `DB_MAX_CONNECTIONS` is not set.
+///
+/// ```
+/// use knexrs_query::{ConnectConfig, DEFAULT_MAX_CONNECTIONS};
+///
+/// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+/// assert_eq!(config.max_connections(), DEFAULT_MAX_CONNECTIONS);
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 /// How long a connection attempt may take before it is an error.
+///
+/// ```
+/// use knexrs_query::{ConnectConfig, DEFAULT_CONNECT_TIMEOUT};
+///
+/// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+/// assert_eq!(config.postgres_config().get_connect_timeout(), Some(&DEFAULT_CONNECT_TIMEOUT));
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 const URL_HINT: &str = "postgres://user:password@host:5432/database";
@@ -111,6 +141,17 @@ const URL_HINT: &str = "postgres://user:password@host:5432/database";
 impl ConnectConfig {
     /// Parses a `postgres://` URL or a `key=value` connection string, including
     /// `sslmode` (disable, prefer, require, verify-ca, verify-full) and `sslrootcert`.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, SslMode};
+    /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=verify-full&sslrootcert=/etc/ca.pem")?;
+    /// assert_eq!(config.database(), Some("cliscale"));
+    /// assert_eq!(config.ssl_mode(), SslMode::VerifyFull);
+    ///
+    /// let err = ConnectConfig::from_url("postgres//oops").unwrap_err();
+    /// assert!(err.to_string().contains("postgres://user:password@host:5432/database"));
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from_url(url: &str) -> Result<Self, QueryError> {
         let url = url.trim();
         if url.is_empty() {
@@ -146,6 +187,21 @@ impl ConnectConfig {
     /// `DATABASE_URL`, else `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`,
     /// `DB_PASSWORD` (and `DB_SSLMODE`, `DB_SSLROOTCERT`); `DB_MAX_CONNECTIONS`
     /// sizes the pool. `var` looks a variable up (`std::env::var` in [`from_env`](Self::from_env)).
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let vars = |name: &str| match name {
+    ///     "DB_HOST" => Some("db.internal".to_owned()),
+    ///     "DB_NAME" => Some("cliscale".to_owned()),
+    ///     "DB_MAX_CONNECTIONS" => Some("20".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let config = ConnectConfig::from_vars(vars, Environment::Development)?.expect("DB_HOST is set");
+    /// assert_eq!(config.redacted(), "postgres://postgres@db.internal/cliscale");
+    /// assert_eq!(config.max_connections(), 20);
+    /// assert!(ConnectConfig::from_vars(|_| None, Environment::Development)?.is_none());
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from_vars(
         var: impl Fn(&str) -> Option<String>,
         environment: Environment,
@@ -198,6 +254,15 @@ impl ConnectConfig {
     }
 
     /// [`from_vars`](Self::from_vars) on the process environment.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// match ConnectConfig::from_env(Environment::from_env()?)? {
+    ///     Some(config) => println!("connecting to {}", config.redacted()),
+    ///     None => println!("set DATABASE_URL"),
+    /// }
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn from_env(environment: Environment) -> Result<Option<Self>, QueryError> {
         Self::from_vars(|name| std::env::var(name).ok(), environment)
     }
@@ -221,6 +286,20 @@ impl ConnectConfig {
     }
 
     /// Sets the environment, checking that production uses TLS.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment, SslMode};
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=prefer")?;
+    /// // Production refuses a connection that may fall back to plain TCP.
+    /// assert!(config.clone().set_environment(Environment::Production).is_err());
+    /// config.set_ssl_mode(SslMode::VerifyFull).set_environment(Environment::Production)?;
+    ///
+    /// // Without an sslmode, production means verify-full.
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// config.set_environment(Environment::Production)?;
+    /// assert_eq!(config.ssl_mode(), SslMode::VerifyFull);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_environment(&mut self, environment: Environment) -> Result<&mut Self, QueryError> {
         self.environment = environment;
         if environment == Environment::Production && matches!(self.ssl_mode(), SslMode::Disable | SslMode::Prefer) {
@@ -233,11 +312,27 @@ impl ConnectConfig {
     }
 
     /// The environment this configuration is for.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// assert_eq!(config.environment(), Environment::Development);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn environment(&self) -> Environment {
         self.environment
     }
 
     /// The TLS mode: as configured, else `verify-full` in production and `prefer` elsewhere.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, SslMode};
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// assert_eq!(config.ssl_mode(), SslMode::Prefer);
+    /// config.set_ssl_mode(SslMode::Require);
+    /// assert_eq!(config.ssl_mode(), SslMode::Require);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn ssl_mode(&self) -> SslMode {
         self.ssl_mode.unwrap_or(match self.environment {
             Environment::Production => SslMode::VerifyFull,
@@ -246,34 +341,79 @@ impl ConnectConfig {
     }
 
     /// Sets the TLS mode.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, SslMode};
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// config.set_ssl_mode(SslMode::VerifyCa).set_ssl_root_cert("/etc/ssl/db-ca.pem");
+    /// assert_eq!(config.redacted(), "postgres://app@db.internal:5432/cliscale?sslmode=verify-ca");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_ssl_mode(&mut self, mode: SslMode) -> &mut Self {
         self.ssl_mode = Some(mode);
         self
     }
 
     /// Trusts the certificate authorities in this PEM file (`sslrootcert`).
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=verify-full")?;
+    /// config.set_ssl_root_cert("/etc/ssl/db-ca.pem");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_ssl_root_cert(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.ssl_root_cert = Some(path.into());
         self
     }
 
     /// The pool size (`DB_MAX_CONNECTIONS`).
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// assert_eq!(config.max_connections(), knexrs_query::DEFAULT_MAX_CONNECTIONS);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn max_connections(&self) -> u32 {
         self.max_connections
     }
 
     /// Sets the pool size.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let mut config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// config.set_max_connections(0);
+    /// assert_eq!(config.max_connections(), 1);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_max_connections(&mut self, max: u32) -> &mut Self {
         self.max_connections = max.max(1);
         self
     }
 
     /// The database name, if one is set.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// assert_eq!(config.database(), Some("cliscale"));
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn database(&self) -> Option<&str> {
         self.pg.get_dbname()
     }
 
     /// The same server and credentials, another database.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let admin = ConnectConfig::from_url("postgres://app:pw@localhost/postgres")?;
+    /// let scratch = admin.with_database("scratch_1");
+    /// assert_eq!(scratch.redacted(), "postgres://app:***@localhost:5432/scratch_1");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn with_database(&self, name: &str) -> Self {
         let mut config = self.clone();
         config.pg.dbname(name);
@@ -281,6 +421,14 @@ impl ConnectConfig {
     }
 
     /// The same server and database, another user and password.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// let owner = config.with_credentials("owner", Some("pw"));
+    /// assert_eq!(owner.redacted(), "postgres://owner:***@localhost:5432/cliscale");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn with_credentials(&self, user: &str, password: Option<&str>) -> Self {
         let mut config = self.clone();
         config.pg.user(user);
@@ -291,23 +439,55 @@ impl ConnectConfig {
     }
 
     /// Sets the `application_name` the server shows in `pg_stat_activity`.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let mut config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// config.set_application_name("cliscale-migrate");
+    /// assert_eq!(config.postgres_config().get_application_name(), Some("cliscale-migrate"));
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_application_name(&mut self, name: &str) -> &mut Self {
         self.pg.application_name(name);
         self
     }
 
     /// Sets how long connecting may take.
+    ///
+    /// ```
+    /// # use knexrs_query::ConnectConfig;
+    /// use std::time::Duration;
+    ///
+    /// let mut config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// config.set_connect_timeout(Duration::from_secs(3));
+    /// assert_eq!(config.postgres_config().get_connect_timeout(), Some(&Duration::from_secs(3)));
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn set_connect_timeout(&mut self, timeout: Duration) -> &mut Self {
         self.pg.connect_timeout(timeout);
         self
     }
 
     /// The underlying driver configuration.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app@localhost:6543/cliscale")?;
+    /// assert_eq!(config.postgres_config().get_ports(), [6543]);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn postgres_config(&self) -> &postgres::Config {
         &self.pg
     }
 
     /// Where this connects, as a URL with the password replaced by `***`.
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app:hunter2@localhost/cliscale")?;
+    /// assert_eq!(config.redacted(), "postgres://app:***@localhost:5432/cliscale");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn redacted(&self) -> String {
         let user = self.pg.get_user().unwrap_or("postgres");
         let password = if self.pg.get_password().is_some() { ":***" } else { "" };
@@ -337,6 +517,13 @@ impl ConnectConfig {
     }
 
     /// Replaces the password wherever it occurs in `text` (error messages, logs).
+    ///
+    /// ```
+    /// # use knexrs_query::{ConnectConfig, Environment};
+    /// let config = ConnectConfig::from_url("postgres://app:hunter2@localhost/cliscale")?;
+    /// assert_eq!(config.redact("login failed for hunter2"), "login failed for ***");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn redact(&self, text: &str) -> String {
         match self.pg.get_password().and_then(|p| std::str::from_utf8(p).ok()) {
             Some(password) if !password.is_empty() => text.replace(password, "***"),
@@ -345,12 +532,29 @@ impl ConnectConfig {
     }
 
     /// Opens one connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::ConnectConfig;
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// let mut client = config.connect()?;
+    /// client.batch_execute("select 1")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn connect(&self) -> Result<postgres::Client, QueryError> {
         let (pg, tls) = self.driver_config()?;
         pg.connect(tls).map_err(|source| QueryError::connect(self, source))
     }
 
     /// The driver configuration and TLS connector this connects with.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::ConnectConfig;
+    /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=require")?;
+    /// let (driver, tls) = config.driver_config()?;
+    /// let client = driver.connect(tls)?;
+    /// # drop(client);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn driver_config(&self) -> Result<(postgres::Config, tls::MakeTls), QueryError> {
         let mut mode = self.ssl_mode();
         if mode == SslMode::Prefer && self.is_loopback() {

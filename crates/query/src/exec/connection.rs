@@ -36,11 +36,28 @@ impl std::fmt::Debug for Connection {
 
 impl Connection {
     /// Wraps a driver connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, ConnectConfig, Connection, Executor, Wheres};
+    /// let client = ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?;
+    /// let mut conn = Connection::new(client);
+    /// let mut q = table("sessions");
+    /// q.where_eq("session_id", "s-1");
+    /// let row: Option<postgres::Row> = conn.first(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn new(client: Client) -> Self {
         Connection { client, statements: FxHashMap::default(), depth: 0 }
     }
 
     /// The driver connection, for what the builders do not cover.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection};
+    /// let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// conn.client().batch_execute("listen session_events")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn client(&mut self) -> &mut Client {
         &mut self.client
     }

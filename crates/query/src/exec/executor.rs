@@ -27,9 +27,33 @@ use std::borrow::Cow;
 /// ```
 pub trait Executor {
     /// The connection statements run on.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// // Anything with a connection runs statements: implement `connection` and the rest comes with it.
+    /// struct Worker { conn: Connection }
+    /// impl Executor for Worker {
+    ///     fn connection(&mut self) -> &mut Connection {
+    ///         &mut self.conn
+    ///     }
+    /// }
+    /// let mut worker = Worker { conn };
+    /// let n: Vec<(i64,)> = worker.fetch_all(Select::new().column_raw(knexrs_query::raw("1::bigint")))?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn connection(&mut self) -> &mut Connection;
 
     /// Runs a statement; returns how many rows it changed.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut insert = Insert::into("token_jti");
+    /// insert.set("jti", "j-1").set("session_id", "s-1").set("expires_at", chrono::Utc::now());
+    /// assert_eq!(conn.execute(&insert)?, 1);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn execute(&mut self, statement: &impl Statement) -> Result<u64, QueryError> {
         let Rendered { sql, values } = statement.render()?;
         if sql.is_empty() {
@@ -41,6 +65,15 @@ pub trait Executor {
     }
 
     /// Every row, decoded.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut q = table("token_jti");
+    /// q.columns(["jti", "expires_at"]).where_eq("session_id", "s-1");
+    /// let tokens: Vec<(String, chrono::DateTime<chrono::Utc>)> = conn.fetch_all(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn fetch_all<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
         let Rendered { sql, values } = statement.render()?;
         if sql.is_empty() {
@@ -53,6 +86,15 @@ pub trait Executor {
     }
 
     /// The first row, if any, decoded.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut q = table("sessions");
+    /// q.column("pod_ip").where_eq("session_id", "s-1");
+    /// let pod_ip: Option<(Option<String>,)> = conn.fetch_optional(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn fetch_optional<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
         let Rendered { sql, values } = statement.render()?;
         if sql.is_empty() {
@@ -65,11 +107,30 @@ pub trait Executor {
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut q = table("sessions");
+    /// q.where_eq("session_id", "missing");
+    /// let missing = conn.fetch_one::<postgres::Row>(&q);
+    /// assert!(matches!(missing, Err(QueryError::NoRows)));
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn fetch_one<R: FromRow>(&mut self, statement: &impl Statement) -> Result<R, QueryError> {
         self.fetch_optional(statement)?.ok_or(QueryError::NoRows)
     }
 
     /// The first row of `query` with `limit 1` applied (knex `first()`).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut q = table("sessions");
+    /// q.where_eq("owner_user_id", "u-1");
+    /// let any: Option<postgres::Row> = conn.first(&q)?; // adds `limit 1`
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn first<R: FromRow>(&mut self, query: &Select) -> Result<Option<R>, QueryError> {
         let mut query = query.clone();
         query.first();
@@ -77,6 +138,15 @@ pub trait Executor {
     }
 
     /// The first column of every row (knex `pluck`).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut q = table("sessions");
+    /// q.pluck("session_id");
+    /// let ids: Vec<String> = conn.pluck(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn pluck<T>(&mut self, query: &Select) -> Result<Vec<T>, QueryError>
     where
         T: for<'a> FromSql<'a>,
@@ -87,6 +157,26 @@ pub trait Executor {
 
     /// Runs `body` in a transaction: committed when it returns `Ok`, rolled back
     /// when it returns `Err` or panics. Inside a transaction, a savepoint.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, QueryError, Select, Wheres, table};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let result = conn.transaction(|tx| {
+    ///     let mut insert = Insert::into("sessions");
+    ///     insert.set("session_id", "s-9").set("job_name", "job-9");
+    ///     tx.execute(&insert)?;
+    ///     // Nested: a savepoint; its failure rolls back only the inner work.
+    ///     let inner = tx.transaction(|inner| {
+    ///         let mut again = Insert::into("sessions");
+    ///         again.set("session_id", "s-9").set("job_name", "job-9");
+    ///         inner.execute(&again) // unique violation
+    ///     });
+    ///     assert!(inner.is_err());
+    ///     Ok::<_, QueryError>(())
+    /// });
+    /// result?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn transaction<T, E>(&mut self, body: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<QueryError>,

@@ -19,6 +19,17 @@ use postgres::types::FromSql;
 /// ```
 pub trait FromRow: Sized {
     /// Decodes one row.
+    ///
+    /// ```
+    /// # use knexrs_query::{get, FromRow, QueryError};
+    /// struct Pair { jti: String, session_id: String }
+    /// impl FromRow for Pair {
+    ///     fn from_row(row: postgres::Row) -> Result<Self, QueryError> {
+    ///         Ok(Pair { jti: get(&row, "jti")?, session_id: get(&row, "session_id")? })
+    ///     }
+    /// }
+    /// # fn _use(db: &knexrs_query::Db) -> Result<Vec<Pair>, QueryError> { db.fetch_all(&knexrs_query::table("token_jti")) }
+    /// ```
     fn from_row(row: Row) -> Result<Self, QueryError>;
 }
 
@@ -29,6 +40,15 @@ impl FromRow for Row {
 }
 
 /// The column `name` of `row`, decoded; an error names the column.
+///
+/// ```
+/// # use knexrs_query::{get, QueryError};
+/// fn pod_ip(row: &postgres::Row) -> Result<Option<String>, QueryError> {
+///     // A wrong type or a missing column is an error that names the column.
+///     get(row, "pod_ip")
+/// }
+/// # let _ = pod_ip;
+/// ```
 pub fn get<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, QueryError> {
     row.try_get(name).map_err(|e| QueryError::Decode { column: name.to_owned(), message: crate::describe(&e) })
 }

@@ -72,6 +72,14 @@ impl std::fmt::Debug for Db {
 
 impl Db {
     /// Opens the pool with one connection, so a wrong URL or password fails here.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db};
+    /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=require")?;
+    /// let db = Db::connect(&config)?; // a wrong password fails here, not at the first query
+    /// println!("pool of {} to {}", db.max_connections(), db.target());
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn connect(config: &ConnectConfig) -> Result<Self, QueryError> {
         // Connect once directly: its error says what is wrong, r2d2's would not.
         drop(config.connect()?);
@@ -86,46 +94,126 @@ impl Db {
     }
 
     /// A connection from the pool, waiting up to 30 seconds for a free one.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, QueryError};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut conn = db.get()?;
+    /// let rows = conn.client().query("select 1", &[]).map_err(|e| QueryError::database("select 1", e))?;
+    /// assert_eq!(rows.len(), 1);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn get(&self) -> Result<PooledConnection, QueryError> {
         self.pool.get().map_err(|e| QueryError::Pool(format!("{e} ({})", self.target)))
     }
 
     /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db};
+    /// let mut config = ConnectConfig::from_url("postgres://postgres@localhost/app")?;
+    /// config.set_max_connections(4);
+    /// let db = Db::connect(&config)?;
+    /// assert_eq!(db.max_connections(), 4);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn max_connections(&self) -> u32 {
         self.pool.max_size()
     }
 
     /// Where the pool connects, password hidden.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db};
+    /// let db = Db::connect(&ConnectConfig::from_url("postgres://app:s3cret@localhost/app")?)?;
+    /// assert_eq!(db.target(), "postgres://app:***@localhost:5432/app");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn target(&self) -> &str {
         &self.target
     }
 
     /// [`Executor::execute`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, Update, Wheres};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = Update::table("sessions");
+    /// q.set("pod_ip", "10.0.0.7").where_eq("session_id", "s-1");
+    /// let changed = db.execute(&q)?;
+    /// println!("{changed} session(s) placed");
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn execute(&self, statement: &impl Statement) -> Result<u64, QueryError> {
         self.get()?.execute(statement)
     }
 
     /// [`Executor::fetch_all`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, ConnectConfig, Db, Wheres};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = table("sessions");
+    /// q.columns(["session_id", "pod_ip"]).where_eq("owner_user_id", "u-1");
+    /// let sessions: Vec<(String, Option<String>)> = db.fetch_all(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn fetch_all<R: FromRow>(&self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
         self.get()?.fetch_all(statement)
     }
 
     /// [`Executor::fetch_optional`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, Delete, Wheres};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = Delete::from("token_jti");
+    /// q.where_eq("jti", "j-1").returning(["session_id"]);
+    /// let revoked: Option<(String,)> = db.fetch_optional(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn fetch_optional<R: FromRow>(&self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
         self.get()?.fetch_optional(statement)
     }
 
     /// [`Executor::fetch_one`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, ConnectConfig, Db};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = table("sessions");
+    /// q.count_as("*", "n");
+    /// let (n,): (i64,) = db.fetch_one(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn fetch_one<R: FromRow>(&self, statement: &impl Statement) -> Result<R, QueryError> {
         self.get()?.fetch_one(statement)
     }
 
     /// [`Executor::first`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, ConnectConfig, Db, Wheres};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = table("sessions");
+    /// q.where_eq("session_id", "s-1");
+    /// let session: Option<postgres::Row> = db.first(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn first<R: FromRow>(&self, query: &Select) -> Result<Option<R>, QueryError> {
         self.get()?.first(query)
     }
 
     /// [`Executor::pluck`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, ConnectConfig, Db, Wheres};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = table("sessions");
+    /// q.pluck("session_id").where_null("pod_ip");
+    /// let unplaced: Vec<String> = db.pluck(&q)?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn pluck<T>(&self, query: &Select) -> Result<Vec<T>, QueryError>
     where
         T: for<'a> FromSql<'a>,
@@ -134,6 +222,21 @@ impl Db {
     }
 
     /// [`Executor::transaction`] on one pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, Delete, Executor, QueryError, Wheres};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// db.transaction(|tx| {
+    ///     let mut revoke = Delete::from("token_jti");
+    ///     revoke.where_eq("session_id", "s-1");
+    ///     tx.execute(&revoke)?;
+    ///     let mut end = Delete::from("sessions");
+    ///     end.where_eq("session_id", "s-1");
+    ///     tx.execute(&end)?;
+    ///     Ok::<_, QueryError>(())
+    /// })?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn transaction<T, E>(&self, body: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<QueryError>,

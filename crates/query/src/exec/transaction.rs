@@ -57,11 +57,37 @@ impl<'a> Transaction<'a> {
     }
 
     /// Commits (or releases the savepoint).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, QueryError, Update, Wheres};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// // Closures commit for you; by hand, a transaction is what `transaction` hands the closure.
+    /// conn.transaction(|tx| {
+    ///     let mut q = Update::table("sessions");
+    ///     q.set("pod_ip", None::<String>).where_eq("session_id", "s-1");
+    ///     tx.execute(&q)?;
+    ///     Ok::<_, QueryError>(())
+    /// })?; // committed here
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn commit(mut self) -> Result<(), QueryError> {
         self.finish(true)
     }
 
     /// Rolls back (to the savepoint).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, QueryError, Update, Wheres};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let outcome = conn.transaction(|tx| {
+    ///     let mut q = Update::table("sessions");
+    ///     q.set("pod_ip", None::<String>);
+    ///     tx.execute(&q)?;
+    ///     Err::<(), _>(QueryError::Build("changed my mind".into())) // rolled back
+    /// });
+    /// assert!(outcome.is_err());
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn rollback(mut self) -> Result<(), QueryError> {
         self.finish(false)
     }
