@@ -8,6 +8,18 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// What to generate definitions for.
+///
+/// ```no_run
+/// use knexrs_query::codegen::{generate_tables, CodegenOptions};
+///
+/// let mut client = postgres::Client::connect("postgres://postgres@localhost/app", postgres::NoTls)?;
+/// let mut options = CodegenOptions::default();
+/// options.schema = "app".to_owned();
+/// options.exclude.insert("schema_history".to_owned());
+/// let source = generate_tables(&mut client, &options)?;
+/// std::fs::write("src/tables.rs", source)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct CodegenOptions {
     /// The schema whose tables and views are described.

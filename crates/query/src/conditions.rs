@@ -8,6 +8,15 @@ use crate::{IntoOp, Op, QueryError, Raw, Select};
 use sea_query::{Expr, Value};
 
 /// A chain of conditions (a `where`, `having` or `on` clause).
+///
+/// ```
+/// use knexrs_query::{Conditions, Wheres, WhereGroup};
+///
+/// // Every builder with a `where` keeps one; `Wheres::conditions_mut` hands it out.
+/// let mut group = WhereGroup::default();
+/// let conditions: &mut Conditions = group.conditions_mut();
+/// # let _ = conditions;
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Conditions {
     pub(crate) items: Vec<Cond>,
@@ -189,8 +198,29 @@ impl Operand {
 
 /// The left side of a condition: a column name (`"users.id"`), raw SQL, a
 /// subquery, or any [`Operand`].
+///
+/// ```
+/// # use knexrs_query::{col, raw, Select, Wheres, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.where_eq("users.id", 1) // a name
+///     .where_op(raw("lower(email)"), "=", "a@example.com") // raw SQL
+///     .where_in(["org_id", "team_id"], Select::from("teams").columns(["org_id", "id"]).clone()); // a row
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "users" where "users"."id" = $1 and lower(email) = $2 and ("org_id", "team_id") in (select "org_id", "id" from "teams")"#
+/// );
+/// # let _ = col("x");
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoColumn {
     /// The operand.
+    ///
+    /// ```
+    /// use knexrs_query::{IntoColumn, Operand};
+    ///
+    /// let column: Operand = "users.email".into_column();
+    /// # let _ = column;
+    /// ```
     fn into_column(self) -> Operand;
 }
 
@@ -232,8 +262,28 @@ impl IntoColumn for Select {
 }
 
 /// The right side of `in`: values, a subquery, or raw SQL.
+///
+/// ```
+/// # use knexrs_query::{raw, Select, Wheres, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.where_in("id", [1, 2, 3]) // values
+///     .where_in("org_id", Select::from("orgs").pluck("id").clone()) // a subquery
+///     .where_not_in("role", raw("select role from banned_roles")); // raw SQL
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "users" where "id" in ($1, $2, $3) and "org_id" in (select "id" from "orgs") and "role" not in (select role from banned_roles)"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoList {
     /// The list (or subquery) operand, and whether it is empty.
+    ///
+    /// ```
+    /// use knexrs_query::IntoList;
+    ///
+    /// let (_list, empty) = Vec::<i32>::new().into_list();
+    /// assert!(empty); // `in ()` is written as knex writes it: never true
+    /// ```
     fn into_list(self) -> (Operand, bool);
 }
 
@@ -294,6 +344,21 @@ pub(crate) fn in_list(left: Operand, list: (Operand, bool), negated: bool) -> Cl
 }
 
 /// A nested group of conditions (knex `where(function () { … })`), in parentheses.
+///
+/// ```
+/// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.where_eq("active", true).where_group(|g| {
+///     g.where_eq("role", "admin").or_where_group(|inner| {
+///         inner.where_eq("role", "member").where_not_null("verified_at");
+///     });
+/// });
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "users" where "active" = $1 and ("role" = $2 or ("role" = $3 and "verified_at" is not null))"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct WhereGroup {
     pub(crate) conditions: Conditions,

@@ -5,6 +5,16 @@ use crate::render::Writer;
 use crate::{Delete, Insert, IntoName, QueryError, Raw, Select, Update};
 
 /// The `with` clause of a statement.
+///
+/// ```
+/// # use knexrs_query::{Ctes, Select, With, PostgresQueryBuilder};
+/// let mut q = Select::from("recent");
+/// q.with("recent", Select::from("sessions"));
+/// let with: &mut With = q.with_clause_mut();
+/// *with = With::default(); // no common table expressions any more
+/// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "recent""#);
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct With {
     recursive: bool,
@@ -20,6 +30,20 @@ struct Cte {
 }
 
 /// What a common table expression names: a query, a data-modifying statement, or raw SQL.
+///
+/// ```
+/// # use knexrs_query::{Ctes, CteBody, Delete, Select, Wheres, PostgresQueryBuilder};
+/// let mut expired = Delete::from("sessions");
+/// expired.where_op("expires_at", "<", knexrs_query::raw("now()")).returning(["session_id"]);
+/// let body: CteBody = expired.into(); // a data-modifying statement
+/// let mut q = Select::from("gone");
+/// q.with("gone", body).count("*");
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"with "gone" as (delete from "sessions" where "expires_at" < now() returning "session_id") select count(*) from "gone""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub enum CteBody {
     /// A select.

@@ -63,6 +63,22 @@ pub enum QueryError {
 
 impl QueryError {
     /// PostgreSQL's SQLSTATE, when the server reported the error.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, Insert, QueryError};
+    /// use postgres::error::SqlState;
+    ///
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut q = Insert::into("sessions");
+    /// q.set("session_id", "s-1").set("job_name", "job-1");
+    /// match db.execute(&q) {
+    ///     Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => println!("job-1 has a session already"),
+    ///     other => {
+    ///         other?;
+    ///     }
+    /// }
+    /// # Ok::<(), QueryError>(())
+    /// ```
     pub fn code(&self) -> Option<&SqlState> {
         match self {
             QueryError::Connect { source, .. } | QueryError::Database { source, .. } => source.code(),
@@ -71,6 +87,16 @@ impl QueryError {
     }
 
     /// The driver error behind this one, if any.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, QueryError};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// if let Err(e) = db.execute(&knexrs_query::raw("select 1/0")) {
+    ///     let detail = e.postgres_error().and_then(|pg| pg.as_db_error()).map(|db| db.message().to_owned());
+    ///     assert_eq!(detail.as_deref(), Some("division by zero"));
+    /// }
+    /// # Ok::<(), QueryError>(())
+    /// ```
     pub fn postgres_error(&self) -> Option<&postgres::Error> {
         match self {
             QueryError::Connect { source, .. } | QueryError::Database { source, .. } => Some(source),
@@ -99,6 +125,17 @@ impl QueryError {
     }
 
     /// A statement error, described on one line.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, QueryError};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// // For statements run on the driver directly, with the same one-line message.
+    /// let mut conn = db.get()?;
+    /// conn.client()
+    ///     .batch_execute("vacuum analyze sessions")
+    ///     .map_err(|e| QueryError::database("vacuuming sessions", e))?;
+    /// # Ok::<(), QueryError>(())
+    /// ```
     pub fn database(context: impl std::fmt::Display, source: postgres::Error) -> Self {
         QueryError::Database { message: format!("{context}: {}", describe(&source)), source }
     }

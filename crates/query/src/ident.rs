@@ -51,8 +51,25 @@ pub(crate) fn table_name(name: Name, default_schema: Option<&Name>) -> TableName
 }
 
 /// A name: a `&'static str` is split without allocating.
+///
+/// ```
+/// # use knexrs_query::{Select, PostgresQueryBuilder};
+/// let table = format!("sessions_{}", 2026); // an owned name works too
+/// let mut q = Select::from(table);
+/// q.column("session_id as id"); // a static name is not copied
+/// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select "session_id" as "id" from "sessions_2026""#);
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoName {
     /// The name.
+    ///
+    /// ```
+    /// use knexrs_query::IntoName;
+    /// use std::borrow::Cow;
+    ///
+    /// assert!(matches!("users".into_name(), Cow::Borrowed("users")));
+    /// assert!(matches!(String::from("users").into_name(), Cow::Owned(_)));
+    /// ```
     fn into_name(self) -> Cow<'static, str>;
 }
 

@@ -71,6 +71,21 @@ enum ConflictAction {
 }
 
 /// The `on conflict` clause being configured.
+///
+/// ```
+/// # use knexrs_query::{Insert, PostgresQueryBuilder};
+/// let mut q = Insert::into("sessions");
+/// q.set("session_id", "s-1").set("pod_ip", "10.0.0.7");
+/// q.on_conflict(["session_id"]) // the builder
+///     .merge_columns(["pod_ip"])
+///     .where_eq("sessions.locked", false)
+///     .returning(["session_id"]);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"insert into "sessions" ("pod_ip", "session_id") values ($1, $2) on conflict ("session_id") do update set "pod_ip" = excluded."pod_ip" where "sessions"."locked" = $3 returning "session_id""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub struct OnConflictBuilder<'a> {
     insert: &'a mut Insert,
 }

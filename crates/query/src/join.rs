@@ -6,6 +6,17 @@ use crate::operand::IntoOperand;
 use crate::{IntoOp, Op, Raw, Select};
 
 /// The kind of a join, spelled as knex spells it.
+///
+/// ```
+/// # use knexrs_query::{JoinKind, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.join_op(JoinKind::LeftOuter, "sessions", "sessions.owner_user_id", "=", "users.id");
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "users" left outer join "sessions" on "sessions"."owner_user_id" = "users"."id""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinKind {
     /// `inner join`

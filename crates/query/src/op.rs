@@ -145,6 +145,13 @@ const ALL: [Op; 41] = [
 
 impl Op {
     /// The operator as it is written in SQL.
+    ///
+    /// ```
+    /// use knexrs_query::Op;
+    ///
+    /// assert_eq!(Op::Contains.sql(), "@>");
+    /// assert_eq!("NOT ILIKE".parse::<Op>().unwrap(), Op::NotILike);
+    /// ```
     pub fn sql(self) -> &'static str {
         match self {
             Op::Eq => "=",
@@ -207,8 +214,31 @@ impl std::str::FromStr for Op {
 }
 
 /// An operator given as [`Op`] or as knex's string (checked when the query is built).
+///
+/// ```
+/// # use knexrs_query::{Op, Select, Wheres, PostgresQueryBuilder};
+/// let mut q = Select::from("users");
+/// q.where_op("age", ">=", 18).where_op("settings", Op::Contains, serde_json::json!({ "beta": true }));
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "users" where "age" >= $1 and "settings" @> $2"#
+/// );
+///
+/// let mut bad = Select::from("users");
+/// bad.where_op("age", "=>", 18);
+/// assert!(bad.build(PostgresQueryBuilder).unwrap_err().to_string().contains("`=>` is not an operator"));
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoOp {
     /// The operator, or why the string is not one.
+    ///
+    /// ```
+    /// use knexrs_query::{IntoOp, Op};
+    ///
+    /// assert_eq!("<>".into_op()?, Op::Ne);
+    /// assert!("===".into_op().is_err());
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn into_op(self) -> Result<Op, QueryError>;
 }
 

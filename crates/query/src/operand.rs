@@ -33,8 +33,31 @@ pub(crate) enum OperandKind {
 }
 
 /// Converts into an [`Operand`].
+///
+/// ```
+/// # use knexrs_query::{col, raw, Select, Update, Wheres, PostgresQueryBuilder};
+/// let mut newest = Select::from("pods");
+/// newest.column("ip").where_column("pods.session_id", "=", "sessions.session_id").first();
+/// let mut q = Update::table("sessions");
+/// q.set("pod_ip", newest) // a subquery
+///     .set("placed_at", raw("now()")) // raw SQL
+///     .set("job_name", col("session_id")) // a column
+///     .set("restarts", 0); // a value, bound
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"update "sessions" set "pod_ip" = (select "ip" from "pods" where "pods"."session_id" = "sessions"."session_id" limit $1), "placed_at" = now(), "job_name" = "session_id", "restarts" = $2"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoOperand {
     /// The operand.
+    ///
+    /// ```
+    /// use knexrs_query::{IntoOperand, Operand};
+    ///
+    /// let values: Vec<Operand> = vec![1.into_operand(), "two".into_operand(), None::<i64>.into_operand()];
+    /// assert_eq!(values.len(), 3);
+    /// ```
     fn into_operand(self) -> Operand;
 }
 

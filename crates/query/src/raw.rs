@@ -38,6 +38,14 @@ enum Bindings {
 
 impl Raw {
     /// SQL without bindings, written as given.
+    ///
+    /// ```
+    /// # use knexrs_query::{Raw, Select, Wheres, PostgresQueryBuilder};
+    /// let mut q = Select::from("sessions");
+    /// q.where_raw(Raw::new("expires_at > now()"));
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "sessions" where expires_at > now()"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     pub fn new(sql: impl Into<String>) -> Self {
         Raw { sql: sql.into(), bindings: Bindings::Positional(Vec::new()), wrap: None }
     }

@@ -24,9 +24,32 @@ pub(crate) mod sealed {
 /// ```
 pub trait Statement: sealed::Sealed {
     /// SQL with `$1`, `$2`, … and the values to bind.
+    ///
+    /// ```
+    /// use knexrs_query::{Statement, table, Wheres, PostgresQueryBuilder};
+    ///
+    /// let mut q = table("users");
+    /// q.where_eq("name", "O'Brien");
+    /// let (sql, values) = Statement::build(&q, PostgresQueryBuilder)?;
+    /// assert_eq!(sql, r#"select * from "users" where "name" = $1"#);
+    /// assert_eq!(values.0, vec!["O'Brien".into()]);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn build(&self, builder: PostgresQueryBuilder) -> Result<(String, Values), QueryError>;
 
     /// SQL with the values written inline, escaped (for logs and dry runs, not execution).
+    ///
+    /// ```
+    /// use knexrs_query::{Statement, table, Wheres, PostgresQueryBuilder};
+    ///
+    /// let mut q = table("users");
+    /// q.where_eq("name", "O'Brien");
+    /// assert_eq!(
+    ///     Statement::to_string(&q, PostgresQueryBuilder)?,
+    ///     r#"select * from "users" where "name" = 'O''Brien'"#
+    /// );
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     fn to_string(&self, builder: PostgresQueryBuilder) -> Result<String, QueryError>;
 
     /// SQL and the values borrowed from the statement, for the executor.
@@ -49,6 +72,17 @@ macro_rules! statements {
 
         impl $ty {
             /// SQL with `$1`, `$2`, … and the values to bind.
+            ///
+            /// ```
+            /// use knexrs_query::{Insert, PostgresQueryBuilder};
+            ///
+            /// let mut q = Insert::into("token_jti");
+            /// q.set("jti", "j-1").set("session_id", "s-1");
+            /// let (sql, values) = q.build(PostgresQueryBuilder)?;
+            /// assert_eq!(sql, r#"insert into "token_jti" ("jti", "session_id") values ($1, $2)"#);
+            /// assert_eq!(values.0.len(), 2);
+            /// # Ok::<(), knexrs_query::QueryError>(())
+            /// ```
             pub fn build(&self, _: PostgresQueryBuilder) -> Result<(String, Values), QueryError> {
                 let mut $w = Writer::new(false);
                 let $s = self;
@@ -57,6 +91,18 @@ macro_rules! statements {
             }
 
             /// SQL with the values written inline, escaped (knex `toQuery`; for logs, not execution).
+            ///
+            /// ```
+            /// use knexrs_query::{Insert, PostgresQueryBuilder};
+            ///
+            /// let mut q = Insert::into("token_jti");
+            /// q.set("jti", "j-1").set("session_id", "s-1");
+            /// assert_eq!(
+            ///     q.to_string(PostgresQueryBuilder)?,
+            ///     r#"insert into "token_jti" ("jti", "session_id") values ('j-1', 's-1')"#
+            /// );
+            /// # Ok::<(), knexrs_query::QueryError>(())
+            /// ```
             pub fn to_string(&self, _: PostgresQueryBuilder) -> Result<String, QueryError> {
                 let mut $w = Writer::new(true);
                 let $s = self;

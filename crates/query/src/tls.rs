@@ -10,6 +10,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The TLS connector every connection uses.
+///
+/// ```no_run
+/// use knexrs_query::{ConnectConfig, MakeTls};
+///
+/// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=verify-full&sslrootcert=/etc/ca.pem")?;
+/// let (driver, tls): (postgres::Config, MakeTls) = config.driver_config()?;
+/// let client = driver.connect(tls)?;
+/// # drop(client);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type MakeTls = tokio_postgres_rustls::MakeRustlsConnect;
 
 /// libpq's `sslmode`.

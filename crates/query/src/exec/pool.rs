@@ -7,6 +7,14 @@ use r2d2_postgres::PostgresConnectionManager;
 use std::time::Duration;
 
 /// Makes pooled connections: r2d2_postgres connects, we add the statement cache.
+///
+/// ```no_run
+/// # use knexrs_query::{ConnectConfig, Db};
+/// // `Db` builds the pool with it; each connection it makes keeps its own statement cache.
+/// let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+/// # let _ = db;
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub struct Manager {
     inner: PostgresConnectionManager<crate::tls::MakeTls>,
 }
@@ -35,6 +43,16 @@ impl r2d2::ManageConnection for Manager {
 }
 
 /// A connection borrowed from the pool; it goes back when dropped.
+///
+/// ```no_run
+/// # use knexrs_query::{table, ConnectConfig, Db, Executor, PooledConnection};
+/// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+/// let mut conn: PooledConnection = db.get()?; // several statements, one connection
+/// let sessions: Vec<postgres::Row> = conn.fetch_all(&table("sessions"))?;
+/// let tokens: Vec<postgres::Row> = conn.fetch_all(&table("token_jti"))?;
+/// drop(conn); // back to the pool
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 impl Executor for PooledConnection {

@@ -16,8 +16,29 @@ pub(super) enum SelectItem {
 
 /// What an aggregate takes: a column (`"id"`, `"id as n"`), several columns,
 /// or raw SQL.
+///
+/// ```
+/// # use knexrs_query::{raw, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("sessions");
+/// q.count("*") // every row
+///     .count("pod_ip as placed") // a column, aliased
+///     .count_distinct(["owner_user_id", "job_name"]) // several columns
+///     .max(raw("expires_at - created_at")); // raw SQL
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select count(*), count("pod_ip") as "placed", count(distinct("owner_user_id", "job_name")), max(expires_at - created_at) from "sessions""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoAggregated {
     /// The arguments, and an alias given in the name (`"id as n"`).
+    ///
+    /// ```
+    /// use knexrs_query::IntoAggregated;
+    ///
+    /// let (arguments, _alias) = "*".into_aggregated();
+    /// assert!(arguments.is_empty()); // count(*)
+    /// ```
     fn into_aggregated(self) -> (Vec<Operand>, Option<Name>);
 }
 

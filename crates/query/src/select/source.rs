@@ -21,8 +21,27 @@ pub(crate) enum SourceKind {
 }
 
 /// Converts into a [`Source`]: `"users"`, `"public.users as u"`, a subquery or raw SQL.
+///
+/// ```
+/// # use knexrs_query::{aliased, raw, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("app.sessions as s"); // a table, schema and alias
+/// q.join(aliased(Select::from("pods"), "p"), "p.session_id", "s.session_id") // a subquery
+///     .cross_join(raw("generate_series(1, 3) as n")); // raw SQL
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "app"."sessions" as "s" inner join (select * from "pods") as "p" on "p"."session_id" = "s"."session_id" cross join generate_series(1, 3) as n"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub trait IntoSource {
     /// The source.
+    ///
+    /// ```
+    /// use knexrs_query::{IntoSource, Source};
+    ///
+    /// let source: Source = "sessions as s".into_source();
+    /// # let _ = source;
+    /// ```
     fn into_source(self) -> Source;
 }
 

@@ -9,6 +9,17 @@ use crate::{IntoName, Raw};
 use sea_query::Value;
 
 /// Sort direction.
+///
+/// ```
+/// # use knexrs_query::{Order, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("sessions");
+/// q.order_by("expires_at", Order::Asc).order_by("created_at", Order::Desc);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "sessions" order by "expires_at" asc, "created_at" desc"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
     /// `asc`
@@ -18,6 +29,17 @@ pub enum Order {
 }
 
 /// Where nulls sort.
+///
+/// ```
+/// # use knexrs_query::{Nulls, Order, Select, PostgresQueryBuilder};
+/// let mut q = Select::from("sessions");
+/// q.order_by_nulls("pod_ip", Order::Desc, Nulls::First);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "sessions" order by "pod_ip" desc nulls first"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nulls {
     /// `nulls first`

@@ -43,6 +43,25 @@ impl<T, V> std::fmt::Debug for Column<T, V> {
 }
 
 /// A condition on table `T`.
+///
+/// ```
+/// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+/// # #[derive(Clone, Copy)] struct Sessions;
+/// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+/// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+/// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+/// use knexrs_query::Cond;
+///
+/// let unplaced: Cond<Sessions> = POD_IP.is_null();
+/// let flapping: Cond<Sessions> = RESTARTS.gte(3);
+/// let mut q = Sessions::select();
+/// q.filter(unplaced.or(flapping));
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "sessions" where ("pod_ip" is null or "restarts" >= $1)"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Cond<T> {
     pub(crate) clause: Clause,
@@ -50,6 +69,24 @@ pub struct Cond<T> {
 }
 
 /// An `order by` item on table `T`.
+///
+/// ```
+/// # use knexrs_query::{Column, Table, PostgresQueryBuilder};
+/// # #[derive(Clone, Copy)] struct Sessions;
+/// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+/// # const POD_IP: Column<Sessions, Option<String>> = Column::new("pod_ip");
+/// # const RESTARTS: Column<Sessions, i32> = Column::new("restarts");
+/// use knexrs_query::OrderBy;
+///
+/// let most_restarted: OrderBy<Sessions> = RESTARTS.desc();
+/// let mut q = Sessions::select();
+/// q.order_by(most_restarted).limit(10);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select * from "sessions" order by "restarts" desc limit $1"#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct OrderBy<T> {
     pub(crate) column: &'static str,

@@ -34,10 +34,57 @@ use crate::FromRow;
 /// ```
 pub trait Table: Copy + Sized + 'static {
     /// The table's name.
+    ///
+    /// ```
+    /// use knexrs_query::Table;
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct TokenJti;
+    /// impl Table for TokenJti {
+    ///     const NAME: &'static str = "token_jti";
+    ///     type Row = postgres::Row;
+    /// }
+    /// assert_eq!(TokenJti::NAME, "token_jti");
+    /// ```
     const NAME: &'static str;
     /// Its schema, when not the search path's.
+    ///
+    /// ```
+    /// # use knexrs_query::{Table, PostgresQueryBuilder};
+    /// #[derive(Clone, Copy)]
+    /// struct Events;
+    /// impl Table for Events {
+    ///     const NAME: &'static str = "events";
+    ///     const SCHEMA: Option<&'static str> = Some("audit");
+    ///     type Row = postgres::Row;
+    /// }
+    /// assert_eq!(Events::select().build(PostgresQueryBuilder)?.0, r#"select * from "audit"."events""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
     const SCHEMA: Option<&'static str> = None;
     /// A row, decoded.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{get, ConnectConfig, Db, FromRow, QueryError, Table};
+    /// #[derive(Clone, Copy)]
+    /// struct TokenJti;
+    /// struct TokenJtiRow {
+    ///     jti: String,
+    /// }
+    /// impl FromRow for TokenJtiRow {
+    ///     fn from_row(row: postgres::Row) -> Result<Self, QueryError> {
+    ///         Ok(TokenJtiRow { jti: get(&row, "jti")? })
+    ///     }
+    /// }
+    /// impl Table for TokenJti {
+    ///     const NAME: &'static str = "token_jti";
+    ///     type Row = TokenJtiRow;
+    /// }
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let rows: Vec<<TokenJti as Table>::Row> = db.fetch_all(&TokenJti::select())?;
+    /// # let _ = rows.iter().map(|r| &r.jti);
+    /// # Ok::<(), QueryError>(())
+    /// ```
     type Row: FromRow;
 
     /// `select * from table`.
