@@ -27,6 +27,13 @@ pub mod tables;
 
 /// The migrator over every migration in this folder, checked (no duplicate
 /// versions, no misnamed files).
+///
+/// ```
+/// let migrator = cliscale_migrations::migrator()?;
+/// let names: Vec<&str> = migrator.migrations().iter().map(|m| m.name()).collect();
+/// assert_eq!(names, ["20250126000001_create_sessions_table", "20250126000002_create_token_jti_table"]);
+/// # Ok::<(), knexrs_migrate::MigrateError>(())
+/// ```
 pub fn migrator() -> Result<Migrator, MigrateError> {
     Migrator::new(migrations())
 }

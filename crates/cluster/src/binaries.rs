@@ -21,6 +21,18 @@ const PROGRAMS: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
 impl ServerBinaries {
     /// Looks in `PGBIN`, `pg_config --bindir`, `PATH`, then the usual install
     /// folders (Debian's `/usr/lib/postgresql/<version>/bin` first, newest version).
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterError, ServerBinaries};
+    ///
+    /// match ServerBinaries::find() {
+    ///     Ok(bin) => assert!(bin.program("initdb").exists()),
+    ///     // The message lists the folders searched and how to install a server.
+    ///     Err(e @ ClusterError::NoServerBinaries { .. }) => eprintln!("{e}"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok::<(), ClusterError>(())
+    /// ```
     pub fn find() -> Result<Self, ClusterError> {
         let mut searched = Vec::new();
         let mut candidates: Vec<PathBuf> = Vec::new();
@@ -57,16 +69,36 @@ impl ServerBinaries {
     }
 
     /// The folder.
+    ///
+    /// ```
+    /// let bin = knexrs_cluster::ServerBinaries::find()?;
+    /// assert!(bin.dir().join("pg_ctl").exists());
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// The path of one program in the folder (`psql`, `pg_dump`, …).
+    ///
+    /// ```
+    /// let bin = knexrs_cluster::ServerBinaries::find()?;
+    /// let pg_dump = bin.program("pg_dump");
+    /// assert_eq!(pg_dump.parent(), Some(bin.dir()));
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn program(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
 
     /// The server's major version, from `postgres --version`.
+    ///
+    /// ```
+    /// let bin = knexrs_cluster::ServerBinaries::find()?;
+    /// let version = bin.major_version().expect("postgres --version answers");
+    /// assert!(version >= 10);
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn major_version(&self) -> Option<u32> {
         let out = Command::new(self.program("postgres")).arg("--version").output().ok()?;
         let text = String::from_utf8_lossy(&out.stdout);

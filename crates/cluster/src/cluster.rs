@@ -37,6 +37,14 @@ pub struct ClusterOptions {
 
 impl ClusterOptions {
     /// A cluster `name` under `root`, preferring `port`.
+    ///
+    /// ```
+    /// use knexrs_cluster::ClusterOptions;
+    ///
+    /// let options = ClusterOptions::new("test", "target/knexrs-pg", 54339);
+    /// assert_eq!(options.preferred_port, 54339);
+    /// assert!(options.settings.is_empty() && options.hba.is_none());
+    /// ```
     pub fn new(name: impl Into<String>, root: impl Into<PathBuf>, port: u16) -> Self {
         ClusterOptions {
             name: name.into(),
@@ -49,18 +57,44 @@ impl ClusterOptions {
     }
 
     /// Uses `hba` as `pg_hba.conf` (to require TLS, say).
+    ///
+    /// ```
+    /// use knexrs_cluster::ClusterOptions;
+    ///
+    /// // TLS only, password logins: a server like production's.
+    /// let options = ClusterOptions::new("tls", "target/knexrs-pg", 54359)
+    ///     .hba("local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n");
+    /// assert!(options.hba.unwrap().contains("hostssl"));
+    /// ```
     pub fn hba(mut self, hba: impl Into<String>) -> Self {
         self.hba = Some(hba.into());
         self
     }
 
     /// Writes `contents` to `name` in the data folder, readable by the server only.
+    ///
+    /// ```
+    /// use knexrs_cluster::ClusterOptions;
+    ///
+    /// let options = ClusterOptions::new("tls", "target/knexrs-pg", 54359)
+    ///     .file("server.crt", "-----BEGIN CERTIFICATE-----\n…")
+    ///     .setting("ssl", "on")
+    ///     .setting("ssl_cert_file", "server.crt");
+    /// assert_eq!(options.files[0].0, "server.crt");
+    /// ```
     pub fn file(mut self, name: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
         self.files.push((name.into(), contents.into()));
         self
     }
 
     /// Adds a server setting.
+    ///
+    /// ```
+    /// use knexrs_cluster::ClusterOptions;
+    ///
+    /// let options = ClusterOptions::new("test", "target/knexrs-pg", 54339).setting("fsync", "off");
+    /// assert_eq!(options.settings, [("fsync".to_owned(), "off".to_owned())]);
+    /// ```
     pub fn setting(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.settings.push((name.into(), value.into()));
         self
@@ -68,6 +102,18 @@ impl ClusterOptions {
 }
 
 /// Whether the cluster exists and runs.
+///
+/// ```no_run
+/// use knexrs_cluster::{ClusterOptions, ClusterState, LocalCluster};
+///
+/// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+/// match cluster.state()? {
+///     ClusterState::Running { port } => println!("running: {}", cluster.url(port, "postgres")),
+///     ClusterState::Stopped => println!("stopped: `cargo xtask db start`"),
+///     ClusterState::Uninitialized => println!("not made yet"),
+/// }
+/// # Ok::<(), knexrs_cluster::ClusterError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClusterState {
     /// No data folder yet.
@@ -100,11 +146,28 @@ pub struct LocalCluster {
 }
 
 /// The superuser the clusters are made with; loopback logins as it are trusted.
+///
+/// ```
+/// use knexrs_cluster::{ClusterOptions, LocalCluster, SUPERUSER};
+///
+/// let cluster = LocalCluster::new(ClusterOptions::new("dev", std::env::temp_dir().join("knexrs-doc"), 54329))?;
+/// assert!(cluster.url(54329, "app").starts_with(&format!("postgres://{SUPERUSER}@")));
+/// # Ok::<(), knexrs_cluster::ClusterError>(())
+/// ```
 pub const SUPERUSER: &str = "postgres";
 
 impl LocalCluster {
     /// Finds the server binaries and, when running as root, the unprivileged
     /// user the server will run as (made if missing). Changes nothing on disk.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, ClusterState, LocalCluster};
+    ///
+    /// let root = std::env::temp_dir().join("knexrs-doc-new");
+    /// let cluster = LocalCluster::new(ClusterOptions::new("scratch", &root, 54379))?;
+    /// assert_eq!(cluster.state()?, ClusterState::Uninitialized); // nothing made yet
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn new(options: ClusterOptions) -> Result<Self, ClusterError> {
         let bin = ServerBinaries::find()?;
         let os_user = OsUser::for_server()?;
@@ -120,31 +183,79 @@ impl LocalCluster {
     }
 
     /// The cluster's name.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// assert_eq!(cluster.name(), "dev");
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.options.name
     }
 
     /// The data folder.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// assert!(cluster.data_dir().ends_with("dev/data"));
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn data_dir(&self) -> PathBuf {
         self.dir.join("data")
     }
 
     /// The server log.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// assert!(cluster.log_file().ends_with("dev/server.log")); // where a failed start is explained
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn log_file(&self) -> PathBuf {
         self.dir.join("server.log")
     }
 
     /// The server binaries in use.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// let pg_dump = cluster.binaries().program("pg_dump");
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn binaries(&self) -> &ServerBinaries {
         &self.bin
     }
 
     /// A URL for `database` as the trusted superuser.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// assert_eq!(cluster.url(54329, "development"), "postgres://postgres@127.0.0.1:54329/development");
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn url(&self, port: u16, database: &str) -> String {
         format!("postgres://{SUPERUSER}@127.0.0.1:{port}/{database}")
     }
 
     /// Whether the cluster exists and runs.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterOptions, ClusterState, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("never", std::env::temp_dir().join("knexrs-doc-state"), 54379))?;
+    /// assert_eq!(cluster.state()?, ClusterState::Uninitialized);
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn state(&self) -> Result<ClusterState, ClusterError> {
         if !self.data_dir().join("PG_VERSION").exists() {
             return Ok(ClusterState::Uninitialized);
@@ -170,6 +281,16 @@ impl LocalCluster {
     /// Makes the cluster if needed and starts it if it is not running; returns
     /// its port. A running cluster whose settings differ from the options is
     /// restarted with them. Safe to call from several processes at once.
+    ///
+    /// ```no_run
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// let port = cluster.start()?; // initdb on first use; 54329 unless it is taken
+    /// let again = cluster.start()?; // already running: returns at once
+    /// assert_eq!(port, again);
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn start(&self) -> Result<u16, ClusterError> {
         let _lock = self.lock()?;
         self.init_if_needed()?;
@@ -200,6 +321,16 @@ impl LocalCluster {
     }
 
     /// Stops the cluster (fast shutdown); returns whether it was running.
+    ///
+    /// ```no_run
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// if !cluster.stop()? {
+    ///     println!("the cluster was not running");
+    /// }
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn stop(&self) -> Result<bool, ClusterError> {
         let _lock = self.lock()?;
         if !matches!(self.state()?, ClusterState::Running { .. }) {
@@ -213,6 +344,16 @@ impl LocalCluster {
 
     /// Stops the server at once, as a crash would (`-m immediate`), then starts
     /// it again on the same port; for tests of what survives a restart.
+    ///
+    /// ```no_run
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("crash", "target/knexrs-pg", 54369))?;
+    /// let port = cluster.start()?;
+    /// // … a migration runs on another thread …
+    /// assert_eq!(cluster.restart_immediate()?, port);
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn restart_immediate(&self) -> Result<u16, ClusterError> {
         let port = match self.state()? {
             ClusterState::Running { port } => port,
@@ -227,6 +368,15 @@ impl LocalCluster {
     }
 
     /// Creates `database` unless it exists.
+    ///
+    /// ```no_run
+    /// use knexrs_cluster::{ClusterOptions, LocalCluster};
+    ///
+    /// let cluster = LocalCluster::new(ClusterOptions::new("dev", "target/knexrs-pg", 54329))?;
+    /// let port = cluster.start()?;
+    /// cluster.ensure_database(port, "development")?; // a second call changes nothing
+    /// # Ok::<(), knexrs_cluster::ClusterError>(())
+    /// ```
     pub fn ensure_database(&self, port: u16, database: &str) -> Result<(), ClusterError> {
         let mut client = postgres::Client::connect(&self.url(port, "postgres"), postgres::NoTls)
             .map_err(|source| ClusterError::Database { context: "connecting to the local cluster".into(), source })?;

@@ -11,6 +11,13 @@ use sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query, TableRef};
 use std::time::Duration;
 
 /// A row of `knex_migrations`.
+///
+/// ```
+/// use knexrs_migrate::AppliedRow;
+///
+/// let row = AppliedRow { id: 1, recorded_name: "20250126000001_create_sessions_table.js".into(), batch: 1, migration_time: None };
+/// assert_eq!(row.batch, 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedRow {
     /// Its id (rows are deleted by id when rolled back).
@@ -25,6 +32,13 @@ pub struct AppliedRow {
 
 impl AppliedRow {
     /// The migration's name without the file extension.
+    ///
+    /// ```
+    /// use knexrs_migrate::AppliedRow;
+    ///
+    /// let row = AppliedRow { id: 1, recorded_name: "20250126000001_create_sessions_table.js".into(), batch: 1, migration_time: None };
+    /// assert_eq!(row.name(), "20250126000001_create_sessions_table");
+    /// ```
     pub fn name(&self) -> &str {
         stem_of(&self.recorded_name)
     }

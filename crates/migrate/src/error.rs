@@ -114,6 +114,20 @@ pub enum MigrateError {
 
 impl MigrateError {
     /// PostgreSQL's SQLSTATE, when the server reported the error.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{MigrateError, Migrator, RunOptions, Silent};
+    /// use knexrs_query::ConnectConfig;
+    /// use postgres::error::SqlState;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// match Migrator::new(migrations())?.latest(&config, &RunOptions::default(), &mut Silent) {
+    ///     Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => println!("the table is busy: try again later"),
+    ///     other => { other?; }
+    /// }
+    /// # Ok::<(), MigrateError>(())
+    /// ```
     pub fn code(&self) -> Option<&SqlState> {
         match self {
             MigrateError::Statement { source, .. } | MigrateError::Bookkeeping { source, .. } => source.code(),

@@ -10,6 +10,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// The flag [`interrupt`] sets: a run stops at the next migration or
 /// statement boundary, after rolling back what is open.
+///
+/// ```
+/// use std::sync::atomic::Ordering;
+///
+/// let flag = knexrs_migrate::interrupt_flag();
+/// assert!(!flag.load(Ordering::SeqCst)); // nobody asked the run to stop
+/// ```
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| Arc::new(AtomicBool::new(false))).clone()

@@ -30,11 +30,26 @@ pub struct MigrationConfig {
 
 impl MigrationConfig {
     /// The defaults: a transaction unless a statement forbids one.
+    ///
+    /// ```
+    /// use knexrs_migrate::MigrationConfig;
+    ///
+    /// assert_eq!(MigrationConfig::new(), MigrationConfig::default());
+    /// assert_eq!(MigrationConfig::new().transaction, None);
+    /// ```
     pub const fn new() -> Self {
         MigrationConfig { transaction: None, lock_timeout_ms: None, statement_timeout_ms: None }
     }
 
     /// Runs outside a transaction (knex `config.transaction = false`).
+    ///
+    /// ```
+    /// use knexrs_migrate::MigrationConfig;
+    ///
+    /// // A migration holding `create index concurrently` declares:
+    /// pub const CONFIG: MigrationConfig = MigrationConfig::new().no_transaction();
+    /// assert_eq!(CONFIG.transaction, Some(false));
+    /// ```
     pub const fn no_transaction(mut self) -> Self {
         self.transaction = Some(false);
         self
@@ -42,12 +57,26 @@ impl MigrationConfig {
 
     /// Gives up waiting for a table lock after `ms` milliseconds, so the migration
     /// fails instead of queueing the live application behind it.
+    ///
+    /// ```
+    /// use knexrs_migrate::MigrationConfig;
+    ///
+    /// pub const CONFIG: MigrationConfig = MigrationConfig::new().lock_timeout_ms(2_000);
+    /// assert_eq!(CONFIG.lock_timeout_ms, Some(2_000));
+    /// ```
     pub const fn lock_timeout_ms(mut self, ms: u64) -> Self {
         self.lock_timeout_ms = Some(ms);
         self
     }
 
     /// Cancels any statement of this migration running longer than `ms` milliseconds.
+    ///
+    /// ```
+    /// use knexrs_migrate::MigrationConfig;
+    ///
+    /// pub const CONFIG: MigrationConfig = MigrationConfig::new().statement_timeout_ms(600_000);
+    /// assert_eq!(CONFIG.statement_timeout_ms, Some(600_000));
+    /// ```
     pub const fn statement_timeout_ms(mut self, ms: u64) -> Self {
         self.statement_timeout_ms = Some(ms);
         self
@@ -90,6 +119,17 @@ impl fmt::Debug for Migration {
 impl Migration {
     /// A migration named `name` (the file stem, `YYYYMMDDHHMMSS_what`), recorded
     /// in `knex_migrations` as `name.rs`.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let migration = Migration::new(
+    ///     "20250126000002_create_token_jti_table",
+    ///     |s| { s.create_table("token_jti", |t| { t.text("jti").primary(); }); },
+    ///     |s| { s.drop_table_if_exists("token_jti"); },
+    /// );
+    /// assert_eq!(migration.file_name(), "20250126000002_create_token_jti_table.rs");
+    /// ```
     pub fn new(
         name: impl Into<String>,
         up: impl Fn(&mut SchemaBuilder) + Send + Sync + 'static,
@@ -109,6 +149,25 @@ impl Migration {
 
     /// A migration embedded from a source file; `source` is checksummed so that
     /// editing it after it ran is noticed.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, MigrationConfig};
+    /// use knexrs_schema::SchemaBuilder;
+    ///
+    /// fn up(s: &mut SchemaBuilder) { s.create_table("users", |t| { t.increments("id"); }); }
+    /// fn down(s: &mut SchemaBuilder) { s.drop_table("users"); }
+    ///
+    /// let source = "pub fn up(s: &mut SchemaBuilder) { /* … */ }";
+    /// let migration = Migration::from_source(
+    ///     "20250101000000_create_users",
+    ///     "20250101000000_create_users.rs",
+    ///     up,
+    ///     down,
+    ///     source,
+    ///     MigrationConfig::new(),
+    /// );
+    /// assert_eq!(migration.checksum(), Some(knexrs_migrate::checksum(source).as_str()));
+    /// ```
     pub fn from_source(
         name: &str,
         file_name: &str,
@@ -126,6 +185,14 @@ impl Migration {
 
     /// A file in the migrations folder that cannot be a migration; the
     /// migrator refuses to run while it is there.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, Migrator};
+    ///
+    /// let stray = Migration::invalid("create_users.rs", "the name must start with a 14-digit timestamp");
+    /// let err = Migrator::new(vec![stray]).unwrap_err();
+    /// assert_eq!(err.to_string(), "create_users.rs: the name must start with a 14-digit timestamp");
+    /// ```
     pub fn invalid(file_name: &str, problem: &str) -> Self {
         let mut migration = Migration::new(file_name, |_| {}, |_| {});
         migration.file_name = file_name.to_owned();
@@ -135,18 +202,43 @@ impl Migration {
 
     /// Records `file_name` in `knex_migrations` instead of `<name>.rs` (knex
     /// records its `.js` files this way).
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let migration = Migration::new("20250126000001_create_sessions_table", |_| {}, |_| {})
+    ///     .with_file_name("20250126000001_create_sessions_table.js");
+    /// assert_eq!(migration.name(), "20250126000001_create_sessions_table");
+    /// assert_eq!(migration.file_name(), "20250126000001_create_sessions_table.js");
+    /// ```
     pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
         self.file_name = file_name.into();
         self
     }
 
     /// Sets the migration's configuration.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, MigrationConfig};
+    ///
+    /// let migration = Migration::new("20250101000000_add_index", |_| {}, |_| {})
+    ///     .with_config(MigrationConfig::new().no_transaction());
+    /// assert_eq!(migration.config().transaction, Some(false));
+    /// ```
     pub fn with_config(mut self, config: MigrationConfig) -> Self {
         self.config = config;
         self
     }
 
     /// Sets the checksum of the migration's source.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let before = Migration::new("20250101000000_a", |_| {}, |_| {}).with_source("up\r\ndown\r\n");
+    /// let after = Migration::new("20250101000000_a", |_| {}, |_| {}).with_source("up\ndown\n");
+    /// assert_eq!(before.checksum(), after.checksum()); // line endings are not edits
+    /// ```
     pub fn with_source(mut self, source: &str) -> Self {
         self.checksum = Some(checksum(source));
         self
@@ -154,26 +246,62 @@ impl Migration {
 
     /// The name: the file stem, which identifies the migration whatever the
     /// recorded file extension (`.js`, `.ts`, `.rs`).
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let migration = Migration::new("20250101000000_create_users", |_| {}, |_| {});
+    /// assert_eq!(migration.name(), "20250101000000_create_users");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The name recorded in `knex_migrations`.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let migration = Migration::new("20250101000000_create_users", |_| {}, |_| {});
+    /// assert_eq!(migration.file_name(), "20250101000000_create_users.rs");
+    /// ```
     pub fn file_name(&self) -> &str {
         &self.file_name
     }
 
     /// The version: the name up to its first `_` (the timestamp).
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let migration = Migration::new("20250101000000_create_users", |_| {}, |_| {});
+    /// assert_eq!(migration.version(), "20250101000000");
+    /// ```
     pub fn version(&self) -> &str {
         version_of(&self.name)
     }
 
     /// The configuration.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, MigrationConfig};
+    ///
+    /// let migration = Migration::new("20250101000000_a", |_| {}, |_| {});
+    /// assert_eq!(migration.config(), MigrationConfig::new());
+    /// ```
     pub fn config(&self) -> MigrationConfig {
         self.config
     }
 
     /// The checksum of the source, when known.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    ///
+    /// let built = Migration::new("20250101000000_a", |_| {}, |_| {});
+    /// assert_eq!(built.checksum(), None); // no source: edits cannot be detected
+    /// assert!(built.with_source("fn up() {}").checksum().is_some());
+    /// ```
     pub fn checksum(&self) -> Option<&str> {
         self.checksum.as_deref()
     }
@@ -183,6 +311,22 @@ impl Migration {
     }
 
     /// The statements `up` records.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    /// use knexrs_schema::PostgresQueryBuilder;
+    ///
+    /// let migration = Migration::new(
+    ///     "20250101000000_create_users",
+    ///     |s| { s.create_table("users", |t| { t.increments("id"); }); },
+    ///     |s| { s.drop_table("users"); },
+    /// );
+    /// assert_eq!(
+    ///     migration.up_schema().build(PostgresQueryBuilder)?,
+    ///     [r#"CREATE TABLE "users" ( "id" serial PRIMARY KEY )"#]
+    /// );
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn up_schema(&self) -> SchemaBuilder {
         let mut schema = SchemaBuilder::new();
         (self.up)(&mut schema);
@@ -190,6 +334,19 @@ impl Migration {
     }
 
     /// The statements `down` records.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migration;
+    /// use knexrs_schema::PostgresQueryBuilder;
+    ///
+    /// let migration = Migration::new(
+    ///     "20250101000000_create_users",
+    ///     |s| { s.create_table("users", |t| { t.increments("id"); }); },
+    ///     |s| { s.drop_table("users"); },
+    /// );
+    /// assert_eq!(migration.down_schema().build(PostgresQueryBuilder)?, [r#"DROP TABLE "users""#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn down_schema(&self) -> SchemaBuilder {
         let mut schema = SchemaBuilder::new();
         (self.down)(&mut schema);

@@ -30,6 +30,15 @@ pub struct Migrator {
 
 impl Migrator {
     /// Sorts and checks `migrations`.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, Migrator};
+    ///
+    /// let migrator = Migrator::new(vec![Migration::new("20250101000000_a", |_| {}, |_| {})])?;
+    /// assert_eq!(migrator.migrations().len(), 1);
+    /// assert!(Migrator::new(vec![Migration::new("", |_| {}, |_| {})]).is_err());
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn new(migrations: impl IntoIterator<Item = Migration>) -> Result<Self, MigrateError> {
         let mut migrations: Vec<Migration> = migrations.into_iter().collect();
         let problems: Vec<String> =
@@ -60,22 +69,61 @@ impl Migrator {
     }
 
     /// Records into other bookkeeping tables than knex's defaults.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migrator, Tables};
+    ///
+    /// let mut migrator = Migrator::new(vec![])?;
+    /// migrator.set_tables(Tables::new("migrations", Some("ops".into()))?);
+    /// assert_eq!(migrator.tables().qualified_lock(), r#""ops"."migrations_lock""#);
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn set_tables(&mut self, tables: Tables) -> &mut Self {
         self.tables = tables;
         self
     }
 
     /// The migrations, sorted by name.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, Migrator};
+    ///
+    /// let migrator = Migrator::new(vec![
+    ///     Migration::new("20250102000000_b", |_| {}, |_| {}),
+    ///     Migration::new("20250101000000_a", |_| {}, |_| {}),
+    /// ])?;
+    /// let names: Vec<&str> = migrator.migrations().iter().map(|m| m.name()).collect();
+    /// assert_eq!(names, ["20250101000000_a", "20250102000000_b"]);
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
     }
 
     /// The bookkeeping tables.
+    ///
+    /// ```
+    /// use knexrs_migrate::Migrator;
+    ///
+    /// let migrator = Migrator::new(vec![])?;
+    /// assert_eq!(migrator.tables().migrations(), "knex_migrations");
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn tables(&self) -> &Tables {
         &self.tables
     }
 
     /// The migration with this name (a recorded name with extension works too).
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, Migrator};
+    ///
+    /// let migrator = Migrator::new(vec![Migration::new("20250126000001_create_sessions_table", |_| {}, |_| {})])?;
+    /// assert!(migrator.find("20250126000001_create_sessions_table").is_some());
+    /// assert!(migrator.find("20250126000001_create_sessions_table.js").is_some()); // knex's row
+    /// assert!(migrator.find("20250126000009_other").is_none());
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn find(&self, name: &str) -> Option<&Migration> {
         let stem = crate::migration::stem_of(name);
         self.migrations.binary_search_by(|m| m.name().cmp(stem)).ok().map(|i| &self.migrations[i])

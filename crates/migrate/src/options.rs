@@ -81,24 +81,59 @@ impl Default for RunOptions {
 
 impl RunOptions {
     /// Sets the transaction mode.
+    ///
+    /// ```
+    /// use knexrs_migrate::{RunOptions, TransactionMode};
+    ///
+    /// let mut options = RunOptions::default();
+    /// options.transaction(TransactionMode::Each);
+    /// assert_eq!(options.transaction_mode, TransactionMode::Each);
+    /// ```
     pub fn transaction(&mut self, mode: TransactionMode) -> &mut Self {
         self.transaction_mode = mode;
         self
     }
 
     /// Sets `lock_timeout` for the run.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use knexrs_migrate::RunOptions;
+    ///
+    /// let mut options = RunOptions::default();
+    /// options.lock_timeout(Duration::from_secs(5));
+    /// assert_eq!(options.lock_timeout, Some(Duration::from_secs(5)));
+    /// ```
     pub fn lock_timeout(&mut self, timeout: Duration) -> &mut Self {
         self.lock_timeout = Some(timeout);
         self
     }
 
     /// Sets `statement_timeout` for the run.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use knexrs_migrate::RunOptions;
+    ///
+    /// let mut options = RunOptions::default();
+    /// options.statement_timeout(Duration::from_secs(600));
+    /// assert_eq!(options.statement_timeout, Some(Duration::from_secs(600)));
+    /// ```
     pub fn statement_timeout(&mut self, timeout: Duration) -> &mut Self {
         self.statement_timeout = Some(timeout);
         self
     }
 
     /// Sets how long to wait for another run's lock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use knexrs_migrate::RunOptions;
+    ///
+    /// let mut options = RunOptions::default();
+    /// options.lock_wait(Duration::from_secs(30));
+    /// assert_eq!(options.lock_wait, Duration::from_secs(30));
+    /// ```
     pub fn lock_wait(&mut self, wait: Duration) -> &mut Self {
         self.lock_wait = wait;
         self

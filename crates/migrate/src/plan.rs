@@ -8,6 +8,18 @@ use crate::{Direction, MigrateError, Migration, MigrationConfig, Migrator, RunOp
 use knexrs_schema::PostgresQueryBuilder;
 
 /// One migration of a plan, ready to send.
+///
+/// ```
+/// use knexrs_migrate::{MigrationConfig, PlannedMigration};
+///
+/// let planned = PlannedMigration {
+///     name: "20250101000000_create_users".into(),
+///     statements: vec![r#"create table "users" ("id" serial primary key)"#.into()],
+///     bookkeeping: vec![],
+///     config: MigrationConfig::new(),
+/// };
+/// assert_eq!(planned.statements.len(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedMigration {
     /// The migration's name.
@@ -21,6 +33,19 @@ pub struct PlannedMigration {
 }
 
 /// Migrations that commit together, or one that runs outside a transaction.
+///
+/// ```
+/// use knexrs_migrate::{MigrationConfig, PlannedMigration, Unit};
+///
+/// let index = PlannedMigration {
+///     name: "20250101000000_add_index".into(),
+///     statements: vec![r#"create index concurrently "users_email_index" on "users" ("email")"#.into()],
+///     bookkeeping: vec![],
+///     config: MigrationConfig::new().no_transaction(),
+/// };
+/// let unit = Unit { transactional: false, migrations: vec![index] };
+/// assert!(!unit.transactional);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
     /// Whether the unit runs in one transaction.
@@ -51,6 +76,14 @@ pub struct Plan {
 }
 
 /// Which migrations a command selects.
+///
+/// ```
+/// use knexrs_migrate::Target;
+///
+/// // `migrate up 20250101000000_create_users`
+/// let target = Target::Up(Some("20250101000000_create_users".into()));
+/// assert_ne!(target, Target::Latest);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// Every pending migration (`latest`).
@@ -68,16 +101,59 @@ pub enum Target {
 
 impl Plan {
     /// Whether there is nothing to run.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Direction, Plan, Unit};
+    ///
+    /// let plan = Plan { direction: Direction::Down, batch: 2, setup: vec![], units: vec![Unit { transactional: true, migrations: vec![] }] };
+    /// assert!(plan.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.units.iter().all(|u| u.migrations.is_empty())
     }
 
     /// The names of the planned migrations, in order.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Direction, MigrationConfig, Plan, PlannedMigration, Unit};
+    ///
+    /// let planned = |name: &str| PlannedMigration { name: name.into(), statements: vec![], bookkeeping: vec![], config: MigrationConfig::new() };
+    /// let plan = Plan {
+    ///     direction: Direction::Up,
+    ///     batch: 1,
+    ///     setup: vec![],
+    ///     units: vec![Unit { transactional: true, migrations: vec![planned("20250101000000_a"), planned("20250102000000_b")] }],
+    /// };
+    /// assert_eq!(plan.migration_names(), ["20250101000000_a", "20250102000000_b"]);
+    /// ```
     pub fn migration_names(&self) -> Vec<&str> {
         self.units.iter().flat_map(|u| u.migrations.iter().map(|m| m.name.as_str())).collect()
     }
 
     /// The SQL the plan sends, with its transaction boundaries.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Direction, MigrationConfig, Plan, PlannedMigration, Unit};
+    ///
+    /// let users = PlannedMigration {
+    ///     name: "20250101000000_create_users".into(),
+    ///     statements: vec![r#"create table "users" ("id" serial primary key)"#.into()],
+    ///     bookkeeping: vec![r#"insert into "knex_migrations" ("name", "batch", "migration_time") values ('20250101000000_create_users.rs', 1, now())"#.into()],
+    ///     config: MigrationConfig::new(),
+    /// };
+    /// let plan = Plan { direction: Direction::Up, batch: 1, setup: vec![], units: vec![Unit { transactional: true, migrations: vec![users] }] };
+    /// assert_eq!(
+    ///     plan.to_script(),
+    ///     r#"-- dry run: nothing below was sent to the database
+    /// -- batch 1 applies 1 migration(s)
+    /// BEGIN;
+    /// -- migration 20250101000000_create_users
+    /// create table "users" ("id" serial primary key);
+    /// insert into "knex_migrations" ("name", "batch", "migration_time") values ('20250101000000_create_users.rs', 1, now());
+    /// COMMIT;
+    /// "#
+    /// );
+    /// ```
     pub fn to_script(&self) -> String {
         let mut out = String::from("-- dry run: nothing below was sent to the database\n");
         if !self.setup.is_empty() {

@@ -3,6 +3,17 @@
 use std::time::Duration;
 
 /// Progress of a run, as it happens.
+///
+/// ```
+/// use knexrs_migrate::{Direction, Event};
+///
+/// let event = Event::Planned { direction: Direction::Up, batch: 3, migrations: 2 };
+/// let line = match event {
+///     Event::Planned { batch, migrations, .. } => format!("Batch {batch} run: {migrations} migrations"),
+///     _ => String::new(),
+/// };
+/// assert_eq!(line, "Batch 3 run: 2 migrations");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event<'a> {
@@ -48,10 +59,28 @@ pub enum Event<'a> {
 /// ```
 pub trait Reporter {
     /// Called for each event.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Event, Reporter};
+    ///
+    /// struct Print;
+    /// impl Reporter for Print {
+    ///     fn report(&mut self, event: Event<'_>) {
+    ///         if let Event::Started { name } = event { println!("running {name}"); }
+    ///     }
+    /// }
+    /// Print.report(Event::Started { name: "20250101000000_create_users" });
+    /// ```
     fn report(&mut self, event: Event<'_>);
 }
 
 /// A reporter that ignores everything.
+///
+/// ```
+/// use knexrs_migrate::{Event, Reporter, Silent};
+///
+/// Silent.report(Event::WaitingForLock); // prints nothing
+/// ```
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
 
@@ -60,6 +89,13 @@ impl Reporter for Silent {
 }
 
 /// Up or down.
+///
+/// ```
+/// use knexrs_migrate::{Direction, RunReport};
+///
+/// let report = RunReport { direction: Direction::Down, batch: 2, migrations: vec![] };
+/// assert_eq!(report.direction, Direction::Down);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// Applying migrations.
@@ -88,6 +124,18 @@ pub struct RunReport {
 
 impl RunReport {
     /// Whether nothing ran.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use knexrs_migrate::{Direction, RunReport};
+    ///
+    /// let report = RunReport {
+    ///     direction: Direction::Up,
+    ///     batch: 1,
+    ///     migrations: vec![("20250101000000_create_users".into(), Duration::from_millis(4))],
+    /// };
+    /// assert!(!report.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.migrations.is_empty()
     }

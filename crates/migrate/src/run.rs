@@ -30,6 +30,17 @@ impl Migrator {
     }
 
     /// Reverts the last batch, or every applied migration (knex `migrate:rollback [--all]`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let report = Migrator::new(migrations())?.rollback(&config, false, &RunOptions::default(), &mut Silent)?;
+    /// println!("batch {} rolled back: {} migrations", report.batch, report.migrations.len());
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn rollback(
         &self,
         connection: &ConnectConfig,
@@ -41,6 +52,17 @@ impl Migrator {
     }
 
     /// Applies the next pending migration, or the named one (knex `migrate:up`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let migrator = Migrator::new(migrations())?;
+    /// migrator.up(&config, Some("20250126000002_create_token_jti_table"), &RunOptions::default(), &mut Silent)?;
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn up(
         &self,
         connection: &ConnectConfig,
@@ -52,6 +74,19 @@ impl Migrator {
     }
 
     /// Reverts the last applied migration, or the named one (knex `migrate:down`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let report = Migrator::new(migrations())?.down(&config, None, &RunOptions::default(), &mut Silent)?;
+    /// if report.is_empty() {
+    ///     println!("Already at the base migration");
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn down(
         &self,
         connection: &ConnectConfig,
@@ -64,6 +99,19 @@ impl Migrator {
 
     /// Runs `target` under the migration lock: the advisory lock on a
     /// dedicated connection, with knex's lock row held in its open transaction.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent, Target, TransactionMode};
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let mut options = RunOptions::default();
+    /// options.transaction(TransactionMode::Each).lock_timeout(Duration::from_secs(5));
+    /// Migrator::new(migrations())?.run(&config, &Target::Latest, &options, &mut Silent)?;
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn run(
         &self,
         connection: &ConnectConfig,
@@ -139,6 +187,17 @@ impl Migrator {
     }
 
     /// What `target` would run, without running or changing anything.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Target};
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let plan = Migrator::new(migrations())?.dry_run(&config, &Target::Latest, &RunOptions::default())?;
+    /// print!("{}", plan.to_script()); // BEGIN; … COMMIT; nothing was sent
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn dry_run(
         &self,
         connection: &ConnectConfig,
@@ -208,6 +267,21 @@ impl Migrator {
 
     /// Records the current source of an edited migration as its checksum, after
     /// a human decided the edit is fine (`migrate accept`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{MigrateError, Migrator, RunOptions, Silent};
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let migrator = Migrator::new(migrations())?;
+    /// match migrator.latest(&config, &RunOptions::default(), &mut Silent) {
+    ///     // Reviewed: the edit only reworded a comment.
+    ///     Err(MigrateError::Edited { names }) => migrator.accept(&config, &names[0])?,
+    ///     other => { other?; }
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn accept(&self, connection: &ConnectConfig, name: &str) -> Result<(), MigrateError> {
         let migration = self.find(name).ok_or_else(|| {
             MigrateError::NotFound(format!("migration `{name}` not found: `migrate status` lists the migrations"))
@@ -232,6 +306,17 @@ impl Migrator {
     /// Settles a non-transactional migration that stopped halfway
     /// (`migrate resolve <name> --applied|--rolled-back`): after a human repaired
     /// the database, records it as applied (a new batch) or as not applied.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// // The index it builds concurrently was finished by hand: record it as applied.
+    /// Migrator::new(migrations())?.resolve(&config, "20250301000000_index_sessions_pod_ip", true)?;
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn resolve(&self, connection: &ConnectConfig, name: &str, applied: bool) -> Result<(), MigrateError> {
         let migration = self.find(name).ok_or_else(|| {
             MigrateError::NotFound(format!("migration `{name}` not found: `migrate status` lists the migrations"))
@@ -264,6 +349,17 @@ impl Migrator {
 
     /// knex `migrate:unlock`: forces knex's lock row back to unlocked. Returns
     /// whether the lock table exists.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// if !Migrator::new(vec![])?.unlock(&config)? {
+    ///     println!("no knex_migrations_lock table: nothing to unlock");
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn unlock(&self, connection: &ConnectConfig) -> Result<bool, MigrateError> {
         let mut client = connection.connect()?;
         db::force_unlock(&mut client, self.tables())

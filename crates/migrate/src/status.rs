@@ -5,6 +5,14 @@ use crate::{MigrateError, Migrator};
 use knexrs_query::ConnectConfig;
 
 /// One migration's state.
+///
+/// ```
+/// use knexrs_migrate::{MigrationStatus, Status};
+///
+/// let pending = MigrationStatus { name: "20250101000000_a".into(), applied: None, edited: false, incomplete: false };
+/// let status = Status { migrations: vec![pending], missing: vec![] };
+/// assert!(!status.is_up_to_date());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {
     /// The migration's name.
@@ -35,16 +43,42 @@ pub struct Status {
 
 impl Status {
     /// The migrations not applied yet.
+    ///
+    /// ```
+    /// use knexrs_migrate::{MigrationStatus, Status};
+    ///
+    /// let pending = MigrationStatus { name: "20250101000000_a".into(), applied: None, edited: false, incomplete: false };
+    /// let status = Status { migrations: vec![pending], missing: vec![] };
+    /// assert_eq!(status.pending().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["20250101000000_a"]);
+    /// ```
     pub fn pending(&self) -> impl Iterator<Item = &MigrationStatus> {
         self.migrations.iter().filter(|m| m.applied.is_none())
     }
 
     /// The applied migrations.
+    ///
+    /// ```
+    /// use knexrs_migrate::{AppliedRow, MigrationStatus, Status};
+    ///
+    /// let row = AppliedRow { id: 1, recorded_name: "20250101000000_a.js".into(), batch: 1, migration_time: None };
+    /// let done = MigrationStatus { name: "20250101000000_a".into(), applied: Some(row), edited: false, incomplete: false };
+    /// let status = Status { migrations: vec![done], missing: vec![] };
+    /// assert_eq!(status.applied().count(), 1);
+    /// assert!(status.is_up_to_date());
+    /// ```
     pub fn applied(&self) -> impl Iterator<Item = &MigrationStatus> {
         self.migrations.iter().filter(|m| m.applied.is_some())
     }
 
     /// Nothing pending, nothing missing, edited or unfinished.
+    ///
+    /// ```
+    /// use knexrs_migrate::{AppliedRow, Status};
+    ///
+    /// let orphan = AppliedRow { id: 7, recorded_name: "20240101000000_gone.js".into(), batch: 1, migration_time: None };
+    /// let status = Status { migrations: vec![], missing: vec![orphan] };
+    /// assert!(!status.is_up_to_date()); // a recorded migration has no file
+    /// ```
     pub fn is_up_to_date(&self) -> bool {
         self.missing.is_empty() && self.migrations.iter().all(|m| m.applied.is_some() && !m.edited && !m.incomplete)
     }
@@ -53,6 +87,19 @@ impl Status {
 impl Migrator {
     /// Every migration with its state; changes nothing (a database never
     /// migrated has every migration pending).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let status = Migrator::new(migrations())?.status(&config)?;
+    /// for migration in status.pending() {
+    ///     println!("pending: {}", migration.name);
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn status(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
         let mut client = connection.connect()?;
         let tables = self.tables();
@@ -75,6 +122,17 @@ impl Migrator {
     }
 
     /// The highest applied version (knex `currentVersion`), `None` when nothing is applied.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_query::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let version = Migrator::new(migrations())?.current_version(&config)?;
+    /// println!("Current Version: {}", version.as_deref().unwrap_or("none"));
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn current_version(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
         let mut client = connection.connect()?;
         if !db::bookkeeping_exists(&mut client, self.tables())? {

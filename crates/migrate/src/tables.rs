@@ -30,6 +30,16 @@ impl Default for Tables {
 impl Tables {
     /// Bookkeeping in `table` (and `table_lock`, `table_knexrs`), in `schema`
     /// or the search path's first schema.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// let tables = Tables::new("migrations", Some("ops".into()))?;
+    /// assert_eq!(tables.qualified_migrations(), r#""ops"."migrations""#);
+    /// assert!(Tables::new("", None).is_err());
+    /// assert!(Tables::new("x".repeat(60), None).is_err()); // `…_knexrs` would pass 63 bytes
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn new(table: impl Into<String>, schema: Option<String>) -> Result<Self, crate::MigrateError> {
         let tables = Tables { schema, migrations: table.into() };
         let longest = tables.state();
@@ -44,21 +54,49 @@ impl Tables {
     }
 
     /// The schema, when one is configured.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::default().schema(), None);
+    /// assert_eq!(Tables::new("knex_migrations", Some("ops".into()))?.schema(), Some("ops"));
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn schema(&self) -> Option<&str> {
         self.schema.as_deref()
     }
 
     /// `knex_migrations`.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::new("migrations", None)?.migrations(), "migrations");
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn migrations(&self) -> &str {
         &self.migrations
     }
 
     /// `knex_migrations_lock`.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::new("migrations", None)?.lock(), "migrations_lock");
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn lock(&self) -> String {
         format!("{}_lock", self.migrations)
     }
 
     /// `knex_migrations_knexrs`: checksums and unfinished runs.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::default().state(), "knex_migrations_knexrs");
+    /// ```
     pub fn state(&self) -> String {
         format!("{}_knexrs", self.migrations)
     }
@@ -72,21 +110,49 @@ impl Tables {
     }
 
     /// The quoted, schema-qualified migrations table.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::new("knex_migrations", Some("ops".into()))?.qualified_migrations(), r#""ops"."knex_migrations""#);
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn qualified_migrations(&self) -> String {
         self.qualify(&self.migrations)
     }
 
     /// The quoted, schema-qualified lock table.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::default().qualified_lock(), r#""knex_migrations_lock""#);
+    /// ```
     pub fn qualified_lock(&self) -> String {
         self.qualify(&self.lock())
     }
 
     /// The quoted, schema-qualified state table.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// assert_eq!(Tables::default().qualified_state(), r#""knex_migrations_knexrs""#);
+    /// ```
     pub fn qualified_state(&self) -> String {
         self.qualify(&self.state())
     }
 
     /// The key of the advisory lock every run of this bookkeeping takes.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    ///
+    /// // Stable across processes and runs, distinct per bookkeeping table.
+    /// assert_eq!(Tables::default().advisory_key(), Tables::default().advisory_key());
+    /// assert_ne!(Tables::default().advisory_key(), Tables::new("other_migrations", None)?.advisory_key());
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
     pub fn advisory_key(&self) -> i64 {
         let text = format!("knexrs:{}:{}", self.schema.as_deref().unwrap_or(""), self.migrations);
         let hash =
@@ -95,6 +161,18 @@ impl Tables {
     }
 
     /// knex's two tables, with knex's DDL (as its table-creator builds them).
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    /// use knexrs_schema::PostgresQueryBuilder;
+    ///
+    /// let ddl = Tables::default().knex_ddl().build(PostgresQueryBuilder)?;
+    /// assert_eq!(ddl, [
+    ///     r#"CREATE TABLE "knex_migrations" ( "id" serial PRIMARY KEY, "name" varchar(255), "batch" integer, "migration_time" timestamptz )"#,
+    ///     r#"CREATE TABLE "knex_migrations_lock" ( "index" serial PRIMARY KEY, "is_locked" integer )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn knex_ddl(&self) -> SchemaBuilder {
         let mut schema = self.builder();
         schema.create_table(self.migrations(), |t| {
@@ -111,6 +189,19 @@ impl Tables {
     }
 
     /// Our side table.
+    ///
+    /// ```
+    /// use knexrs_migrate::Tables;
+    /// use knexrs_schema::PostgresQueryBuilder;
+    ///
+    /// let ddl = Tables::default().state_ddl().build(PostgresQueryBuilder)?;
+    /// assert_eq!(ddl, [concat!(
+    ///     r#"CREATE TABLE "knex_migrations_knexrs" ( "name" varchar(255), "checksum" text, "state" text NOT NULL, "#,
+    ///     r#""updated_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, "#,
+    ///     r#"CONSTRAINT "knex_migrations_knexrs_pkey" PRIMARY KEY ("name") )"#,
+    /// )]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
     pub fn state_ddl(&self) -> SchemaBuilder {
         let mut schema = self.builder();
         schema.create_table(self.state(), |t| {

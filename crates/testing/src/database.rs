@@ -8,6 +8,14 @@ use knexrs_query::{ConnectConfig, Db};
 use std::sync::{Arc, Mutex};
 
 /// Every database we create starts with this, then the process token.
+///
+/// ```
+/// use knexrs_testing::{DATABASE_PREFIX, TestDatabase};
+///
+/// let db = TestDatabase::empty()?;
+/// assert!(db.name().starts_with(DATABASE_PREFIX)); // what `sweep` looks for
+/// # Ok::<(), knexrs_testing::TestError>(())
+/// ```
 pub const DATABASE_PREFIX: &str = "knexrs_t_";
 
 /// A database nobody else uses, dropped (with its connections) when dropped,
@@ -43,11 +51,30 @@ impl std::fmt::Debug for TestDatabase {
 
 impl TestDatabase {
     /// A new, empty database on the test server ([`server`]).
+    ///
+    /// ```
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let tables: i64 = db
+    ///     .connect()?
+    ///     .query_one("select count(*) from pg_tables where schemaname = 'public'", &[])?
+    ///     .get(0);
+    /// assert_eq!(tables, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn empty() -> Result<Self, TestError> {
         Self::empty_on(&server()?)
     }
 
     /// A new, empty database on the server `admin` connects to.
+    ///
+    /// ```
+    /// use knexrs_testing::{TestDatabase, server};
+    ///
+    /// let admin = server()?; // or any role allowed to create databases
+    /// let db = TestDatabase::empty_on(&admin)?;
+    /// assert_eq!(db.config().database(), Some(db.name()));
+    /// # Ok::<(), knexrs_testing::TestError>(())
+    /// ```
     pub fn empty_on(admin: &ConnectConfig) -> Result<Self, TestError> {
         let registry = registry(admin)?;
         let name = registry.database_name(DATABASE_PREFIX);
@@ -67,17 +94,58 @@ impl TestDatabase {
     /// A database with every migration of `migrator` applied, on the test
     /// server: a clone of a template migrated once per distinct migration set,
     /// made ahead of demand (see [`Databases`](crate::Databases)).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migration, Migrator};
+    /// use knexrs_testing::TestDatabase;
+    ///
+    /// let migrator = Migrator::new(vec![Migration::new(
+    ///     "20250126000002_create_token_jti_table",
+    ///     |s| { s.create_table("token_jti", |t| { t.text("jti").primary(); }); },
+    ///     |s| { s.drop_table("token_jti"); },
+    /// )])?;
+    /// let db = TestDatabase::migrated(&migrator)?;
+    /// db.connect()?.execute("insert into token_jti (jti) values ($1)", &[&"j-1"])?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn migrated(migrator: &Migrator) -> Result<Self, TestError> {
         Self::migrated_on(&server()?, migrator)
     }
 
     /// [`migrated`](Self::migrated) on the server `admin` connects to.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_query::ConnectConfig;
+    /// use knexrs_testing::TestDatabase;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let admin = ConnectConfig::from_url("postgres://postgres@127.0.0.1:5433/postgres")?;
+    /// let db = TestDatabase::migrated_on(&admin, &Migrator::new(migrations())?)?;
+    /// println!("testing in {}", db.name());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn migrated_on(admin: &ConnectConfig, migrator: &Migrator) -> Result<Self, TestError> {
         shared_pool(admin, migrator)?.get()
     }
 
     /// A new database migrated by running every migration on it, with no
     /// template or pool: for tests of migrating itself.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, Migrator};
+    /// use knexrs_testing::TestDatabase;
+    ///
+    /// let migrator = Migrator::new(vec![Migration::new(
+    ///     "20250101000000_create_notes",
+    ///     |s| { s.create_table("notes", |t| { t.increments("id"); t.text("body"); }); },
+    ///     |s| { s.drop_table("notes"); },
+    /// )])?;
+    /// let db = TestDatabase::migrated_from_scratch(&migrator)?;
+    /// let batches: i32 = db.connect()?.query_one("select max(batch) from knex_migrations", &[])?.get(0);
+    /// assert_eq!(batches, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn migrated_from_scratch(migrator: &Migrator) -> Result<Self, TestError> {
         let db = Self::empty()?;
         migrator.latest(&db.config, &RunOptions::default(), &mut Silent)?;
@@ -90,16 +158,41 @@ impl TestDatabase {
     }
 
     /// The database's name.
+    ///
+    /// ```
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let mut client = db.connect()?;
+    /// let current: String = client.query_one("select current_database()::text", &[])?.get(0);
+    /// assert_eq!(current, db.name());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// How to connect to it.
+    ///
+    /// ```
+    /// use knexrs_query::Db;
+    ///
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let pool = Db::connect(db.config())?; // the same as `db.pool()`
+    /// pool.execute(&knexrs_query::raw("create table notes (body text)"))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn config(&self) -> &ConnectConfig {
         &self.config
     }
 
     /// Its URL (the test server's credentials included), for child processes.
+    ///
+    /// ```
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let url = db.url();
+    /// assert!(url.starts_with("postgres://") && url.ends_with(db.name()));
+    /// // e.g. std::process::Command::new("my-app").env("DATABASE_URL", &url)
+    /// # Ok::<(), knexrs_testing::TestError>(())
+    /// ```
     pub fn url(&self) -> String {
         let pg = self.config.postgres_config();
         let user = pg.get_user().unwrap_or("postgres");
@@ -114,6 +207,16 @@ impl TestDatabase {
 
     /// A connection to it: the first call returns the one opened ahead of
     /// time, later calls open new ones.
+    ///
+    /// ```
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let mut first = db.connect()?;
+    /// let mut second = db.connect()?;
+    /// first.batch_execute("create table notes (body text); insert into notes values ('hi')")?;
+    /// let body: String = second.query_one("select body from notes", &[])?.get(0);
+    /// assert_eq!(body, "hi");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn connect(&self) -> Result<postgres::Client, TestError> {
         if let Some(client) = self.first_client.lock().ok().and_then(|mut first| first.take()) {
             return Ok(client);
@@ -122,6 +225,13 @@ impl TestDatabase {
     }
 
     /// A connection pool on it.
+    ///
+    /// ```
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let pool = db.pool()?;
+    /// pool.execute(&knexrs_query::raw("create table notes (body text)"))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pool(&self) -> Result<Db, TestError> {
         Ok(Db::connect(&self.config)?)
     }
@@ -146,6 +256,21 @@ impl Drop for TestDatabase {
 }
 
 /// Applies `migrator` to an existing database (for tests that need several).
+///
+/// ```
+/// use knexrs_migrate::{Migration, Migrator};
+/// use knexrs_testing::{TestDatabase, migrate};
+///
+/// let migrator = Migrator::new(vec![Migration::new(
+///     "20250101000000_create_notes",
+///     |s| { s.create_table("notes", |t| { t.text("body"); }); },
+///     |s| { s.drop_table("notes"); },
+/// )])?;
+/// let (primary, replica) = (TestDatabase::empty()?, TestDatabase::empty()?);
+/// migrate(primary.config(), &migrator)?;
+/// migrate(replica.config(), &migrator)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn migrate(config: &ConnectConfig, migrator: &Migrator) -> Result<(), TestError> {
     migrator.latest(config, &RunOptions::default(), &mut Silent)?;
     Ok(())

@@ -32,4 +32,13 @@ pub use server::{TEST_CLUSTER, cluster_root, server, test_cluster_options};
 
 /// The password of roles tests create: `cargo xtask test` fails when it
 /// appears anywhere in the suite's output (errors must never echo passwords).
+///
+/// ```
+/// use knexrs_query::ConnectConfig;
+///
+/// let url = format!("postgres://app:{}@localhost/app", knexrs_testing::TEST_PASSWORD);
+/// let config = ConnectConfig::from_url(&url)?;
+/// assert!(!config.redacted().contains(knexrs_testing::TEST_PASSWORD));
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
 pub const TEST_PASSWORD: &str = "knexrs-test-pw-8d41c7";

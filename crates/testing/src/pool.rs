@@ -13,6 +13,14 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How a [`Databases`] pool makes and keeps databases.
+///
+/// ```
+/// use knexrs_testing::DatabasesOptions;
+///
+/// // A suite of a few slow tests needs few databases ahead.
+/// let options = DatabasesOptions { ready: 2, producers: 1, ..DatabasesOptions::default() };
+/// assert_eq!(options.prefix, knexrs_testing::DATABASE_PREFIX);
+/// ```
 #[derive(Debug, Clone)]
 pub struct DatabasesOptions {
     /// Database names start with this (then the process token and a number);
@@ -134,6 +142,16 @@ pub(crate) fn shut_down_all() {
 impl Databases {
     /// A pool for `migrator` on the server `admin` connects to; migrates its
     /// template now unless a process made it before.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_testing::{Databases, DatabasesOptions, server};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let options = DatabasesOptions { ready: 4, ..DatabasesOptions::default() };
+    /// let databases = Databases::new(&server()?, &Migrator::new(migrations())?, options)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(admin: &ConnectConfig, migrator: &Migrator, options: DatabasesOptions) -> Result<Self, TestError> {
         let registry = registry(admin)?;
         let template = template_name(&options.prefix, &template_key(migrator)?);
@@ -175,12 +193,30 @@ impl Databases {
     }
 
     /// The template the databases are cloned from.
+    ///
+    /// ```no_run
+    /// # use knexrs_migrate::Migrator;
+    /// # use knexrs_testing::{Databases, DatabasesOptions, server};
+    /// # let databases = Databases::new(&server()?, &Migrator::new(vec![])?, DatabasesOptions::default())?;
+    /// // Named by a hash of the migrations: an edited migration gets a new template.
+    /// assert!(databases.template().starts_with("knexrs_t_tpl_"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn template(&self) -> &str {
         &self.shared.template
     }
 
     /// A fresh migrated database of its own, with a connection open; waits
     /// while none is ready.
+    ///
+    /// ```no_run
+    /// # use knexrs_migrate::Migrator;
+    /// # use knexrs_testing::{Databases, DatabasesOptions, server};
+    /// # let databases = Databases::new(&server()?, &Migrator::new(vec![])?, DatabasesOptions::default())?;
+    /// let (a, b) = (databases.get()?, databases.get()?);
+    /// assert_ne!(a.name(), b.name()); // each test its own
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self) -> Result<TestDatabase, TestError> {
         let shared = &self.shared;
         let mut state = shared.lock()?;
@@ -210,6 +246,17 @@ impl Databases {
 
     /// Stops making databases and drops every one made ahead and every one
     /// released; with `drop_template`, drops the template too.
+    ///
+    /// ```no_run
+    /// # use knexrs_migrate::Migrator;
+    /// # use knexrs_testing::{Databases, DatabasesOptions, server};
+    /// # let databases = Databases::new(&server()?, &Migrator::new(vec![])?, DatabasesOptions::default())?;
+    /// let db = databases.get()?;
+    /// drop(db);
+    /// databases.shut_down(); // nothing of this pool is left but the template
+    /// assert!(databases.get().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn shut_down(&self) {
         self.stop_producers(Duration::from_secs(60));
         let shared = &self.shared;
@@ -225,6 +272,16 @@ impl Databases {
     }
 
     /// [`shut_down`](Self::shut_down), then drops the template as well.
+    ///
+    /// ```no_run
+    /// # use knexrs_migrate::Migrator;
+    /// # use knexrs_testing::{Databases, DatabasesOptions, server};
+    /// // A pool with a prefix of its own, so no other process shares its template.
+    /// let options = DatabasesOptions { prefix: "knexrs_t_once_".into(), ..DatabasesOptions::default() };
+    /// let databases = Databases::new(&server()?, &Migrator::new(vec![])?, options)?;
+    /// databases.shut_down_and_drop_template();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn shut_down_and_drop_template(&self) {
         self.shut_down();
         if let Ok(mut client) = self.shared.admin.connect() {

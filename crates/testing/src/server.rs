@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The name and port of the local test cluster.
+///
+/// ```
+/// use knexrs_testing::{TEST_CLUSTER, test_cluster_options};
+///
+/// // `cargo xtask db start --cluster test` starts this one.
+/// assert_eq!(test_cluster_options("target/knexrs-pg").name, TEST_CLUSTER);
+/// ```
 pub const TEST_CLUSTER: &str = "test";
 const TEST_CLUSTER_PORT: u16 = 54339;
 
@@ -32,6 +39,14 @@ pub fn test_cluster_options(root: impl Into<PathBuf>) -> ClusterOptions {
 
 /// Where the local clusters live: `<target dir>/knexrs-pg`, the target dir
 /// found from the running test binary (`<target>/<profile>/deps/<test>`).
+///
+/// ```
+/// match knexrs_testing::cluster_root() {
+///     Ok(root) => assert!(root.ends_with("knexrs-pg")),
+///     // Outside a target folder (a copied binary), with no CARGO_TARGET_DIR.
+///     Err(e) => assert!(e.to_string().contains("KNEXRS_TEST_DATABASE_URL")),
+/// }
+/// ```
 pub fn cluster_root() -> Result<PathBuf, TestError> {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         return Ok(Path::new(&dir).join("knexrs-pg"));

@@ -29,6 +29,18 @@ pub struct MigrateArgs {
 }
 
 /// Connection options, shared by every command.
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::MigrateArgs;
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
+///
+/// let cli = Cli::parse_from(["migrate", "status", "--table", "migrations", "--schema", "ops"]);
+/// assert_eq!(cli.migrate.connection.table, "migrations");
+/// assert_eq!(cli.migrate.connection.schema.as_deref(), Some("ops"));
+/// ```
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectionArgs {
     /// Environment: development, staging, production (TLS required) or test
@@ -44,6 +56,18 @@ pub struct ConnectionArgs {
 }
 
 /// The commands.
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
+///
+/// let cli = Cli::parse_from(["migrate", "resolve", "20250301000000_index_pod_ip", "--applied"]);
+/// assert!(matches!(cli.migrate.command, MigrateCommand::Resolve { applied: true, .. }));
+/// assert!(Cli::try_parse_from(["migrate", "resolve", "x"]).is_err()); // --applied or --rolled-back
+/// ```
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum MigrateCommand {
     /// Run every pending migration as a new batch (knex migrate:latest)
@@ -75,7 +99,7 @@ pub enum MigrateCommand {
     },
     /// List applied and pending migrations (knex migrate:list)
     Status(StatusArgs),
-    /// Create migrations/YYYYMMDDHHMMSS_<name>.rs (knex migrate:make)
+    /// Create migrations/YYYYMMDDHHMMSS_NAME.rs (knex migrate:make)
     Make {
         /// Letters, digits and `_`, e.g. add_pod_index
         name: String,
@@ -103,6 +127,20 @@ pub enum MigrateCommand {
 }
 
 /// Options of the commands that run migrations.
+///
+/// ```
+/// use std::time::Duration;
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
+///
+/// let cli = Cli::parse_from(["migrate", "latest", "--transaction", "each", "--lock-timeout", "5s"]);
+/// let MigrateCommand::Latest(run) = cli.migrate.command else { unreachable!() };
+/// assert_eq!(run.lock_timeout, Some(Duration::from_secs(5)));
+/// assert_eq!(run.lock_wait, Duration::from_secs(600));
+/// ```
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RunArgs {
     /// Print the SQL that would run, with its transaction boundaries, and change nothing
@@ -123,6 +161,17 @@ pub struct RunArgs {
 }
 
 /// Options of `status`.
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
+///
+/// let cli = Cli::parse_from(["migrate", "status", "--json", "--exit-code"]);
+/// assert!(matches!(cli.migrate.command, MigrateCommand::Status(status) if status.json && status.exit_code));
+/// ```
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct StatusArgs {
     /// Print JSON, for machines

@@ -13,6 +13,23 @@ use std::time::Instant;
 /// the run cleanly (a second signal exits at once), errors print as one line
 /// on stderr, and the exit code is 0 (done), 1 (failed) or 3 (`status
 /// --exit-code` found work). clap itself exits with 2 on usage errors.
+///
+/// ```no_run
+/// use clap::Parser;
+/// use knexrs_migrate::{cli, Migrator};
+/// use knexrs_query::ConnectConfig;
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: cli::MigrateArgs }
+///
+/// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+/// fn main() -> std::process::ExitCode {
+///     let migrator = Migrator::new(migrations());
+///     let connect = |env| Ok(ConnectConfig::from_env(env)?.expect("DATABASE_URL is set"));
+///     let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
+///     cli::main(&context, &Cli::parse().migrate)
+/// }
+/// ```
 pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
     // The first SIGINT/SIGTERM stops the run (cancelling the running
     // statement); a second one exits at once.
@@ -42,6 +59,19 @@ pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
 }
 
 /// What the command line needs besides its arguments.
+///
+/// ```
+/// use std::path::Path;
+/// use knexrs_migrate::{cli, MigrateError, Migrator};
+/// use knexrs_query::ConnectConfig;
+///
+/// let migrator = Migrator::new(vec![]);
+/// let connect = |_env| -> Result<ConnectConfig, MigrateError> {
+///     Err(MigrateError::NoConnection("set DATABASE_URL".into()))
+/// };
+/// let context = cli::Context { migrator: &migrator, migrations_dir: Some(Path::new("migrations")), connect: &connect };
+/// assert!(context.migrator.is_ok());
+/// ```
 pub struct Context<'a> {
     /// The project's migrations, or why they are unusable (reported by every
     /// command but `make`, which must work to fix them).
@@ -53,6 +83,24 @@ pub struct Context<'a> {
 }
 
 /// How a command ended, for the exit code.
+///
+/// ```no_run
+/// use clap::Parser;
+/// use knexrs_migrate::{cli, Migrator};
+/// use knexrs_query::ConnectConfig;
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: cli::MigrateArgs }
+///
+/// let migrator = Migrator::new(vec![]);
+/// let connect = |env| Ok(ConnectConfig::from_env(env)?.expect("DATABASE_URL is set"));
+/// let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
+/// let args = Cli::parse_from(["migrate", "status", "--exit-code"]).migrate;
+/// if cli::run(&context, &args, &mut std::io::sink())? == cli::Outcome::NotUpToDate {
+///     println!("migrations are pending");
+/// }
+/// # Ok::<(), knexrs_migrate::MigrateError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Done.
