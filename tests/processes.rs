@@ -4,20 +4,12 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use knexrs_testing::TestDatabase;
-use std::process::{Child, Command, Stdio};
+use knexrs_tests::fixture_migrate_command;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 fn runner(db: &TestDatabase, set: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fixture-migrate"));
-    command
-        .arg(set)
-        .args(args)
-        .env("DATABASE_URL", db.url())
-        .env_remove("KNEXRS_ENV")
-        .env_remove("NODE_ENV")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
+    fixture_migrate_command(env!("CARGO_BIN_EXE_fixture-migrate"), db, set, args)
 }
 
 fn count(db: &TestDatabase, sql: &str) -> i64 {

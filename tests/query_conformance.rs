@@ -17,7 +17,7 @@ use knexrs_query::{
 };
 use knexrs_query::{PostgresQueryBuilder, default_value};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{Query, binding_json, fixtures, normalize_sql};
+use knexrs_tests::{Query, assert_every_case_passes, binding_json, fixtures, normalize_sql};
 use serde_json::json;
 
 fn v(value: impl Into<Value>) -> Value {
@@ -702,9 +702,7 @@ fn every_knex_query_case_is_ported_renders_the_same_sql_and_runs_the_same_way() 
         cases.iter().map(|c| (c.id.clone(), check(c, &mut conn))).collect();
     let failures: Vec<String> =
         results.iter().filter_map(|(id, result)| result.as_ref().err().map(|e| format!("{id}: {e}"))).collect();
-    let passed = results.len() - failures.len();
-    println!("knex query conformance: {passed}/{} cases pass", results.len());
-    assert!(failures.is_empty(), "{} case(s) fail:\n{}", failures.len(), failures.join("\n\n"));
+    assert_every_case_passes("knex query conformance", results.len(), &failures);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use knexrs_schema::{
     RenameTable, SchemaBuilder, now, raw,
 };
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixtures, normalize_sql, snapshot};
+use knexrs_tests::{assert_every_case_passes, fixtures, normalize_sql, snapshot};
 use sea_query::{Expr, ExprTrait, Values};
 use serde_json::json;
 
@@ -865,9 +865,7 @@ fn every_knex_schema_case_is_ported_and_leaves_the_same_catalog() {
     });
     let failures: Vec<String> =
         results.iter().filter_map(|(id, result)| result.as_ref().err().map(|e| format!("{id}: {e}"))).collect();
-    let passed = results.len() - failures.len();
-    println!("knex schema conformance: {passed}/{} cases pass", results.len());
-    assert!(failures.is_empty(), "{} case(s) fail:\n{}", failures.len(), failures.join("\n\n"));
+    assert_every_case_passes("knex schema conformance", results.len(), &failures);
 }
 
 #[test]

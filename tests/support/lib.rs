@@ -11,8 +11,10 @@ pub use sql_text::normalize_sql;
 
 use knexrs_migrate::{Migration, MigrationConfig};
 use knexrs_schema::{SchemaBuilder, now};
+use knexrs_testing::TestDatabase;
+use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// `tests/fixtures`.
 pub fn fixtures() -> PathBuf {
@@ -113,6 +115,28 @@ pub fn failing_migration(i: u64) -> Migration {
         },
     )
     .with_config(MigrationConfig::new())
+}
+
+/// The `fixture-migrate` binary at `program` running `args` on fixture set
+/// `set` against `db`, with its output captured and no environment of ours
+/// leaking in.
+pub fn fixture_migrate_command(program: impl AsRef<OsStr>, db: &TestDatabase, set: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command
+        .arg(set)
+        .args(args)
+        .env("DATABASE_URL", db.url())
+        .env_remove("KNEXRS_ENV")
+        .env_remove("NODE_ENV")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Prints how many of `total` cases pass, then fails with every failure.
+pub fn assert_every_case_passes(what: &str, total: usize, failures: &[String]) {
+    println!("{what}: {}/{total} cases pass", total - failures.len());
+    assert!(failures.is_empty(), "{} case(s) fail:\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// `pg_dump --schema-only` of `url`, without comments, `SET`s and blank

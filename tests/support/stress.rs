@@ -11,8 +11,9 @@
 use knexrs_cluster::{ClusterOptions, LocalCluster};
 use knexrs_query::ConnectConfig;
 use knexrs_testing::TestDatabase;
+use knexrs_tests::fixture_migrate_command;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitCode, Output, Stdio};
+use std::process::{Child, Command, ExitCode, Output};
 use std::time::{Duration, Instant, SystemTime};
 
 type Check = Result<(), String>;
@@ -23,16 +24,7 @@ fn fixture_migrate() -> PathBuf {
 }
 
 fn runner(db: &TestDatabase, set: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(fixture_migrate());
-    command
-        .arg(set)
-        .args(args)
-        .env("DATABASE_URL", db.url())
-        .env_remove("KNEXRS_ENV")
-        .env_remove("NODE_ENV")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
+    fixture_migrate_command(fixture_migrate(), db, set, args)
 }
 
 fn count(db: &TestDatabase, sql: &str) -> Result<i64, String> {

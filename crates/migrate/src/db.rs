@@ -70,11 +70,6 @@ fn exists(client: &mut impl GenericClient, qualified: &str) -> Result<bool, Migr
         .map_err(MigrateError::bookkeeping(format!("checking for {qualified}")))
 }
 
-/// Whether knex's migrations table exists.
-pub(crate) fn bookkeeping_exists(client: &mut impl GenericClient, tables: &Tables) -> Result<bool, MigrateError> {
-    exists(client, &tables.qualified_migrations())
-}
-
 /// The statements [`ensure_tables`] would run, for dry runs.
 pub(crate) fn missing_tables_sql(
     client: &mut impl GenericClient,
@@ -87,7 +82,7 @@ pub(crate) fn missing_tables_sql(
             .map_err(|source| MigrateError::Render { migration: "bookkeeping".into(), source })
     };
     if let Some(schema) = tables.schema() {
-        let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
+        let quoted = crate::tables::quote(schema);
         let present: bool = client
             .query_one("select exists(select 1 from pg_namespace where nspname = $1)", &[&schema])
             .map(|row| row.get(0))
@@ -128,6 +123,18 @@ pub(crate) fn ensure_tables(client: &mut impl GenericClient, tables: &Tables) ->
         tx.batch_execute(&sql).map_err(MigrateError::bookkeeping(format!("creating bookkeeping (`{sql}`)")))?;
     }
     tx.commit().map_err(MigrateError::bookkeeping("committing the bookkeeping tables"))
+}
+
+/// Every row of `knex_migrations`, oldest first; none before the table exists
+/// (read-only commands do not create it).
+pub(crate) fn applied_if_exists(
+    client: &mut impl GenericClient,
+    tables: &Tables,
+) -> Result<Vec<AppliedRow>, MigrateError> {
+    if !exists(client, &tables.qualified_migrations())? {
+        return Ok(Vec::new());
+    }
+    applied(client, tables)
 }
 
 /// Every row of `knex_migrations`, oldest first.
@@ -255,6 +262,20 @@ pub(crate) fn mark_in_progress(
 ) -> Result<(), MigrateError> {
     let sql = state_sql(tables, migration.name(), migration.checksum(), IN_PROGRESS)?;
     client.batch_execute(&sql).map_err(MigrateError::bookkeeping(format!("marking {} as started", migration.name())))
+}
+
+/// Records `migration` as applied in `batch` on its own, in one transaction
+/// (`migrate resolve --applied`).
+pub(crate) fn record_applied(
+    client: &mut impl GenericClient,
+    tables: &Tables,
+    migration: &Migration,
+    batch: i32,
+) -> Result<(), MigrateError> {
+    let sql = record_sql(tables, migration, batch)?.join(";\n");
+    client
+        .batch_execute(&format!("begin;\n{sql};\ncommit"))
+        .map_err(MigrateError::bookkeeping(format!("recording {} as applied", migration.name())))
 }
 
 /// Clears a started mark (the migration failed before changing anything).

@@ -207,8 +207,7 @@ impl Migrator {
         let mut client = connection.connect()?;
         let tables = self.tables();
         let setup = db::missing_tables_sql(&mut client, tables)?;
-        let applied =
-            if db::bookkeeping_exists(&mut client, tables)? { db::applied(&mut client, tables)? } else { Vec::new() };
+        let applied = db::applied_if_exists(&mut client, tables)?;
         let states = db::states(&mut client, tables)?;
         self.check_incomplete(&states)?;
         if matches!(target, Target::Latest | Target::Up(_)) {
@@ -287,11 +286,7 @@ impl Migrator {
             MigrateError::NotFound(format!("migration `{name}` not found: `migrate status` lists the migrations"))
         })?;
         let mut client = connection.connect()?;
-        let applied = if db::bookkeeping_exists(&mut client, self.tables())? {
-            db::applied(&mut client, self.tables())?
-        } else {
-            Vec::new()
-        };
+        let applied = db::applied_if_exists(&mut client, self.tables())?;
         if !applied.iter().any(|row| row.name() == migration.name()) {
             return Err(MigrateError::NotFound(format!(
                 "migration `{name}` is not applied: there is no checksum to accept; `migrate latest` applies it"
@@ -333,18 +328,11 @@ impl Migrator {
                 "migration `{name}` is not marked as stopped halfway: there is nothing to resolve"
             )));
         }
-        let result = if applied {
-            let batch = db::last_batch(&rows) + 1;
-            let sql = db::record_sql(tables, migration, batch)?.join(";\n");
-            client.batch_execute(&format!("begin;\n{sql};\ncommit"))
+        if applied {
+            db::record_applied(&mut client, tables, migration, db::last_batch(&rows) + 1)
         } else {
-            client.batch_execute(&format!(
-                "delete from {} where name = '{}'",
-                tables.qualified_state(),
-                migration.name().replace('\'', "''")
-            ))
-        };
-        result.map_err(MigrateError::bookkeeping(format!("resolving {}", migration.name())))
+            db::clear_in_progress(&mut client, tables, migration.name())
+        }
     }
 
     /// knex `migrate:unlock`: forces knex's lock row back to unlocked. Returns

@@ -103,8 +103,7 @@ impl Migrator {
     pub fn status(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
         let mut client = connection.connect()?;
         let tables = self.tables();
-        let applied =
-            if db::bookkeeping_exists(&mut client, tables)? { db::applied(&mut client, tables)? } else { Vec::new() };
+        let applied = db::applied_if_exists(&mut client, tables)?;
         let states = db::states(&mut client, tables)?;
         let edited = self.edited(&applied, &states);
         let migrations = self
@@ -135,10 +134,7 @@ impl Migrator {
     /// ```
     pub fn current_version(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
         let mut client = connection.connect()?;
-        if !db::bookkeeping_exists(&mut client, self.tables())? {
-            return Ok(None);
-        }
-        let applied = db::applied(&mut client, self.tables())?;
+        let applied = db::applied_if_exists(&mut client, self.tables())?;
         Ok(applied.iter().map(|row| crate::migration::version_of(row.name()).to_owned()).max())
     }
 }

@@ -102,7 +102,6 @@ impl Tables {
     }
 
     fn qualify(&self, table: &str) -> String {
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         match &self.schema {
             Some(schema) => format!("{}.{}", quote(schema), quote(table)),
             None => quote(table),
@@ -220,4 +219,9 @@ impl Tables {
         }
         schema
     }
+}
+
+/// `name` as a quoted identifier.
+pub(crate) fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -3,6 +3,7 @@
 
 use crate::conditions::{Clause, IntoColumn, Wheres};
 use crate::operand::{IntoOperand, Operand, OperandKind};
+use crate::value::{is_float, is_integer};
 use crate::{IntoOp, Raw};
 use sea_query::Value;
 
@@ -94,17 +95,8 @@ pub fn json_remove(column: impl IntoColumn, path: &str) -> Operand {
 fn path_cast(value: &Operand) -> &'static str {
     let numeric = |s: &str| s.trim().parse::<f64>().ok().map(|f| f.fract() == 0.0);
     match &value.0 {
-        OperandKind::Value(
-            Value::TinyInt(_)
-            | Value::SmallInt(_)
-            | Value::Int(_)
-            | Value::BigInt(_)
-            | Value::TinyUnsigned(_)
-            | Value::SmallUnsigned(_)
-            | Value::Unsigned(_)
-            | Value::BigUnsigned(_),
-        ) => "::int",
-        OperandKind::Value(Value::Float(_) | Value::Double(_)) => "::float",
+        OperandKind::Value(value) if is_integer(value) => "::int",
+        OperandKind::Value(value) if is_float(value) => "::float",
         OperandKind::Value(Value::String(Some(s))) => match numeric(s) {
             Some(true) => "::int",
             Some(false) => "::float",

@@ -1,4 +1,4 @@
-//! sea-query values: what counts as null.
+//! sea-query values: what counts as null, what is a number.
 
 use sea_query::Value;
 
@@ -32,6 +32,26 @@ pub(crate) fn is_null(value: &Value) -> bool {
     }
 }
 
+/// Whether a value is of an integer type.
+pub(crate) fn is_integer(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::TinyInt(_)
+            | Value::SmallInt(_)
+            | Value::Int(_)
+            | Value::BigInt(_)
+            | Value::TinyUnsigned(_)
+            | Value::SmallUnsigned(_)
+            | Value::Unsigned(_)
+            | Value::BigUnsigned(_)
+    )
+}
+
+/// Whether a value is of a floating-point type.
+pub(crate) fn is_float(value: &Value) -> bool {
+    matches!(value, Value::Float(_) | Value::Double(_))
+}
+
 /// An array in PostgreSQL's text form: `{1,2}`, `{"a","b \\"c\\""}`, `{NULL}`; nested arrays nest.
 pub(crate) fn array_text(items: &[Value]) -> String {
     let mut out = String::from("{");
@@ -45,20 +65,7 @@ pub(crate) fn array_text(items: &[Value]) -> String {
             Value::Bool(Some(b)) => out.push_str(if *b { "t" } else { "f" }),
             item => {
                 let text = crate::param::text_form(item).unwrap_or_default();
-                let numeric = matches!(
-                    item,
-                    Value::TinyInt(_)
-                        | Value::SmallInt(_)
-                        | Value::Int(_)
-                        | Value::BigInt(_)
-                        | Value::TinyUnsigned(_)
-                        | Value::SmallUnsigned(_)
-                        | Value::Unsigned(_)
-                        | Value::BigUnsigned(_)
-                        | Value::Float(_)
-                        | Value::Double(_)
-                );
-                if numeric {
+                if is_integer(item) || is_float(item) {
                     out.push_str(&text);
                 } else {
                     out.push('"');
