@@ -94,6 +94,30 @@ fn a_failing_migration_without_transactions_keeps_its_statements_before_the_fail
 }
 
 #[test]
+fn a_half_applied_migration_resolved_as_applied_is_recorded_in_a_batch_of_its_own_and_the_run_goes_on() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator("failing:3:5");
+    migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
+    assert!(migrator.resolve(db.config(), "20240101000002_create_t_2", true).is_err(), "only a stopped one resolves");
+
+    // A human finishes the half by hand, then tells the runner.
+    migrator.resolve(db.config(), "20240101000003_create_t_3_badly", true).unwrap();
+    let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(report.batch, 3);
+    assert_eq!(
+        applied(&db),
+        [
+            ("20240101000001_create_t_1.rs".to_owned(), 1),
+            ("20240101000002_create_t_2.rs".to_owned(), 1),
+            ("20240101000003_create_t_3_badly.rs".to_owned(), 2),
+            ("20240101000004_create_t_4.rs".to_owned(), 3),
+            ("20240101000005_create_t_5.rs".to_owned(), 3),
+        ]
+    );
+    assert!(migrator.status(db.config()).unwrap().is_up_to_date());
+}
+
+#[test]
 fn a_recorded_migration_without_a_file_is_an_error_that_lists_it_and_changes_nothing() {
     let db = TestDatabase::empty().unwrap();
     let migrator = migrator("tables:2");
