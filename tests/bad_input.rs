@@ -50,7 +50,7 @@ fn password_role() -> (String, u16) {
              end $$"
         ))
         .unwrap();
-    let pg = admin.postgres_config();
+    let pg = admin.driver();
     let host = match pg.get_hosts().first() {
         Some(postgres::config::Host::Tcp(host)) => host.clone(),
         _ => "127.0.0.1".to_owned(),
@@ -105,11 +105,19 @@ fn a_missing_database_is_named() {
 }
 
 #[test]
-fn duplicate_timestamps_are_refused_naming_both_and_nothing_runs() {
+fn two_migrations_with_one_name_are_refused_naming_it_and_nothing_runs() {
     let db = TestDatabase::empty().unwrap();
     let out = fixture("duplicate", &db.url(), &["latest"]);
-    assert_one_line(&out, 1, "duplicate migration version 20240101000001");
+    assert_one_line(&out, 1, "duplicate migration 20240101000001_create_t_1");
     assert!(rows(&db).is_empty());
+}
+
+#[test]
+fn migrations_sharing_a_timestamp_both_run_in_file_name_order_as_knex_runs_them() {
+    let db = TestDatabase::empty().unwrap();
+    let out = fixture("shared-timestamp", &db.url(), &["latest"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rows(&db), ["20240101000001_create_t_1.rs:1", "20240101000001_zeta.rs:1"]);
 }
 
 #[test]

@@ -185,7 +185,7 @@ fn the_pool_holds_at_most_db_max_connections() {
         "DB_MAX_CONNECTIONS" => Some("3".to_owned()),
         _ => None,
     };
-    let config = knexrs_query::ConnectConfig::from_vars(vars, knexrs_query::Environment::Test).unwrap().unwrap();
+    let config = knexrs_connect::ConnectConfig::from_vars(vars, knexrs_query::Environment::Test).unwrap().unwrap();
     assert_eq!(config.max_connections(), 3);
     let pool = Db::connect(&config).unwrap();
     assert_eq!(pool.max_connections(), 3);

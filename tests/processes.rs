@@ -100,7 +100,7 @@ fn sigterm_during_a_long_migration_cancels_it_rolls_back_and_releases_the_lock()
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("stopped during 2024010100") && stderr.contains("rolled back"), "{stderr}");
+    assert!(stderr.contains("interrupted during 2024010100") && stderr.contains("rolled back"), "{stderr}");
     assert_eq!(count(&db, "select count(*) from knex_migrations"), 0);
     assert_eq!(count(&db, "select count(*) from pg_tables where tablename like 't\\_%'"), 0);
     assert_eq!(count(&db, "select count(*) from knex_migrations_lock where is_locked = 1"), 0);

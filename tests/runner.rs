@@ -75,7 +75,7 @@ fn a_failing_migration_without_transactions_keeps_its_statements_before_the_fail
     let db = TestDatabase::empty().unwrap();
     let migrator = migrator("failing:3:5");
     let err = migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
-    assert!(err.to_string().contains("its first 1 statement(s) stay applied"), "{err}");
+    assert!(err.to_string().contains("its first 1 statement(s) of 3 stay applied"), "{err}");
     assert_eq!(tables(&db), ["t_1", "t_2", "t_3"], "statement 1 of migration 3 committed on its own");
     assert_eq!(applied(&db).len(), 2);
 
@@ -88,7 +88,7 @@ fn a_failing_migration_without_transactions_keeps_its_statements_before_the_fail
 
     // A human undoes the half, then tells the runner.
     db.connect().unwrap().batch_execute("drop table t_3").unwrap();
-    migrator.resolve(db.config(), "20240101000003_create_t_3_badly", false).unwrap();
+    migrator.resolve(db.config(), "20240101000003_create_t_3_badly", false, &RunOptions::default()).unwrap();
     let err = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
     assert!(matches!(err, MigrateError::Statement { .. }), "runs (and fails) again: {err}");
 }
@@ -98,10 +98,13 @@ fn a_half_applied_migration_resolved_as_applied_is_recorded_in_a_batch_of_its_ow
     let db = TestDatabase::empty().unwrap();
     let migrator = migrator("failing:3:5");
     migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
-    assert!(migrator.resolve(db.config(), "20240101000002_create_t_2", true).is_err(), "only a stopped one resolves");
+    assert!(
+        migrator.resolve(db.config(), "20240101000002_create_t_2", true, &RunOptions::default()).is_err(),
+        "only a stopped one resolves"
+    );
 
     // A human finishes the half by hand, then tells the runner.
-    migrator.resolve(db.config(), "20240101000003_create_t_3_badly", true).unwrap();
+    migrator.resolve(db.config(), "20240101000003_create_t_3_badly", true, &RunOptions::default()).unwrap();
     let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     assert_eq!(report.batch, 3);
     assert_eq!(
@@ -244,7 +247,7 @@ fn up_and_down_move_one_migration_at_a_time_or_the_one_named() {
     migrator.down(db.config(), Some("20240101000001_create_t_1.rs"), &opts, &mut Silent).unwrap();
     assert!(tables(&db).is_empty());
     let err = migrator.down(db.config(), Some("20240101000002_create_t_2"), &opts, &mut Silent).unwrap_err();
-    assert!(err.to_string().contains("was not run"), "{err}");
+    assert!(matches!(err, MigrateError::NotApplied { .. }), "{err}");
     let err = migrator.up(db.config(), Some("20990101000000_nope"), &opts, &mut Silent).unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
 }

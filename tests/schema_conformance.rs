@@ -809,10 +809,10 @@ fn cases() -> Vec<Case> {
 fn apply(db: &TestDatabase, setup: &str, statements: &[String]) -> Result<Vec<String>, String> {
     let mut client = db.connect().map_err(|e| e.to_string())?;
     if !setup.is_empty() {
-        client.batch_execute(setup).map_err(|e| format!("setup failed: {}", knexrs_query::describe(&e)))?;
+        client.batch_execute(setup).map_err(|e| format!("setup failed: {}", knexrs_connect::describe(&e)))?;
     }
     for sql in statements {
-        client.batch_execute(sql).map_err(|e| format!("`{sql}` failed: {}", knexrs_query::describe(&e)))?;
+        client.batch_execute(sql).map_err(|e| format!("`{sql}` failed: {}", knexrs_connect::describe(&e)))?;
     }
     Ok(snapshot(&mut client))
 }

@@ -106,7 +106,7 @@ fn a_changed_migration_gets_a_new_template_never_the_stale_one() {
     db.connect().unwrap().batch_execute("insert into notes (body, title) values ('b', 't')").unwrap();
     let old = TestDatabase::migrated(&notes_migrator(false)).unwrap();
     let error = old.connect().unwrap().batch_execute("insert into notes (body, title) values ('b', 't')").unwrap_err();
-    let message = knexrs_query::describe(&error);
+    let message = knexrs_connect::describe(&error);
     assert!(message.contains("column \"title\""), "{message}");
     for pool in [before, after, same] {
         pool.shut_down();

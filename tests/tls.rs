@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use knexrs_cluster::{ClusterOptions, LocalCluster};
-use knexrs_query::{ConnectConfig, Environment, SslMode};
+use knexrs_connect::{ConnectConfig, Environment, SslMode};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use std::path::PathBuf;
 use std::sync::OnceLock;

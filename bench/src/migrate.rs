@@ -4,8 +4,8 @@
 
 use crate::BenchError;
 use crate::manifest::Manifest;
+use knexrs_connect::ConnectConfig;
 use knexrs_migrate::{RunOptions, Silent};
-use knexrs_query::ConnectConfig;
 use std::path::Path;
 
 /// What to run.

@@ -2,7 +2,8 @@
 //! updates, each built per call with the query builder, on one connection.
 
 use crate::BenchError;
-use knexrs_query::{ConnectConfig, Connection, Executor, FromRow, Insert, QueryError, Row, Update, Wheres, get, table};
+use knexrs_connect::ConnectConfig;
+use knexrs_query::{Connection, Executor, FromRow, Insert, QueryError, Row, Update, Wheres, get, table};
 use std::time::Instant;
 
 /// A row of the W5 `sessions` table.

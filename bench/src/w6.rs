@@ -3,7 +3,7 @@
 //! request to the first usable connection.
 
 use crate::BenchError;
-use knexrs_query::ConnectConfig;
+use knexrs_connect::ConnectConfig;
 use knexrs_testing::{Databases, DatabasesOptions};
 use std::path::Path;
 use std::time::Instant;

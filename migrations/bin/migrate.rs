@@ -4,9 +4,9 @@
 //! cluster and no `make`.
 
 use clap::Parser;
+use knexrs_connect::ConnectConfig;
 use knexrs_migrate::MigrateError;
 use knexrs_migrate::cli::{self, MigrateArgs};
-use knexrs_query::ConnectConfig;
 use std::process::ExitCode;
 
 /// Runs the cliscale database migrations.

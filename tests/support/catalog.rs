@@ -67,7 +67,7 @@ pub fn snapshot(client: &mut Client) -> Vec<String> {
     for sql in queries {
         for row in client
             .query(sql.as_str(), &[])
-            .unwrap_or_else(|e| panic!("catalog query failed: {}\n{sql}", knexrs_query::describe(&e)))
+            .unwrap_or_else(|e| panic!("catalog query failed: {}\n{sql}", knexrs_connect::describe(&e)))
         {
             lines.push(row.get::<_, String>(0));
         }

@@ -3,9 +3,9 @@
 //! through `DATABASE_URL`.
 
 use clap::Parser;
+use knexrs_connect::ConnectConfig;
 use knexrs_migrate::cli::{self, MigrateArgs};
 use knexrs_migrate::{MigrateError, Migrator};
-use knexrs_query::ConnectConfig;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -19,8 +19,13 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let migrator =
-        knexrs_tests::migration_set(&cli.set).map_err(MigrateError::InvalidMigrations).and_then(Migrator::new);
+    let migrator = match knexrs_tests::migration_set(&cli.set) {
+        Ok(set) => Migrator::new(set),
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            return ExitCode::from(2);
+        }
+    };
     let connect = |environment| {
         ConnectConfig::from_env(environment)?.ok_or_else(|| MigrateError::NoConnection("set DATABASE_URL".into()))
     };

@@ -28,7 +28,8 @@ pub fn fixtures() -> PathBuf {
 /// - `slow:<n>:<ms>`: the same, each also sleeping `ms` milliseconds;
 /// - `failing:<k>:<n>`: `n` migrations whose `k`-th (1-based) fails at its second statement;
 /// - `concurrent`: a transactional migration, one creating an index concurrently, another transactional one;
-/// - `duplicate`: two migrations with the same timestamp;
+/// - `duplicate`: two migrations with the same name;
+/// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
 /// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit).
 pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
@@ -63,7 +64,8 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
             ),
             table_migration(3, 0),
         ]),
-        "duplicate" => Ok(vec![table_migration(1, 0), Migration::new(name(1, "other"), |_| {}, |_| {})]),
+        "duplicate" => Ok(vec![table_migration(1, 0), table_migration(1, 0)]),
+        "shared-timestamp" => Ok(vec![Migration::new(name(1, "zeta"), |_| {}, |_| {}), table_migration(1, 0)]),
         "checksum" => {
             let tag = parts.get(1).copied().unwrap_or("v1");
             Ok((1..=2).map(|i| table_migration(i, 0).with_source(&format!("source {tag} of {i}"))).collect())

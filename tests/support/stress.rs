@@ -9,7 +9,7 @@
 //! Prints one line per scenario; exits 1 if any round failed.
 
 use knexrs_cluster::{ClusterOptions, LocalCluster};
-use knexrs_query::ConnectConfig;
+use knexrs_connect::ConnectConfig;
 use knexrs_testing::TestDatabase;
 use knexrs_tests::fixture_migrate_command;
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ fn runner(db: &TestDatabase, set: &str, args: &[&str]) -> Command {
 
 fn count(db: &TestDatabase, sql: &str) -> Result<i64, String> {
     let mut client = db.connect().map_err(|e| e.to_string())?;
-    client.query_one(sql, &[]).map(|row| row.get(0)).map_err(|e| knexrs_query::describe(&e))
+    client.query_one(sql, &[]).map(|row| row.get(0)).map_err(|e| knexrs_connect::describe(&e))
 }
 
 /// `sql` on a bookkeeping table, or 0 when the run died before making the table.

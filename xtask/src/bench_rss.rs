@@ -4,7 +4,7 @@
 //! child (`getrusage(RUSAGE_CHILDREN)`).
 
 use anyhow::{Context as _, bail};
-use knexrs_query::ConnectConfig;
+use knexrs_connect::ConnectConfig;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Command, ExitCode};

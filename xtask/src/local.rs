@@ -2,8 +2,8 @@
 //! connection `migrate` uses when none is configured.
 
 use knexrs_cluster::{ClusterOptions, LocalCluster};
+use knexrs_connect::{ConnectConfig, Environment};
 use knexrs_migrate::MigrateError;
-use knexrs_query::{ConnectConfig, Environment};
 use std::path::{Path, PathBuf};
 
 /// The database `migrate` uses in the dev cluster.

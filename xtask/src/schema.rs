@@ -3,7 +3,7 @@
 
 use crate::local::{ClusterName, cluster, workspace_root};
 use anyhow::{Context as _, bail};
-use knexrs_query::ConnectConfig;
+use knexrs_connect::ConnectConfig;
 use knexrs_query::codegen::{CodegenOptions, generate_tables};
 use knexrs_testing::TestDatabase;
 use std::io::Write as _;

@@ -4,7 +4,7 @@
 
 use crate::local::{ClusterName, cluster};
 use anyhow::Context as _;
-use knexrs_query::ConnectConfig;
+use knexrs_connect::ConnectConfig;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};

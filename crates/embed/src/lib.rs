@@ -1,5 +1,6 @@
 //! Compiling a folder of knexrs migrations into a crate, from its build script:
-//! every `YYYYMMDDHHMMSS_<name>.rs` becomes a module and an entry of
+//! every `<name>.rs` (`YYYYMMDDHHMMSS_<name>.rs` as `migrate make` writes them,
+//! or any name knex accepts, dashes included) becomes a module and an entry of
 //! `migrations()`, so `migrate make` then `migrate latest` needs no
 //! registration by hand.
 //!
@@ -39,7 +40,7 @@ pub fn embed_migrations(dir: impl AsRef<Path>) -> std::io::Result<()> {
 /// std::fs::write(dir.join("20250101000000_a.rs"), "pub fn up(s: &mut S) {}\npub fn down(s: &mut S) {}").unwrap();
 /// std::fs::write(dir.join("notes.rs"), "").unwrap();
 /// let source = knexrs_embed::registry(&dir).unwrap();
-/// assert!(source.contains("mod m_20250101000000_a;"));
+/// assert!(source.contains("mod m0_20250101000000_a;"));
 /// assert!(source.contains("Migration::invalid(\"notes.rs\""));
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
@@ -53,7 +54,7 @@ pub fn registry(dir: &Path) -> std::io::Result<String> {
     files.sort();
     let mut modules = String::new();
     let mut entries = String::new();
-    for (file, path) in &files {
+    for (index, (file, path)) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
         let stem = &file[..file.len() - 3];
         if let Some(problem) = name_problem(stem) {
@@ -65,7 +66,8 @@ pub fn registry(dir: &Path) -> std::io::Result<String> {
             writeln!(entries, "        ::knexrs_migrate::Migration::invalid({file:?}, {problem:?}),").ok();
             continue;
         }
-        let module = format!("m_{stem}");
+        // Unique whatever the name holds (dashes, dots): the index, then the name's identifier characters.
+        let module = format!("m{index}_{}", stem.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_"));
         let path = path.display().to_string();
         writeln!(modules, "#[path = {path:?}]\nmod {module};").ok();
         let config = if has_config(&source) {
@@ -87,14 +89,13 @@ pub fn registry(dir: &Path) -> std::io::Result<String> {
     ))
 }
 
-/// `YYYYMMDDHHMMSS_name`, name of letters, digits and `_`.
+/// Any name knex accepts as a migration file: not empty, printable, no quote
+/// or backslash (they would have to be escaped in `knex_migrations` and here).
 fn name_problem(stem: &str) -> Option<String> {
-    let valid = stem.len() > 15
-        && stem.as_bytes()[..14].iter().all(u8::is_ascii_digit)
-        && stem.as_bytes()[14] == b'_'
-        && stem[15..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid =
+        !stem.is_empty() && !stem.starts_with('.') && stem.chars().all(|c| !c.is_control() && c != '"' && c != '\\');
     (!valid).then(|| {
-        "is not named YYYYMMDDHHMMSS_<name>.rs (name of letters, digits and `_`): rename it, or create migrations with `migrate make <name>`".to_owned()
+        "is not a usable migration file name (empty, hidden, or holding quotes, backslashes or control characters): rename it, or create migrations with `migrate make <name>`".to_owned()
     })
 }
 
@@ -117,11 +118,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_timestamped_names_are_migrations() {
-        assert!(name_problem("20250126000001_create_sessions_table").is_none());
-        assert!(name_problem("2025_create").is_some());
-        assert!(name_problem("20250126000001_bad-name").is_some());
-        assert!(name_problem("20250126000001_").is_some());
+    fn any_name_knex_accepts_is_a_migration() {
+        for name in ["20250126000001_create_sessions_table", "001_create_users", "20250126000001_add-pod-index", "x.y"]
+        {
+            assert!(name_problem(name).is_none(), "{name}");
+        }
+        for name in ["", ".hidden", "a\"b", "a\\b"] {
+            assert!(name_problem(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn dashed_names_get_module_names_rust_accepts() {
+        let dir = std::env::temp_dir().join(format!("knexrs-embed-dash-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("20250101000000_add-pod-index.rs"),
+            "pub fn up(s: &mut S) {}\npub fn down(s: &mut S) {}",
+        )
+        .unwrap();
+        let source = registry(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(source.contains("mod m0_20250101000000_add_pod_index;"), "{source}");
+        assert!(source.contains("from_source(\"20250101000000_add-pod-index\""), "{source}");
     }
 
     #[test]

@@ -1,14 +1,14 @@
-//! Every SQL statement the runner sends about its own bookkeeping, as small
-//! functions over `&mut impl GenericClient` (the data side lives elsewhere).
+//! Every SQL statement the runner sends about its own bookkeeping and locks,
+//! as small async functions over a `tokio_postgres::Client` (the data side
+//! lives elsewhere). Reads use the simple protocol: one round trip each.
 
 use crate::migration::stem_of;
 use crate::{MigrateError, Migration, Tables};
 use chrono::{DateTime, Utc};
 use knexrs_schema::PostgresQueryBuilder;
-use postgres::GenericClient;
-use postgres::error::SqlState;
 use sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query, TableRef};
-use std::time::Duration;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 
 /// A row of `knex_migrations`.
 ///
@@ -44,16 +44,53 @@ impl AppliedRow {
     }
 }
 
+/// Where a migration that runs outside a transaction stands in our side table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    /// Applied (the checksum row of a completed migration).
+    Applied,
+    /// Its `up` started outside a transaction and did not finish.
+    Applying,
+    /// Its `down` started outside a transaction and did not finish.
+    Reverting,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            // The name earlier versions wrote, so their marks are still read.
+            State::Applying => "in_progress",
+            State::Reverting => "reverting",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "in_progress" => State::Applying,
+            "reverting" => State::Reverting,
+            _ => State::Applied,
+        }
+    }
+}
+
 /// What our side table knows about a migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct StateRow {
     pub(crate) name: String,
     pub(crate) checksum: Option<String>,
-    pub(crate) in_progress: bool,
+    pub(crate) state: State,
 }
 
-const IN_PROGRESS: &str = "in_progress";
-const APPLIED: &str = "applied";
+impl StateRow {
+    /// Whether the migration stopped halfway outside a transaction.
+    pub(crate) fn is_incomplete(&self) -> bool {
+        self.state != State::Applied
+    }
+}
+
+/// The applied rows and the rows of our side table.
+pub(crate) type Snapshot = (Vec<AppliedRow>, Vec<StateRow>);
 
 fn table_ref(tables: &Tables, table: &str) -> TableRef {
     use sea_query::IntoTableRef;
@@ -63,18 +100,41 @@ fn table_ref(tables: &Tables, table: &str) -> TableRef {
     }
 }
 
-fn exists(client: &mut impl GenericClient, qualified: &str) -> Result<bool, MigrateError> {
-    client
-        .query_one("select to_regclass($1) is not null", &[&qualified])
-        .map(|row| row.get(0))
-        .map_err(MigrateError::bookkeeping(format!("checking for {qualified}")))
+/// A string as an SQL literal.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The rows of each statement of a simple query, in order.
+async fn simple_rows(client: &Client, sql: &str) -> Result<Vec<Vec<SimpleQueryRow>>, tokio_postgres::Error> {
+    let mut out = vec![Vec::new()];
+    for message in client.simple_query(sql).await? {
+        match message {
+            SimpleQueryMessage::Row(row) => {
+                if let Some(rows) = out.last_mut() {
+                    rows.push(row);
+                }
+            }
+            SimpleQueryMessage::CommandComplete(_) => out.push(Vec::new()),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+async fn exists(client: &Client, qualified: &str) -> Result<bool, MigrateError> {
+    let sql = format!("select to_regclass({}) is not null", literal(qualified));
+    let rows =
+        simple_rows(client, &sql).await.map_err(MigrateError::bookkeeping(format!("checking for {qualified}")))?;
+    Ok(first_value(&rows) == Some("t"))
+}
+
+fn first_value(rows: &[Vec<SimpleQueryRow>]) -> Option<&str> {
+    rows.first().and_then(|r| r.first()).and_then(|row| row.get(0))
 }
 
 /// The statements [`ensure_tables`] would run, for dry runs.
-pub(crate) fn missing_tables_sql(
-    client: &mut impl GenericClient,
-    tables: &Tables,
-) -> Result<Vec<String>, MigrateError> {
+pub(crate) async fn missing_tables_sql(client: &Client, tables: &Tables) -> Result<Vec<String>, MigrateError> {
     let mut sql = Vec::new();
     let render = |schema: knexrs_schema::SchemaBuilder| {
         schema
@@ -82,26 +142,24 @@ pub(crate) fn missing_tables_sql(
             .map_err(|source| MigrateError::Render { migration: "bookkeeping".into(), source })
     };
     if let Some(schema) = tables.schema() {
-        let quoted = crate::tables::quote(schema);
-        let present: bool = client
-            .query_one("select exists(select 1 from pg_namespace where nspname = $1)", &[&schema])
-            .map(|row| row.get(0))
+        let quoted = knexrs_sql::quote_ident(schema);
+        let check = format!("select exists(select 1 from pg_namespace where nspname = {})", literal(schema));
+        let rows = simple_rows(client, &check)
+            .await
             .map_err(MigrateError::bookkeeping(format!("checking for schema {quoted}")))?;
-        if !present {
+        if first_value(&rows) != Some("t") {
             sql.push(format!("create schema if not exists {quoted}"));
         }
     }
     let knex = render(tables.knex_ddl())?;
-    if !exists(client, &tables.qualified_migrations())? {
+    if !exists(client, &tables.qualified_migrations()).await? {
         sql.push(knex[0].clone());
     }
     let lock = tables.qualified_lock();
-    let lock_row_missing = if exists(client, &lock)? {
-        let sql = format!("select not exists (select 1 from {lock})");
-        client
-            .query_one(&sql, &[])
-            .map(|row| row.get(0))
-            .map_err(MigrateError::bookkeeping(format!("reading {lock}")))?
+    let lock_row_missing = if exists(client, &lock).await? {
+        let check = format!("select not exists (select 1 from {lock})");
+        let rows = simple_rows(client, &check).await.map_err(MigrateError::bookkeeping(format!("reading {lock}")))?;
+        first_value(&rows) == Some("t")
     } else {
         sql.push(knex[1].clone());
         true
@@ -110,107 +168,101 @@ pub(crate) fn missing_tables_sql(
     if lock_row_missing {
         sql.push(format!("insert into {lock} (is_locked) values (0)"));
     }
-    if !exists(client, &tables.qualified_state())? {
+    if !exists(client, &tables.qualified_state()).await? {
         sql.extend(render(tables.state_ddl())?);
     }
     Ok(sql)
 }
 
 /// Creates whatever bookkeeping is missing, in one transaction.
-pub(crate) fn ensure_tables(client: &mut impl GenericClient, tables: &Tables) -> Result<(), MigrateError> {
-    let mut tx = client.transaction().map_err(MigrateError::bookkeeping("starting the bookkeeping transaction"))?;
-    for sql in missing_tables_sql(&mut tx, tables)? {
-        tx.batch_execute(&sql).map_err(MigrateError::bookkeeping(format!("creating bookkeeping (`{sql}`)")))?;
+pub(crate) async fn ensure_tables(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
+    let missing = missing_tables_sql(client, tables).await?;
+    if missing.is_empty() {
+        return Ok(());
     }
-    tx.commit().map_err(MigrateError::bookkeeping("committing the bookkeeping tables"))
+    let script = format!("begin;\n{};\ncommit", missing.join(";\n"));
+    if let Err(e) = client.batch_execute(&script).await {
+        let _ = client.batch_execute("rollback").await;
+        return Err(MigrateError::bookkeeping(format!("creating the bookkeeping tables ({})", tables.migrations()))(e));
+    }
+    Ok(())
 }
 
-/// Every row of `knex_migrations`, oldest first; none before the table exists
-/// (read-only commands do not create it).
-pub(crate) fn applied_if_exists(
-    client: &mut impl GenericClient,
-    tables: &Tables,
-) -> Result<Vec<AppliedRow>, MigrateError> {
-    if !exists(client, &tables.qualified_migrations())? {
-        return Ok(Vec::new());
-    }
-    applied(client, tables)
+fn applied_sql(tables: &Tables) -> String {
+    format!(
+        "select id, name, batch, (extract(epoch from migration_time) * 1000000)::int8 from {} where name is not null order by id",
+        tables.qualified_migrations()
+    )
+}
+
+fn parse_applied(rows: &[SimpleQueryRow]) -> Vec<AppliedRow> {
+    rows.iter()
+        .filter_map(|row| {
+            let id = row.get(0)?.parse().ok()?;
+            let recorded_name = row.get(1)?.to_owned();
+            let batch = row.get(2).and_then(|b| b.parse().ok()).unwrap_or(0);
+            let migration_time =
+                row.get(3).and_then(|us| us.parse::<i64>().ok()).and_then(DateTime::<Utc>::from_timestamp_micros);
+            Some(AppliedRow { id, recorded_name, batch, migration_time })
+        })
+        .collect()
+}
+
+fn states_sql(tables: &Tables) -> String {
+    format!("select name, checksum, state from {}", tables.qualified_state())
+}
+
+fn parse_states(rows: &[SimpleQueryRow]) -> Vec<StateRow> {
+    rows.iter()
+        .filter_map(|row| {
+            Some(StateRow {
+                name: row.get(0)?.to_owned(),
+                checksum: row.get(1).map(str::to_owned),
+                state: State::parse(row.get(2).unwrap_or("")),
+            })
+        })
+        .collect()
 }
 
 /// Every row of `knex_migrations`, oldest first.
-pub(crate) fn applied(client: &mut impl GenericClient, tables: &Tables) -> Result<Vec<AppliedRow>, MigrateError> {
-    let sql = format!(
-        "select id, name, batch, migration_time from {} where name is not null order by id",
-        tables.qualified_migrations()
-    );
-    let rows =
-        client.query(&sql, &[]).map_err(MigrateError::bookkeeping(format!("reading {}", tables.migrations())))?;
-    Ok(rows
-        .iter()
-        .map(|row| AppliedRow {
-            id: row.get(0),
-            recorded_name: row.get(1),
-            batch: row.get::<_, Option<i32>>(2).unwrap_or(0),
-            migration_time: row.get(3),
-        })
-        .collect())
+pub(crate) async fn applied(client: &Client, tables: &Tables) -> Result<Vec<AppliedRow>, MigrateError> {
+    let rows = simple_rows(client, &applied_sql(tables))
+        .await
+        .map_err(MigrateError::bookkeeping(format!("reading {}", tables.migrations())))?;
+    Ok(rows.first().map(|r| parse_applied(r)).unwrap_or_default())
 }
 
-/// The applied rows and the rows of our side table.
-pub(crate) type Snapshot = (Vec<AppliedRow>, Vec<StateRow>);
+/// The applied rows and our side table in one round trip; `None` when the
+/// bookkeeping tables are not all there yet.
+pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<Snapshot>, MigrateError> {
+    let sql = format!("{}; {}", applied_sql(tables), states_sql(tables));
+    match simple_rows(client, &sql).await {
+        Ok(rows) => Ok(Some((
+            rows.first().map(|r| parse_applied(r)).unwrap_or_default(),
+            rows.get(1).map(|r| parse_states(r)).unwrap_or_default(),
+        ))),
+        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
+        Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
+    }
+}
 
-/// What `latest` reads (applied rows and our side table) in one round trip;
-/// `None` when the bookkeeping tables are not all there yet.
-pub(crate) fn snapshot(client: &mut impl GenericClient, tables: &Tables) -> Result<Option<Snapshot>, MigrateError> {
-    use postgres::SimpleQueryMessage;
-    let sql = format!(
-        "select id, name, batch from {} where name is not null order by id; select name, checksum, state from {}",
-        tables.qualified_migrations(),
-        tables.qualified_state()
-    );
-    let messages = match client.simple_query(&sql) {
-        Ok(messages) => messages,
-        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => return Ok(None),
-        Err(e) => return Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
+/// The applied rows and our side table, empty where a table does not exist
+/// yet (read-only commands create nothing).
+pub(crate) async fn snapshot_if_exists(client: &Client, tables: &Tables) -> Result<Snapshot, MigrateError> {
+    if let Some(snapshot) = snapshot(client, tables).await? {
+        return Ok(snapshot);
+    }
+    let applied =
+        if exists(client, &tables.qualified_migrations()).await? { applied(client, tables).await? } else { Vec::new() };
+    let states = if exists(client, &tables.qualified_state()).await? {
+        let rows = simple_rows(client, &states_sql(tables))
+            .await
+            .map_err(MigrateError::bookkeeping(format!("reading {}", tables.state())))?;
+        rows.first().map(|r| parse_states(r)).unwrap_or_default()
+    } else {
+        Vec::new()
     };
-    // Anything unexpected: `None`, and the careful path reads again with typed queries.
-    let (mut applied, mut states, mut statement) = (Vec::new(), Vec::new(), 0);
-    for message in messages {
-        match message {
-            SimpleQueryMessage::Row(row) if statement == 0 => {
-                let (Some(id), Some(name)) = (row.get(0).and_then(|v| v.parse().ok()), row.get(1)) else {
-                    return Ok(None);
-                };
-                let batch = row.get(2).and_then(|v| v.parse().ok()).unwrap_or(0);
-                applied.push(AppliedRow { id, recorded_name: name.to_owned(), batch, migration_time: None });
-            }
-            SimpleQueryMessage::Row(row) => {
-                let Some(name) = row.get(0) else { return Ok(None) };
-                let checksum = row.get(1).map(str::to_owned);
-                states.push(StateRow { name: name.to_owned(), checksum, in_progress: row.get(2) == Some(IN_PROGRESS) });
-            }
-            SimpleQueryMessage::CommandComplete(_) => statement += 1,
-            _ => {}
-        }
-    }
-    Ok(Some((applied, states)))
-}
-
-/// Every row of our side table (none before it exists).
-pub(crate) fn states(client: &mut impl GenericClient, tables: &Tables) -> Result<Vec<StateRow>, MigrateError> {
-    if !exists(client, &tables.qualified_state())? {
-        return Ok(Vec::new());
-    }
-    let sql = format!("select name, checksum, state from {}", tables.qualified_state());
-    let rows = client.query(&sql, &[]).map_err(MigrateError::bookkeeping(format!("reading {}", tables.state())))?;
-    Ok(rows
-        .iter()
-        .map(|row| StateRow {
-            name: row.get(0),
-            checksum: row.get(1),
-            in_progress: row.get::<_, String>(2) == IN_PROGRESS,
-        })
-        .collect())
+    Ok((applied, states))
 }
 
 /// The statements that record `migration` as applied in `batch` (sent with
@@ -220,19 +272,19 @@ pub(crate) fn record_sql(tables: &Tables, migration: &Migration, batch: i32) -> 
         .into_table(table_ref(tables, tables.migrations()))
         .columns([Alias::new("name"), Alias::new("batch"), Alias::new("migration_time")])
         .values([Expr::val(migration.file_name()), Expr::val(batch), Expr::cust("clock_timestamp()")])
-        .map_err(|e| MigrateError::InvalidMigrations(e.to_string()))?
+        .map_err(|e| MigrateError::bookkeeping_render(e.to_string()))?
         .to_string(PostgresQueryBuilder);
-    Ok(vec![insert, state_sql(tables, migration.name(), migration.checksum(), APPLIED)?])
+    Ok(vec![insert, state_sql(tables, migration.name(), migration.checksum(), State::Applied)?])
 }
 
 /// Our side table's row for `name`, inserted or replaced.
-fn state_sql(tables: &Tables, name: &str, checksum: Option<&str>, state: &str) -> Result<String, MigrateError> {
+fn state_sql(tables: &Tables, name: &str, checksum: Option<&str>, state: State) -> Result<String, MigrateError> {
     let columns = [Alias::new("name"), Alias::new("checksum"), Alias::new("state"), Alias::new("updated_at")];
     Ok(Query::insert()
         .into_table(table_ref(tables, &tables.state()))
         .columns(columns.clone())
-        .values([Expr::val(name), Expr::val(checksum), Expr::val(state), Expr::cust("clock_timestamp()")])
-        .map_err(|e| MigrateError::InvalidMigrations(e.to_string()))?
+        .values([Expr::val(name), Expr::val(checksum), Expr::val(state.as_str()), Expr::cust("clock_timestamp()")])
+        .map_err(|e| MigrateError::bookkeeping_render(e.to_string()))?
         .on_conflict(OnConflict::column(Alias::new("name")).update_columns(columns.into_iter().skip(1)).to_owned())
         .to_string(PostgresQueryBuilder))
 }
@@ -253,21 +305,25 @@ fn forget_state_sql(tables: &Tables, name: &str) -> String {
         .to_string(PostgresQueryBuilder)
 }
 
-/// Marks a migration that runs outside a transaction as started, so that a
-/// run dying inside it is noticed by the next one.
-pub(crate) fn mark_in_progress(
-    client: &mut impl GenericClient,
+/// Marks a migration that runs outside a transaction as started (its `up`,
+/// or its `down`), so that a run dying inside it is noticed by the next one.
+pub(crate) async fn mark_started(
+    client: &Client,
     tables: &Tables,
     migration: &Migration,
+    state: State,
 ) -> Result<(), MigrateError> {
-    let sql = state_sql(tables, migration.name(), migration.checksum(), IN_PROGRESS)?;
-    client.batch_execute(&sql).map_err(MigrateError::bookkeeping(format!("marking {} as started", migration.name())))
+    let sql = state_sql(tables, migration.name(), migration.checksum(), state)?;
+    client
+        .batch_execute(&sql)
+        .await
+        .map_err(MigrateError::bookkeeping(format!("marking {} as started", migration.name())))
 }
 
 /// Records `migration` as applied in `batch` on its own, in one transaction
 /// (`migrate resolve --applied`).
-pub(crate) fn record_applied(
-    client: &mut impl GenericClient,
+pub(crate) async fn record_applied(
+    client: &Client,
     tables: &Tables,
     migration: &Migration,
     batch: i32,
@@ -275,29 +331,47 @@ pub(crate) fn record_applied(
     let sql = record_sql(tables, migration, batch)?.join(";\n");
     client
         .batch_execute(&format!("begin;\n{sql};\ncommit"))
+        .await
+        .map_err(MigrateError::bookkeeping(format!("recording {} as applied", migration.name())))
+}
+
+/// Forgets an applied migration on its own, in one transaction (`migrate
+/// resolve --rolled-back` of a `down` that stopped halfway).
+pub(crate) async fn record_reverted(client: &Client, tables: &Tables, row: &AppliedRow) -> Result<(), MigrateError> {
+    let sql = forget_sql(tables, row).join(";\n");
+    client
+        .batch_execute(&format!("begin;\n{sql};\ncommit"))
+        .await
+        .map_err(MigrateError::bookkeeping(format!("recording {} as rolled back", row.name())))
+}
+
+/// Sets a migration's side-table row back to applied (its `down` failed
+/// before changing anything, or `resolve --applied` after a `down`).
+pub(crate) async fn mark_applied(client: &Client, tables: &Tables, migration: &Migration) -> Result<(), MigrateError> {
+    let sql = state_sql(tables, migration.name(), migration.checksum(), State::Applied)?;
+    client
+        .batch_execute(&sql)
+        .await
         .map_err(MigrateError::bookkeeping(format!("recording {} as applied", migration.name())))
 }
 
 /// Clears a started mark (the migration failed before changing anything).
-pub(crate) fn clear_in_progress(
-    client: &mut impl GenericClient,
-    tables: &Tables,
-    name: &str,
-) -> Result<(), MigrateError> {
+pub(crate) async fn clear_started(client: &Client, tables: &Tables, name: &str) -> Result<(), MigrateError> {
     client
         .batch_execute(&forget_state_sql(tables, name))
+        .await
         .map_err(MigrateError::bookkeeping(format!("clearing the started mark of {name}")))
 }
 
 /// Records a new checksum for `name` (`migrate accept`).
-pub(crate) fn accept_checksum(
-    client: &mut impl GenericClient,
+pub(crate) async fn accept_checksum(
+    client: &Client,
     tables: &Tables,
     name: &str,
     checksum: &str,
 ) -> Result<(), MigrateError> {
-    let sql = state_sql(tables, name, Some(checksum), APPLIED)?;
-    client.batch_execute(&sql).map_err(MigrateError::bookkeeping(format!("recording the checksum of {name}")))
+    let sql = state_sql(tables, name, Some(checksum), State::Applied)?;
+    client.batch_execute(&sql).await.map_err(MigrateError::bookkeeping(format!("recording the checksum of {name}")))
 }
 
 /// `max(batch)`, 0 when nothing is applied.
@@ -305,70 +379,143 @@ pub(crate) fn last_batch(applied: &[AppliedRow]) -> i32 {
     applied.iter().map(|row| row.batch).max().unwrap_or(0)
 }
 
-/// Takes the advisory lock of this bookkeeping on `client`'s session, waiting
-/// up to `wait` (it is released when the session ends, however it ends).
-pub(crate) fn advisory_lock(
-    client: &mut impl GenericClient,
-    tables: &Tables,
-    wait: Duration,
-    mut on_wait: impl FnMut(),
-) -> Result<(), MigrateError> {
-    let key = tables.advisory_key();
-    let got: bool = client
-        .query_one("select pg_try_advisory_lock($1)", &[&key])
-        .map(|row| row.get(0))
-        .map_err(MigrateError::bookkeeping("taking the migration lock"))?;
-    if got {
-        return Ok(());
-    }
-    on_wait();
-    client
-        .batch_execute(&format!("set statement_timeout = {}", wait.as_millis().max(1)))
-        .map_err(MigrateError::bookkeeping("setting the lock wait"))?;
-    let result = client.query_one("select pg_advisory_lock($1)", &[&key]);
-    client.batch_execute("set statement_timeout = 0").map_err(MigrateError::bookkeeping("resetting the lock wait"))?;
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.code() == Some(&SqlState::QUERY_CANCELED) => {
-            Err(MigrateError::LockTimeout { seconds: wait.as_secs() })
-        }
-        Err(e) => Err(MigrateError::bookkeeping("waiting for the migration lock")(e)),
-    }
+/// The first message on a runner's session: how long the server lets a
+/// statement run for a client that went away (PostgreSQL 14+: a killed
+/// runner's statement stops within seconds and frees its locks), and the
+/// session's process id. Returns the process id.
+pub(crate) async fn prepare_session(client: &Client, check_interval: bool) -> Result<i32, MigrateError> {
+    let sql = if check_interval {
+        "set client_connection_check_interval = 2000; select pg_backend_pid()"
+    } else {
+        "select pg_backend_pid()"
+    };
+    let rows = simple_rows(client, sql).await.map_err(MigrateError::bookkeeping("setting up the session"))?;
+    let pid = rows.iter().flatten().find_map(|row| row.get(0)?.parse().ok());
+    Ok(pid.unwrap_or(0))
 }
 
-/// Sets knex's lock row inside a transaction that stays open for the run: a
-/// knex process waits on the row meanwhile, and when our session ends (even
-/// killed) the row is back to unlocked. A row already set means knex holds it.
-pub(crate) fn hold_knex_lock(client: &mut impl GenericClient, tables: &Tables) -> Result<(), MigrateError> {
-    let lock = tables.qualified_lock();
-    client.batch_execute("begin").map_err(MigrateError::bookkeeping("starting the lock transaction"))?;
-    let rows = client
-        .query(&format!("select is_locked from {lock} for update"), &[])
-        .map_err(MigrateError::bookkeeping(format!("locking {}", tables.lock())))?;
-    if rows.iter().any(|row| row.get::<_, Option<i32>>(0) == Some(1)) {
-        let _ = client.batch_execute("rollback");
-        return Err(MigrateError::Locked { table: tables.lock() });
-    }
+/// Tries the advisory lock of this bookkeeping once, without waiting.
+pub(crate) async fn try_advisory_lock(client: &Client, tables: &Tables) -> Result<bool, MigrateError> {
+    let sql = format!("select pg_try_advisory_lock({})", tables.advisory_key());
+    let rows = simple_rows(client, &sql).await.map_err(MigrateError::bookkeeping("taking the migration lock"))?;
+    Ok(first_value(&rows) == Some("t"))
+}
+
+/// Waits for the advisory lock (bounded and cancelled by the caller).
+pub(crate) fn advisory_lock_sql(tables: &Tables) -> String {
+    format!("select pg_advisory_lock({})", tables.advisory_key())
+}
+
+/// Locks knex's lock rows (inside the lock transaction); returns them.
+pub(crate) fn lock_rows_sql(tables: &Tables) -> String {
+    format!("select is_locked from {} for update", tables.qualified_lock())
+}
+
+/// Whether knex's lock rows say a run holds the lock: a row set to 1, or more
+/// than one row (knex treats both as locked).
+pub(crate) fn knex_lock_is_set(rows: &[SimpleQueryRow]) -> bool {
+    rows.len() > 1 || rows.iter().any(|row| row.get(0) == Some("1"))
+}
+
+/// Reads the rows of a simple query's first statement.
+pub(crate) async fn lock_rows(client: &Client, tables: &Tables) -> Result<Vec<SimpleQueryRow>, tokio_postgres::Error> {
+    Ok(simple_rows(client, &lock_rows_sql(tables)).await?.into_iter().next().unwrap_or_default())
+}
+
+/// Sets knex's lock row (inside the lock transaction, which stays open for the run).
+pub(crate) async fn set_knex_lock(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
     client
-        .batch_execute(&format!("update {lock} set is_locked = 1"))
+        .batch_execute(&format!("update {} set is_locked = 1", tables.qualified_lock()))
+        .await
         .map_err(MigrateError::bookkeeping(format!("setting {}", tables.lock())))
 }
 
 /// Ends the lock transaction (knex's row goes back to 0) and the advisory lock.
-pub(crate) fn release_locks(client: &mut impl GenericClient, tables: &Tables) -> Result<(), MigrateError> {
+pub(crate) async fn release_locks(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
     client
         .batch_execute(&format!("rollback; select pg_advisory_unlock({})", tables.advisory_key()))
+        .await
         .map_err(MigrateError::bookkeeping("releasing the migration lock"))
 }
 
 /// knex's `migrate:unlock`: empties the lock table and inserts an unlocked row.
-pub(crate) fn force_unlock(client: &mut impl GenericClient, tables: &Tables) -> Result<bool, MigrateError> {
-    if !exists(client, &tables.qualified_lock())? {
+pub(crate) async fn force_unlock(client: &Client, tables: &Tables) -> Result<bool, MigrateError> {
+    if !exists(client, &tables.qualified_lock()).await? {
         return Ok(false);
     }
     let lock = tables.qualified_lock();
     client
         .batch_execute(&format!("begin; delete from {lock}; insert into {lock} (is_locked) values (0); commit"))
+        .await
         .map_err(MigrateError::bookkeeping(format!("unlocking {}", tables.lock())))?;
     Ok(true)
+}
+
+/// Another session that holds a lock a runner's statement waits for.
+///
+/// ```
+/// use knexrs_migrate::Blocker;
+///
+/// let blocker = Blocker {
+///     pid: 4242,
+///     application_name: "psql".into(),
+///     state: "idle in transaction".into(),
+///     query: "lock table sessions".into(),
+///     seconds: 35.0,
+/// };
+/// assert_eq!(
+///     blocker.to_string(),
+///     "pid 4242 (application `psql`, idle in transaction for 35 s, last statement `lock table sessions`)"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blocker {
+    /// Its server process id (`pg_terminate_backend(pid)` ends it).
+    pub pid: i32,
+    /// Its `application_name`.
+    pub application_name: String,
+    /// `active`, `idle in transaction`, …
+    pub state: String,
+    /// What it runs (or ran last), shortened.
+    pub query: String,
+    /// How long its transaction (or statement) has been open, in seconds.
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.state == "active" { "running" } else { "last statement" };
+        write!(
+            f,
+            "pid {} (application `{}`, {} for {:.0} s, {what} `{}`)",
+            self.pid, self.application_name, self.state, self.seconds, self.query
+        )
+    }
+}
+
+/// The sessions holding locks that `pid` waits for.
+pub(crate) async fn blockers(client: &Client, pid: i32) -> Result<Vec<Blocker>, tokio_postgres::Error> {
+    let sql = format!(
+        "select a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), \
+         coalesce(left(regexp_replace(a.query, '\\s+', ' ', 'g'), 160), ''), \
+         coalesce(extract(epoch from clock_timestamp() - coalesce(a.xact_start, a.query_start, a.backend_start)), 0)::float8 \
+         from pg_stat_activity a where a.pid = any(pg_blocking_pids({pid})) order by a.pid"
+    );
+    let rows = simple_rows(client, &sql).await?;
+    Ok(rows
+        .first()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    Some(Blocker {
+                        pid: row.get(0)?.parse().ok()?,
+                        application_name: row.get(1).unwrap_or("").to_owned(),
+                        state: row.get(2).unwrap_or("").to_owned(),
+                        query: row.get(3).unwrap_or("").to_owned(),
+                        seconds: row.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.0),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default())
 }

@@ -1,9 +1,47 @@
 //! The one error type of this crate.
 
-use knexrs_query::QueryError;
+use crate::db::Blocker;
+use knexrs_connect::ConnectError;
 use knexrs_schema::SchemaError;
-use postgres::error::SqlState;
 use thiserror::Error;
+use tokio_postgres::error::SqlState;
+
+/// Which lock a run waited for.
+///
+/// ```
+/// use knexrs_migrate::LockKind;
+///
+/// assert_eq!(LockKind::Advisory.to_string(), "the migration lock");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LockKind {
+    /// The advisory lock another knexrs run holds.
+    Advisory,
+    /// knex's lock row, held (`select … for update`) by another session.
+    KnexRow {
+        /// The lock table.
+        table: String,
+    },
+}
+
+impl std::fmt::Display for LockKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LockKind::Advisory => f.write_str("the migration lock"),
+            LockKind::KnexRow { table } => write!(f, "knex's lock row ({table})"),
+        }
+    }
+}
+
+fn holders_text(holders: &[Blocker]) -> String {
+    if holders.is_empty() {
+        "look for a stuck session in pg_stat_activity".to_owned()
+    } else {
+        let list: Vec<String> = holders.iter().map(ToString::to_string).collect();
+        format!("held by {}; end it with `select pg_terminate_backend(pid)` if it is stuck", list.join(", "))
+    }
+}
 
 /// Why a migration command failed. Every message names the migration or
 /// table concerned and says what to do.
@@ -17,12 +55,69 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum MigrateError {
-    /// The migrations themselves are inconsistent (names, duplicates).
-    #[error("{0}")]
-    InvalidMigrations(String),
-    /// Connecting or configuring the connection failed.
+    /// Files in the migrations folder cannot be migrations.
+    #[error("{}", files.iter().map(|(file, problem)| format!("{file}: {problem}")).collect::<Vec<_>>().join("; "))]
+    MisnamedFiles {
+        /// Each file and what is wrong with its name.
+        files: Vec<(String, String)>,
+    },
+    /// Two migrations share a name.
+    #[error(
+        "duplicate migration {name}: two migrations have this name; rename one (`migrate make` picks a free timestamp)"
+    )]
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
+    /// A migration has an empty name.
+    #[error("a migration has an empty name: name it like the file, `YYYYMMDDHHMMSS_what`")]
+    EmptyName,
+    /// A migration asks for a transaction but holds a statement PostgreSQL refuses in one.
+    #[error(
+        "migration {migration} asks for a transaction but holds a statement PostgreSQL cannot run in one (such as create index concurrently): drop `transaction: Some(true)` from its CONFIG"
+    )]
+    TransactionConflict {
+        /// The migration.
+        migration: String,
+    },
+    /// A transactional migration holds transaction control (`COMMIT`, `ROLLBACK`, …).
+    #[error(
+        "migration {migration} holds `{keyword}` (statement {statement} of {statements}), which would end the transaction the runner manages and leave the batch half-applied while reporting it rolled back; nothing was run: remove it, or declare the migration non-transactional (`pub const CONFIG: MigrationConfig = MigrationConfig::new().no_transaction();`) to manage transactions yourself"
+    )]
+    TransactionControl {
+        /// The migration.
+        migration: String,
+        /// The command (`COMMIT`, `BEGIN`, …).
+        keyword: &'static str,
+        /// Which statement (1-based) of the migration.
+        statement: usize,
+        /// How many statements it has.
+        statements: usize,
+    },
+    /// A migration's SQL is not complete (an unclosed string, comment or quote).
+    #[error("migration {migration}: statement {statement} is not complete SQL ({source}); nothing was run: close it")]
+    IncompleteSql {
+        /// The migration.
+        migration: String,
+        /// Which statement (1-based).
+        statement: usize,
+        /// What is open.
+        #[source]
+        source: knexrs_sql::LexError,
+    },
+    /// The bookkeeping table name is unusable.
+    #[error(
+        "migrations table name `{table}` must be 1 to {max} bytes so that `{table}_knexrs` fits PostgreSQL's 63-byte limit"
+    )]
+    InvalidTableName {
+        /// The name given.
+        table: String,
+        /// The longest name that fits.
+        max: usize,
+    },
+    /// Connecting, or the connection settings, failed.
     #[error(transparent)]
-    Connection(#[from] QueryError),
+    Connect(#[from] ConnectError),
     /// No connection could be set up (nothing configured, local cluster failed).
     #[error("{0}")]
     NoConnection(String),
@@ -35,6 +130,16 @@ pub enum MigrateError {
         #[source]
         source: SchemaError,
     },
+    /// A migration's `up` or `down` panicked while recording its statements; nothing ran.
+    #[error("migration {migration} panicked in its {step}: {message}; nothing was run: fix the migration")]
+    Panicked {
+        /// The migration.
+        migration: String,
+        /// `up` or `down`.
+        step: &'static str,
+        /// The panic's message.
+        message: String,
+    },
     /// A migration's statement failed.
     #[error("{message}")]
     Statement {
@@ -46,7 +151,7 @@ pub enum MigrateError {
         message: String,
         /// The driver's error.
         #[source]
-        source: postgres::Error,
+        source: tokio_postgres::Error,
     },
     /// Bookkeeping (reading or writing knex's tables, locking) failed.
     #[error("{context}: {message}")]
@@ -57,23 +162,25 @@ pub enum MigrateError {
         message: String,
         /// The driver's error.
         #[source]
-        source: postgres::Error,
+        source: Option<tokio_postgres::Error>,
     },
     /// knex's lock row is set: knex itself is migrating, or a knex run died.
     #[error(
-        "the migration lock is held ({table}.is_locked = 1): knex is migrating this database, or a knex run was killed; if no migration is running, release it with `migrate unlock`"
+        "Migration table is already locked ({table}.is_locked = 1): knex is migrating this database, or a knex run was killed; if no migration is running, release it with `migrate unlock`"
     )]
     Locked {
         /// The lock table.
         table: String,
     },
-    /// Another run held the lock longer than we were willing to wait.
-    #[error(
-        "another migration run held the lock for more than {seconds} s: wait for it to finish, or look for a stuck runner in pg_stat_activity"
-    )]
+    /// Another session held a lock longer than the run was willing to wait.
+    #[error("gave up after waiting {seconds} s for {what} (--lock-wait): {}", holders_text(holders))]
     LockTimeout {
-        /// How long we waited.
+        /// How long the run waited.
         seconds: u64,
+        /// Which lock.
+        what: LockKind,
+        /// The sessions found holding it.
+        holders: Vec<Blocker>,
     },
     /// Migrations recorded as applied have no file (knex: "migration directory is corrupt").
     #[error(
@@ -101,15 +208,55 @@ pub enum MigrateError {
         /// The migration.
         name: String,
     },
-    /// A named migration does not exist or is in the wrong state.
-    #[error("{0}")]
-    NotFound(String),
-    /// `make` was given an unusable name, or could not write the file.
-    #[error("{0}")]
-    Make(String),
-    /// The run was interrupted (SIGINT/SIGTERM); the current transaction was rolled back.
-    #[error("interrupted: {0}")]
-    Interrupted(String),
+    /// No migration has this name.
+    #[error("migration `{name}` not found: `migrate status` lists the migrations")]
+    UnknownMigration {
+        /// The name given.
+        name: String,
+    },
+    /// The named migration is not applied, and the command needs it applied.
+    #[error("migration `{name}` is not applied: `migrate status` lists the applied migrations")]
+    NotApplied {
+        /// The name given.
+        name: String,
+    },
+    /// `resolve` was given a migration that did not stop halfway.
+    #[error("migration `{name}` is not marked as stopped halfway: there is nothing to resolve")]
+    NotIncomplete {
+        /// The name given.
+        name: String,
+    },
+    /// `accept` was given a migration without a source to checksum.
+    #[error("migration `{name}` has no source to checksum: only migrations embedded from files can be accepted")]
+    NoSource {
+        /// The name given.
+        name: String,
+    },
+    /// `make` was given an unusable name.
+    #[error("migration name `{name}` {problem}: use letters, digits, `_` and `-`, such as `add_pod_index`")]
+    InvalidName {
+        /// The name given.
+        name: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A file could not be read or written (`make`), or the runtime could not start.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, naming the file.
+        context: String,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The run was cancelled (SIGINT/SIGTERM, or its [`Cancel`](crate::Cancel) handle).
+    #[error("interrupted {when}; {kept}")]
+    Interrupted {
+        /// When: while waiting for the lock, during a migration, …
+        when: String,
+        /// What stays applied.
+        kept: String,
+    },
 }
 
 impl MigrateError {
@@ -117,8 +264,8 @@ impl MigrateError {
     ///
     /// ```no_run
     /// use knexrs_migrate::{MigrateError, Migrator, RunOptions, Silent};
-    /// use knexrs_query::ConnectConfig;
-    /// use postgres::error::SqlState;
+    /// use knexrs_connect::ConnectConfig;
+    /// use tokio_postgres::error::SqlState;
     ///
     /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
     /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
@@ -130,14 +277,38 @@ impl MigrateError {
     /// ```
     pub fn code(&self) -> Option<&SqlState> {
         match self {
-            MigrateError::Statement { source, .. } | MigrateError::Bookkeeping { source, .. } => source.code(),
-            MigrateError::Connection(e) => e.code(),
+            MigrateError::Statement { source, .. } => source.code(),
+            MigrateError::Bookkeeping { source: Some(source), .. } => source.code(),
+            MigrateError::Connect(e) => e.code(),
             _ => None,
         }
     }
 
-    pub(crate) fn bookkeeping(context: impl Into<String>) -> impl FnOnce(postgres::Error) -> Self {
+    pub(crate) fn bookkeeping(context: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Self {
         let context = context.into();
-        move |source| MigrateError::Bookkeeping { context, message: knexrs_query::describe(&source), source }
+        move |source| MigrateError::Bookkeeping {
+            context,
+            message: knexrs_connect::describe(&source),
+            source: Some(source),
+        }
+    }
+
+    /// A bookkeeping statement that could not even be rendered.
+    pub(crate) fn bookkeeping_render(message: String) -> Self {
+        MigrateError::Bookkeeping { context: "rendering a bookkeeping statement".into(), message, source: None }
+    }
+
+    /// An interruption, saying what stays applied.
+    pub(crate) fn interrupted(when: impl Into<String>, kept: &[String]) -> Self {
+        MigrateError::Interrupted { when: when.into(), kept: kept_text(kept) }
+    }
+}
+
+/// "no migration of this run was applied", or the list of those kept.
+pub(crate) fn kept_text(kept: &[String]) -> String {
+    if kept.is_empty() {
+        "no migration of this run was applied".to_owned()
+    } else {
+        format!("applied and kept: {}", kept.join(", "))
     }
 }

@@ -1,61 +1,139 @@
-//! Sending a plan: each migration's statements and bookkeeping in one round
-//! trip, inside a savepoint so a failure can be traced to its statement.
+//! Sending a plan: a transactional migration's statements and bookkeeping go
+//! in one message (the first opening the transaction, the last committing
+//! it); a failure is traced to its statement from what the server reports
+//! (the statements it completed before the error, or the error's position),
+//! never by running anything again.
 
-use crate::db;
-use crate::interrupt::interrupted;
+use crate::db::{self, State};
 use crate::plan::{PlannedMigration, Unit};
-use crate::{Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport};
-use knexrs_query::describe;
-use postgres::Client;
+use crate::session::{Session, Watched, Which};
+use crate::{Direction, Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport};
+use knexrs_connect::describe;
 use std::time::{Duration, Instant};
+use tokio_postgres::error::ErrorPosition;
+use tokio_postgres::{Client, SimpleQueryMessage};
 
-const SAVEPOINT: &str = "knexrs_migration";
+/// What a part of a message is, to name it when it fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// `begin`, or the migration's timeouts.
+    Setup,
+    /// The migration's statement at this index.
+    Statement(usize),
+    /// Recording the migration in the bookkeeping tables.
+    Bookkeeping,
+    /// `commit`.
+    Commit,
+}
+
+/// One message: its text, and where each part starts (in characters, as
+/// PostgreSQL counts error positions).
+#[derive(Debug, Default)]
+struct Message {
+    text: String,
+    chars: usize,
+    parts: Vec<(Part, usize)>,
+}
+
+impl Message {
+    fn push(&mut self, part: Part, sql: &str) {
+        if !self.text.is_empty() {
+            self.text.push('\n');
+            self.chars += 1;
+        }
+        self.parts.push((part, self.chars));
+        let terminated = knexrs_sql::terminate(sql);
+        self.chars += terminated.chars().count();
+        self.text.push_str(&terminated);
+    }
+
+    /// The part that failed: the one holding the error's position when the
+    /// server gave one (a syntax error fails the whole message before any
+    /// statement runs), else the one after the statements that completed.
+    fn failed_part(&self, completed: usize, error: &tokio_postgres::Error) -> Option<Part> {
+        if let Some(ErrorPosition::Original(position)) = error.as_db_error().and_then(|db| db.position()) {
+            let at = (*position as usize).saturating_sub(1);
+            return self.parts.iter().rev().find(|(_, start)| *start <= at).map(|(part, _)| *part);
+        }
+        self.parts.get(completed).map(|(part, _)| *part)
+    }
+}
+
+/// Sends `message` as one simple query; on error, how many of its statements
+/// completed before it.
+async fn send(client: &Client, message: &str) -> Result<(), (usize, tokio_postgres::Error)> {
+    use futures_util::StreamExt;
+    let stream = client.simple_query_raw(message).await.map_err(|e| (0, e))?;
+    let mut stream = std::pin::pin!(stream);
+    let mut completed = 0;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(SimpleQueryMessage::CommandComplete(_)) => completed += 1,
+            Ok(_) => {}
+            Err(error) => return Err((completed, error)),
+        }
+    }
+    Ok(())
+}
 
 struct Run<'a> {
     migrator: &'a Migrator,
     options: &'a RunOptions,
-    client: &'a mut Client,
+    session: &'a Session,
     reporter: &'a mut dyn Reporter,
+    direction: Direction,
     done: Vec<(String, Duration)>,
     /// Whether any migration of the plan sets its own timeouts (then every
     /// migration of a shared transaction sets them, to undo the previous one's).
     per_migration_settings: bool,
 }
 
-/// Runs `plan` on `client`; returns what ran, or the first failure with what
-/// it left behind.
-pub(crate) fn execute(
+/// Runs `plan` on the session's work connection; returns what ran, or the
+/// first failure with what it left behind.
+pub(crate) async fn execute(
     migrator: &Migrator,
     plan: &Plan,
     options: &RunOptions,
-    client: &mut Client,
+    session: &Session,
     reporter: &mut dyn Reporter,
 ) -> Result<RunReport, MigrateError> {
-    let mut session = Vec::new();
+    let client = &session.work.client;
+    let mut settings = Vec::new();
     if let Some(t) = options.lock_timeout {
-        session.push(format!("set lock_timeout = {}", t.as_millis()));
+        settings.push(format!("set lock_timeout = {}", t.as_millis()));
     }
     if let Some(t) = options.statement_timeout {
-        session.push(format!("set statement_timeout = {}", t.as_millis()));
+        settings.push(format!("set statement_timeout = {}", t.as_millis()));
     }
-    if !session.is_empty() {
-        client.batch_execute(&session.join("; ")).map_err(MigrateError::bookkeeping("setting the run's timeouts"))?;
+    if !settings.is_empty() {
+        client
+            .batch_execute(&settings.join("; "))
+            .await
+            .map_err(MigrateError::bookkeeping("setting the run's timeouts"))?;
     }
     let per_migration_settings = plan
         .units
         .iter()
         .flat_map(|u| &u.migrations)
         .any(|m| m.config.lock_timeout_ms.is_some() || m.config.statement_timeout_ms.is_some());
-    let mut run = Run { migrator, options, client, reporter, done: Vec::new(), per_migration_settings };
+    let mut run = Run {
+        migrator,
+        options,
+        session,
+        reporter,
+        direction: plan.direction,
+        done: Vec::new(),
+        per_migration_settings,
+    };
     for unit in &plan.units {
-        if interrupted() {
+        if session.cancel.is_cancelled() {
             return Err(run.interrupted("before the next migration started"));
         }
         if unit.transactional {
-            run.transaction(unit)?;
+            run.transaction(unit).await?;
         } else {
             for migration in &unit.migrations {
-                run.outside_transaction(migration)?;
+                run.outside_transaction(migration).await?;
             }
         }
     }
@@ -63,211 +141,265 @@ pub(crate) fn execute(
 }
 
 impl Run<'_> {
-    fn settings(&self, migration: &PlannedMigration, local: bool) -> String {
+    fn settings(&self, migration: &PlannedMigration, local: bool) -> Vec<String> {
         if !self.per_migration_settings {
-            return String::new();
+            return Vec::new();
         }
         let ms = |own: Option<u64>, run: Option<Duration>| own.or(run.map(|d| d.as_millis() as u64)).unwrap_or(0);
         let scope = if local { "set local" } else { "set" };
-        format!(
-            "{scope} lock_timeout = {}; {scope} statement_timeout = {};\n",
-            ms(migration.config.lock_timeout_ms, self.options.lock_timeout),
-            ms(migration.config.statement_timeout_ms, self.options.statement_timeout)
-        )
+        vec![
+            format!("{scope} lock_timeout = {}", ms(migration.config.lock_timeout_ms, self.options.lock_timeout)),
+            format!(
+                "{scope} statement_timeout = {}",
+                ms(migration.config.statement_timeout_ms, self.options.statement_timeout)
+            ),
+        ]
     }
 
-    fn applied_so_far(&self) -> String {
-        if self.done.is_empty() {
-            "no migration of this run was applied".to_owned()
-        } else {
-            format!("applied and kept: {}", self.done.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))
+    fn kept(&self) -> String {
+        let names: Vec<String> = self.done.iter().map(|(n, _)| n.clone()).collect();
+        match self.direction {
+            Direction::Up => crate::error::kept_text(&names),
+            Direction::Down if names.is_empty() => "no migration of this run was rolled back".to_owned(),
+            Direction::Down => format!("rolled back for good: {}", names.join(", ")),
         }
     }
 
-    /// The migrations of a rolled-back transaction no longer count as applied.
+    /// The migrations of a rolled-back transaction no longer count as done.
     fn forget_uncommitted(&mut self, in_unit: &[String]) {
         let committed = self.done.len() - in_unit.len();
         self.done.truncate(committed);
     }
 
     fn interrupted(&self, when: &str) -> MigrateError {
-        MigrateError::Interrupted(format!("stopped {when}; {}", self.applied_so_far()))
+        MigrateError::Interrupted { when: when.to_owned(), kept: self.kept() }
     }
 
-    /// Migrations that commit together: one message each, then `COMMIT`.
-    fn transaction(&mut self, unit: &Unit) -> Result<(), MigrateError> {
-        let mut in_unit = Vec::new();
+    async fn rollback(&self) {
+        let _ = self.session.work.client.batch_execute("rollback").await;
+    }
+
+    /// Migrations that commit together: one message each; the first opens
+    /// the transaction, the last commits it.
+    async fn transaction(&mut self, unit: &Unit) -> Result<(), MigrateError> {
+        let mut in_unit: Vec<String> = Vec::new();
+        let last = unit.migrations.len().saturating_sub(1);
         for (i, migration) in unit.migrations.iter().enumerate() {
-            if i > 0 && interrupted() {
-                let _ = self.client.batch_execute("rollback");
+            if i > 0 && self.session.cancel.is_cancelled() {
+                self.rollback().await;
                 self.forget_uncommitted(&in_unit);
-                return Err(
-                    self.interrupted(&format!("and rolled back the open transaction ({} undone)", in_unit.join(", ")))
-                );
+                return Err(self.interrupted(&format!(
+                    "between migrations, and rolled back the open transaction ({} undone)",
+                    in_unit.join(", ")
+                )));
             }
-            let mut sql = String::new();
+            let mut message = Message::default();
             if i == 0 {
-                sql.push_str("begin;\n");
+                message.push(Part::Setup, "begin");
             }
-            sql.push_str(&format!("savepoint {SAVEPOINT};\n"));
-            sql.push_str(&self.settings(migration, true));
-            for statement in migration.statements.iter().chain(&migration.bookkeeping) {
-                sql.push_str(statement);
-                sql.push_str(";\n");
+            for setting in self.settings(migration, true) {
+                message.push(Part::Setup, &setting);
             }
-            sql.push_str(&format!("release savepoint {SAVEPOINT}"));
+            for (index, sql) in migration.statements.iter().enumerate() {
+                message.push(Part::Statement(index), sql);
+            }
+            for sql in &migration.bookkeeping {
+                message.push(Part::Bookkeeping, sql);
+            }
+            if i == last {
+                message.push(Part::Commit, "commit");
+            }
             self.reporter.report(Event::Started { name: &migration.name });
             let start = Instant::now();
-            if let Err(error) = self.client.batch_execute(&sql) {
-                if interrupted() && !error.is_closed() {
-                    // Cancelled by a signal: nothing to trace, everything to undo.
-                    let _ = self.client.batch_execute("rollback");
+            let client = &self.session.work.client;
+            let what = format!("migration {}", migration.name);
+            let watched =
+                self.session.watch(Which::Work, &what, None, &mut *self.reporter, send(client, &message.text)).await;
+            let elapsed = start.elapsed();
+            let (completed, error) = match watched {
+                Watched::Done(Ok(())) => {
+                    in_unit.push(migration.name.clone());
+                    self.done.push((migration.name.clone(), elapsed));
+                    if i == last {
+                        // Committed: every migration of the unit counts.
+                        for name in &in_unit {
+                            let elapsed = self.done.iter().find(|(n, _)| n == name).map_or(elapsed, |(_, e)| *e);
+                            self.reporter.report(Event::Finished { name, elapsed });
+                        }
+                    }
+                    continue;
+                }
+                Watched::Done(Err(failure)) => failure,
+                Watched::Cancelled | Watched::TimedOut => {
+                    self.rollback().await;
                     self.forget_uncommitted(&in_unit);
-                    let mut undone = in_unit.clone();
-                    undone.push(migration.name.clone());
+                    in_unit.push(migration.name.clone());
                     return Err(self.interrupted(&format!(
-                        "during {} and rolled back the open transaction ({} undone)",
+                        "during {}, and rolled back the open transaction ({} undone)",
                         migration.name,
-                        undone.join(", ")
+                        in_unit.join(", ")
                     )));
                 }
-                let (index, error) = self.trace(migration, error);
-                let _ = self.client.batch_execute("rollback");
-                self.forget_uncommitted(&in_unit);
-                let mut undone = in_unit.clone();
-                undone.push(migration.name.clone());
-                return Err(self.failure(
-                    migration,
-                    index,
-                    error,
-                    &format!("rolled back: {}; {}", undone.join(", "), self.applied_so_far()),
-                ));
-            }
-            let elapsed = start.elapsed();
-            self.reporter.report(Event::Finished { name: &migration.name, elapsed });
-            in_unit.push(migration.name.clone());
-            self.done.push((migration.name.clone(), elapsed));
-        }
-        if let Err(error) = self.client.batch_execute("commit") {
-            let committed = self.done.len() - in_unit.len();
-            self.done.truncate(committed);
-            let message = if error.is_closed() {
-                format!(
-                    "the connection was lost while committing {}: whether they were applied is unknown, check with `migrate status`",
-                    in_unit.join(", ")
-                )
-            } else {
-                format!("committing {} failed, they were rolled back: {}", in_unit.join(", "), describe(&error))
             };
-            return Err(MigrateError::Statement {
-                migration: in_unit.last().cloned().unwrap_or_default(),
-                statement: None,
-                message: format!("{message}; {}", self.applied_so_far()),
-                source: error,
-            });
+            let part = message.failed_part(completed, &error);
+            if part == Some(Part::Commit) && error.is_closed() {
+                self.forget_uncommitted(&in_unit);
+                return Err(MigrateError::Statement {
+                    migration: migration.name.clone(),
+                    statement: None,
+                    message: format!(
+                        "the connection was lost while committing {}: whether they were applied is unknown, check with `migrate status`; {}",
+                        in_unit.iter().chain(std::iter::once(&migration.name)).cloned().collect::<Vec<_>>().join(", "),
+                        self.kept()
+                    ),
+                    source: error,
+                });
+            }
+            if !error.is_closed() {
+                self.rollback().await;
+            }
+            self.forget_uncommitted(&in_unit);
+            in_unit.push(migration.name.clone());
+            let kept = format!("rolled back: {}; {}", in_unit.join(", "), self.kept());
+            return Err(self.failure(migration, part, error, &kept));
         }
         Ok(())
-    }
-
-    /// After a failed message: back to the savepoint, then the statements one by
-    /// one until one fails, to name it. Everything is rolled back afterwards.
-    fn trace(&mut self, migration: &PlannedMigration, error: postgres::Error) -> (Option<usize>, postgres::Error) {
-        if error.is_closed() || self.client.batch_execute(&format!("rollback to savepoint {SAVEPOINT}")).is_err() {
-            return (None, error);
-        }
-        if migration.statements.len() == 1 {
-            return (Some(0), error);
-        }
-        let _ = self.client.batch_execute(&self.settings(migration, true));
-        for (i, statement) in migration.statements.iter().enumerate() {
-            if let Err(replayed) = self.client.batch_execute(statement) {
-                return (Some(i), replayed);
-            }
-        }
-        (None, error)
     }
 
     fn failure(
         &self,
         migration: &PlannedMigration,
-        index: Option<usize>,
-        error: postgres::Error,
+        part: Option<Part>,
+        error: tokio_postgres::Error,
         kept: &str,
     ) -> MigrateError {
-        let statement = index.and_then(|i| migration.statements.get(i)).cloned();
-        let at = match (index, &statement) {
-            (Some(i), Some(sql)) => {
-                format!(" at statement {} of {} `{}`", i + 1, migration.statements.len(), shorten(sql))
+        let (statement, at) = match part {
+            Some(Part::Statement(i)) => {
+                let sql = migration.statements.get(i).cloned();
+                let at = sql.as_deref().map_or(String::new(), |sql| {
+                    format!(" at statement {} of {} `{}`", i + 1, migration.statements.len(), shorten(sql))
+                });
+                (sql, at)
             }
-            _ => String::new(),
+            Some(Part::Bookkeeping) => (None, " while recording it in the bookkeeping tables".to_owned()),
+            Some(Part::Commit) => (None, " while committing (a deferred constraint, or the server)".to_owned()),
+            Some(Part::Setup) => (None, " while setting up its transaction".to_owned()),
+            None => (None, String::new()),
         };
         let what =
             if error.is_closed() { "the connection to the server was lost".to_owned() } else { describe(&error) };
+        let blockers = self.session.last_blockers();
+        let blocked = if blockers.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+            format!(" (it waited for locks held by {})", list.join(", "))
+        };
         MigrateError::Statement {
             migration: migration.name.clone(),
             statement,
-            message: format!("migration {} failed{at}: {what}; {kept}", migration.name),
+            message: format!("migration {} failed{at}: {what}{blocked}; {kept}", migration.name),
             source: error,
         }
     }
 
-    /// A migration PostgreSQL will not run in a transaction: a started mark,
-    /// each statement on its own, then the bookkeeping in a transaction.
-    fn outside_transaction(&mut self, migration: &PlannedMigration) -> Result<(), MigrateError> {
+    /// A migration outside a transaction: a started mark, each statement on
+    /// its own, then the bookkeeping in a transaction. A failure after the
+    /// first statement leaves the mark, so the next run stops until
+    /// `migrate resolve` says what the database holds.
+    async fn outside_transaction(&mut self, migration: &PlannedMigration) -> Result<(), MigrateError> {
         let tables = self.migrator.tables();
+        let client = &self.session.work.client;
         let source = self.migrator.find(&migration.name).cloned();
-        let up = migration.bookkeeping.first().is_some_and(|sql| sql.to_ascii_lowercase().starts_with("insert"));
-        if let (true, Some(source)) = (up, &source) {
-            db::mark_in_progress(self.client, tables, source)?;
+        let started_state = match self.direction {
+            Direction::Up => State::Applying,
+            Direction::Down => State::Reverting,
+        };
+        if let Some(source) = &source {
+            db::mark_started(client, tables, source, started_state).await?;
         }
         self.reporter.report(Event::Started { name: &migration.name });
         let start = Instant::now();
         let settings = self.settings(migration, false);
         if !settings.is_empty() {
-            self.client
-                .batch_execute(&settings)
+            client
+                .batch_execute(&settings.join("; "))
+                .await
                 .map_err(MigrateError::bookkeeping("setting the migration's timeouts"))?;
         }
+        let total = migration.statements.len();
         for (i, statement) in migration.statements.iter().enumerate() {
-            if let Err(error) = self.client.batch_execute(statement) {
-                let kept = if i == 0 {
-                    if up && !error.is_closed() {
-                        db::clear_in_progress(self.client, tables, &migration.name)?;
-                    }
-                    format!("it runs outside a transaction and nothing of it was applied; {}", self.applied_so_far())
-                } else {
-                    format!(
-                        "it runs outside a transaction, so its first {i} statement(s) stay applied: repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`; {}",
-                        migration.name,
-                        self.applied_so_far()
-                    )
-                };
-                return Err(self.failure(migration, Some(i), error, &kept));
+            if i > 0 && self.session.cancel.is_cancelled() {
+                return Err(self.stopped_halfway(migration, i));
             }
-            if interrupted() && i + 1 < migration.statements.len() {
-                return Err(self.interrupted(&format!(
-                    "inside {} after statement {} of {} (it runs outside a transaction): run `migrate resolve {}` once repaired",
+            let what = format!("migration {}", migration.name);
+            let watched = self
+                .session
+                .watch(Which::Work, &what, None, &mut *self.reporter, client.batch_execute(statement))
+                .await;
+            let error = match watched {
+                Watched::Done(Ok(())) => continue,
+                Watched::Done(Err(error)) => error,
+                Watched::Cancelled | Watched::TimedOut if i == 0 => {
+                    self.undo_mark(migration, source.as_ref()).await?;
+                    return Err(self.interrupted(&format!(
+                        "during {} (outside a transaction) before any of its statements completed",
+                        migration.name
+                    )));
+                }
+                Watched::Cancelled | Watched::TimedOut => return Err(self.stopped_halfway(migration, i)),
+            };
+            let kept = if i == 0 {
+                if !error.is_closed() {
+                    self.undo_mark(migration, source.as_ref()).await?;
+                }
+                format!("it runs outside a transaction and nothing of it was applied; {}", self.kept())
+            } else {
+                format!(
+                    "it runs outside a transaction, so its first {i} statement(s) of {total} stay applied: repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`; {}",
                     migration.name,
-                    i + 1,
-                    migration.statements.len(),
-                    migration.name
-                )));
-            }
+                    self.kept()
+                )
+            };
+            return Err(self.failure(migration, Some(Part::Statement(i)), error, &kept));
         }
         let bookkeeping = format!("begin;\n{};\ncommit", migration.bookkeeping.join(";\n"));
-        self.client.batch_execute(&bookkeeping).map_err(MigrateError::bookkeeping(format!(
+        client.batch_execute(&bookkeeping).await.map_err(MigrateError::bookkeeping(format!(
             "recording {} (its statements ran; run `migrate resolve {} --applied`)",
             migration.name, migration.name
         )))?;
         if !settings.is_empty() {
-            let reset =
-                self.settings(&PlannedMigration { config: crate::MigrationConfig::new(), ..migration.clone() }, false);
-            let _ = self.client.batch_execute(&reset);
+            let defaults = PlannedMigration { config: crate::MigrationConfig::new(), ..migration.clone() };
+            let _ = client.batch_execute(&self.settings(&defaults, false).join("; ")).await;
         }
         let elapsed = start.elapsed();
         self.reporter.report(Event::Finished { name: &migration.name, elapsed });
         self.done.push((migration.name.clone(), elapsed));
         Ok(())
+    }
+
+    /// Nothing of the migration ran: its bookkeeping goes back to what it was.
+    async fn undo_mark(
+        &self,
+        migration: &PlannedMigration,
+        source: Option<&crate::Migration>,
+    ) -> Result<(), MigrateError> {
+        let client = &self.session.work.client;
+        let tables = self.migrator.tables();
+        match (self.direction, source) {
+            (Direction::Up, _) => db::clear_started(client, tables, &migration.name).await,
+            (Direction::Down, Some(source)) => db::mark_applied(client, tables, source).await,
+            (Direction::Down, None) => Ok(()),
+        }
+    }
+
+    fn stopped_halfway(&self, migration: &PlannedMigration, completed: usize) -> MigrateError {
+        self.interrupted(&format!(
+            "inside {} after statement {completed} of {} (it runs outside a transaction, so those stay applied): repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`",
+            migration.name,
+            migration.statements.len(),
+            migration.name
+        ))
     }
 }
 

@@ -9,7 +9,10 @@
 //! A run holds a PostgreSQL advisory lock on a dedicated connection (released
 //! by the server if the runner dies) and knex's lock row in that connection's
 //! open transaction. By default a batch runs in one transaction; each
-//! migration's statements go to the server in one round trip.
+//! migration's statements go to the server in one round trip. Every command
+//! has a blocking form and an `…_async` one (for an application that migrates
+//! at start-up on its own runtime); a run is cancelled through its
+//! [`Cancel`] handle.
 //!
 //! Data ([`Migrator`], [`Migration`], [`Plan`]) is kept apart from the SQL it
 //! sends (the `db` module), as in sqlx's `Migrator` / `Migrate`.
@@ -26,27 +29,30 @@
 //! assert_eq!(migrator.migrations().len(), 1);
 //! ```
 
+mod cancel;
 mod checksum;
 #[cfg(feature = "cli")]
 pub mod cli;
+mod commands;
 mod db;
 mod error;
 mod execute;
-mod interrupt;
+mod lock;
 mod make;
 mod migration;
 mod migrator;
 mod options;
 mod plan;
 mod report;
-mod run;
+mod runtime;
+mod session;
 mod status;
 mod tables;
 
+pub use cancel::Cancel;
 pub use checksum::checksum;
-pub use db::AppliedRow;
-pub use error::MigrateError;
-pub use interrupt::{interrupt, interrupt_flag};
+pub use db::{AppliedRow, Blocker};
+pub use error::{LockKind, MigrateError};
 pub use make::make;
 pub use migration::{Migration, MigrationConfig};
 pub use migrator::Migrator;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Writes `dir/YYYYMMDDHHMMSS_<name>.rs` with an `up`/`down` stub and returns
-/// its path. `name` may hold letters, digits and `_` only; the timestamp moves
+/// its path. `name` may hold letters, digits, `_` and `-` (as knex's); the timestamp moves
 /// forward a second at a time until it is unused. Needs no database.
 ///
 /// ```
@@ -21,13 +21,16 @@ use std::path::{Path, PathBuf};
 pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, MigrateError> {
     check_name(name)?;
     if !dir.is_dir() {
-        return Err(MigrateError::Make(format!(
-            "the migrations folder {} does not exist: create it or run from the workspace root",
-            dir.display()
-        )));
+        return Err(MigrateError::Io {
+            context: format!(
+                "the migrations folder {} does not exist: create it or run from the workspace root",
+                dir.display()
+            ),
+            source: std::io::ErrorKind::NotFound.into(),
+        });
     }
     let used: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| MigrateError::Make(format!("cannot read {}: {e}", dir.display())))?
+        .map_err(|source| MigrateError::Io { context: format!("cannot read {}", dir.display()), source })?
         .flatten()
         .filter_map(|entry| entry.file_name().to_str().and_then(|n| n.get(..14)).map(str::to_owned))
         .collect();
@@ -44,26 +47,23 @@ pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, Migra
         .write(true)
         .create_new(true)
         .open(&path)
-        .map_err(|e| MigrateError::Make(format!("cannot create {}: {e}", path.display())))?;
+        .map_err(|source| MigrateError::Io { context: format!("cannot create {}", path.display()), source })?;
     file.write_all(stub(name).as_bytes())
-        .map_err(|e| MigrateError::Make(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
     Ok(path)
 }
 
 fn check_name(name: &str) -> Result<(), MigrateError> {
-    let bad = |why: &str| {
-        Err(MigrateError::Make(format!(
-            "migration name `{name}` {why}: use letters, digits and `_`, such as `add_pod_index`"
-        )))
-    };
+    let bad = |problem: &'static str| Err(MigrateError::InvalidName { name: name.to_owned(), problem });
     if name.is_empty() {
         return bad("is empty");
     }
     if name.contains(['/', '\\']) || name.contains("..") {
         return bad("is a path");
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return bad("has characters other than letters, digits and `_`");
+    // knex's own `migrate:make add-pod-index` writes dashes: take them too.
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return bad("has characters other than letters, digits, `_` and `-`");
     }
     if name.len() > 200 {
         return bad("is longer than 200 characters");

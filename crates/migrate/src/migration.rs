@@ -269,7 +269,8 @@ impl Migration {
         &self.file_name
     }
 
-    /// The version: the name up to its first `_` (the timestamp).
+    /// The version: the name up to its first `_` (the timestamp, for names
+    /// `migrate make` writes; knex's `currentVersion` reads it the same way).
     ///
     /// ```
     /// use knexrs_migrate::Migration;
@@ -331,6 +332,26 @@ impl Migration {
         let mut schema = SchemaBuilder::new();
         (self.up)(&mut schema);
         schema
+    }
+
+    /// What `up` (or `down`) records, with a panic in the migration's code
+    /// turned into an error that names it.
+    pub(crate) fn record(&self, up: bool) -> Result<SchemaBuilder, crate::MigrateError> {
+        let step = if up { &self.up } else { &self.down };
+        let mut schema = SchemaBuilder::new();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(&mut schema))).map_err(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_owned());
+            crate::MigrateError::Panicked {
+                migration: self.name.clone(),
+                step: if up { "up" } else { "down" },
+                message,
+            }
+        })?;
+        Ok(schema)
     }
 
     /// The statements `down` records.

@@ -3,9 +3,9 @@
 use crate::{MigrateError, Migration, Tables};
 use std::collections::HashMap;
 
-/// Every migration of a project, sorted by name and checked (no duplicate
-/// names or versions, no file that cannot be a migration), with the
-/// bookkeeping tables it records into.
+/// Every migration of a project, sorted as knex sorts its files (by file
+/// name), and checked (no duplicate names, no file that cannot be a
+/// migration), with the bookkeeping tables it records into.
 ///
 /// ```
 /// use knexrs_migrate::{Migration, Migrator};
@@ -18,13 +18,15 @@ use std::collections::HashMap;
 ///
 /// let clash = Migrator::new(vec![
 ///     Migration::new("20250101000000_a", |_| {}, |_| {}),
-///     Migration::new("20250101000000_b", |_| {}, |_| {}),
+///     Migration::new("20250101000000_a", |_| {}, |_| {}),
 /// ]);
-/// assert!(clash.unwrap_err().to_string().contains("duplicate migration version 20250101000000"));
+/// assert!(clash.unwrap_err().to_string().contains("duplicate migration 20250101000000_a"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Migrator {
     migrations: Vec<Migration>,
+    /// Position of each migration by name.
+    index: HashMap<String, usize>,
     tables: Tables,
 }
 
@@ -41,31 +43,22 @@ impl Migrator {
     /// ```
     pub fn new(migrations: impl IntoIterator<Item = Migration>) -> Result<Self, MigrateError> {
         let mut migrations: Vec<Migration> = migrations.into_iter().collect();
-        let problems: Vec<String> =
-            migrations.iter().filter_map(|m| m.problem().map(|p| format!("{}: {p}", m.file_name()))).collect();
-        if !problems.is_empty() {
-            return Err(MigrateError::InvalidMigrations(problems.join("; ")));
+        let files: Vec<(String, String)> =
+            migrations.iter().filter_map(|m| m.problem().map(|p| (m.file_name().to_owned(), p.to_owned()))).collect();
+        if !files.is_empty() {
+            return Err(MigrateError::MisnamedFiles { files });
         }
-        migrations.sort_by(|a, b| a.name().cmp(b.name()));
-        let mut versions: HashMap<&str, &str> = HashMap::new();
-        for migration in &migrations {
-            if migration.name().is_empty() {
-                return Err(MigrateError::InvalidMigrations("a migration has an empty name".into()));
-            }
-            if let Some(other) = versions.insert(migration.version(), migration.file_name()) {
-                let problem = if other == migration.file_name() {
-                    format!("duplicate migration {other}")
-                } else {
-                    format!(
-                        "duplicate migration version {}: {other} and {}; rename one with a new timestamp (`migrate make` picks a free one)",
-                        migration.version(),
-                        migration.file_name()
-                    )
-                };
-                return Err(MigrateError::InvalidMigrations(problem));
+        if migrations.iter().any(|m| m.name().is_empty()) {
+            return Err(MigrateError::EmptyName);
+        }
+        migrations.sort_by(|a, b| file_order(a.name(), b.name()));
+        let mut index = HashMap::with_capacity(migrations.len());
+        for (i, migration) in migrations.iter().enumerate() {
+            if index.insert(migration.name().to_owned(), i).is_some() {
+                return Err(MigrateError::DuplicateName { name: migration.name().to_owned() });
             }
         }
-        Ok(Migrator { migrations, tables: Tables::default() })
+        Ok(Migrator { migrations, index, tables: Tables::default() })
     }
 
     /// Records into other bookkeeping tables than knex's defaults.
@@ -83,17 +76,19 @@ impl Migrator {
         self
     }
 
-    /// The migrations, sorted by name.
+    /// The migrations, in the order they apply (knex's: by file name).
     ///
     /// ```
     /// use knexrs_migrate::{Migration, Migrator};
     ///
     /// let migrator = Migrator::new(vec![
     ///     Migration::new("20250102000000_b", |_| {}, |_| {}),
+    ///     Migration::new("20250101000000_a-b", |_| {}, |_| {}),
     ///     Migration::new("20250101000000_a", |_| {}, |_| {}),
     /// ])?;
     /// let names: Vec<&str> = migrator.migrations().iter().map(|m| m.name()).collect();
-    /// assert_eq!(names, ["20250101000000_a", "20250102000000_b"]);
+    /// // As knex sorts `….js` files: `-` sorts before the `.` of the extension.
+    /// assert_eq!(names, ["20250101000000_a-b", "20250101000000_a", "20250102000000_b"]);
     /// # Ok::<(), knexrs_migrate::MigrateError>(())
     /// ```
     pub fn migrations(&self) -> &[Migration] {
@@ -125,7 +120,19 @@ impl Migrator {
     /// # Ok::<(), knexrs_migrate::MigrateError>(())
     /// ```
     pub fn find(&self, name: &str) -> Option<&Migration> {
-        let stem = crate::migration::stem_of(name);
-        self.migrations.binary_search_by(|m| m.name().cmp(stem)).ok().map(|i| &self.migrations[i])
+        let index = self.index.get(name).or_else(|| self.index.get(crate::migration::stem_of(name)))?;
+        self.migrations.get(*index)
     }
+
+    /// Where a migration stands in the order, by name.
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).or_else(|| self.index.get(crate::migration::stem_of(name))).copied()
+    }
+}
+
+/// The order knex gives its files: by file name, extension included. Names
+/// compare as if followed by the `.` of an extension.
+fn file_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let dot = || std::iter::once(b'.');
+    a.bytes().chain(dot()).cmp(b.bytes().chain(dot()))
 }

@@ -46,7 +46,7 @@ impl std::fmt::Display for TransactionMode {
     }
 }
 
-/// Options of one run.
+/// Options of one run, with its cancellation handle.
 ///
 /// ```
 /// use std::time::Duration;
@@ -56,7 +56,7 @@ impl std::fmt::Display for TransactionMode {
 /// options.transaction(TransactionMode::Each).lock_timeout(Duration::from_secs(5));
 /// assert_eq!(options.lock_wait, Duration::from_secs(600));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Transaction wrapping.
     pub transaction_mode: TransactionMode,
@@ -64,8 +64,11 @@ pub struct RunOptions {
     pub lock_timeout: Option<Duration>,
     /// `statement_timeout` for every statement of the run (a migration may set its own).
     pub statement_timeout: Option<Duration>,
-    /// How long to wait while another run holds the migration lock.
+    /// How long to wait for a lock another session holds: the migration lock,
+    /// or knex's lock row.
     pub lock_wait: Duration,
+    /// Stops the run from elsewhere (a signal handler, a shutdown hook).
+    pub cancel: crate::Cancel,
 }
 
 impl Default for RunOptions {
@@ -75,6 +78,7 @@ impl Default for RunOptions {
             lock_timeout: None,
             statement_timeout: None,
             lock_wait: Duration::from_secs(600),
+            cancel: crate::Cancel::new(),
         }
     }
 }

@@ -24,7 +24,7 @@ use knexrs_schema::PostgresQueryBuilder;
 pub struct PlannedMigration {
     /// The migration's name.
     pub name: String,
-    /// Its statements, in order.
+    /// Its statements, in order, one SQL statement each.
     pub statements: Vec<String>,
     /// The bookkeeping statements that record (or forget) it.
     pub bookkeeping: Vec<String>,
@@ -180,8 +180,8 @@ impl Plan {
             for migration in &unit.migrations {
                 out.push_str(&format!("-- migration {}\n", migration.name));
                 for sql in migration.statements.iter().chain(&migration.bookkeeping) {
-                    out.push_str(sql.trim_end_matches(';'));
-                    out.push_str(";\n");
+                    out.push_str(&knexrs_sql::terminate(sql));
+                    out.push('\n');
                 }
             }
             if unit.transactional {
@@ -193,8 +193,9 @@ impl Plan {
 }
 
 impl Migrator {
-    /// Plans `target` against what is applied. Applied rows are checked first:
-    /// a recorded migration without a file is an error.
+    /// Plans `target` against what is applied, without a server. Applied rows
+    /// are checked first: a recorded migration without a file is an error.
+    /// Every migration is rendered here, so an error in one changes nothing.
     pub(crate) fn plan(
         &self,
         applied: &[AppliedRow],
@@ -218,11 +219,11 @@ impl Migrator {
                         if applied_names.contains(wanted) {
                             None
                         } else {
-                            Some(pending().find(|m| m.name() == wanted).ok_or_else(|| {
-                                MigrateError::NotFound(format!(
-                                    "migration `{name}` not found: `migrate status` lists the migrations"
-                                ))
-                            })?)
+                            Some(
+                                pending()
+                                    .find(|m| m.name() == wanted)
+                                    .ok_or_else(|| MigrateError::UnknownMigration { name: name.clone() })?,
+                            )
                         }
                     }
                 };
@@ -234,18 +235,19 @@ impl Migrator {
                 } else {
                     applied.iter().filter(|row| row.batch == last_batch).collect()
                 };
-                // knex: newest file first.
-                rows.sort_by(|a, b| b.name().cmp(a.name()).then(b.id.cmp(&a.id)));
+                // knex: the newest file first.
+                rows.sort_by(|a, b| self.position(b.name()).cmp(&self.position(a.name())).then(b.id.cmp(&a.id)));
                 self.plan_down(&rows, last_batch, options)
             }
             Target::Down(name) => {
                 let row = match name {
-                    None => applied.iter().max_by(|a, b| a.name().cmp(b.name())),
-                    Some(name) => Some(applied.iter().find(|row| row.name() == stem_of(name)).ok_or_else(|| {
-                        MigrateError::NotFound(format!(
-                            "migration `{name}` was not run: `migrate status` lists the applied migrations"
-                        ))
-                    })?),
+                    None => applied.iter().max_by_key(|row| (self.position(row.name()), row.id)),
+                    Some(name) => Some(
+                        applied
+                            .iter()
+                            .find(|row| row.name() == stem_of(name))
+                            .ok_or_else(|| MigrateError::NotApplied { name: name.clone() })?,
+                    ),
                 };
                 let batch = row.map_or(last_batch, |r| r.batch);
                 self.plan_down(&row.into_iter().collect::<Vec<_>>(), batch, options)
@@ -260,71 +262,82 @@ impl Migrator {
     }
 
     fn plan_up(&self, chosen: &[&Migration], batch: i32, options: &RunOptions) -> Result<Plan, MigrateError> {
-        let mut planned = Vec::new();
+        let mut planned = Vec::with_capacity(chosen.len());
         for migration in chosen {
-            let schema = migration.up_schema();
-            planned.push((
-                self.render(migration, &schema)?,
-                needs_transaction(migration, &schema)?,
-                db::record_sql(self.tables(), migration, batch)?,
-            ));
+            let mut one = prepare(migration, true, options)?;
+            one.0.bookkeeping = db::record_sql(self.tables(), migration, batch)?;
+            planned.push(one);
         }
-        Ok(self.group(Direction::Up, batch, planned, options))
+        Ok(group(Direction::Up, batch, planned, options))
     }
 
     fn plan_down(&self, rows: &[&AppliedRow], batch: i32, options: &RunOptions) -> Result<Plan, MigrateError> {
-        let mut planned = Vec::new();
+        let mut planned = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(migration) = self.find(row.name()) else {
                 return Err(MigrateError::MissingFiles { names: vec![row.recorded_name.clone()] });
             };
-            let schema = migration.down_schema();
-            planned.push((
-                self.render(migration, &schema)?,
-                needs_transaction(migration, &schema)?,
-                db::forget_sql(self.tables(), row),
-            ));
+            let mut one = prepare(migration, false, options)?;
+            one.0.bookkeeping = db::forget_sql(self.tables(), row);
+            planned.push(one);
         }
-        Ok(self.group(Direction::Down, batch, planned, options))
+        Ok(group(Direction::Down, batch, planned, options))
     }
+}
 
-    fn render(
-        &self,
-        migration: &Migration,
-        schema: &knexrs_schema::SchemaBuilder,
-    ) -> Result<PlannedMigration, MigrateError> {
-        let statements = schema
-            .build(PostgresQueryBuilder)
-            .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
-        Ok(PlannedMigration {
-            name: migration.name().to_owned(),
-            statements,
-            bookkeeping: Vec::new(),
-            config: migration.config(),
-        })
+/// One migration's `up` or `down`, rendered and split into single statements,
+/// with whether it runs in a transaction.
+fn prepare(migration: &Migration, up: bool, options: &RunOptions) -> Result<(PlannedMigration, bool), MigrateError> {
+    let schema = migration.record(up)?;
+    let rendered = schema
+        .build(PostgresQueryBuilder)
+        .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
+    let mut statements = Vec::with_capacity(rendered.len());
+    for sql in &rendered {
+        let parts = knexrs_sql::split_statements(sql).map_err(|source| MigrateError::IncompleteSql {
+            migration: migration.name().to_owned(),
+            statement: statements.len() + 1,
+            source,
+        })?;
+        statements.extend(parts.iter().map(|part| part.text.to_owned()));
     }
-
-    fn group(
-        &self,
-        direction: Direction,
-        batch: i32,
-        planned: Vec<(PlannedMigration, bool, Vec<String>)>,
-        options: &RunOptions,
-    ) -> Plan {
-        let mut units: Vec<Unit> = Vec::new();
-        for (mut migration, transactional, bookkeeping) in planned {
-            migration.bookkeeping = bookkeeping;
-            let transactional = transactional && options.transaction_mode != TransactionMode::None;
-            let joins_last = transactional
-                && options.transaction_mode == TransactionMode::All
-                && units.last().is_some_and(|u| u.transactional);
-            match units.last_mut() {
-                Some(unit) if joins_last => unit.migrations.push(migration),
-                _ => units.push(Unit { transactional, migrations: vec![migration] }),
-            }
+    let transactional = needs_transaction(migration, &schema)? && options.transaction_mode != TransactionMode::None;
+    if transactional {
+        let control =
+            statements.iter().enumerate().find_map(|(i, sql)| knexrs_sql::transaction_control(sql).map(|k| (i, k)));
+        if let Some((i, keyword)) = control {
+            return Err(MigrateError::TransactionControl {
+                migration: migration.name().to_owned(),
+                keyword,
+                statement: i + 1,
+                statements: statements.len(),
+            });
         }
-        Plan { direction, batch, setup: Vec::new(), units }
     }
+    let planned = PlannedMigration {
+        name: migration.name().to_owned(),
+        statements,
+        bookkeeping: Vec::new(),
+        config: migration.config(),
+    };
+    Ok((planned, transactional))
+}
+
+/// Groups migrations into transaction units: one for the batch (`all`), one
+/// per migration (`each`), none (`none`); a migration that cannot run in a
+/// transaction is a unit of its own, and splits an `all` batch around it.
+fn group(direction: Direction, batch: i32, planned: Vec<(PlannedMigration, bool)>, options: &RunOptions) -> Plan {
+    let mut units: Vec<Unit> = Vec::new();
+    for (migration, transactional) in planned {
+        let joins_last = transactional
+            && options.transaction_mode == TransactionMode::All
+            && units.last().is_some_and(|u| u.transactional);
+        match units.last_mut() {
+            Some(unit) if joins_last => unit.migrations.push(migration),
+            _ => units.push(Unit { transactional, migrations: vec![migration] }),
+        }
+    }
+    Plan { direction, batch, setup: Vec::new(), units }
 }
 
 /// Whether a migration runs in a transaction: its configuration decides, or
@@ -332,10 +345,7 @@ impl Migrator {
 fn needs_transaction(migration: &Migration, schema: &knexrs_schema::SchemaBuilder) -> Result<bool, MigrateError> {
     let refuses = schema.needs_no_transaction();
     match migration.config().transaction {
-        Some(true) if refuses => Err(MigrateError::InvalidMigrations(format!(
-            "migration {} asks for a transaction but holds a statement PostgreSQL cannot run in one (such as create index concurrently): drop `transaction: Some(true)` from its CONFIG",
-            migration.name()
-        ))),
+        Some(true) if refuses => Err(MigrateError::TransactionConflict { migration: migration.name().to_owned() }),
         Some(forced) => Ok(forced),
         None => Ok(!refuses),
     }

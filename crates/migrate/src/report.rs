@@ -14,11 +14,20 @@ use std::time::Duration;
 /// };
 /// assert_eq!(line, "Batch 3 run: 2 migrations");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum Event<'a> {
     /// Another run holds the lock; this one waits.
     WaitingForLock,
+    /// A statement of the run has been waiting for locks other sessions hold.
+    Blocked {
+        /// What waits: `migration <name>`, `the migration lock`, `knex's lock row`.
+        what: &'a str,
+        /// The sessions holding the locks.
+        by: &'a [crate::Blocker],
+        /// How long it has waited so far.
+        waited: Duration,
+    },
     /// The plan is made and about to run.
     Planned {
         /// Up or down.
@@ -43,6 +52,7 @@ pub enum Event<'a> {
 }
 
 /// Receives [`Event`]s; the CLI prints them, libraries may ignore them.
+/// `Send`, so that a run's future can move between a runtime's threads.
 ///
 /// ```
 /// use knexrs_migrate::{Event, Reporter};
@@ -57,7 +67,7 @@ pub enum Event<'a> {
 /// count.report(Event::Finished { name: "x", elapsed: std::time::Duration::ZERO });
 /// assert_eq!(count.0, 1);
 /// ```
-pub trait Reporter {
+pub trait Reporter: Send {
     /// Called for each event.
     ///
     /// ```

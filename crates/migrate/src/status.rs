@@ -1,8 +1,6 @@
-//! `migrate status` and `migrate current-version`: read-only views of the bookkeeping.
+//! What `migrate status` reports: every migration with where it stands.
 
-use crate::db::{self, AppliedRow};
-use crate::{MigrateError, Migrator};
-use knexrs_query::ConnectConfig;
+use crate::db::AppliedRow;
 
 /// One migration's state.
 ///
@@ -81,60 +79,5 @@ impl Status {
     /// ```
     pub fn is_up_to_date(&self) -> bool {
         self.missing.is_empty() && self.migrations.iter().all(|m| m.applied.is_some() && !m.edited && !m.incomplete)
-    }
-}
-
-impl Migrator {
-    /// Every migration with its state; changes nothing (a database never
-    /// migrated has every migration pending).
-    ///
-    /// ```no_run
-    /// use knexrs_migrate::Migrator;
-    /// use knexrs_query::ConnectConfig;
-    ///
-    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
-    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
-    /// let status = Migrator::new(migrations())?.status(&config)?;
-    /// for migration in status.pending() {
-    ///     println!("pending: {}", migration.name);
-    /// }
-    /// # Ok::<(), knexrs_migrate::MigrateError>(())
-    /// ```
-    pub fn status(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
-        let mut client = connection.connect()?;
-        let tables = self.tables();
-        let applied = db::applied_if_exists(&mut client, tables)?;
-        let states = db::states(&mut client, tables)?;
-        let edited = self.edited(&applied, &states);
-        let migrations = self
-            .migrations()
-            .iter()
-            .map(|m| MigrationStatus {
-                name: m.name().to_owned(),
-                applied: applied.iter().find(|row| row.name() == m.name()).cloned(),
-                edited: edited.iter().any(|e| e == m.name()),
-                incomplete: states.iter().any(|s| s.in_progress && s.name == m.name()),
-            })
-            .collect();
-        let missing = applied.into_iter().filter(|row| self.find(row.name()).is_none()).collect();
-        Ok(Status { migrations, missing })
-    }
-
-    /// The highest applied version (knex `currentVersion`), `None` when nothing is applied.
-    ///
-    /// ```no_run
-    /// use knexrs_migrate::Migrator;
-    /// use knexrs_query::ConnectConfig;
-    ///
-    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
-    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
-    /// let version = Migrator::new(migrations())?.current_version(&config)?;
-    /// println!("Current Version: {}", version.as_deref().unwrap_or("none"));
-    /// # Ok::<(), knexrs_migrate::MigrateError>(())
-    /// ```
-    pub fn current_version(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
-        let mut client = connection.connect()?;
-        let applied = db::applied_if_exists(&mut client, self.tables())?;
-        Ok(applied.iter().map(|row| crate::migration::version_of(row.name()).to_owned()).max())
     }
 }

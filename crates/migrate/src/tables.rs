@@ -1,6 +1,7 @@
 //! knex's bookkeeping tables, and ours beside them.
 
 use knexrs_schema::{MAX_IDENTIFIER_BYTES, SchemaBuilder, now};
+use knexrs_sql::quote_ident;
 
 /// Where the bookkeeping lives: knex's `knex_migrations` and
 /// `knex_migrations_lock` (names and schema configurable, as in a knexfile),
@@ -44,11 +45,10 @@ impl Tables {
         let tables = Tables { schema, migrations: table.into() };
         let longest = tables.state();
         if tables.migrations.is_empty() || longest.len() > MAX_IDENTIFIER_BYTES {
-            return Err(crate::MigrateError::InvalidMigrations(format!(
-                "migrations table name `{}` must be 1 to {} bytes so that `{longest}` fits PostgreSQL's 63-byte limit",
-                tables.migrations,
-                MAX_IDENTIFIER_BYTES - "_knexrs".len()
-            )));
+            return Err(crate::MigrateError::InvalidTableName {
+                table: tables.migrations,
+                max: MAX_IDENTIFIER_BYTES - "_knexrs".len(),
+            });
         }
         Ok(tables)
     }
@@ -103,8 +103,8 @@ impl Tables {
 
     fn qualify(&self, table: &str) -> String {
         match &self.schema {
-            Some(schema) => format!("{}.{}", quote(schema), quote(table)),
-            None => quote(table),
+            Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(table)),
+            None => quote_ident(table),
         }
     }
 
@@ -154,9 +154,7 @@ impl Tables {
     /// ```
     pub fn advisory_key(&self) -> i64 {
         let text = format!("knexrs:{}:{}", self.schema.as_deref().unwrap_or(""), self.migrations);
-        let hash =
-            text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-        i64::from_ne_bytes(hash.to_ne_bytes())
+        i64::from_ne_bytes(knexrs_sql::fnv1a64(text.as_bytes()).to_ne_bytes())
     }
 
     /// knex's two tables, with knex's DDL (as its table-creator builds them).
@@ -219,9 +217,4 @@ impl Tables {
         }
         schema
     }
-}
-
-/// `name` as a quoted identifier.
-pub(crate) fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }

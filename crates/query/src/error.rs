@@ -1,51 +1,79 @@
-//! The one error type of this crate, and one-line descriptions of driver errors.
+//! The one error type of this crate.
 
-use crate::ConnectConfig;
-use postgres::error::SqlState;
 use thiserror::Error;
 
-/// Why a connection, pool or query failed.
+/// Why a query could not be built, or (with an executor feature) why a
+/// connection, pool or statement failed.
 ///
 /// PostgreSQL's SQLSTATE stays reachable through [`code`](Self::code), so
 /// callers can match unique violations and friends:
 ///
 /// ```
-/// use knexrs_query::QueryError;
+/// use knexrs_query::{QueryError, Update};
 ///
-/// let err = QueryError::Config("DB_PORT `x` is not a port number".into());
-/// assert!(err.code().is_none());
-/// assert_eq!(err.to_string(), "DB_PORT `x` is not a port number");
+/// let err = Update::table("sessions").build(knexrs_query::PostgresQueryBuilder).unwrap_err();
+/// assert!(matches!(err, QueryError::Build(_)));
+/// assert_eq!(err.to_string(), "update sets no column: call set(…) or increment(…)");
 /// ```
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum QueryError {
-    /// The connection settings are invalid; nothing was contacted.
+    /// A query could not be built (an unknown operator, an update that sets nothing, …).
     #[error("{0}")]
-    Config(String),
-    /// The server could not be reached or refused the login.
-    #[error("cannot connect to {target}: {message}")]
-    Connect {
-        /// Where, with the password hidden.
-        target: String,
-        /// What happened and what to check, on one line.
-        message: String,
-        /// The driver's error.
-        #[source]
-        source: postgres::Error,
-    },
+    Build(String),
+    /// The connection settings are invalid, or the server could not be reached.
+    #[cfg(any(feature = "sync", feature = "async"))]
+    #[error(transparent)]
+    Connect(#[from] knexrs_connect::ConnectError),
     /// No pooled connection became free in time.
-    #[error("no database connection available: {0}")]
-    Pool(String),
+    #[cfg(any(feature = "sync", feature = "async"))]
+    #[error(
+        "no database connection became free within {waited_ms} ms ({target}, pool of {size}): raise DB_MAX_CONNECTIONS, or hold connections for less time"
+    )]
+    PoolTimeout {
+        /// Where the pool connects, password hidden.
+        target: String,
+        /// The pool's size.
+        size: u32,
+        /// How long the caller waited, in milliseconds.
+        waited_ms: u64,
+    },
     /// A statement failed.
+    #[cfg(any(feature = "sync", feature = "async"))]
     #[error("{message}")]
     Database {
         /// What failed, with PostgreSQL's message, on one line.
         message: String,
         /// The driver's error.
         #[source]
-        source: postgres::Error,
+        source: tokio_postgres::Error,
+    },
+    /// A transaction (or savepoint) could not commit: a statement inside it
+    /// failed, PostgreSQL aborted it, and everything it did was rolled back,
+    /// even though the closure returned `Ok`.
+    #[cfg(any(feature = "sync", feature = "async"))]
+    #[error(
+        "the transaction was rolled back, nothing of it was committed: {cause}; handle the error by returning it, or run the statement that may fail in a nested transaction (a savepoint)"
+    )]
+    RolledBack {
+        /// The first error inside the transaction, on one line.
+        cause: String,
+        /// Its SQLSTATE, when PostgreSQL reported one.
+        code: Option<tokio_postgres::error::SqlState>,
+    },
+    /// A statement has more bind parameters than PostgreSQL's protocol carries.
+    #[cfg(any(feature = "sync", feature = "async"))]
+    #[error(
+        "{statement} binds {count} values, more than PostgreSQL's limit of 65535 per statement: insert the rows in batches (e.g. 1,000 rows per insert), or bind a long list as one array with `where_any`"
+    )]
+    TooManyParameters {
+        /// The statement, shortened.
+        statement: String,
+        /// How many values it binds.
+        count: usize,
     },
     /// A row did not decode into the requested Rust type.
+    #[cfg(any(feature = "sync", feature = "async"))]
     #[error("cannot decode column `{column}`: {message}")]
     Decode {
         /// The column.
@@ -56,17 +84,15 @@ pub enum QueryError {
     /// A query that must return a row returned none.
     #[error("query returned no rows")]
     NoRows,
-    /// A query could not be built (an unknown operator, an update that sets nothing, …).
-    #[error("{0}")]
-    Build(String),
 }
 
+#[cfg(any(feature = "sync", feature = "async"))]
 impl QueryError {
     /// PostgreSQL's SQLSTATE, when the server reported the error.
     ///
     /// ```no_run
     /// # use knexrs_query::{ConnectConfig, Db, Insert, QueryError};
-    /// use postgres::error::SqlState;
+    /// use tokio_postgres::error::SqlState;
     ///
     /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
     /// let mut q = Insert::into("sessions");
@@ -77,11 +103,13 @@ impl QueryError {
     ///         other?;
     ///     }
     /// }
-    /// # Ok::<(), QueryError>(())
+    /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn code(&self) -> Option<&SqlState> {
+    pub fn code(&self) -> Option<&tokio_postgres::error::SqlState> {
         match self {
-            QueryError::Connect { source, .. } | QueryError::Database { source, .. } => source.code(),
+            QueryError::Connect(e) => e.code(),
+            QueryError::Database { source, .. } => source.code(),
+            QueryError::RolledBack { code, .. } => code.as_ref(),
             _ => None,
         }
     }
@@ -95,33 +123,14 @@ impl QueryError {
     ///     let detail = e.postgres_error().and_then(|pg| pg.as_db_error()).map(|db| db.message().to_owned());
     ///     assert_eq!(detail.as_deref(), Some("division by zero"));
     /// }
-    /// # Ok::<(), QueryError>(())
+    /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn postgres_error(&self) -> Option<&postgres::Error> {
+    pub fn postgres_error(&self) -> Option<&tokio_postgres::Error> {
         match self {
-            QueryError::Connect { source, .. } | QueryError::Database { source, .. } => Some(source),
+            QueryError::Connect(knexrs_connect::ConnectError::Connect { source, .. }) => Some(source),
+            QueryError::Database { source, .. } => Some(source),
             _ => None,
         }
-    }
-
-    pub(crate) fn connect(config: &ConnectConfig, source: postgres::Error) -> Self {
-        let what = describe(&source);
-        let hint = match source.code() {
-            Some(c) if *c == SqlState::INVALID_PASSWORD => "check the password (DB_PASSWORD or DATABASE_URL)",
-            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
-                "check the user and the server's pg_hba.conf"
-            }
-            Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
-                "create the database or fix its name (DB_NAME or DATABASE_URL)"
-            }
-            Some(c) if *c == SqlState::TOO_MANY_CONNECTIONS => "lower DB_MAX_CONNECTIONS or raise max_connections",
-            Some(_) => "",
-            None if what.contains("timed out") => "is the host reachable? check DB_HOST / DATABASE_URL and firewalls",
-            None if what.contains("refused") => "is the server running? check DB_HOST, DB_PORT / DATABASE_URL",
-            None => "check DB_HOST, DB_PORT / DATABASE_URL and sslmode",
-        };
-        let message = config.redact(&if hint.is_empty() { what } else { format!("{what}; {hint}") });
-        QueryError::Connect { target: config.redacted(), message, source }
     }
 
     /// A statement error, described on one line.
@@ -136,46 +145,7 @@ impl QueryError {
     ///     .map_err(|e| QueryError::database("vacuuming sessions", e))?;
     /// # Ok::<(), QueryError>(())
     /// ```
-    pub fn database(context: impl std::fmt::Display, source: postgres::Error) -> Self {
-        QueryError::Database { message: format!("{context}: {}", describe(&source)), source }
+    pub fn database(context: impl std::fmt::Display, source: tokio_postgres::Error) -> Self {
+        QueryError::Database { message: format!("{context}: {}", knexrs_connect::describe(&source)), source }
     }
-}
-
-/// A driver error on one line: PostgreSQL's severity, message, SQLSTATE,
-/// detail and hint; or what happened to the connection.
-///
-/// ```
-/// # fn main() {
-/// // `describe` turns "db error: ERROR: relation \"x\" does not exist" into
-/// // "ERROR: relation \"x\" does not exist (SQLSTATE 42P01)".
-/// # }
-/// ```
-pub fn describe(error: &postgres::Error) -> String {
-    if let Some(db) = error.as_db_error() {
-        let mut out = format!("{}: {} (SQLSTATE {})", db.severity(), db.message(), db.code().code());
-        if let Some(detail) = db.detail() {
-            out.push_str(&format!("; detail: {detail}"));
-        }
-        if let Some(hint) = db.hint() {
-            out.push_str(&format!("; hint: {hint}"));
-        }
-        return one_line(&out);
-    }
-    if error.is_closed() {
-        return "the connection to the server was lost".to_owned();
-    }
-    let mut out = error.to_string();
-    let mut cause = std::error::Error::source(error);
-    while let Some(inner) = cause {
-        let text = inner.to_string();
-        if !out.contains(&text) {
-            out.push_str(&format!(": {text}"));
-        }
-        cause = inner.source();
-    }
-    one_line(&out)
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

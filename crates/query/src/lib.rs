@@ -1,6 +1,8 @@
-//! A typed, composable PostgreSQL query builder on sea-query, executed over an
-//! r2d2 pool of `postgres` connections; and the connection settings
-//! (`DATABASE_URL`, `DB_*`, environments, TLS) every knexrs crate uses.
+//! A typed, composable PostgreSQL query builder on sea-query, with two
+//! executors behind features: `sync` (blocking `postgres` connections in an
+//! r2d2 pool) and `async` (`tokio-postgres` connections in a deadpool pool).
+//! Without features the crate only builds and renders SQL, with no I/O
+//! dependency at all.
 //!
 //! Statements are laid out in knex's clause order and render to the SQL knex
 //! renders for the same calls; values and expressions are written by
@@ -17,12 +19,15 @@
 //! assert_eq!(values.0.len(), 2);
 //! ```
 
+#[cfg(feature = "sync")]
 pub mod codegen;
 mod conditions;
-mod config;
 mod cte;
 mod delete;
+#[cfg(any(feature = "sync", feature = "async"))]
+mod driver;
 mod error;
+#[cfg(feature = "sync")]
 mod exec;
 mod ident;
 mod insert;
@@ -30,23 +35,18 @@ mod join;
 mod json;
 mod op;
 mod operand;
-mod param;
 mod raw;
 mod render;
 mod select;
 mod statement;
-mod tls;
 mod typed;
 mod update;
 mod value;
 
 pub use conditions::{Conditions, IntoColumn, IntoList, WhereGroup, Wheres};
-pub use config::{ConnectConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Environment};
 pub use cte::{CteBody, Ctes, With};
 pub use delete::{Delete, Truncate};
-pub use error::{QueryError, describe};
-pub use exec::get;
-pub use exec::{Connection, Db, Executor, FromRow, PooledConnection, Transaction};
+pub use error::QueryError;
 pub use ident::IntoName;
 pub use insert::{Insert, OnConflictBuilder};
 pub use join::{JoinKind, JoinOn};
@@ -59,13 +59,24 @@ pub use select::{
     union_all,
 };
 pub use statement::Statement;
-pub use tls::{MakeTls, SslMode};
 pub use typed::{Accepts, Column, Cond, OrderBy, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
 pub use update::Update;
 
 pub use sea_query::{PostgresQueryBuilder, Value, Values};
 
+#[cfg(any(feature = "sync", feature = "async"))]
+pub use driver::{FromRow, get};
+#[cfg(any(feature = "sync", feature = "async"))]
+pub use knexrs_connect::{
+    ConnectConfig, ConnectError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Environment, MakeTls, SslMode,
+    describe, in_async_context,
+};
 /// A row as the driver returns it.
-pub use postgres::Row;
+#[cfg(any(feature = "sync", feature = "async"))]
+pub use tokio_postgres::Row;
+
+#[cfg(feature = "sync")]
+pub use exec::{Connection, Db, Executor, PooledConnection, Transaction};
+
 // The crates of the types generated table definitions use.
 pub use {chrono, rust_decimal, serde_json, uuid};

@@ -1,6 +1,7 @@
 //! sea-query values: what counts as null, what is a number.
 
 use sea_query::Value;
+use std::fmt::Write as _;
 
 /// Whether a value is SQL `NULL` (every variant of `Value` is an `Option`).
 pub(crate) fn is_null(value: &Value) -> bool {
@@ -64,7 +65,7 @@ pub(crate) fn array_text(items: &[Value]) -> String {
             item if is_null(item) => out.push_str("NULL"),
             Value::Bool(Some(b)) => out.push_str(if *b { "t" } else { "f" }),
             item => {
-                let text = crate::param::text_form(item).unwrap_or_default();
+                let text = text_form(item).unwrap_or_default();
                 if is_integer(item) || is_float(item) {
                     out.push_str(&text);
                 } else {
@@ -82,4 +83,48 @@ pub(crate) fn array_text(items: &[Value]) -> String {
     }
     out.push('}');
     out
+}
+
+/// A value in PostgreSQL's text input form, or `None` for NULL.
+pub(crate) fn text_form(value: &Value) -> Option<String> {
+    let mut out = String::new();
+    match value {
+        Value::Bool(v) => out.push_str(if (*v)? { "true" } else { "false" }),
+        Value::TinyInt(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::SmallInt(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Int(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::BigInt(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::TinyUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::SmallUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Unsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::BigUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Float(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::Double(v) => write!(out, "{}", (*v)?).ok()?,
+        Value::String(v) => out.push_str(v.as_deref()?),
+        Value::Char(v) => out.push((*v)?),
+        Value::Bytes(v) => {
+            out.push_str("\\x");
+            for byte in v.as_deref()? {
+                write!(out, "{byte:02x}").ok()?;
+            }
+        }
+        Value::Json(v) => out.push_str(&v.as_deref()?.to_string()),
+        Value::ChronoDate(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d")).ok()?,
+        Value::ChronoTime(v) => write!(out, "{}", (*v)?.format("%H:%M:%S%.f")).ok()?,
+        Value::ChronoDateTime(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d %H:%M:%S%.f")).ok()?,
+        Value::ChronoDateTimeUtc(v) => out.push_str(&(*v)?.to_rfc3339()),
+        Value::ChronoDateTimeLocal(v) => out.push_str(&(*v)?.to_rfc3339()),
+        Value::ChronoDateTimeWithTimeZone(v) => out.push_str(&(*v)?.to_rfc3339()),
+        Value::Uuid(v) => write!(out, "{}", (*v)?.hyphenated()).ok()?,
+        Value::Array(_, v) => out.push_str(&array_text(v.as_deref()?)),
+        other => {
+            // Values without a text form of ours: sea-query's literal, unquoted.
+            let literal = sea_query::QueryBuilder::value_to_string(&sea_query::PostgresQueryBuilder, other);
+            if literal == "NULL" {
+                return None;
+            }
+            out.push_str(literal.trim_matches('\''));
+        }
+    }
+    Some(out)
 }

@@ -3,8 +3,9 @@
 use crate::pool::{Ready, Shared, shared_pool};
 use crate::registry::{drop_sql, registry};
 use crate::{TestError, server};
+use knexrs_connect::ConnectConfig;
+use knexrs_connect::tokio_postgres::config::Host as tokio_postgres_host;
 use knexrs_migrate::{Migrator, RunOptions, Silent};
-use knexrs_query::{ConnectConfig, Db};
 use std::sync::{Arc, Mutex};
 
 /// Every database we create starts with this, then the process token.
@@ -116,7 +117,7 @@ impl TestDatabase {
     ///
     /// ```no_run
     /// use knexrs_migrate::Migrator;
-    /// use knexrs_query::ConnectConfig;
+    /// use knexrs_connect::ConnectConfig;
     /// use knexrs_testing::TestDatabase;
     ///
     /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
@@ -194,11 +195,11 @@ impl TestDatabase {
     /// # Ok::<(), knexrs_testing::TestError>(())
     /// ```
     pub fn url(&self) -> String {
-        let pg = self.config.postgres_config();
+        let pg = self.config.driver();
         let user = pg.get_user().unwrap_or("postgres");
         let password = pg.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
         let host = match pg.get_hosts().first() {
-            Some(postgres::config::Host::Tcp(host)) => host.clone(),
+            Some(tokio_postgres_host::Tcp(host)) => host.clone(),
             _ => "127.0.0.1".to_owned(),
         };
         let port = pg.get_ports().first().copied().unwrap_or(5432);
@@ -224,7 +225,7 @@ impl TestDatabase {
         Ok(self.config.connect()?)
     }
 
-    /// A connection pool on it.
+    /// A connection pool on it (feature `sync`).
     ///
     /// ```
     /// let db = knexrs_testing::TestDatabase::empty()?;
@@ -232,16 +233,17 @@ impl TestDatabase {
     /// pool.execute(&knexrs_query::raw("create table notes (body text)"))?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn pool(&self) -> Result<Db, TestError> {
-        Ok(Db::connect(&self.config)?)
+    #[cfg(feature = "sync")]
+    pub fn pool(&self) -> Result<knexrs_query::Db, TestError> {
+        Ok(knexrs_query::Db::connect(&self.config)?)
     }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         // Close our connection before the database goes.
-        if let Ok(mut first) = self.first_client.lock() {
-            first.take();
+        if let Some(client) = self.first_client.lock().ok().and_then(|mut first| first.take()) {
+            close_off_async(client);
         }
         match &self.pool {
             Some(pool) => pool.release(std::mem::take(&mut self.name)),
@@ -274,4 +276,14 @@ impl Drop for TestDatabase {
 pub fn migrate(config: &ConnectConfig, migrator: &Migrator) -> Result<(), TestError> {
     migrator.latest(config, &RunOptions::default(), &mut Silent)?;
     Ok(())
+}
+
+/// Drops a blocking client where that is safe: closing one runs a runtime of
+/// its own, which panics on an async runtime's thread (a `#[tokio::test]`).
+pub(crate) fn close_off_async(client: postgres::Client) {
+    if knexrs_connect::in_async_context() {
+        let _ = std::thread::Builder::new().name("close-test-db".into()).spawn(move || drop(client));
+    } else {
+        drop(client);
+    }
 }

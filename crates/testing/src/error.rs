@@ -21,7 +21,11 @@ pub enum TestError {
     Cluster(#[from] knexrs_cluster::ClusterError),
     /// Connecting failed.
     #[error(transparent)]
-    Connection(#[from] knexrs_query::QueryError),
+    Connect(#[from] knexrs_connect::ConnectError),
+    /// A pool or query on the test database failed (features `sync`, `async`).
+    #[cfg(any(feature = "sync", feature = "async"))]
+    #[error(transparent)]
+    Query(#[from] knexrs_query::QueryError),
     /// Migrating the database failed.
     #[error(transparent)]
     Migrate(#[from] knexrs_migrate::MigrateError),
@@ -41,6 +45,6 @@ pub enum TestError {
 impl TestError {
     pub(crate) fn database(context: impl Into<String>) -> impl FnOnce(postgres::Error) -> Self {
         let context = context.into();
-        move |source| TestError::Database { context, message: knexrs_query::describe(&source), source }
+        move |source| TestError::Database { context, message: knexrs_connect::describe(&source), source }
     }
 }

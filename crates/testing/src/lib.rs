@@ -34,11 +34,11 @@ pub use server::{TEST_CLUSTER, cluster_root, server, test_cluster_options};
 /// appears anywhere in the suite's output (errors must never echo passwords).
 ///
 /// ```
-/// use knexrs_query::ConnectConfig;
+/// use knexrs_connect::ConnectConfig;
 ///
 /// let url = format!("postgres://app:{}@localhost/app", knexrs_testing::TEST_PASSWORD);
 /// let config = ConnectConfig::from_url(&url)?;
 /// assert!(!config.redacted().contains(knexrs_testing::TEST_PASSWORD));
-/// # Ok::<(), knexrs_query::QueryError>(())
+/// # Ok::<(), knexrs_connect::ConnectError>(())
 /// ```
 pub const TEST_PASSWORD: &str = "knexrs-test-pw-8d41c7";

@@ -7,7 +7,7 @@
 //! token with no such connection belongs to a process that is gone.
 
 use crate::TestError;
-use knexrs_query::ConnectConfig;
+use knexrs_connect::ConnectConfig;
 use std::sync::{Mutex, OnceLock};
 
 const REGISTRY_APP: &str = "knexrs-testing";

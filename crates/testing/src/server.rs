@@ -3,7 +3,7 @@
 
 use crate::TestError;
 use knexrs_cluster::{ClusterOptions, LocalCluster};
-use knexrs_query::{ConnectConfig, Environment};
+use knexrs_connect::{ConnectConfig, Environment};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

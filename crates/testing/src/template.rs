@@ -4,8 +4,8 @@
 
 use crate::TestError;
 use crate::registry::{Registry, drop_sql};
+use knexrs_connect::ConnectConfig;
 use knexrs_migrate::{Migrator, RunOptions, Silent};
-use knexrs_query::ConnectConfig;
 use knexrs_schema::PostgresQueryBuilder;
 use sha2::{Digest, Sha256};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The arguments, as clap derives.
 
 use crate::TransactionMode;
-use knexrs_query::Environment;
+use knexrs_connect::Environment;
 use std::time::Duration;
 
 /// `migrate <command>` with its connection options.
@@ -113,16 +113,19 @@ pub enum MigrateCommand {
         /// The edited migration
         name: String,
     },
-    /// Settle a migration that stopped halfway outside a transaction
+    /// Settle a migration that stopped halfway outside a transaction (in its up or its down)
     Resolve {
         /// The migration
         name: String,
-        /// It was completed by hand: record it as applied
+        /// It was completed by hand (or its down was undone by hand): record it as applied
         #[arg(long, conflicts_with = "rolled_back", required_unless_present = "rolled_back")]
         applied: bool,
-        /// It was undone by hand: record it as not applied
+        /// It was undone by hand (or its down was finished by hand): record it as not applied
         #[arg(long)]
         rolled_back: bool,
+        /// Wait this long for another run's lock before giving up
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+        lock_wait: Duration,
     },
 }
 
@@ -155,7 +158,7 @@ pub struct RunArgs {
     /// Cancel any statement running longer than this (e.g. 10m)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub statement_timeout: Option<Duration>,
-    /// Wait this long for another run's lock before giving up
+    /// Wait this long for a lock another session holds (another run's, or knex's lock row) before giving up
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
     pub lock_wait: Duration,
 }
@@ -183,7 +186,7 @@ pub struct StatusArgs {
 }
 
 fn parse_environment(text: &str) -> Result<Environment, String> {
-    text.parse().map_err(|e: knexrs_query::QueryError| e.to_string())
+    text.parse().map_err(|e: knexrs_connect::ConnectError| e.to_string())
 }
 
 /// `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.

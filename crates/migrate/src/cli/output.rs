@@ -1,26 +1,52 @@
 //! Printing: knex's wording, plus each migration's time.
 
-use crate::{Direction, Event, Reporter, Status};
+use crate::{Direction, Event, Reporter, RunReport, Status};
 use std::io::Write;
 use std::time::Duration;
 
-/// Prints a run as it goes: the batch line, then each migration with its time.
+/// Prints a run: waits while they happen, and what ran once it is done (the
+/// batch line, then each migration with its time), so nothing is claimed
+/// before it happened.
 pub(crate) struct Printer<'a> {
-    pub(crate) out: &'a mut dyn Write,
+    pub(crate) out: &'a mut (dyn Write + Send),
+}
+
+impl<'a> Printer<'a> {
+    pub(crate) fn new(out: &'a mut (dyn Write + Send)) -> Self {
+        Printer { out }
+    }
+
+    /// The run's lines, after it succeeded.
+    pub(crate) fn summary(&mut self, report: &RunReport) {
+        if report.migrations.is_empty() {
+            return;
+        }
+        let n = report.migrations.len();
+        // Output is best effort: a closed stdout must not fail a migration that ran.
+        let _ = match report.direction {
+            Direction::Up => writeln!(self.out, "Batch {} run: {n} migrations", report.batch),
+            Direction::Down => writeln!(self.out, "Batch {} rolled back: {n} migrations", report.batch),
+        };
+        for (name, elapsed) in &report.migrations {
+            let _ = writeln!(self.out, "  {name} ({})", millis(*elapsed));
+        }
+    }
 }
 
 impl Reporter for Printer<'_> {
     fn report(&mut self, event: Event<'_>) {
-        // Output is best effort: a closed stdout must not abort a migration.
         let _ = match event {
             Event::WaitingForLock => writeln!(self.out, "Waiting for another migration run to release the lock..."),
-            Event::Planned { migrations: 0, .. } => Ok(()),
-            Event::Planned { direction, batch, migrations } => match direction {
-                Direction::Up => writeln!(self.out, "Batch {batch} run: {migrations} migrations"),
-                Direction::Down => writeln!(self.out, "Batch {batch} rolled back: {migrations} migrations"),
-            },
-            Event::Started { .. } => Ok(()),
-            Event::Finished { name, elapsed } => writeln!(self.out, "  {name} ({})", millis(elapsed)),
+            Event::Blocked { what, by, waited } => {
+                let holders: Vec<String> = by.iter().map(ToString::to_string).collect();
+                writeln!(
+                    self.out,
+                    "Waiting {:.0} s so far for {what}: locks held by {}",
+                    waited.as_secs_f64(),
+                    holders.join(", ")
+                )
+            }
+            _ => Ok(()),
         };
     }
 }

@@ -2,11 +2,12 @@
 
 use super::args::{MigrateArgs, MigrateCommand, RunArgs};
 use super::output::{Printer, millis, status_json, status_text};
-use crate::{MigrateError, Migrator, RunOptions, Tables, Target};
-use knexrs_query::{ConnectConfig, Environment};
+use crate::{Cancel, MigrateError, Migrator, RunOptions, Tables, Target};
+use knexrs_connect::{ConnectConfig, Environment};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Runs a command to completion the way a binary should: SIGINT/SIGTERM stop
@@ -14,10 +15,13 @@ use std::time::Instant;
 /// on stderr, and the exit code is 0 (done), 1 (failed) or 3 (`status
 /// --exit-code` found work). clap itself exits with 2 on usage errors.
 ///
+/// It installs a panic hook for the process: a migration that panics is
+/// reported as the one-line error naming it (exit 1), not as a Rust panic.
+///
 /// ```no_run
 /// use clap::Parser;
 /// use knexrs_migrate::{cli, Migrator};
-/// use knexrs_query::ConnectConfig;
+/// use knexrs_connect::ConnectConfig;
 ///
 /// #[derive(Parser)]
 /// struct Cli { #[command(flatten)] migrate: cli::MigrateArgs }
@@ -31,28 +35,51 @@ use std::time::Instant;
 /// }
 /// ```
 pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
-    // The first SIGINT/SIGTERM stops the run (cancelling the running
-    // statement); a second one exits at once.
+    let cancel = Cancel::new();
+    // The first SIGINT/SIGTERM cancels the run (and the statement it runs);
+    // a second one exits at once.
     if let Ok(mut signals) =
         signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
     {
+        let cancel = cancel.clone();
         let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
             for (i, _) in signals.forever().enumerate() {
                 if i == 0 {
-                    crate::interrupt();
+                    cancel.cancel();
                 } else {
                     std::process::exit(130);
                 }
             }
         });
     }
-    let mut stdout = std::io::stdout().lock();
-    match run(context, args, &mut stdout) {
-        Ok(Outcome::Done) => ExitCode::SUCCESS,
-        Ok(Outcome::NotUpToDate) => ExitCode::from(3),
-        Err(error) => {
-            let _ = stdout.flush();
+    // A panic in a migration's code comes back as `MigrateError::Panicked`;
+    // any other is a bug of ours, printed on one line below.
+    let last_panic: Arc<Mutex<Option<String>>> = Arc::default();
+    let seen = last_panic.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        if let Ok(mut seen) = seen.lock() {
+            *seen = Some(at);
+        }
+    }));
+    let mut stdout = std::io::stdout();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(context, args, &mut stdout, &cancel)));
+    let _ = stdout.flush();
+    match outcome {
+        Ok(Ok(Outcome::Done)) => ExitCode::SUCCESS,
+        Ok(Ok(Outcome::NotUpToDate)) => ExitCode::from(3),
+        Ok(Err(error)) => {
             eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let at = last_panic.lock().ok().and_then(|p| p.clone()).unwrap_or_default();
+            eprintln!("error: knexrs panicked{at}: {message}; this is a bug, please report it");
             ExitCode::FAILURE
         }
     }
@@ -63,7 +90,7 @@ pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
 /// ```
 /// use std::path::Path;
 /// use knexrs_migrate::{cli, MigrateError, Migrator};
-/// use knexrs_query::ConnectConfig;
+/// use knexrs_connect::ConnectConfig;
 ///
 /// let migrator = Migrator::new(vec![]);
 /// let connect = |_env| -> Result<ConnectConfig, MigrateError> {
@@ -86,8 +113,8 @@ pub struct Context<'a> {
 ///
 /// ```no_run
 /// use clap::Parser;
-/// use knexrs_migrate::{cli, Migrator};
-/// use knexrs_query::ConnectConfig;
+/// use knexrs_migrate::{cli, Cancel, Migrator};
+/// use knexrs_connect::ConnectConfig;
 ///
 /// #[derive(Parser)]
 /// struct Cli { #[command(flatten)] migrate: cli::MigrateArgs }
@@ -96,7 +123,7 @@ pub struct Context<'a> {
 /// let connect = |env| Ok(ConnectConfig::from_env(env)?.expect("DATABASE_URL is set"));
 /// let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
 /// let args = Cli::parse_from(["migrate", "status", "--exit-code"]).migrate;
-/// if cli::run(&context, &args, &mut std::io::sink())? == cli::Outcome::NotUpToDate {
+/// if cli::run(&context, &args, &mut std::io::sink(), &Cancel::new())? == cli::Outcome::NotUpToDate {
 ///     println!("migrations are pending");
 /// }
 /// # Ok::<(), knexrs_migrate::MigrateError>(())
@@ -109,12 +136,12 @@ pub enum Outcome {
     NotUpToDate,
 }
 
-/// Runs one command, printing to `out`.
+/// Runs one command, printing to `out`; `cancel` stops it from elsewhere.
 ///
 /// ```no_run
 /// use clap::Parser;
-/// use knexrs_migrate::{cli, Migrator};
-/// use knexrs_query::ConnectConfig;
+/// use knexrs_migrate::{cli, Cancel, Migrator};
+/// use knexrs_connect::ConnectConfig;
 ///
 /// #[derive(Parser)]
 /// struct Cli { #[command(flatten)] migrate: cli::MigrateArgs }
@@ -122,13 +149,18 @@ pub enum Outcome {
 /// let migrator = Migrator::new(vec![]);
 /// let connect = |env| Ok(ConnectConfig::from_env(env)?.expect("DATABASE_URL is set"));
 /// let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
-/// cli::run(&context, &Cli::parse().migrate, &mut std::io::stdout())?;
+/// cli::run(&context, &Cli::parse().migrate, &mut std::io::stdout(), &Cancel::new())?;
 /// # Ok::<(), knexrs_migrate::MigrateError>(())
 /// ```
-pub fn run(context: &Context<'_>, args: &MigrateArgs, out: &mut dyn Write) -> Result<Outcome, MigrateError> {
+pub fn run(
+    context: &Context<'_>,
+    args: &MigrateArgs,
+    out: &mut (dyn Write + Send),
+    cancel: &Cancel,
+) -> Result<Outcome, MigrateError> {
     if let MigrateCommand::Make { name } = &args.command {
         let dir = context.migrations_dir.ok_or_else(|| {
-            MigrateError::Make(
+            MigrateError::NoConnection(
                 "this binary has no migrations folder: run `cargo xtask migrate make` in the workspace".into(),
             )
         })?;
@@ -142,13 +174,21 @@ pub fn run(context: &Context<'_>, args: &MigrateArgs, out: &mut dyn Write) -> Re
     };
     let mut migrator = match context.migrator {
         Ok(migrator) => migrator.clone(),
-        Err(error) => return Err(MigrateError::InvalidMigrations(error.to_string())),
+        Err(error) => return Err(replay(error)),
     };
     migrator.set_tables(Tables::new(args.connection.table.clone(), args.connection.schema.clone())?);
     let connection = (context.connect)(environment)?;
     let banner = format!("Using environment: {environment} ({})", connection.redacted());
-    // Machine-readable output stays alone on stdout.
-    if matches!(&args.command, MigrateCommand::Status(status) if status.json) {
+    // Machine-readable output (JSON, a dry run's SQL script) stays alone on stdout.
+    let machine_readable = match &args.command {
+        MigrateCommand::Status(status) => status.json,
+        MigrateCommand::Latest(run)
+        | MigrateCommand::Rollback { run, .. }
+        | MigrateCommand::Up { run, .. }
+        | MigrateCommand::Down { run, .. } => run.dry_run,
+        _ => false,
+    };
+    if machine_readable {
         eprintln!("{banner}");
     } else {
         let _ = writeln!(out, "{banner}");
@@ -161,7 +201,7 @@ pub fn run(context: &Context<'_>, args: &MigrateArgs, out: &mut dyn Write) -> Re
         _ => None,
     };
     if let Some((target, run)) = target {
-        return run_migrations(&migrator, &connection, &target, run, out);
+        return run_migrations(&migrator, &connection, &target, run, out, cancel);
     }
     match &args.command {
         MigrateCommand::Status(status_args) => {
@@ -190,8 +230,11 @@ pub fn run(context: &Context<'_>, args: &MigrateArgs, out: &mut dyn Write) -> Re
             migrator.accept(&connection, name)?;
             let _ = writeln!(out, "Accepted the current source of {name} as applied");
         }
-        MigrateCommand::Resolve { name, applied, .. } => {
-            migrator.resolve(&connection, name, *applied)?;
+        MigrateCommand::Resolve { name, applied, lock_wait, .. } => {
+            let mut options = RunOptions::default();
+            options.lock_wait(*lock_wait);
+            options.cancel = cancel.clone();
+            migrator.resolve(&connection, name, *applied, &options)?;
             let state = if *applied { "applied" } else { "rolled back (not applied)" };
             let _ = writeln!(out, "Recorded {name} as {state}");
         }
@@ -200,12 +243,24 @@ pub fn run(context: &Context<'_>, args: &MigrateArgs, out: &mut dyn Write) -> Re
     Ok(Outcome::Done)
 }
 
+/// The migrator's error again (the context holds it by reference; errors
+/// are not `Clone`), as the same variant where it has no source.
+fn replay(error: &MigrateError) -> MigrateError {
+    match error {
+        MigrateError::MisnamedFiles { files } => MigrateError::MisnamedFiles { files: files.clone() },
+        MigrateError::DuplicateName { name } => MigrateError::DuplicateName { name: name.clone() },
+        MigrateError::EmptyName => MigrateError::EmptyName,
+        other => MigrateError::NoConnection(other.to_string()),
+    }
+}
+
 fn run_migrations(
     migrator: &Migrator,
     connection: &ConnectConfig,
     target: &Target,
     args: &RunArgs,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
+    cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
     let mut options = RunOptions::default();
     if let Some(mode) = args.transaction {
@@ -218,13 +273,16 @@ fn run_migrations(
         options.statement_timeout(t);
     }
     options.lock_wait(args.lock_wait);
+    options.cancel = cancel.clone();
     if args.dry_run {
         let plan = migrator.dry_run(connection, target, &options)?;
         let _ = write!(out, "{}", plan.to_script());
         return Ok(Outcome::Done);
     }
     let started = Instant::now();
-    let report = migrator.run(connection, target, &options, &mut Printer { out: &mut *out })?;
+    let mut printer = Printer::new(&mut *out);
+    let report = migrator.run(connection, target, &options, &mut printer)?;
+    printer.summary(&report);
     let _ = if report.is_empty() {
         match target {
             Target::Latest | Target::Up(_) => writeln!(out, "Already up to date"),

@@ -2,6 +2,8 @@
 //! shape is parsed by the server once per connection.
 
 use crate::QueryError;
+use crate::driver::context;
+use crate::driver::tx_state::TxState;
 use postgres::Client;
 use rustc_hash::FxHashMap;
 
@@ -21,11 +23,12 @@ const CACHE_CAPACITY: usize = 512;
 /// # Ok::<(), knexrs_query::QueryError>(())
 /// ```
 pub struct Connection {
-    client: Client,
+    /// `None` only while being dropped (see `Drop`).
+    client: Option<Client>,
     /// By SQL text; FxHash, as the texts are ours, not an attacker's, and are hashed on every call.
     statements: FxHashMap<String, postgres::Statement>,
-    /// Savepoint depth of the open transaction, 0 when none.
-    pub(crate) depth: usize,
+    /// The open transaction's depth and first failure.
+    pub(crate) tx: TxState,
 }
 
 impl std::fmt::Debug for Connection {
@@ -47,7 +50,7 @@ impl Connection {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     pub fn new(client: Client) -> Self {
-        Connection { client, statements: FxHashMap::default(), depth: 0 }
+        Connection { client: Some(client), statements: FxHashMap::default(), tx: TxState::default() }
     }
 
     /// The driver connection, for what the builders do not cover.
@@ -59,7 +62,7 @@ impl Connection {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn client(&mut self) -> &mut Client {
-        &mut self.client
+        self.client.as_mut().expect("a connection has its client until it is dropped")
     }
 
     /// The prepared statement for `sql`, preparing it on first use.
@@ -67,7 +70,11 @@ impl Connection {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(sql).map_err(|e| QueryError::database(context(sql), e))?;
+        let statement = self.client().prepare(sql).map_err(|e| {
+            // A statement that fails to prepare aborts the transaction like one that fails to run.
+            self.tx.note_failure(&e);
+            QueryError::database(context(sql), e)
+        })?;
         if self.statements.len() >= CACHE_CAPACITY {
             self.statements.clear();
         }
@@ -81,16 +88,18 @@ impl Connection {
     }
 
     pub(crate) fn is_broken(&self) -> bool {
-        self.client.is_closed()
+        self.client.as_ref().is_none_or(Client::is_closed)
     }
 }
 
-/// The statement named in an error, shortened to one line.
-pub(crate) fn context(sql: &str) -> String {
-    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 200 {
-        format!("`{}…`", flat.chars().take(200).collect::<String>())
-    } else {
-        format!("`{flat}`")
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Closing a blocking client runs a runtime of its own, which panics on
+        // an async runtime's thread: close it on a thread of its own there.
+        if let Some(client) = self.client.take()
+            && crate::in_async_context()
+        {
+            let _ = std::thread::Builder::new().name("close-connection".into()).spawn(move || drop(client));
+        }
     }
 }

@@ -1,14 +1,14 @@
 //! Running statements on a connection (or a transaction on one).
 
-use super::connection::context;
-use super::{Connection, FromRow, Transaction};
-use crate::param::Param;
+use super::{Connection, Transaction};
+use crate::driver::context;
+use crate::driver::param::{check_count, with_params};
 use crate::statement::Rendered;
-use crate::{QueryError, Select, Statement};
-use postgres::error::SqlState;
-use postgres::types::{FromSql, ToSql};
+use crate::{FromRow, QueryError, Select, Statement};
+use postgres::types::FromSql;
 use sea_query::Value;
 use std::borrow::Cow;
+use tokio_postgres::error::SqlState;
 
 /// Runs statements: values bound, each query shape prepared once per connection.
 ///
@@ -201,22 +201,6 @@ impl Executor for Connection {
     }
 }
 
-/// The values as the driver's parameter slice. One call into the driver per
-/// statement: each call is a round of its event loop.
-fn with_params<T>(values: &[Cow<'_, Value>], call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
-    // Most statements bind a handful of values: no allocation for those.
-    const ON_STACK: usize = 16;
-    static NULL: Value = Value::Bool(None);
-    if values.len() <= ON_STACK {
-        let params: [Param<'_>; ON_STACK] = std::array::from_fn(|i| Param(values.get(i).map_or(&NULL, AsRef::as_ref)));
-        let refs: [&(dyn ToSql + Sync); ON_STACK] = std::array::from_fn(|i| &params[i] as &(dyn ToSql + Sync));
-        return call(&refs[..values.len()]);
-    }
-    let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-    call(&refs)
-}
-
 /// Prepares (or reuses) `sql` and runs `call` with it; a cached plan made
 /// stale by a schema change is prepared again, once.
 fn run<T>(
@@ -225,15 +209,26 @@ fn run<T>(
     values: &[Cow<'_, Value>],
     call: impl Fn(&mut postgres::Client, &postgres::Statement, &[Cow<'_, Value>]) -> Result<T, postgres::Error>,
 ) -> Result<T, QueryError> {
+    if crate::in_async_context() {
+        return Err(knexrs_connect::ConnectError::BlockingInAsync {
+            what: "the blocking executor",
+            instead: "the `async` feature's executor",
+        }
+        .into());
+    }
+    check_count(sql, values.len())?;
     let prepared = connection.prepared(sql)?;
-    match call(connection.client(), &prepared, values) {
-        Ok(result) => Ok(result),
-        Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && connection.depth == 0 => {
+    let result = match call(connection.client(), &prepared, values) {
+        Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && connection.tx.depth == 0 => {
             // "cached plan must not change result type": the table changed under us.
             connection.forget_statements();
             let prepared = connection.prepared(sql)?;
-            call(connection.client(), &prepared, values).map_err(|e| QueryError::database(context(sql), e))
+            call(connection.client(), &prepared, values)
         }
-        Err(error) => Err(QueryError::database(context(sql), error)),
-    }
+        other => other,
+    };
+    result.map_err(|error| {
+        connection.tx.note_failure(&error);
+        QueryError::database(context(sql), error)
+    })
 }

@@ -1,10 +1,9 @@
 //! `Db`: an r2d2 pool of [`Connection`]s.
 
-use super::{Connection, Executor, FromRow, Transaction};
-use crate::{ConnectConfig, QueryError, Select, Statement};
+use super::{Connection, Executor, Transaction};
+use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
 use postgres::types::FromSql;
 use r2d2_postgres::PostgresConnectionManager;
-use std::time::Duration;
 
 /// Makes pooled connections: r2d2_postgres connects, we add the statement cache.
 ///
@@ -16,7 +15,7 @@ use std::time::Duration;
 /// # Ok::<(), knexrs_query::QueryError>(())
 /// ```
 pub struct Manager {
-    inner: PostgresConnectionManager<crate::tls::MakeTls>,
+    inner: PostgresConnectionManager<knexrs_connect::MakeTls>,
 }
 
 impl std::fmt::Debug for Manager {
@@ -105,13 +104,13 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(config.max_connections())
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(30))
-            .build(Manager { inner: PostgresConnectionManager::new(pg, tls) })
-            .map_err(|e| QueryError::Pool(config.redact(&e.to_string())))?;
+            .connection_timeout(config.pool_timeout())
+            .build_unchecked(Manager { inner: PostgresConnectionManager::new(pg.into(), tls) });
         Ok(Db { pool, target: config.redacted() })
     }
 
-    /// A connection from the pool, waiting up to 30 seconds for a free one.
+    /// A connection from the pool, waiting up to the pool timeout (30 s by
+    /// default, `DB_POOL_TIMEOUT_MS`) for a free one.
     ///
     /// ```no_run
     /// # use knexrs_query::{ConnectConfig, Db, QueryError};
@@ -122,7 +121,17 @@ impl Db {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     pub fn get(&self) -> Result<PooledConnection, QueryError> {
-        self.pool.get().map_err(|e| QueryError::Pool(format!("{e} ({})", self.target)))
+        if crate::in_async_context() {
+            return Err(
+                knexrs_connect::ConnectError::BlockingInAsync { what: "Db::get", instead: "AsyncDb::get" }.into()
+            );
+        }
+        let started = std::time::Instant::now();
+        self.pool.get().map_err(|_| QueryError::PoolTimeout {
+            target: self.target.clone(),
+            size: self.pool.max_size(),
+            waited_ms: started.elapsed().as_millis() as u64,
+        })
     }
 
     /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).

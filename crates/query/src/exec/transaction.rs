@@ -3,6 +3,7 @@
 
 use super::{Connection, Executor};
 use crate::QueryError;
+use crate::driver::tx_state::{Ending, aborted_error, is_aborted};
 
 /// An open transaction (or savepoint) on a connection.
 ///
@@ -31,29 +32,39 @@ pub struct Transaction<'a> {
 
 impl<'a> Transaction<'a> {
     pub(crate) fn begin(connection: &'a mut Connection) -> Result<Self, QueryError> {
-        let depth = connection.depth + 1;
-        let sql = if depth == 1 { "begin".to_owned() } else { format!("savepoint knexrs_{depth}") };
+        let sql = connection.tx.begin_sql();
         connection.client().batch_execute(&sql).map_err(|e| QueryError::database("starting a transaction", e))?;
-        connection.depth = depth;
+        connection.tx.depth += 1;
+        let depth = connection.tx.depth;
         Ok(Transaction { connection, depth, open: true })
     }
 
+    /// Ends this level: commits when asked and nothing failed inside it;
+    /// otherwise rolls back, and a commit that became a rollback is an error.
     fn finish(&mut self, commit: bool) -> Result<(), QueryError> {
         if !self.open {
             return Ok(());
         }
         self.open = false;
-        self.connection.depth = self.depth - 1;
-        let sql = match (self.depth, commit) {
-            (1, true) => "commit".to_owned(),
-            (1, false) => "rollback".to_owned(),
-            (depth, true) => format!("release savepoint knexrs_{depth}"),
-            (depth, false) => format!("rollback to savepoint knexrs_{depth}"),
-        };
-        self.connection
-            .client()
-            .batch_execute(&sql)
-            .map_err(|e| QueryError::database(if commit { "committing" } else { "rolling back" }, e))
+        debug_assert_eq!(self.connection.tx.depth, self.depth, "transactions end innermost first");
+        match self.connection.tx.end(commit) {
+            Ending::Commit { sql } => match self.connection.client().batch_execute(&sql) {
+                Ok(()) => Ok(()),
+                Err(error) if is_aborted(&error) => {
+                    let rollback = self.connection.tx.rollback_after_refused_commit();
+                    self.connection
+                        .client()
+                        .batch_execute(&rollback)
+                        .map_err(|e| QueryError::database("rolling back", e))?;
+                    Err(aborted_error())
+                }
+                Err(error) => Err(QueryError::database("committing", error)),
+            },
+            Ending::RollBack { sql, error } => {
+                self.connection.client().batch_execute(&sql).map_err(|e| QueryError::database("rolling back", e))?;
+                error.map_or(Ok(()), Err)
+            }
+        }
     }
 
     /// Commits (or releases the savepoint).
@@ -83,7 +94,7 @@ impl<'a> Transaction<'a> {
     ///     let mut q = Update::table("sessions");
     ///     q.set("pod_ip", None::<String>);
     ///     tx.execute(&q)?;
-    ///     Err::<(), _>(QueryError::Build("changed my mind".into())) // rolled back
+    ///     Err::<(), _>(QueryError::NoRows) // rolled back
     /// });
     /// assert!(outcome.is_err());
     /// # Ok::<(), knexrs_query::QueryError>(())

@@ -1,7 +1,6 @@
 //! A table's description.
 
 use super::{TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
-use crate::FromRow;
 
 /// A table described in Rust: its name and the type of its rows.
 ///
@@ -85,7 +84,11 @@ pub trait Table: Copy + Sized + 'static {
     /// # let _ = rows.iter().map(|r| &r.jti);
     /// # Ok::<(), QueryError>(())
     /// ```
-    type Row: FromRow;
+    #[cfg(any(feature = "sync", feature = "async"))]
+    type Row: crate::FromRow;
+    /// The row type (decoded by an executor, which the `sync` and `async` features add).
+    #[cfg(not(any(feature = "sync", feature = "async")))]
+    type Row;
 
     /// `select * from table`.
     ///

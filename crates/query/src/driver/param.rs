@@ -5,11 +5,12 @@
 //! as text): a string compared with a `timestamptz` column, an `i32` stored in
 //! a `bigint`, a UUID given as a string all work, and the server parses them.
 
+use crate::QueryError;
 use bytes::BytesMut;
-use postgres::types::{Format, IsNull, ToSql, Type};
+use postgres_types::{Format, IsNull, ToSql, Type};
 use sea_query::Value;
+use std::borrow::Cow;
 use std::error::Error;
-use std::fmt::Write as _;
 
 type BoxError = Box<dyn Error + Sync + Send>;
 
@@ -43,52 +44,8 @@ impl Param<'_> {
 
     /// The value as PostgreSQL's text input form, or `None` for NULL.
     fn text(&self) -> Option<String> {
-        text_form(self.0)
+        crate::value::text_form(self.0)
     }
-}
-
-/// A value in PostgreSQL's text input form, or `None` for NULL.
-pub(crate) fn text_form(value: &Value) -> Option<String> {
-    let mut out = String::new();
-    match value {
-        Value::Bool(v) => out.push_str(if (*v)? { "true" } else { "false" }),
-        Value::TinyInt(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::SmallInt(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::Int(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::BigInt(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::TinyUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::SmallUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::Unsigned(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::BigUnsigned(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::Float(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::Double(v) => write!(out, "{}", (*v)?).ok()?,
-        Value::String(v) => out.push_str(v.as_deref()?),
-        Value::Char(v) => out.push((*v)?),
-        Value::Bytes(v) => {
-            out.push_str("\\x");
-            for byte in v.as_deref()? {
-                write!(out, "{byte:02x}").ok()?;
-            }
-        }
-        Value::Json(v) => out.push_str(&v.as_deref()?.to_string()),
-        Value::ChronoDate(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d")).ok()?,
-        Value::ChronoTime(v) => write!(out, "{}", (*v)?.format("%H:%M:%S%.f")).ok()?,
-        Value::ChronoDateTime(v) => write!(out, "{}", (*v)?.format("%Y-%m-%d %H:%M:%S%.f")).ok()?,
-        Value::ChronoDateTimeUtc(v) => out.push_str(&(*v)?.to_rfc3339()),
-        Value::ChronoDateTimeLocal(v) => out.push_str(&(*v)?.to_rfc3339()),
-        Value::ChronoDateTimeWithTimeZone(v) => out.push_str(&(*v)?.to_rfc3339()),
-        Value::Uuid(v) => write!(out, "{}", (*v)?.hyphenated()).ok()?,
-        Value::Array(_, v) => out.push_str(&crate::value::array_text(v.as_deref()?)),
-        other => {
-            // Values without a text form of ours: sea-query's literal, unquoted.
-            let literal = sea_query::QueryBuilder::value_to_string(&sea_query::PostgresQueryBuilder, other);
-            if literal == "NULL" {
-                return None;
-            }
-            out.push_str(literal.trim_matches('\''));
-        }
-    }
-    Some(out)
 }
 
 impl Param<'_> {
@@ -146,6 +103,31 @@ impl ToSql for Param<'_> {
     fn encode_format(&self, ty: &Type) -> Format {
         if self.binary(ty) { Format::Binary } else { Format::Text }
     }
+}
+
+/// The values as the driver's parameter slice. One call into the driver per
+/// statement: each call is a round of its event loop.
+pub(crate) fn with_params<T>(values: &[Cow<'_, Value>], call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
+    // Most statements bind a handful of values: no allocation for those.
+    const ON_STACK: usize = 16;
+    static NULL: Value = Value::Bool(None);
+    if values.len() <= ON_STACK {
+        let params: [Param<'_>; ON_STACK] = std::array::from_fn(|i| Param(values.get(i).map_or(&NULL, AsRef::as_ref)));
+        let refs: [&(dyn ToSql + Sync); ON_STACK] = std::array::from_fn(|i| &params[i] as &(dyn ToSql + Sync));
+        return call(&refs[..values.len()]);
+    }
+    let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+    call(&refs)
+}
+
+/// Refuses a statement with more values than the protocol's 16-bit
+/// parameter count carries, before anything is sent.
+pub(crate) fn check_count(sql: &str, count: usize) -> Result<(), QueryError> {
+    if count > u16::MAX as usize {
+        return Err(QueryError::TooManyParameters { statement: super::context(sql), count });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

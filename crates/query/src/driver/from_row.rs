@@ -1,8 +1,8 @@
 //! Turning rows into Rust values.
 
 use crate::QueryError;
-use postgres::Row;
-use postgres::types::FromSql;
+use postgres_types::FromSql;
+use tokio_postgres::Row;
 
 /// A value made from one row: a generated table row struct, a tuple, or the row itself.
 ///
@@ -50,13 +50,13 @@ impl FromRow for Row {
 /// # let _ = pod_ip;
 /// ```
 pub fn get<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, QueryError> {
-    row.try_get(name).map_err(|e| QueryError::Decode { column: name.to_owned(), message: crate::describe(&e) })
+    row.try_get(name).map_err(|e| QueryError::Decode { column: name.to_owned(), message: knexrs_connect::describe(&e) })
 }
 
 fn get_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, QueryError> {
     row.try_get(index).map_err(|e| QueryError::Decode {
         column: row.columns().get(index).map_or_else(|| index.to_string(), |c| c.name().to_owned()),
-        message: crate::describe(&e),
+        message: knexrs_connect::describe(&e),
     })
 }
 

@@ -1,7 +1,7 @@
 //! TLS for PostgreSQL connections, on rustls: libpq's `sslmode` values, with
 //! `verify-ca` / `verify-full` checking the server against a CA file.
 
-use crate::QueryError;
+use crate::{ConnectError, Setting};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -12,11 +12,11 @@ use std::sync::Arc;
 /// The TLS connector every connection uses.
 ///
 /// ```no_run
-/// use knexrs_query::{ConnectConfig, MakeTls};
+/// use knexrs_connect::{ConnectConfig, MakeTls};
 ///
 /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=verify-full&sslrootcert=/etc/ca.pem")?;
-/// let (driver, tls): (postgres::Config, MakeTls) = config.driver_config()?;
-/// let client = driver.connect(tls)?;
+/// let (driver, tls): (tokio_postgres::Config, MakeTls) = config.driver_config()?;
+/// let client = postgres::Config::from(driver).connect(tls)?;
 /// # drop(client);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -25,7 +25,7 @@ pub type MakeTls = tokio_postgres_rustls::MakeRustlsConnect;
 /// libpq's `sslmode`.
 ///
 /// ```
-/// use knexrs_query::SslMode;
+/// use knexrs_connect::SslMode;
 ///
 /// assert_eq!("verify-full".parse::<SslMode>().unwrap(), SslMode::VerifyFull);
 /// assert_eq!(SslMode::Require.to_string(), "require");
@@ -46,7 +46,7 @@ pub enum SslMode {
 }
 
 impl std::str::FromStr for SslMode {
-    type Err = QueryError;
+    type Err = ConnectError;
 
     fn from_str(mode: &str) -> Result<Self, Self::Err> {
         match mode.trim() {
@@ -55,9 +55,10 @@ impl std::str::FromStr for SslMode {
             "require" => Ok(SslMode::Require),
             "verify-ca" => Ok(SslMode::VerifyCa),
             "verify-full" => Ok(SslMode::VerifyFull),
-            other => Err(QueryError::Config(format!(
-                "unknown sslmode `{other}`: use disable, prefer, require, verify-ca or verify-full"
-            ))),
+            other => Err(ConnectError::invalid(
+                Setting::SslMode,
+                format!("unknown sslmode `{other}`: use disable, prefer, require, verify-ca or verify-full"),
+            )),
         }
     }
 }
@@ -76,22 +77,22 @@ impl std::fmt::Display for SslMode {
 
 impl SslMode {
     /// The mode the driver negotiates with; verification is the connector's job.
-    pub(crate) fn driver_mode(self) -> postgres::config::SslMode {
+    pub(crate) fn driver_mode(self) -> tokio_postgres::config::SslMode {
         match self {
-            SslMode::Disable => postgres::config::SslMode::Disable,
-            SslMode::Prefer => postgres::config::SslMode::Prefer,
-            _ => postgres::config::SslMode::Require,
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            _ => tokio_postgres::config::SslMode::Require,
         }
     }
 }
 
 /// The connector for `mode`, trusting the CAs in `root_cert` (or the system's
 /// when none is given and the mode verifies).
-pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTls, QueryError> {
+pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTls, ConnectError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| QueryError::Config(format!("TLS setup failed: {e}")))?;
+        .map_err(|e| ConnectError::Tls { message: format!("TLS setup failed: {e}") })?;
     let verifies = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) || root_cert.is_some();
     let config = if mode == SslMode::Disable || !verifies {
         builder
@@ -102,7 +103,7 @@ pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTl
         let roots = Arc::new(load_roots(root_cert)?);
         let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider)
             .build()
-            .map_err(|e| QueryError::Config(format!("TLS setup failed: {e}")))?;
+            .map_err(|e| ConnectError::Tls { message: format!("TLS setup failed: {e}") })?;
         if mode == SslMode::VerifyFull {
             builder.with_webpki_verifier(webpki).with_no_client_auth()
         } else {
@@ -112,30 +113,38 @@ pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTl
     Ok(MakeTls::new(config))
 }
 
-fn load_roots(root_cert: Option<&Path>) -> Result<RootCertStore, QueryError> {
+fn load_roots(root_cert: Option<&Path>) -> Result<RootCertStore, ConnectError> {
     let mut roots = RootCertStore::empty();
     match root_cert {
         Some(path) => {
             let pem = std::fs::read(path).map_err(|e| {
-                QueryError::Config(format!("cannot read sslrootcert {}: {e}; point it at a PEM file", path.display()))
+                ConnectError::invalid(
+                    Setting::SslRootCert,
+                    format!("cannot read sslrootcert {}: {e}; point it at a PEM file", path.display()),
+                )
             })?;
-            let certs: Vec<CertificateDer<'static>> = rustls::pki_types::pem::PemObject::pem_slice_iter(&pem)
-                .collect::<Result<_, _>>()
-                .map_err(|e| QueryError::Config(format!("sslrootcert {} is not PEM: {e}", path.display())))?;
+            let certs: Vec<CertificateDer<'static>> =
+                rustls::pki_types::pem::PemObject::pem_slice_iter(&pem).collect::<Result<_, _>>().map_err(|e| {
+                    ConnectError::invalid(
+                        Setting::SslRootCert,
+                        format!("sslrootcert {} is not PEM: {e}", path.display()),
+                    )
+                })?;
             let (added, _) = roots.add_parsable_certificates(certs);
             if added == 0 {
-                return Err(QueryError::Config(format!(
-                    "sslrootcert {} holds no usable certificate: give the CA's PEM file",
-                    path.display()
-                )));
+                return Err(ConnectError::invalid(
+                    Setting::SslRootCert,
+                    format!("sslrootcert {} holds no usable certificate: give the CA's PEM file", path.display()),
+                ));
             }
         }
         None => {
             let found = rustls_native_certs::load_native_certs();
             roots.add_parsable_certificates(found.certs);
             if roots.is_empty() {
-                return Err(QueryError::Config(
-                    "no trusted certificate authorities: set sslrootcert=/path/to/ca.pem".into(),
+                return Err(ConnectError::invalid(
+                    Setting::SslRootCert,
+                    "no trusted certificate authorities: set sslrootcert=/path/to/ca.pem",
                 ));
             }
         }

@@ -1,0 +1,208 @@
+//! Opening connections: blocking (`postgres::Client`) or async
+//! (`tokio_postgres::Client`), with TLS as the configuration says.
+
+use crate::error::connect_hint;
+use crate::tls::{self, MakeTls};
+use crate::{ConnectConfig, ConnectError, SslMode, describe};
+
+/// The server's version, from the `server_version` it reports at login.
+///
+/// ```
+/// use knexrs_connect::ServerVersion;
+///
+/// let version = ServerVersion::parse("15.18 (Debian 15.18-0+deb12u1)").unwrap();
+/// assert_eq!((version.major, version.minor), (15, 18));
+/// assert_eq!(version.num(), 150018);
+/// assert_eq!(ServerVersion::parse("18beta1").unwrap().major, 18);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServerVersion {
+    /// The major version (13, 14, … 18).
+    pub major: u32,
+    /// The minor version.
+    pub minor: u32,
+}
+
+impl ServerVersion {
+    /// Reads `server_version` (`15.18`, `16.4 (Ubuntu …)`, `18beta1`).
+    ///
+    /// ```
+    /// # use knexrs_connect::ServerVersion;
+    /// assert_eq!(ServerVersion::parse("13.2").unwrap().num(), 130002);
+    /// assert!(ServerVersion::parse("pgbouncer").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<Self> {
+        let digits = |s: &str| -> Option<u32> {
+            let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            s[..end].parse().ok()
+        };
+        let major = digits(text.trim())?;
+        let minor = text.trim().split_once('.').and_then(|(_, rest)| digits(rest)).unwrap_or(0);
+        Some(ServerVersion { major, minor })
+    }
+
+    /// `server_version_num`'s form: `major * 10000 + minor`.
+    ///
+    /// ```
+    /// # use knexrs_connect::ServerVersion;
+    /// assert_eq!(ServerVersion { major: 17, minor: 2 }.num(), 170002);
+    /// ```
+    pub fn num(self) -> u32 {
+        self.major * 10_000 + self.minor
+    }
+}
+
+impl std::fmt::Display for ServerVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// An open async connection, with what it was opened with.
+///
+/// ```no_run
+/// # use knexrs_connect::ConnectConfig;
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let connection = ConnectConfig::from_url("postgres://app@localhost/cliscale")?.open_async().await?;
+/// if connection.server_version.is_some_and(|v| v.major >= 15) {
+///     connection.client.batch_execute("select 1").await?;
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct AsyncConnection {
+    /// The client (its connection task runs on the runtime it was opened on).
+    pub client: tokio_postgres::Client,
+    /// The server's version, as reported at login.
+    pub server_version: Option<ServerVersion>,
+    /// The TLS connector it used.
+    pub tls: MakeTls,
+}
+
+impl std::fmt::Debug for AsyncConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncConnection").field("server_version", &self.server_version).finish_non_exhaustive()
+    }
+}
+
+impl ConnectConfig {
+    /// Opens one blocking connection. On a tokio runtime's async thread it
+    /// returns [`ConnectError::BlockingInAsync`] instead of blocking the runtime
+    /// (use [`connect_async`](Self::connect_async) there, or `spawn_blocking`).
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// let mut client = config.connect()?;
+    /// client.batch_execute("select 1")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn connect(&self) -> Result<postgres::Client, ConnectError> {
+        if crate::in_async_context() {
+            return Err(ConnectError::BlockingInAsync {
+                what: "ConnectConfig::connect",
+                instead: "ConnectConfig::connect_async",
+            });
+        }
+        let (pg, tls) = self.driver_config()?;
+        postgres::Config::from(pg).connect(tls).map_err(|source| self.connect_error(source))
+    }
+
+    /// Opens one async connection; its connection task is spawned on the
+    /// current tokio runtime and ends when the client is dropped. Also returns
+    /// the server's version, as reported at login.
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// let (client, version) = config.connect_async().await?;
+    /// println!("PostgreSQL {}", version.map(|v| v.to_string()).unwrap_or_default());
+    /// client.batch_execute("select 1").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_async(&self) -> Result<(tokio_postgres::Client, Option<ServerVersion>), ConnectError> {
+        let connection = self.open_async().await?;
+        Ok((connection.client, connection.server_version))
+    }
+
+    /// [`connect_async`](Self::connect_async), also returning the TLS
+    /// connector it used (a cancel request for the connection's running
+    /// statement needs it).
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// let connection = config.open_async().await?;
+    /// let cancel = connection.client.cancel_token();
+    /// // … later, from elsewhere: stop what it runs.
+    /// cancel.cancel_query(connection.tls.clone()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn open_async(&self) -> Result<AsyncConnection, ConnectError> {
+        let (pg, tls) = self.driver_config()?;
+        let (client, connection) = pg.connect(tls.clone()).await.map_err(|source| self.connect_error(source))?;
+        let server_version = connection.parameter("server_version").and_then(ServerVersion::parse);
+        tokio::spawn(async move {
+            // Its errors reach the client as a closed connection.
+            let _ = connection.await;
+        });
+        Ok(AsyncConnection { client, server_version, tls })
+    }
+
+    /// The driver configuration and TLS connector this connects with.
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=require")?;
+    /// let (driver, tls) = config.driver_config()?;
+    /// let client = postgres::Config::from(driver).connect(tls)?;
+    /// # drop(client);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn driver_config(&self) -> Result<(tokio_postgres::Config, MakeTls), ConnectError> {
+        let mut mode = self.ssl_mode();
+        if mode == SslMode::Prefer && self.is_loopback() {
+            // TLS to this same machine protects nothing and costs a round trip per connection.
+            mode = SslMode::Disable;
+        }
+        let tls = tls::make_tls(mode, self.ssl_root_cert.as_deref())?;
+        let mut pg = self.pg.clone();
+        pg.ssl_mode(mode.driver_mode());
+        Ok((pg, tls))
+    }
+
+    /// The error for a failed connection attempt: what happened and what to
+    /// check, without the password.
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// let config = ConnectConfig::from_url("postgres://app:pw@localhost/cliscale")?;
+    /// let (driver, tls) = config.driver_config()?;
+    /// let client = postgres::Config::from(driver).connect(tls).map_err(|e| config.connect_error(e))?;
+    /// # drop(client);
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn connect_error(&self, source: tokio_postgres::Error) -> ConnectError {
+        let what = describe(&source);
+        let hint = connect_hint(&source, &what);
+        let message = self.redact(&if hint.is_empty() { what } else { format!("{what}; {hint}") });
+        ConnectError::Connect { target: self.redacted(), message, source }
+    }
+
+    /// Whether every host is this machine (loopback addresses, `localhost`, Unix sockets).
+    fn is_loopback(&self) -> bool {
+        let hosts = self.pg.get_hosts();
+        !hosts.is_empty()
+            && hosts.iter().all(|host| match host {
+                tokio_postgres::config::Host::Tcp(name) => {
+                    name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+                }
+                #[cfg(unix)]
+                tokio_postgres::config::Host::Unix(_) => true,
+            })
+    }
+}

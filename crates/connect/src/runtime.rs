@@ -1,0 +1,68 @@
+//! Telling async code from blocking code, so that blocking calls made on a
+//! runtime's async thread become an error instead of a panic.
+
+/// Whether the current thread is running async code on a tokio runtime (a
+/// task, or a runtime's `block_on`), where a blocking call would stall the
+/// runtime and the blocking `postgres` client panics with "Cannot start a
+/// runtime from within a runtime". False on plain threads and inside
+/// `tokio::task::spawn_blocking`, where blocking is fine.
+///
+/// Tokio has no public call for this. Its cooperative budget tells: async
+/// code runs with a budget (128 polls), blocking code without one. The probe
+/// takes budget without making progress and gives every unit back, so it
+/// leaves the task as it found it.
+///
+/// ```
+/// assert!(!knexrs_connect::in_async_context()); // a plain thread
+/// ```
+pub fn in_async_context() -> bool {
+    use std::task::{Context, Poll, Waker};
+    if tokio::runtime::Handle::try_current().is_err() {
+        return false;
+    }
+    let mut cx = Context::from_waker(Waker::noop());
+    // More than a whole budget: an unlimited one never runs out.
+    let mut taken = Vec::with_capacity(130);
+    let mut limited = false;
+    for _ in 0..130 {
+        match tokio::task::coop::poll_proceed(&mut cx) {
+            Poll::Ready(restore) => taken.push(restore),
+            Poll::Pending => {
+                limited = true;
+                break;
+            }
+        }
+    }
+    // Each guard restores the budget it saw, newest first: the first one's is the original.
+    while let Some(restore) = taken.pop() {
+        drop(restore);
+    }
+    limited
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_async_context;
+
+    #[tokio::test]
+    async fn a_current_thread_task_is_async() {
+        assert!(in_async_context());
+        assert!(in_async_context(), "the probe gives the budget back");
+        assert!(!tokio::task::spawn_blocking(in_async_context).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn multi_thread_tasks_are_async_and_blocking_threads_are_not() {
+        assert!(tokio::spawn(async { in_async_context() }).await.unwrap());
+        assert!(!tokio::task::spawn_blocking(in_async_context).await.unwrap());
+    }
+
+    #[test]
+    fn plain_threads_and_entered_handles_outside_tasks_are_not_async() {
+        assert!(!in_async_context());
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let _guard = runtime.enter();
+        assert!(!in_async_context(), "entering a handle is not running async code");
+        assert!(runtime.block_on(async { in_async_context() }));
+    }
+}

@@ -1,0 +1,606 @@
+//! The commands, each in two forms: `…_async` for async code (runs on the
+//! caller's tokio runtime), and a blocking one that runs the async one on a
+//! runtime of its own. Each takes the locks it needs, reads the bookkeeping,
+//! plans, and runs the plan.
+
+use crate::db::{self, AppliedRow, State, StateRow};
+use crate::execute::execute;
+use crate::runtime::block_on;
+use crate::session::{Conn, Session};
+use crate::status::{MigrationStatus, Status};
+use crate::{Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport, Target, lock};
+use knexrs_connect::ConnectConfig;
+
+impl Migrator {
+    /// Applies every pending migration as a new batch (knex `migrate:latest`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_connect::{ConnectConfig, Environment};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_env(Environment::Production)?.expect("DATABASE_URL is set");
+    /// let report = Migrator::new(migrations())?.latest(&config, &RunOptions::default(), &mut Silent)?;
+    /// println!("batch {}: {} migrations", report.batch, report.migrations.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn latest(
+        &self,
+        connection: &ConnectConfig,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        block_on("Migrator::latest", "Migrator::latest_async", self.latest_async(connection, options, reporter))
+    }
+
+    /// [`latest`](Self::latest) for async code: an application migrating its
+    /// database at start-up, on its own runtime.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_connect::{ConnectConfig, Environment};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = ConnectConfig::from_env(Environment::from_env()?)?.expect("DATABASE_URL is set");
+    /// Migrator::new(migrations())?.latest_async(&config, &RunOptions::default(), &mut Silent).await?;
+    /// // … then serve requests.
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn latest_async(
+        &self,
+        connection: &ConnectConfig,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        self.run_async(connection, &Target::Latest, options, reporter).await
+    }
+
+    /// Reverts the last batch, or every applied migration (knex `migrate:rollback [--all]`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let report = Migrator::new(migrations())?.rollback(&config, false, &RunOptions::default(), &mut Silent)?;
+    /// println!("batch {} rolled back: {} migrations", report.batch, report.migrations.len());
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn rollback(
+        &self,
+        connection: &ConnectConfig,
+        all: bool,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        let target = Target::Rollback { all };
+        let work = self.run_async(connection, &target, options, reporter);
+        block_on("Migrator::rollback", "Migrator::run_async", work)
+    }
+
+    /// Applies the next pending migration, or the named one (knex `migrate:up`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let migrator = Migrator::new(migrations())?;
+    /// migrator.up(&config, Some("20250126000002_create_token_jti_table"), &RunOptions::default(), &mut Silent)?;
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn up(
+        &self,
+        connection: &ConnectConfig,
+        name: Option<&str>,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        let target = Target::Up(name.map(str::to_owned));
+        let work = self.run_async(connection, &target, options, reporter);
+        block_on("Migrator::up", "Migrator::run_async", work)
+    }
+
+    /// Reverts the last applied migration, or the named one (knex `migrate:down`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let report = Migrator::new(migrations())?.down(&config, None, &RunOptions::default(), &mut Silent)?;
+    /// if report.is_empty() {
+    ///     println!("Already at the base migration");
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn down(
+        &self,
+        connection: &ConnectConfig,
+        name: Option<&str>,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        let target = Target::Down(name.map(str::to_owned));
+        let work = self.run_async(connection, &target, options, reporter);
+        block_on("Migrator::down", "Migrator::run_async", work)
+    }
+
+    /// Runs `target` under the migration lock: the advisory lock on a
+    /// dedicated connection, with knex's lock row held in its open transaction.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent, Target, TransactionMode};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let mut options = RunOptions::default();
+    /// options.transaction(TransactionMode::Each).lock_timeout(Duration::from_secs(5));
+    /// Migrator::new(migrations())?.run(&config, &Target::Latest, &options, &mut Silent)?;
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn run(
+        &self,
+        connection: &ConnectConfig,
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        block_on("Migrator::run", "Migrator::run_async", self.run_async(connection, target, options, reporter))
+    }
+
+    /// [`run`](Self::run) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Silent, Target};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn demo() -> Result<(), knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let target = Target::Rollback { all: false };
+    /// Migrator::new(migrations())?.run_async(&config, &target, &RunOptions::default(), &mut Silent).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn run_async(
+        &self,
+        connection: &ConnectConfig,
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        if options.cancel.is_cancelled() {
+            return Err(MigrateError::interrupted("before anything ran", &[]));
+        }
+        let tables = self.tables();
+        let mut session = Session::new(Conn::open(connection).await?, options.cancel.clone());
+        if matches!(target, Target::Latest)
+            && let Some(report) = self.already_latest(&session, options, reporter).await?
+        {
+            return Ok(report);
+        }
+        session.work.prepare().await?;
+        let result = match lock::acquire(&mut session, connection, tables, options, reporter).await {
+            Ok(()) => self.run_locked(&session, target, options, reporter).await,
+            Err(error) => Err(error),
+        };
+        lock::release(&session, tables).await;
+        result
+    }
+
+    /// `latest` with nothing to do, found in one round trip and without the
+    /// lock (there is nothing to race for); `None` when there is work or
+    /// anything to check more carefully.
+    async fn already_latest(
+        &self,
+        session: &Session,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<Option<RunReport>, MigrateError> {
+        let Some((applied, states)) = db::snapshot(&session.work.client, self.tables()).await? else {
+            return Ok(None);
+        };
+        let known: std::collections::HashSet<&str> = states.iter().map(|s| s.name.as_str()).collect();
+        let adopt = applied
+            .iter()
+            .any(|row| !known.contains(row.name()) && self.find(row.name()).is_some_and(|m| m.checksum().is_some()));
+        if adopt || states.iter().any(StateRow::is_incomplete) {
+            return Ok(None);
+        }
+        self.check_missing(&applied)?;
+        let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
+        if self.migrations().iter().any(|m| !applied_names.contains(m.name())) {
+            return Ok(None);
+        }
+        self.check_edited(&applied, &states)?;
+        if options.cancel.is_cancelled() {
+            return Err(MigrateError::interrupted("before anything ran", &[]));
+        }
+        let batch = db::last_batch(&applied) + 1;
+        reporter.report(Event::Planned { direction: crate::Direction::Up, batch, migrations: 0 });
+        Ok(Some(RunReport { direction: crate::Direction::Up, batch, migrations: Vec::new() }))
+    }
+
+    async fn run_locked(
+        &self,
+        session: &Session,
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        let client = &session.work.client;
+        db::ensure_tables(client, self.tables()).await?;
+        lock::hold_knex_lock(session, self.tables(), options, reporter).await?;
+        let (applied, states) = db::snapshot_if_exists(client, self.tables()).await?;
+        self.check_incomplete(&states)?;
+        if matches!(target, Target::Latest | Target::Up(_)) {
+            self.check_edited(&applied, &states)?;
+        }
+        self.adopt_checksums(session, &applied, &states).await?;
+        let plan = self.plan(&applied, target, options)?;
+        if options.cancel.is_cancelled() {
+            return Err(MigrateError::interrupted("before anything ran", &[]));
+        }
+        reporter.report(Event::Planned {
+            direction: plan.direction,
+            batch: plan.batch,
+            migrations: plan.migration_names().len(),
+        });
+        execute(self, &plan, options, session, reporter).await
+    }
+
+    /// What `target` would run, without running or changing anything.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Target};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let plan = Migrator::new(migrations())?.dry_run(&config, &Target::Latest, &RunOptions::default())?;
+    /// print!("{}", plan.to_script()); // BEGIN; … COMMIT; nothing was sent
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn dry_run(
+        &self,
+        connection: &ConnectConfig,
+        target: &Target,
+        options: &RunOptions,
+    ) -> Result<Plan, MigrateError> {
+        block_on("Migrator::dry_run", "Migrator::dry_run_async", self.dry_run_async(connection, target, options))
+    }
+
+    /// [`dry_run`](Self::dry_run) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions, Target};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn demo() -> Result<(), knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let plan = Migrator::new(migrations())?.dry_run_async(&config, &Target::Latest, &RunOptions::default()).await?;
+    /// assert!(plan.to_script().starts_with("-- dry run"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn dry_run_async(
+        &self,
+        connection: &ConnectConfig,
+        target: &Target,
+        options: &RunOptions,
+    ) -> Result<Plan, MigrateError> {
+        let conn = Conn::open(connection).await?;
+        let tables = self.tables();
+        let setup = db::missing_tables_sql(&conn.client, tables).await?;
+        let (applied, states) = db::snapshot_if_exists(&conn.client, tables).await?;
+        self.check_incomplete(&states)?;
+        if matches!(target, Target::Latest | Target::Up(_)) {
+            self.check_edited(&applied, &states)?;
+        }
+        let mut plan = self.plan(&applied, target, options)?;
+        plan.setup = setup;
+        Ok(plan)
+    }
+
+    /// Every migration with where it stands (knex `migrate:list`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let status = Migrator::new(migrations())?.status(&config)?;
+    /// for pending in status.pending() {
+    ///     println!("pending: {}", pending.name);
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn status(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
+        block_on("Migrator::status", "Migrator::status_async", self.status_async(connection))
+    }
+
+    /// [`status`](Self::status) for async code (a readiness probe, say).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn ready() -> Result<bool, knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// Ok(Migrator::new(migrations())?.status_async(&config).await?.is_up_to_date())
+    /// # }
+    /// ```
+    pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
+        let conn = Conn::open(connection).await?;
+        let (applied, states) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
+        let edited = self.edited(&applied, &states);
+        let migrations = self
+            .migrations()
+            .iter()
+            .map(|m| MigrationStatus {
+                name: m.name().to_owned(),
+                applied: applied.iter().find(|row| row.name() == m.name()).cloned(),
+                edited: edited.iter().any(|e| e == m.name()),
+                incomplete: states.iter().any(|s| s.is_incomplete() && s.name == m.name()),
+            })
+            .collect();
+        let missing = applied.into_iter().filter(|row| self.find(row.name()).is_none()).collect();
+        Ok(Status { migrations, missing })
+    }
+
+    /// The newest applied version (knex `migrate:currentVersion`), `None` when
+    /// nothing is applied.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let version = Migrator::new(vec![])?.current_version(&config)?;
+    /// println!("Current Version: {}", version.as_deref().unwrap_or("none"));
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn current_version(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
+        block_on("Migrator::current_version", "Migrator::current_version_async", self.current_version_async(connection))
+    }
+
+    /// [`current_version`](Self::current_version) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # async fn demo() -> Result<(), knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let version = Migrator::new(vec![])?.current_version_async(&config).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn current_version_async(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
+        let conn = Conn::open(connection).await?;
+        let (applied, _) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
+        Ok(applied.iter().map(|row| crate::migration::version_of(row.name()).to_owned()).max())
+    }
+
+    pub(crate) fn check_incomplete(&self, states: &[StateRow]) -> Result<(), MigrateError> {
+        match states.iter().find(|s| s.is_incomplete()) {
+            Some(state) => Err(MigrateError::Incomplete { name: state.name.clone() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Applied migrations whose source no longer has the checksum recorded.
+    pub(crate) fn edited(&self, applied: &[AppliedRow], states: &[StateRow]) -> Vec<String> {
+        let by_name: std::collections::HashMap<&str, &StateRow> = states.iter().map(|s| (s.name.as_str(), s)).collect();
+        applied
+            .iter()
+            .filter_map(|row| {
+                let migration = self.find(row.name())?;
+                let state = by_name.get(row.name())?;
+                match (migration.checksum(), state.checksum.as_deref()) {
+                    (Some(now), Some(then)) if now != then => Some(row.name().to_owned()),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    fn check_edited(&self, applied: &[AppliedRow], states: &[StateRow]) -> Result<(), MigrateError> {
+        let names = self.edited(applied, states);
+        if names.is_empty() { Ok(()) } else { Err(MigrateError::Edited { names }) }
+    }
+
+    /// A database knex migrated has no checksums: the first run records the
+    /// current sources of what is applied (trust on first use).
+    async fn adopt_checksums(
+        &self,
+        session: &Session,
+        applied: &[AppliedRow],
+        states: &[StateRow],
+    ) -> Result<(), MigrateError> {
+        for row in applied {
+            if states.iter().any(|s| s.name == row.name()) {
+                continue;
+            }
+            if let Some(checksum) = self.find(row.name()).and_then(|m| m.checksum()) {
+                db::accept_checksum(&session.work.client, self.tables(), row.name(), checksum).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records the current source of an edited migration as its checksum, after
+    /// a human decided the edit is fine (`migrate accept`).
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{MigrateError, Migrator, RunOptions, Silent};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let migrator = Migrator::new(migrations())?;
+    /// match migrator.latest(&config, &RunOptions::default(), &mut Silent) {
+    ///     // Reviewed: the edit only reworded a comment.
+    ///     Err(MigrateError::Edited { names }) => migrator.accept(&config, &names[0])?,
+    ///     other => { other?; }
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn accept(&self, connection: &ConnectConfig, name: &str) -> Result<(), MigrateError> {
+        block_on("Migrator::accept", "Migrator::accept_async", self.accept_async(connection, name))
+    }
+
+    /// [`accept`](Self::accept) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn demo() -> Result<(), knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// Migrator::new(migrations())?.accept_async(&config, "20250126000001_create_sessions_table").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn accept_async(&self, connection: &ConnectConfig, name: &str) -> Result<(), MigrateError> {
+        let migration = self.find(name).ok_or_else(|| MigrateError::UnknownMigration { name: name.to_owned() })?;
+        let conn = Conn::open(connection).await?;
+        let (applied, _) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
+        if !applied.iter().any(|row| row.name() == migration.name()) {
+            return Err(MigrateError::NotApplied { name: name.to_owned() });
+        }
+        let checksum = migration.checksum().ok_or_else(|| MigrateError::NoSource { name: name.to_owned() })?;
+        db::accept_checksum(&conn.client, self.tables(), migration.name(), checksum).await
+    }
+
+    /// Settles a non-transactional migration that stopped halfway, in its `up`
+    /// or its `down` (`migrate resolve <name> --applied|--rolled-back`): after
+    /// a human repaired the database, records it as applied or as not applied.
+    /// Waits for the migration lock as long as `options.lock_wait`.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// // The index it builds concurrently was finished by hand: record it as applied.
+    /// Migrator::new(migrations())?.resolve(&config, "20250301000000_index_sessions_pod_ip", true, &RunOptions::default())?;
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn resolve(
+        &self,
+        connection: &ConnectConfig,
+        name: &str,
+        applied: bool,
+        options: &RunOptions,
+    ) -> Result<(), MigrateError> {
+        block_on("Migrator::resolve", "Migrator::resolve_async", self.resolve_async(connection, name, applied, options))
+    }
+
+    /// [`resolve`](Self::resolve) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{Migrator, RunOptions};
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn demo() -> Result<(), knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// let migrator = Migrator::new(migrations())?;
+    /// migrator.resolve_async(&config, "20250301000000_index_sessions_pod_ip", false, &RunOptions::default()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn resolve_async(
+        &self,
+        connection: &ConnectConfig,
+        name: &str,
+        applied: bool,
+        options: &RunOptions,
+    ) -> Result<(), MigrateError> {
+        let migration = self.find(name).ok_or_else(|| MigrateError::UnknownMigration { name: name.to_owned() })?;
+        let tables = self.tables();
+        let mut session = Session::new(Conn::open(connection).await?, options.cancel.clone());
+        session.work.prepare().await?;
+        let mut silent = crate::Silent;
+        let result = match lock::acquire(&mut session, connection, tables, options, &mut silent).await {
+            Ok(()) => self.resolve_locked(&session, migration, applied).await,
+            Err(error) => Err(error),
+        };
+        lock::release(&session, tables).await;
+        result
+    }
+
+    async fn resolve_locked(
+        &self,
+        session: &Session,
+        migration: &crate::Migration,
+        applied: bool,
+    ) -> Result<(), MigrateError> {
+        let client = &session.work.client;
+        let tables = self.tables();
+        db::ensure_tables(client, tables).await?;
+        let (rows, states) = db::snapshot_if_exists(client, tables).await?;
+        let state = states.iter().find(|s| s.name == migration.name() && s.is_incomplete());
+        let Some(state) = state else {
+            return Err(MigrateError::NotIncomplete { name: migration.name().to_owned() });
+        };
+        match (state.state, applied) {
+            (State::Applying, true) => db::record_applied(client, tables, migration, db::last_batch(&rows) + 1).await,
+            (State::Applying, false) => db::clear_started(client, tables, migration.name()).await,
+            (State::Reverting, true) => db::mark_applied(client, tables, migration).await,
+            (State::Reverting, false) => match rows.iter().find(|row| row.name() == migration.name()) {
+                Some(row) => db::record_reverted(client, tables, row).await,
+                None => db::clear_started(client, tables, migration.name()).await,
+            },
+            (State::Applied, _) => Err(MigrateError::NotIncomplete { name: migration.name().to_owned() }),
+        }
+    }
+
+    /// knex `migrate:unlock`: forces knex's lock row back to unlocked. Returns
+    /// whether the lock table exists.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// if !Migrator::new(vec![])?.unlock(&config)? {
+    ///     println!("no knex_migrations_lock table: nothing to unlock");
+    /// }
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn unlock(&self, connection: &ConnectConfig) -> Result<bool, MigrateError> {
+        block_on("Migrator::unlock", "Migrator::unlock_async", self.unlock_async(connection))
+    }
+
+    /// [`unlock`](Self::unlock) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::Migrator;
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// # async fn demo() -> Result<(), knexrs_migrate::MigrateError> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/app")?;
+    /// Migrator::new(vec![])?.unlock_async(&config).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unlock_async(&self, connection: &ConnectConfig) -> Result<bool, MigrateError> {
+        let conn = Conn::open(connection).await?;
+        db::force_unlock(&conn.client, self.tables()).await
+    }
+}

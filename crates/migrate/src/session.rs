@@ -1,0 +1,154 @@
+//! A run's connections, and running a statement on one of them so that the
+//! run's cancellation stops it, a deadline bounds it, and a wait on another
+//! session's locks is reported (who, doing what, for how long).
+
+use crate::db::{self, Blocker};
+use crate::{Cancel, Event, MigrateError, Reporter};
+use knexrs_connect::{ConnectConfig, MakeTls, ServerVersion};
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio_postgres::Client;
+
+/// How long a statement runs before the run looks for sessions blocking it.
+const FIRST_CHECK: Duration = Duration::from_secs(1);
+/// How often it looks again while the statement still waits.
+const CHECK_EVERY: Duration = Duration::from_secs(10);
+
+/// One connection of a run.
+pub(crate) struct Conn {
+    pub(crate) client: Client,
+    tls: MakeTls,
+    version: Option<ServerVersion>,
+    /// The server process id, once read (needed to find who blocks it).
+    pid: Option<i32>,
+}
+
+impl Conn {
+    /// Connects (async) with `config`.
+    pub(crate) async fn open(config: &ConnectConfig) -> Result<Self, MigrateError> {
+        let connection = config.open_async().await?;
+        Ok(Conn { client: connection.client, tls: connection.tls, version: connection.server_version, pid: None })
+    }
+
+    /// Sets the session up for a run that will hold locks, and reads its pid.
+    pub(crate) async fn prepare(&mut self) -> Result<(), MigrateError> {
+        // `client_connection_check_interval` exists from PostgreSQL 14 on.
+        let check_interval = self.version.is_some_and(|v| v.major >= 14);
+        self.pid = Some(db::prepare_session(&self.client, check_interval).await?);
+        Ok(())
+    }
+
+    /// Asks the server to cancel what this connection runs (best effort).
+    async fn cancel_running(&self) {
+        let _ = self.client.cancel_token().cancel_query(self.tls.clone()).await;
+    }
+}
+
+/// Which connection of the session a statement runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Which {
+    /// Migrations and bookkeeping.
+    Work,
+    /// The advisory lock and knex's lock row.
+    Lock,
+}
+
+/// How a watched statement ended.
+pub(crate) enum Watched<R> {
+    /// It finished (successfully or not) on its own.
+    Done(R),
+    /// The run was cancelled: the server was asked to cancel it, and it ended.
+    Cancelled,
+    /// The deadline passed: the server was asked to cancel it, and it ended.
+    TimedOut,
+}
+
+/// A run's connections and its cancellation handle.
+pub(crate) struct Session {
+    pub(crate) work: Conn,
+    pub(crate) lock: Option<Conn>,
+    pub(crate) cancel: Cancel,
+    /// The sessions found blocking the last statement that waited, for errors.
+    last_blockers: Mutex<Vec<Blocker>>,
+}
+
+impl Session {
+    pub(crate) fn new(work: Conn, cancel: Cancel) -> Self {
+        Session { work, lock: None, cancel, last_blockers: Mutex::new(Vec::new()) }
+    }
+
+    fn conn(&self, which: Which) -> &Conn {
+        match (which, &self.lock) {
+            (Which::Lock, Some(lock)) => lock,
+            _ => &self.work,
+        }
+    }
+
+    fn other(&self, which: Which) -> Option<&Conn> {
+        match which {
+            Which::Work => self.lock.as_ref(),
+            Which::Lock => Some(&self.work),
+        }
+    }
+
+    /// The sessions that blocked the last statement that had to wait, if any.
+    pub(crate) fn last_blockers(&self) -> Vec<Blocker> {
+        self.last_blockers.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Runs `statement` on `which`: returns how it ended, cancelling it on the
+    /// server when the run is cancelled or `deadline` passes. While it runs
+    /// longer than a second, the other connection looks up who blocks it, and
+    /// `reporter` hears of it (`what` names the statement for the operator).
+    pub(crate) async fn watch<R>(
+        &self,
+        which: Which,
+        what: &str,
+        deadline: Option<Instant>,
+        reporter: &mut dyn Reporter,
+        statement: impl Future<Output = R>,
+    ) -> Watched<R> {
+        let conn = self.conn(which);
+        let started = Instant::now();
+        let mut check_at = started + FIRST_CHECK;
+        let mut reported: Vec<i32> = Vec::new();
+        if let Ok(mut last) = self.last_blockers.lock() {
+            last.clear();
+        }
+        let mut statement = std::pin::pin!(statement);
+        loop {
+            let wake_at = deadline.map_or(check_at, |d| d.min(check_at));
+            tokio::select! {
+                biased;
+                result = &mut statement => return Watched::Done(result),
+                () = self.cancel.cancelled() => {
+                    conn.cancel_running().await;
+                    let _ = statement.await;
+                    return Watched::Cancelled;
+                }
+                () = tokio::time::sleep_until(wake_at.into()) => {}
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                conn.cancel_running().await;
+                let _ = statement.await;
+                return Watched::TimedOut;
+            }
+            check_at = Instant::now() + CHECK_EVERY;
+            let (Some(other), Some(pid)) = (self.other(which), conn.pid) else { continue };
+            // A failed lookup only means nothing is reported.
+            let Ok(blockers) = db::blockers(&other.client, pid).await else { continue };
+            if blockers.is_empty() {
+                continue;
+            }
+            let pids: Vec<i32> = blockers.iter().map(|b| b.pid).collect();
+            if pids != reported || started.elapsed() >= CHECK_EVERY {
+                reporter.report(Event::Blocked { what, by: &blockers, waited: started.elapsed() });
+                reported = pids;
+            }
+            if let Ok(mut last) = self.last_blockers.lock() {
+                *last = blockers;
+            }
+        }
+    }
+}

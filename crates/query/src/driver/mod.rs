@@ -1,0 +1,18 @@
+//! What both executors share: binding values, decoding rows, and naming
+//! statements in errors.
+
+mod from_row;
+pub(crate) mod param;
+pub(crate) mod tx_state;
+
+pub use from_row::{FromRow, get};
+
+/// The statement named in an error, shortened to one line.
+pub(crate) fn context(sql: &str) -> String {
+    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 200 {
+        format!("`{}…`", flat.chars().take(200).collect::<String>())
+    } else {
+        format!("`{flat}`")
+    }
+}
