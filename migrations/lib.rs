@@ -10,7 +10,7 @@
 //!
 //! ```
 //! let migrator = cliscale_migrations::migrator().unwrap();
-//! assert_eq!(migrator.migrations()[0].name(), "20250126000001_create_sessions_table");
+//! assert!(!migrator.migrations().is_empty());
 //! ```
 
 use knexrs_migrate::{MigrateError, Migrator};
@@ -31,7 +31,7 @@ pub mod tables;
 /// ```
 /// let migrator = cliscale_migrations::migrator()?;
 /// let names: Vec<&str> = migrator.migrations().iter().map(|m| m.name()).collect();
-/// assert_eq!(names, ["20250126000001_create_sessions_table", "20250126000002_create_token_jti_table"]);
+/// assert!(names.is_sorted(), "in the order they apply");
 /// # Ok::<(), knexrs_migrate::MigrateError>(())
 /// ```
 pub fn migrator() -> Result<Migrator, MigrateError> {

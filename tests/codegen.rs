@@ -64,3 +64,21 @@ fn two_columns_with_the_same_rust_name_are_an_error_that_names_them() {
     let error = generate_tables(&mut client, &CodegenOptions::default()).unwrap_err().to_string();
     assert!(error.contains("table t: two columns become the Rust name `user_id`"), "{error}");
 }
+
+#[test]
+fn the_fixture_tables_are_what_schema_generate_writes_for_the_fixture_migrations() {
+    let db = TestDatabase::migrated(&knexrs_tests::cliscale::migrator()).unwrap();
+    let source = generate_tables(&mut db.connect().unwrap(), &CodegenOptions::default()).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut rustfmt = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
+        .arg(root.join("rustfmt.toml"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut rustfmt.stdin.take().unwrap(), source.as_bytes()).unwrap();
+    let formatted = String::from_utf8(rustfmt.wait_with_output().unwrap().stdout).unwrap();
+    let fixture = std::fs::read_to_string(root.join("tests/fixtures/cliscale-rs/tables.rs")).unwrap();
+    assert_eq!(formatted, fixture, "regenerate tests/fixtures/cliscale-rs/tables.rs from the fixture migrations");
+}

@@ -5,14 +5,14 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
-use cliscale_migrations::tables::sessions::{self, Sessions, SessionsRow};
-use cliscale_migrations::tables::token_jti::{self, TokenJti};
 use knexrs_query::{Connection, Db, Executor, Insert, QueryError, Table, Update, Value, Wheres, raw, table};
 use knexrs_testing::TestDatabase;
+use knexrs_tests::cliscale::tables::sessions::{self, Sessions, SessionsRow};
+use knexrs_tests::cliscale::tables::token_jti::{self, TokenJti};
 use postgres::error::SqlState;
 
 fn migrated() -> TestDatabase {
-    TestDatabase::migrated(&cliscale_migrations::migrator().unwrap()).unwrap()
+    TestDatabase::migrated(&knexrs_tests::cliscale::migrator()).unwrap()
 }
 
 fn now() -> DateTime<Utc> {

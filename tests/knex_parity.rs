@@ -14,7 +14,7 @@ fn knex_dump() -> String {
 
 #[test]
 fn our_cliscale_migrations_build_exactly_the_schema_knex_built() {
-    let db = TestDatabase::migrated(&cliscale_migrations::migrator().unwrap()).unwrap();
+    let db = TestDatabase::migrated(&knexrs_tests::cliscale::migrator()).unwrap();
     let ours = schema_dump(&db.url(), &["knex_migrations_knexrs"]);
     assert_eq!(ours, normalize_dump(&knex_dump()), "pg_dump of our schema differs from knex's");
 }
@@ -49,7 +49,7 @@ fn rows(db: &TestDatabase) -> Vec<(i32, String, i32)> {
 fn a_database_knex_migrated_is_taken_over_with_no_manual_step() {
     let db = knex_migrated_database();
     let before = rows(&db);
-    let migrator = cliscale_migrations::migrator().unwrap();
+    let migrator = knexrs_tests::cliscale::migrator();
 
     let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     assert!(report.is_empty(), "knex's .js rows count as applied: {report:?}");
@@ -58,7 +58,7 @@ fn a_database_knex_migrated_is_taken_over_with_no_manual_step() {
     assert!(status.is_up_to_date(), "{status:?}");
 
     // A new Rust migration goes on top as batch 2, recorded with its .rs name.
-    let mut migrations = cliscale_migrations::migrations();
+    let mut migrations = knexrs_tests::cliscale::migrations();
     migrations.push(table_migration(9, 0));
     let migrator = Migrator::new(migrations).unwrap();
     let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn cliscale() -> Migrator {
-    cliscale_migrations::migrator().unwrap()
+    knexrs_tests::cliscale::migrator()
 }
 
 fn database_exists(name: &str) -> bool {

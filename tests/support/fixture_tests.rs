@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn one_test(i: usize) -> Result<(), String> {
-    let migrator = cliscale_migrations::migrator().map_err(|e| e.to_string())?;
+    let migrator = knexrs_tests::cliscale::migrator();
     let db = TestDatabase::migrated(&migrator).map_err(|e| e.to_string())?;
     let mut client = db.connect().map_err(|e| e.to_string())?;
     let before: i64 = client.query_one("select count(*) from sessions", &[]).map_err(|e| e.to_string())?.get(0);

@@ -2,6 +2,7 @@
 //! dumps, and the paths of the fixtures.
 
 mod catalog;
+pub mod cliscale;
 mod query_case;
 mod sql_text;
 
@@ -23,21 +24,23 @@ pub fn fixtures() -> PathBuf {
 
 /// A fixture migration set by name:
 ///
-/// - `cliscale`: the workspace's migrations;
+/// - `cliscale`: the cliscale migrations (the tests' own copy, see [`cliscale`]);
 /// - `tables:<n>`: `n` migrations, each creating `t_<i>`;
 /// - `slow:<n>:<ms>`: the same, each also sleeping `ms` milliseconds;
 /// - `failing:<k>:<n>`: `n` migrations whose `k`-th (1-based) fails at its second statement;
 /// - `concurrent`: a transactional migration, one creating an index concurrently, another transactional one;
 /// - `duplicate`: two migrations with the same name;
 /// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
-/// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit).
+/// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit);
+/// - `commit`, `down-fails`, `comment`, `sequence`, `syntax`, `panicking`, `alter`, `dashed`:
+///   the hostile cases of `tests/adversarial.rs`, described where they are built.
 pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
     let number = |i: usize| -> Result<u64, String> {
         parts.get(i).and_then(|p| p.parse().ok()).ok_or_else(|| format!("bad fixture set `{spec}`"))
     };
     match parts[0] {
-        "cliscale" => Ok(cliscale_migrations::migrations()),
+        "cliscale" => Ok(cliscale::migrations()),
         "tables" => Ok((1..=number(1)?).map(|i| table_migration(i, 0)).collect()),
         "slow" => {
             let ms = number(2)?;
@@ -70,12 +73,103 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
             let tag = parts.get(1).copied().unwrap_or("v1");
             Ok((1..=2).map(|i| table_migration(i, 0).with_source(&format!("source {tag} of {i}"))).collect())
         }
+        // A transactional migration that commits by itself in the middle.
+        "commit" => Ok(vec![
+            table_migration(1, 0),
+            raw_migration(
+                2,
+                "commits",
+                &["create table t_2 (id int)", "commit", "create table t_3 (id int)"],
+                &["select 1"],
+            ),
+            table_migration(4, 0),
+        ]),
+        // A migration whose `down` fails at its second statement.
+        "down-fails" => Ok(vec![
+            table_migration(1, 0),
+            raw_migration(
+                2,
+                "archive",
+                &["create table t_2 (id int)"],
+                &["create table t_2_archive (id int)", "select * from no_such_table"],
+            ),
+        ]),
+        // Raw SQL ending in a `--` comment, inside a batch.
+        "comment" => Ok(vec![
+            raw_migration(
+                1,
+                "commented",
+                &["create table t_1 (id int) -- the first table"],
+                &["drop table t_1 -- gone"],
+            ),
+            table_migration(2, 0),
+        ]),
+        // A non-transactional side effect (a sequence), then a failing statement.
+        "sequence" => Ok(vec![
+            raw_migration(
+                1,
+                "sequence",
+                &["create sequence knexrs_seq", "create table t_1 (id int)"],
+                &["drop table t_1"],
+            ),
+            raw_migration(
+                2,
+                "fails_late",
+                &[
+                    "select nextval('knexrs_seq')",
+                    "select pg_sleep(0.2)",
+                    "alter table t_1 add column x int references no_such_table (id)",
+                ],
+                &["select 1"],
+            ),
+        ]),
+        // A syntax error in the second statement of the first migration.
+        "syntax" => Ok(vec![
+            raw_migration(
+                1,
+                "typo",
+                &["create table t_1 (id int)", "selec 1", "create table t_9 (id int)"],
+                &["select 1"],
+            ),
+            table_migration(2, 0),
+        ]),
+        // A migration whose code panics while recording its statements.
+        "panicking" => Ok(vec![
+            table_migration(1, 0),
+            Migration::new(name(2, "panics"), |_| panic!("the migration's own bug"), |_| {}),
+        ]),
+        // A migration altering `t_1`, which a test can keep locked.
+        "alter" => Ok(vec![
+            table_migration(1, 0),
+            raw_migration(2, "alter_t_1", &["alter table t_1 add column y int"], &["alter table t_1 drop column y"]),
+        ]),
+        // A name as knex's own `migrate:make add-pod-index` writes it.
+        "dashed" => Ok(vec![raw_migration(1, "add-pod-index", &["create table t_1 (id int)"], &["drop table t_1"])]),
         other => Err(format!("unknown fixture set `{other}`")),
     }
 }
 
 fn name(i: u64, what: &str) -> String {
     format!("2024010100{:04}_{what}", i)
+}
+
+/// A migration `<i>_<what>` whose `up` and `down` are these raw statements.
+pub fn raw_migration(i: u64, what: &str, up: &[&str], down: &[&str]) -> Migration {
+    let up: Vec<String> = up.iter().map(|s| (*s).to_owned()).collect();
+    let down: Vec<String> = down.iter().map(|s| (*s).to_owned()).collect();
+    Migration::new(
+        name(i, what),
+        move |s: &mut SchemaBuilder| {
+            for sql in &up {
+                s.raw(sql.clone());
+            }
+        },
+        move |s: &mut SchemaBuilder| {
+            for sql in &down {
+                s.raw(sql.clone());
+            }
+        },
+    )
 }
 
 /// Creates `t_<i>` (and sleeps `sleep_ms` inside the migration).

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_report;
 mod bench_rss;
+mod checks;
 mod local;
 mod schema;
 mod stress;
@@ -50,6 +51,8 @@ enum Command {
     },
     /// The runner under concurrency and faults: 16 racing runners, SIGKILL at random moments, failures at k of n, a server restart
     Stress,
+    /// Checks that hold without a database: every locked dependency accepts the declared rust-version, and deploy/Dockerfile builds with it
+    Check,
     /// Run every test of the workspace on the local test cluster
     Test {
         /// Passed on to `cargo test --workspace`
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args).unwrap_or_else(failure),
         Command::MeasureRss { command } => bench_rss::measure_child(&command).unwrap_or_else(failure),
         Command::Stress => stress::run().unwrap_or_else(failure),
+        Command::Check => checks::run().unwrap_or_else(failure),
         Command::Test { cargo_args } => test::run(&cargo_args).unwrap_or_else(failure),
     }
 }

@@ -45,7 +45,9 @@ pub(crate) fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if args.check {
         if current != formatted {
-            eprintln!("{shown} is stale: run `cargo xtask schema generate` and commit it");
+            eprintln!(
+                "{shown} is stale: the migrations changed since it was generated (a migration added or edited changes the tables); run `cargo xtask schema generate` and commit the file with the migration"
+            );
             return Ok(ExitCode::FAILURE);
         }
         println!("{shown} is up to date");

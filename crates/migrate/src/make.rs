@@ -91,3 +91,17 @@ fn stub(name: &str) -> String {
         "//! Migration `{name}`.\n\nuse knexrs_migrate::prelude::*;\n\npub fn up(schema: &mut SchemaBuilder) {{\n{up}}}\n\npub fn down(schema: &mut SchemaBuilder) {{\n{down}}}\n"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knex_style_dashed_names_are_accepted_and_paths_are_not() {
+        assert!(check_name("add-pod-index").is_ok(), "knex's own `migrate:make add-pod-index`");
+        assert!(check_name("add_pod_index").is_ok());
+        for bad in ["", "../x", "a/b", "a b", "drop;table"] {
+            assert!(matches!(check_name(bad), Err(MigrateError::InvalidName { .. })), "{bad}");
+        }
+    }
+}

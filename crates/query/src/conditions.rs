@@ -35,6 +35,8 @@ pub(crate) struct Cond {
 pub(crate) enum Clause {
     Compare(Operand, Op, Operand),
     In(Operand, Operand, bool),
+    /// `left = any(array)` (`<> all(array)` negated): a list bound as one array value.
+    Any(Operand, Operand, bool),
     Null(Operand, bool),
     Between(Operand, Operand, Operand, bool),
     Exists(Box<Select>),
@@ -129,6 +131,12 @@ impl Clause {
                         w.push_str(")");
                     }
                 }
+            }
+            Clause::Any(left, array, negated) => {
+                left.write(w)?;
+                w.push_str(if *negated { " <> all(" } else { " = any(" });
+                array.write(w)?;
+                w.push_str(")");
             }
             Clause::Null(operand, negated) => {
                 operand.write(w)?;
@@ -612,6 +620,64 @@ pub trait Wheres: Sized {
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
         or_where_not_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
+    );
+
+    variant!(
+        /// `column = any($1)`: the list bound as one array value, so a list of
+        /// any length is one parameter (PostgreSQL takes at most 65,535 per
+        /// statement), and one prepared statement serves every length. Same
+        /// rows as [`where_in`](Self::where_in) (not knex's SQL, which has no such call).
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let ids: Vec<i64> = (1..=100_000).collect();
+        /// let mut q = Select::from("users");
+        /// q.where_any("id", ids);
+        /// let (sql, values) = q.build(PostgresQueryBuilder)?;
+        /// assert_eq!(sql, r#"select * from "users" where "id" = any($1)"#);
+        /// assert_eq!(values.0.len(), 1);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        where_any, false, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), false))
+    );
+
+    variant!(
+        /// [`where_any`](Self::where_any), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("role", "admin").or_where_any("id", [1, 2]);
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "role" = $1 or "id" = any($2)"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        or_where_any, true, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), false))
+    );
+
+    variant!(
+        /// `column <> all($1)`: [`where_not_in`](Self::where_not_in) with the list bound as one array value.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_not_any("role", ["guest", "banned"]);
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "role" <> all($1)"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        where_not_any, false, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), true))
+    );
+
+    variant!(
+        /// [`where_not_any`](Self::where_not_any), joined with `or`.
+        ///
+        /// ```
+        /// # use knexrs_query::{Select, Wheres, PostgresQueryBuilder};
+        /// let mut q = Select::from("users");
+        /// q.where_eq("active", true).or_where_not_any("role", ["guest"]);
+        /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "active" = $1 or "role" <> all($2)"#);
+        /// # Ok::<(), knexrs_query::QueryError>(())
+        /// ```
+        or_where_not_any, true, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), true))
     );
 
     variant!(
