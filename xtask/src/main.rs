@@ -4,6 +4,7 @@ mod bench;
 mod bench_report;
 mod bench_rss;
 mod checks;
+mod e2e;
 mod local;
 mod schema;
 mod stress;
@@ -53,6 +54,8 @@ enum Command {
     Stress,
     /// Checks that hold without a database: every locked dependency accepts the declared rust-version, and deploy/Dockerfile builds with it
     Check,
+    /// What a user does, end to end, in a scratch folder: add a migration to a copy of this workspace the README's way and run its tests
+    E2e(e2e::E2eArgs),
     /// Run every test of the workspace on the local test cluster
     Test {
         /// Passed on to `cargo test --workspace`
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Command::MeasureRss { command } => bench_rss::measure_child(&command).unwrap_or_else(failure),
         Command::Stress => stress::run().unwrap_or_else(failure),
         Command::Check => checks::run().unwrap_or_else(failure),
+        Command::E2e(args) => e2e::run(&args).unwrap_or_else(failure),
         Command::Test { cargo_args } => test::run(&cargo_args).unwrap_or_else(failure),
     }
 }

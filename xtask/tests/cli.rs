@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use knexrs_testing::TestDatabase;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn xtask(db: Option<&TestDatabase>, args: &[&str]) -> Output {
@@ -219,59 +219,4 @@ fn staging_and_production_never_fall_back_to_a_local_cluster() {
             stderr(&out)
         );
     }
-}
-
-/// The workspace as committed, copied (sources only) into a scratch folder.
-fn copy_workspace(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let name = entry.file_name();
-        if [".git", "target", "bench-out", "benchmarks"].iter().any(|skip| name == *skip) {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_workspace(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-#[test]
-fn make_then_latest_applies_the_new_migration_with_no_other_edit() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let scratch = Scratch { dir: std::env::temp_dir().join(format!("knexrs-xtask-copy-{}", std::process::id())) };
-    copy_workspace(root, &scratch.dir);
-    // Its own target folder (kept between runs): sharing ours would overwrite our binaries.
-    let target = root.join("target").join("e2e-workspace-copy");
-    let db = TestDatabase::empty().unwrap();
-    let cargo_xtask = |args: &[&str]| {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        command.arg("xtask").args(args).current_dir(&scratch.dir).env("CARGO_TARGET_DIR", &target);
-        command.env("DATABASE_URL", db.url()).env_remove("KNEXRS_ENV").env_remove("NODE_ENV");
-        command.output().unwrap()
-    };
-    let n = names().len();
-    assert!(ok(cargo_xtask(&["migrate", "latest"])).contains(&format!("Batch 1 run: {n} migrations")));
-
-    let made = ok(cargo_xtask(&["migrate", "make", "add_pod_index"]));
-    let created: Vec<_> = std::fs::read_dir(scratch.dir.join("migrations"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with("_add_pod_index.rs"))
-        .collect();
-    assert_eq!(created.len(), 1, "{made}");
-    assert!(made.contains("Created Migration:"), "{made}");
-
-    let out = ok(cargo_xtask(&["migrate", "latest"]));
-    assert!(out.contains("Batch 2 run: 1 migrations"), "{out}");
-    assert!(out.contains("_add_pod_index ("), "{out}");
-    let out = ok(cargo_xtask(&["migrate", "rollback"]));
-    assert!(out.contains("Batch 2 rolled back: 1 migrations") && out.contains("_add_pod_index"), "{out}");
-    let status = ok(cargo_xtask(&["migrate", "status"]));
-    assert!(status.contains("Found 1 Pending Migration file/files."), "{status}");
-    assert!(status.contains("_add_pod_index"), "{status}");
-    assert_eq!(count(&db, "select count(*) from knex_migrations"), n as i64);
 }
