@@ -122,3 +122,26 @@ fn production_defaults_to_verify_full() {
     assert_eq!(uses_tls(&config), Ok(true));
     assert!(server.cluster.data_dir().join("server.key").exists());
 }
+
+/// The same check through the async executor's pool.
+fn uses_tls_async(config: &ConnectConfig) -> Result<bool, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let db = knexrs_query::AsyncDb::connect(config).await.map_err(|e| e.to_string())?;
+        let (ssl,): (bool,) = db
+            .fetch_one(&knexrs_query::raw("select ssl from pg_stat_ssl where pid = pg_backend_pid()"))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(ssl)
+    })
+}
+
+#[test]
+fn the_async_executor_honours_every_sslmode_as_the_blocking_one_does() {
+    let server = server();
+    assert_eq!(uses_tls_async(&config("localhost", SslMode::VerifyFull, Some(&server.ca_file))), Ok(true));
+    assert!(uses_tls_async(&config("localhost", SslMode::VerifyFull, Some(&server.other_ca_file))).is_err());
+    assert_eq!(uses_tls_async(&config("127.0.0.1", SslMode::VerifyCa, Some(&server.ca_file))), Ok(true));
+    assert_eq!(uses_tls_async(&config("127.0.0.1", SslMode::Require, None)), Ok(true));
+    assert!(uses_tls_async(&config("127.0.0.1", SslMode::Disable, None)).is_err());
+}

@@ -74,8 +74,9 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let url = test_cluster.url(port, &database);
     let cargo_xtask = |args: &[&str]| {
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        // The same target folder: only the copy's own crates build again.
-        command.arg("xtask").args(args).current_dir(&scratch.0).env("CARGO_TARGET_DIR", root.join("target"));
+        // A target folder of its own, kept between runs: cargo names a workspace's
+        // artifacts the same wherever it lives, so sharing ours would mix the two.
+        command.arg("xtask").args(args).current_dir(&scratch.0).env("CARGO_TARGET_DIR", root.join("target/e2e"));
         command.env("DATABASE_URL", &url).env_remove("KNEXRS_ENV").env_remove("NODE_ENV");
         command
     };

@@ -175,10 +175,6 @@ impl Run<'_> {
         MigrateError::Interrupted { when: when.to_owned(), kept: self.kept() }
     }
 
-    async fn rollback(&self) {
-        let _ = self.session.work.client.batch_execute("rollback").await;
-    }
-
     /// Migrations that commit together: one message each; the first opens
     /// the transaction, the last commits it.
     async fn transaction(&mut self, unit: &Unit) -> Result<(), MigrateError> {
@@ -186,7 +182,7 @@ impl Run<'_> {
         let last = unit.migrations.len().saturating_sub(1);
         for (i, migration) in unit.migrations.iter().enumerate() {
             if i > 0 && self.session.cancel.is_cancelled() {
-                self.rollback().await;
+                rollback(self.session).await;
                 self.forget_uncommitted(&in_unit);
                 return Err(self.interrupted(&format!(
                     "between migrations, and rolled back the open transaction ({} undone)",
@@ -231,7 +227,7 @@ impl Run<'_> {
                 }
                 Watched::Done(Err(failure)) => failure,
                 Watched::Cancelled | Watched::TimedOut => {
-                    self.rollback().await;
+                    rollback(self.session).await;
                     self.forget_uncommitted(&in_unit);
                     in_unit.push(migration.name.clone());
                     return Err(self.interrupted(&format!(
@@ -256,7 +252,7 @@ impl Run<'_> {
                 });
             }
             if !error.is_closed() {
-                self.rollback().await;
+                rollback(self.session).await;
             }
             self.forget_uncommitted(&in_unit);
             in_unit.push(migration.name.clone());
@@ -341,7 +337,7 @@ impl Run<'_> {
                 Watched::Done(Ok(())) => continue,
                 Watched::Done(Err(error)) => error,
                 Watched::Cancelled | Watched::TimedOut if i == 0 => {
-                    self.undo_mark(migration, source.as_ref()).await?;
+                    undo_mark(self.session, self.migrator, self.direction, migration, source.as_ref()).await?;
                     return Err(self.interrupted(&format!(
                         "during {} (outside a transaction) before any of its statements completed",
                         migration.name
@@ -351,7 +347,7 @@ impl Run<'_> {
             };
             let kept = if i == 0 {
                 if !error.is_closed() {
-                    self.undo_mark(migration, source.as_ref()).await?;
+                    undo_mark(self.session, self.migrator, self.direction, migration, source.as_ref()).await?;
                 }
                 format!("it runs outside a transaction and nothing of it was applied; {}", self.kept())
             } else {
@@ -378,21 +374,6 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Nothing of the migration ran: its bookkeeping goes back to what it was.
-    async fn undo_mark(
-        &self,
-        migration: &PlannedMigration,
-        source: Option<&crate::Migration>,
-    ) -> Result<(), MigrateError> {
-        let client = &self.session.work.client;
-        let tables = self.migrator.tables();
-        match (self.direction, source) {
-            (Direction::Up, _) => db::clear_started(client, tables, &migration.name).await,
-            (Direction::Down, Some(source)) => db::mark_applied(client, tables, source).await,
-            (Direction::Down, None) => Ok(()),
-        }
-    }
-
     fn stopped_halfway(&self, migration: &PlannedMigration, completed: usize) -> MigrateError {
         self.interrupted(&format!(
             "inside {} after statement {completed} of {} (it runs outside a transaction, so those stay applied): repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`",
@@ -400,6 +381,29 @@ impl Run<'_> {
             migration.statements.len(),
             migration.name
         ))
+    }
+}
+
+/// Ends the open transaction (free functions, not methods: a run holds its
+/// reporter, which need not be `Sync`, so no `&Run` may live across an await).
+async fn rollback(session: &Session) {
+    let _ = session.work.client.batch_execute("rollback").await;
+}
+
+/// Nothing of the migration ran: its bookkeeping goes back to what it was.
+async fn undo_mark(
+    session: &Session,
+    migrator: &Migrator,
+    direction: Direction,
+    migration: &PlannedMigration,
+    source: Option<&crate::Migration>,
+) -> Result<(), MigrateError> {
+    let client = &session.work.client;
+    let tables = migrator.tables();
+    match (direction, source) {
+        (Direction::Up, _) => db::clear_started(client, tables, &migration.name).await,
+        (Direction::Down, Some(source)) => db::mark_applied(client, tables, source).await,
+        (Direction::Down, None) => Ok(()),
     }
 }
 

@@ -29,6 +29,8 @@ mod driver;
 mod error;
 #[cfg(feature = "sync")]
 mod exec;
+#[cfg(feature = "async")]
+mod exec_async;
 mod ident;
 mod insert;
 mod join;
@@ -77,6 +79,8 @@ pub use tokio_postgres::Row;
 
 #[cfg(feature = "sync")]
 pub use exec::{Connection, Db, Executor, PooledConnection, Transaction};
+#[cfg(feature = "async")]
+pub use exec_async::{AsyncConn, AsyncDb, AsyncExecutor, AsyncPooled, AsyncTransaction};
 
 // The crates of the types generated table definitions use.
 pub use {chrono, rust_decimal, serde_json, uuid};

@@ -248,9 +248,18 @@ impl Drop for TestDatabase {
         match &self.pool {
             Some(pool) => pool.release(std::mem::take(&mut self.name)),
             None => {
-                if let Ok(mut client) = self.admin.connect() {
-                    // A failure leaves the database to the next sweep.
-                    let _ = client.batch_execute(&drop_sql(&self.name));
+                let (admin, name) = (self.admin.clone(), std::mem::take(&mut self.name));
+                let drop_database = move || {
+                    if let Ok(mut client) = admin.connect() {
+                        // A failure leaves the database to the next sweep.
+                        let _ = client.batch_execute(&drop_sql(&name));
+                    }
+                };
+                // Blocking calls cannot run on an async test's runtime thread.
+                if knexrs_connect::in_async_context() {
+                    let _ = std::thread::Builder::new().name("drop-test-db".into()).spawn(drop_database);
+                } else {
+                    drop_database();
                 }
             }
         }

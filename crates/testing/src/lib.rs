@@ -18,6 +18,8 @@
 //! ```
 
 mod database;
+#[cfg(feature = "async")]
+mod database_async;
 mod error;
 mod pool;
 mod registry;

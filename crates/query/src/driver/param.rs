@@ -9,7 +9,6 @@ use crate::QueryError;
 use bytes::BytesMut;
 use postgres_types::{Format, IsNull, ToSql, Type};
 use sea_query::Value;
-use std::borrow::Cow;
 use std::error::Error;
 
 type BoxError = Box<dyn Error + Sync + Send>;
@@ -107,7 +106,11 @@ impl ToSql for Param<'_> {
 
 /// The values as the driver's parameter slice. One call into the driver per
 /// statement: each call is a round of its event loop.
-pub(crate) fn with_params<T>(values: &[Cow<'_, Value>], call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
+#[cfg(feature = "sync")]
+pub(crate) fn with_params<T>(
+    values: &[std::borrow::Cow<'_, Value>],
+    call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T,
+) -> T {
     // Most statements bind a handful of values: no allocation for those.
     const ON_STACK: usize = 16;
     static NULL: Value = Value::Bool(None);

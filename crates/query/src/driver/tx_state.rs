@@ -86,6 +86,15 @@ impl TxState {
         }
     }
 
+    /// Forgets the levels from `depth` up: they were rolled back (a guard
+    /// dropped unfinished, or a connection cleaned before reuse).
+    pub(crate) fn abandon_to(&mut self, depth: usize) {
+        self.depth = depth.saturating_sub(1);
+        if self.failure.as_ref().is_some_and(|f| f.depth >= depth) {
+            self.failure = None;
+        }
+    }
+
     /// After a commit (or release) was refused because the transaction had
     /// been aborted behind the executor's back: what rolls it back.
     pub(crate) fn rollback_after_refused_commit(&self) -> String {

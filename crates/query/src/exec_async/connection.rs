@@ -1,0 +1,429 @@
+//! One async connection: its prepared statements (a query shape is parsed by
+//! the server once per connection) and what it knows of its open transaction.
+//! Methods take `&self`, so statements awaited together on one connection go
+//! out together: tokio-postgres pipelines them in one round trip.
+
+use super::AsyncTransaction;
+use crate::driver::context;
+use crate::driver::param::{Param, check_count};
+use crate::driver::tx_state::TxState;
+use crate::statement::Rendered;
+use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
+use postgres_types::{FromSql, ToSql};
+use rustc_hash::FxHashMap;
+use std::sync::Mutex;
+use tokio_postgres::error::SqlState;
+
+/// How many statements a connection keeps prepared; past it the cache starts over.
+const CACHE_CAPACITY: usize = 512;
+
+/// What a statement is run for.
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    Execute,
+    Query,
+}
+
+/// What it returned.
+enum Outcome {
+    Count(u64),
+    Rows(Vec<tokio_postgres::Row>),
+}
+
+impl Outcome {
+    fn rows(self) -> Vec<tokio_postgres::Row> {
+        match self {
+            Outcome::Rows(rows) => rows,
+            Outcome::Count(_) => Vec::new(),
+        }
+    }
+}
+
+/// The driver client of a connection: from the pool, or opened on its own.
+enum Client {
+    Pooled(deadpool_postgres::ClientWrapper),
+    Direct(tokio_postgres::Client),
+}
+
+impl std::ops::Deref for Client {
+    type Target = tokio_postgres::Client;
+
+    fn deref(&self) -> &tokio_postgres::Client {
+        match self {
+            Client::Pooled(client) => client,
+            Client::Direct(client) => client,
+        }
+    }
+}
+
+/// A connection's cache and transaction state (locked only between awaits).
+#[derive(Default)]
+pub(crate) struct State {
+    /// By SQL text; FxHash, as the texts are ours and hashed on every call.
+    statements: FxHashMap<String, tokio_postgres::Statement>,
+    pub(crate) tx: TxState,
+    /// The outermost transaction level a guard dropped unfinished: rolled back
+    /// before the connection runs anything else (there is no async drop).
+    pub(crate) abandoned: Option<usize>,
+}
+
+/// An async connection with its cache of prepared statements.
+///
+/// ```no_run
+/// use knexrs_query::{AsyncConn, ConnectConfig, table, Wheres};
+///
+/// # async fn demo() -> Result<(), knexrs_query::QueryError> {
+/// let config = ConnectConfig::from_url("postgres://postgres@localhost/app")?;
+/// let conn = AsyncConn::connect(&config).await?;
+/// let mut q = table("sessions");
+/// q.where_eq("session_id", "abc-123").first();
+/// let row: Option<tokio_postgres::Row> = conn.fetch_optional(&q).await?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct AsyncConn {
+    client: Client,
+    pub(crate) state: Mutex<State>,
+}
+
+impl std::fmt::Debug for AsyncConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let prepared = self.state.lock().map(|s| s.statements.len()).unwrap_or(0);
+        f.debug_struct("AsyncConn").field("prepared", &prepared).finish()
+    }
+}
+
+/// Anything that runs statements on an [`AsyncConn`]: the connection, a
+/// pooled one, a transaction. Generic code takes `&impl AsyncExecutor`.
+///
+/// ```no_run
+/// use knexrs_query::{AsyncExecutor, QueryError, Update, Wheres};
+///
+/// async fn place(db: &impl AsyncExecutor, session: &str, ip: &str) -> Result<u64, QueryError> {
+///     let mut q = Update::table("sessions");
+///     q.set("pod_ip", ip).where_eq("session_id", session);
+///     db.conn().execute(&q).await
+/// }
+/// ```
+pub trait AsyncExecutor: Sync {
+    /// The connection statements run on.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, AsyncExecutor, ConnectConfig};
+    /// # async fn demo() -> Result<(), knexrs_query::QueryError> {
+    /// let conn = AsyncConn::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?).await?;
+    /// assert!(std::ptr::eq(conn.conn(), &conn));
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn conn(&self) -> &AsyncConn;
+}
+
+impl AsyncExecutor for AsyncConn {
+    fn conn(&self) -> &AsyncConn {
+        self
+    }
+}
+
+impl AsyncConn {
+    /// Opens a connection of its own (outside any pool).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, ConnectConfig};
+    /// # async fn demo() -> Result<(), knexrs_query::QueryError> {
+    /// let conn = AsyncConn::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?).await?;
+    /// conn.client().batch_execute("listen session_events").await.map_err(|e| knexrs_query::QueryError::database("listen", e))?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(config: &ConnectConfig) -> Result<Self, QueryError> {
+        let (client, _) = config.connect_async().await?;
+        Ok(AsyncConn { client: Client::Direct(client), state: Mutex::default() })
+    }
+
+    pub(crate) fn pooled(client: deadpool_postgres::ClientWrapper) -> Self {
+        AsyncConn { client: Client::Pooled(client), state: Mutex::default() }
+    }
+
+    /// The driver connection, for what the builders do not cover.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, ConnectConfig, QueryError};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), QueryError> {
+    /// conn.client().batch_execute("vacuum analyze sessions").await.map_err(|e| QueryError::database("vacuum", e))?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client(&self) -> &tokio_postgres::Client {
+        &self.client
+    }
+
+    /// The pooled driver client, for the pool's own recycling.
+    pub(crate) fn wrapper_mut(&mut self) -> Option<&mut deadpool_postgres::ClientWrapper> {
+        match &mut self.client {
+            Client::Pooled(wrapper) => Some(wrapper),
+            Client::Direct(_) => None,
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state holds no invariant a panic elsewhere could break mid-way.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Rolls back what a dropped transaction guard left open, before anything else runs.
+    pub(crate) async fn settle(&self) -> Result<(), QueryError> {
+        let sql = {
+            let mut state = self.lock();
+            let Some(depth) = state.abandoned.take() else { return Ok(()) };
+            if depth > state.tx.depth {
+                return Ok(());
+            }
+            let sql = if depth == 1 {
+                "rollback".to_owned()
+            } else {
+                format!("rollback to savepoint knexrs_{depth}; release savepoint knexrs_{depth}")
+            };
+            state.tx.abandon_to(depth);
+            sql
+        };
+        self.client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| QueryError::database("rolling back an abandoned transaction", e))
+    }
+
+    /// The prepared statement for `sql`, preparing it on first use.
+    async fn prepared(&self, sql: &str) -> Result<tokio_postgres::Statement, QueryError> {
+        if let Some(statement) = self.lock().statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).await.map_err(|e| {
+            // A statement that fails to prepare aborts the transaction like one that fails to run.
+            self.lock().tx.note_failure(&e);
+            QueryError::database(context(sql), e)
+        })?;
+        let mut state = self.lock();
+        if state.statements.len() >= CACHE_CAPACITY {
+            state.statements.clear();
+        }
+        state.statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// Runs `sql` with `values`; a cached plan made stale by a schema change
+    /// is prepared again, once (outside transactions).
+    async fn run(
+        &self,
+        sql: &str,
+        values: &[std::borrow::Cow<'_, sea_query::Value>],
+        call: Call,
+    ) -> Result<Outcome, QueryError> {
+        self.settle().await?;
+        check_count(sql, values.len())?;
+        let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let prepared = self.prepared(sql).await?;
+        let result = match self.call(call, &prepared, &refs).await {
+            Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && self.lock().tx.depth == 0 => {
+                // "cached plan must not change result type": the table changed under us.
+                self.lock().statements.clear();
+                let prepared = self.prepared(sql).await?;
+                self.call(call, &prepared, &refs).await
+            }
+            other => other,
+        };
+        result.map_err(|error| {
+            self.lock().tx.note_failure(&error);
+            QueryError::database(context(sql), error)
+        })
+    }
+
+    async fn call(
+        &self,
+        call: Call,
+        prepared: &tokio_postgres::Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Outcome, tokio_postgres::Error> {
+        match call {
+            Call::Execute => self.client.execute(prepared, params).await.map(Outcome::Count),
+            Call::Query => self.client.query(prepared, params).await.map(Outcome::Rows),
+        }
+    }
+
+    /// Runs a statement; returns how many rows it changed.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, Insert};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// let mut insert = Insert::into("token_jti");
+    /// insert.set("jti", "j-1").set("session_id", "s-1").set("expires_at", chrono::Utc::now());
+    /// assert_eq!(conn.execute(&insert).await?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute(&self, statement: &impl Statement) -> Result<u64, QueryError> {
+        let Rendered { sql, values } = statement.render()?;
+        if sql.is_empty() {
+            return Ok(0);
+        }
+        match self.run(&sql, &values, Call::Execute).await? {
+            Outcome::Count(n) => Ok(n),
+            Outcome::Rows(rows) => Ok(rows.len() as u64),
+        }
+    }
+
+    /// Every row, decoded.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, table, Wheres};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("token_jti");
+    /// q.columns(["jti", "expires_at"]).where_eq("session_id", "s-1");
+    /// let tokens: Vec<(String, chrono::DateTime<chrono::Utc>)> = conn.fetch_all(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_all<R: FromRow>(&self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
+        let Rendered { sql, values } = statement.render()?;
+        if sql.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.run(&sql, &values, Call::Query).await?.rows();
+        rows.into_iter().map(R::from_row).collect()
+    }
+
+    /// The first row, if any, decoded.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, table, Wheres};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.column("pod_ip").where_eq("session_id", "s-1");
+    /// let pod_ip: Option<(Option<String>,)> = conn.fetch_optional(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_optional<R: FromRow>(&self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
+        let Rendered { sql, values } = statement.render()?;
+        if sql.is_empty() {
+            return Ok(None);
+        }
+        let rows = self.run(&sql, &values, Call::Query).await?.rows();
+        rows.into_iter().next().map(R::from_row).transpose()
+    }
+
+    /// The first row, decoded; no row is [`QueryError::NoRows`].
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, QueryError, table, Wheres};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), QueryError> {
+    /// let mut q = table("sessions");
+    /// q.where_eq("session_id", "missing");
+    /// assert!(matches!(conn.fetch_one::<tokio_postgres::Row>(&q).await, Err(QueryError::NoRows)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_one<R: FromRow>(&self, statement: &impl Statement) -> Result<R, QueryError> {
+        self.fetch_optional(statement).await?.ok_or(QueryError::NoRows)
+    }
+
+    /// The first row of `query` with `limit 1` applied (knex `first()`).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, table, Wheres};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.where_eq("owner_user_id", "u-1");
+    /// let any: Option<tokio_postgres::Row> = conn.first(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn first<R: FromRow>(&self, query: &Select) -> Result<Option<R>, QueryError> {
+        let mut query = query.clone();
+        query.first();
+        self.fetch_optional(&query).await
+    }
+
+    /// The first column of every row (knex `pluck`).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, table};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.pluck("session_id");
+    /// let ids: Vec<String> = conn.pluck(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn pluck<T>(&self, query: &Select) -> Result<Vec<T>, QueryError>
+    where
+        T: for<'a> FromSql<'a>,
+    {
+        let rows: Vec<(T,)> = self.fetch_all(query).await?;
+        Ok(rows.into_iter().map(|(v,)| v).collect())
+    }
+
+    /// Opens a transaction (a savepoint inside one): commit it with
+    /// [`AsyncTransaction::commit`]; dropped unfinished (an error returned
+    /// with `?`, a panic, a cancelled future), it is rolled back before the
+    /// connection runs anything else or goes back to the pool.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, Update, Wheres};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// let tx = conn.begin().await?;
+    /// let mut debit = Update::table("accounts");
+    /// debit.decrement("balance", 10).where_eq("id", 1);
+    /// tx.execute(&debit).await?;
+    /// let mut credit = Update::table("accounts");
+    /// credit.increment("balance", 10).where_eq("id", 2);
+    /// tx.execute(&credit).await?;
+    /// tx.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn begin(&self) -> Result<AsyncTransaction<'_>, QueryError> {
+        AsyncTransaction::begin(self).await
+    }
+
+    /// Runs `body` in a transaction: committed when it returns `Ok`, rolled
+    /// back when it returns `Err`, panics or is cancelled.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, Insert, QueryError};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), QueryError> {
+    /// conn.transaction(|tx| Box::pin(async move {
+    ///     let mut insert = Insert::into("sessions");
+    ///     insert.set("owner_user_id", "u-1").set("job_name", "job-9").set("expires_at", chrono::Utc::now());
+    ///     tx.execute(&insert).await?;
+    ///     Ok::<_, QueryError>(())
+    /// }))
+    /// .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction<T, E, F>(&self, body: F) -> Result<T, E>
+    where
+        E: From<QueryError>,
+        F: for<'t> FnOnce(
+            &'t AsyncTransaction<'_>,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send + 't>>,
+    {
+        let tx = self.begin().await?;
+        match body(&tx).await {
+            Ok(value) => {
+                tx.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                tx.rollback().await?;
+                Err(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! `AsyncDb`: a deadpool pool of [`AsyncConn`]s. Connections are made by
+//! deadpool-postgres's manager; ours adds each one's statement cache and
+//! transaction state, and rolls back anything a caller left open before a
+//! connection is handed out again.
+
+use super::AsyncConn;
+use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
+use deadpool::managed::{Metrics, Object, Pool, PoolError, RecycleError, RecycleResult, TimeoutType};
+use postgres_types::FromSql;
+use std::time::Duration;
+
+/// Makes and recycles pooled [`AsyncConn`]s.
+pub struct AsyncManager {
+    inner: deadpool_postgres::Manager,
+}
+
+impl std::fmt::Debug for AsyncManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AsyncManager")
+    }
+}
+
+impl deadpool::managed::Manager for AsyncManager {
+    type Type = AsyncConn;
+    type Error = tokio_postgres::Error;
+
+    async fn create(&self) -> Result<AsyncConn, tokio_postgres::Error> {
+        Ok(AsyncConn::pooled(self.inner.create().await?))
+    }
+
+    async fn recycle(&self, conn: &mut AsyncConn, metrics: &Metrics) -> RecycleResult<tokio_postgres::Error> {
+        if conn.is_closed() {
+            return Err(RecycleError::message("the connection is closed"));
+        }
+        // A transaction left open (a guard dropped unfinished, a cancelled
+        // future) never reaches the next caller.
+        let open = {
+            let state = conn.lock();
+            state.tx.depth > 0 || state.abandoned.is_some()
+        };
+        if open {
+            conn.client().batch_execute("rollback").await?;
+            let mut state = conn.lock();
+            state.tx.abandon_to(1);
+            state.abandoned = None;
+        }
+        match conn.wrapper_mut() {
+            Some(wrapper) => self.inner.recycle(wrapper, metrics).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// A connection borrowed from an [`AsyncDb`]; it goes back when dropped
+/// (statements run on it through [`Deref`](std::ops::Deref) to [`AsyncConn`]).
+///
+/// ```no_run
+/// # use knexrs_query::{table, AsyncDb, ConnectConfig};
+/// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+/// let conn = db.get().await?; // several statements, one connection
+/// let (sessions, tokens) = (table("sessions"), table("token_jti"));
+/// let (sessions, tokens) = tokio::try_join!(
+///     conn.fetch_all::<tokio_postgres::Row>(&sessions),
+///     conn.fetch_all::<tokio_postgres::Row>(&tokens),
+/// )?; // one round trip: both went out before either answer came back
+/// # Ok(())
+/// # }
+/// ```
+pub type AsyncPooled = Object<AsyncManager>;
+
+impl super::AsyncExecutor for AsyncPooled {
+    fn conn(&self) -> &AsyncConn {
+        self
+    }
+}
+
+/// A pool of async connections to one database, sized by `DB_MAX_CONNECTIONS`;
+/// a caller waits for a free one at most the pool timeout (`DB_POOL_TIMEOUT_MS`).
+///
+/// ```no_run
+/// use knexrs_query::{AsyncDb, ConnectConfig, Environment, table, Wheres};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = ConnectConfig::from_env(Environment::from_env()?)?.expect("DATABASE_URL is set");
+/// let db = AsyncDb::connect(&config).await?;
+/// let mut q = table("sessions");
+/// q.where_eq("session_id", "abc-123");
+/// let session: Option<tokio_postgres::Row> = db.first(&q).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct AsyncDb {
+    pool: Pool<AsyncManager>,
+    target: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for AsyncDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncDb").field("target", &self.target).field("status", &self.pool.status()).finish()
+    }
+}
+
+impl AsyncDb {
+    /// Opens the pool with one connection, so a wrong URL or password fails here.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, ConnectConfig};
+    /// # async fn demo() -> Result<(), knexrs_query::QueryError> {
+    /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=require")?;
+    /// let db = AsyncDb::connect(&config).await?; // a wrong password fails here
+    /// println!("pool of {} to {}", db.max_connections(), db.target());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(config: &ConnectConfig) -> Result<Self, QueryError> {
+        // Connect once directly: its error says what is wrong.
+        drop(config.connect_async().await?);
+        let (pg, tls) = config.driver_config()?;
+        let manager = AsyncManager { inner: deadpool_postgres::Manager::new(pg, tls) };
+        let timeout = config.pool_timeout();
+        let pool = Pool::builder(manager)
+            .max_size(config.max_connections() as usize)
+            .wait_timeout(Some(timeout))
+            .create_timeout(Some(config.driver().get_connect_timeout().copied().unwrap_or(Duration::from_secs(10))))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| QueryError::Build(format!("the connection pool could not be built: {e}")))?;
+        Ok(AsyncDb { pool, target: config.redacted(), timeout })
+    }
+
+    /// A connection from the pool, waiting at most the pool timeout for a free one.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, QueryError};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), QueryError> {
+    /// let conn = db.get().await?;
+    /// let tx = conn.begin().await?;
+    /// // …
+    /// tx.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get(&self) -> Result<AsyncPooled, QueryError> {
+        self.pool.get().await.map_err(|error| match error {
+            PoolError::Timeout(TimeoutType::Wait) => QueryError::PoolTimeout {
+                target: self.target.clone(),
+                size: self.pool.status().max_size as u32,
+                waited_ms: self.timeout.as_millis() as u64,
+            },
+            PoolError::Backend(source) => QueryError::database(format!("connecting to {}", self.target), source),
+            other => QueryError::Build(format!("no connection from the pool ({}): {other}", self.target)),
+        })
+    }
+
+    /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, ConnectConfig};
+    /// # async fn demo() -> Result<(), knexrs_query::QueryError> {
+    /// let mut config = ConnectConfig::from_url("postgres://postgres@localhost/app")?;
+    /// config.set_max_connections(4);
+    /// assert_eq!(AsyncDb::connect(&config).await?.max_connections(), 4);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn max_connections(&self) -> u32 {
+        self.pool.status().max_size as u32
+    }
+
+    /// Where the pool connects, password hidden.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, ConnectConfig};
+    /// # async fn demo() -> Result<(), knexrs_query::QueryError> {
+    /// let db = AsyncDb::connect(&ConnectConfig::from_url("postgres://app:s3cret@localhost/app")?).await?;
+    /// assert_eq!(db.target(), "postgres://app:***@localhost:5432/app");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// [`AsyncConn::execute`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, Update, Wheres};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = Update::table("sessions");
+    /// q.set("pod_ip", "10.0.0.7").where_eq("session_id", "s-1");
+    /// let changed = db.execute(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute(&self, statement: &impl Statement) -> Result<u64, QueryError> {
+        self.get().await?.execute(statement).await
+    }
+
+    /// [`AsyncConn::fetch_all`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, AsyncDb, Wheres};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.columns(["session_id", "pod_ip"]).where_eq("owner_user_id", "u-1");
+    /// let sessions: Vec<(String, Option<String>)> = db.fetch_all(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_all<R: FromRow>(&self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
+        self.get().await?.fetch_all(statement).await
+    }
+
+    /// [`AsyncConn::fetch_optional`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, Delete, Wheres};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = Delete::from("token_jti");
+    /// q.where_eq("jti", "j-1").returning(["session_id"]);
+    /// let revoked: Option<(String,)> = db.fetch_optional(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_optional<R: FromRow>(&self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
+        self.get().await?.fetch_optional(statement).await
+    }
+
+    /// [`AsyncConn::fetch_one`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, AsyncDb};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.count_as("*", "n");
+    /// let (n,): (i64,) = db.fetch_one(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_one<R: FromRow>(&self, statement: &impl Statement) -> Result<R, QueryError> {
+        self.get().await?.fetch_one(statement).await
+    }
+
+    /// [`AsyncConn::first`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, AsyncDb, Wheres};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.where_eq("session_id", "s-1");
+    /// let session: Option<tokio_postgres::Row> = db.first(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn first<R: FromRow>(&self, query: &Select) -> Result<Option<R>, QueryError> {
+        self.get().await?.first(query).await
+    }
+
+    /// [`AsyncConn::pluck`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, AsyncDb, Wheres};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let mut q = table("sessions");
+    /// q.pluck("session_id").where_null("pod_ip");
+    /// let unplaced: Vec<String> = db.pluck(&q).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn pluck<T>(&self, query: &Select) -> Result<Vec<T>, QueryError>
+    where
+        T: for<'a> FromSql<'a>,
+    {
+        self.get().await?.pluck(query).await
+    }
+}

@@ -1,0 +1,243 @@
+//! The async executor on a real server: every method, typed tables,
+//! transactions that commit, roll back on error, on drop, on panic and on a
+//! cancelled future, savepoints, pipelining, pool exhaustion, and the
+//! blocking API refusing to run on a runtime's async thread.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_migrate::{MigrateError, RunOptions, Silent};
+use knexrs_query::{
+    AsyncConn, AsyncDb, AsyncExecutor, ConnectError, Insert, QueryError, Select, Table, Update, Wheres, raw, table,
+};
+use knexrs_testing::TestDatabase;
+use knexrs_tests::cliscale::tables::sessions::{self, Sessions, SessionsRow};
+use std::time::Duration;
+
+async fn cliscale() -> (TestDatabase, AsyncDb) {
+    let db = TestDatabase::migrated_async(&knexrs_tests::cliscale::migrator()).await.unwrap();
+    let pool = db.pool_async().await.unwrap();
+    (db, pool)
+}
+
+fn new_session(owner: &str, job: &str) -> Insert {
+    let mut insert = Insert::into("sessions");
+    insert.set("owner_user_id", owner).set("job_name", job).set("expires_at", chrono::Utc::now());
+    insert
+}
+
+async fn count(conn: &impl AsyncExecutor, from: &str) -> i64 {
+    let (n,): (i64,) = conn.conn().fetch_one(Select::from(from.to_owned()).count_as("*", "n")).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn every_method_runs_the_builders_and_decodes_rows() {
+    let (_db, pool) = cliscale().await;
+    assert_eq!(pool.execute(&new_session("alice", "job-1")).await.unwrap(), 1);
+    assert_eq!(pool.execute(&new_session("bob", "job-2")).await.unwrap(), 1);
+    let mut q = table("sessions");
+    q.columns(["owner_user_id", "job_name"]).order_by("job_name", knexrs_query::Order::Asc);
+    let all: Vec<(String, String)> = pool.fetch_all(&q).await.unwrap();
+    assert_eq!(all, [("alice".into(), "job-1".into()), ("bob".into(), "job-2".into())]);
+    let mut bob = table("sessions");
+    bob.column("job_name").where_eq("owner_user_id", "bob");
+    let (job,): (String,) = pool.fetch_one(&bob).await.unwrap();
+    assert_eq!(job, "job-2");
+    let mut nobody = table("sessions");
+    nobody.where_eq("owner_user_id", "nobody");
+    assert!(pool.fetch_optional::<tokio_postgres::Row>(&nobody).await.unwrap().is_none());
+    assert!(matches!(pool.fetch_one::<tokio_postgres::Row>(&nobody).await, Err(QueryError::NoRows)));
+    let first: Option<tokio_postgres::Row> = pool.first(&table("sessions")).await.unwrap();
+    assert!(first.is_some());
+    let owners: Vec<String> = pool
+        .pluck(table("sessions").pluck("owner_user_id").order_by("owner_user_id", knexrs_query::Order::Asc))
+        .await
+        .unwrap();
+    assert_eq!(owners, ["alice", "bob"]);
+    // Typed tables, as generated.
+    let mut typed = Sessions::select();
+    typed.filter(sessions::OWNER_USER_ID.eq("alice"));
+    let rows: Vec<SessionsRow> = pool.fetch_all(&typed).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].job_name, "job-1");
+    let mut place = Update::table("sessions");
+    place.set("pod_ip", "10.0.0.7").where_eq("owner_user_id", "alice");
+    assert_eq!(pool.execute(&place).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_cached_plan_made_stale_by_a_schema_change_is_prepared_again() {
+    let (_db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    conn.execute(&new_session("alice", "job-1")).await.unwrap();
+    let all = table("sessions");
+    assert_eq!(conn.fetch_all::<tokio_postgres::Row>(&all).await.unwrap()[0].columns().len(), 7);
+    conn.execute(&raw("alter table sessions add column zone text")).await.unwrap();
+    assert_eq!(conn.fetch_all::<tokio_postgres::Row>(&all).await.unwrap()[0].columns().len(), 8);
+}
+
+#[tokio::test]
+async fn statements_awaited_together_on_one_connection_all_answer_correctly() {
+    let (_db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    let queries: Vec<_> = (0..50).map(|i| raw(format!("select {i}::int4"))).collect();
+    let answers =
+        futures_util::future::try_join_all(queries.iter().map(|q| conn.fetch_one::<(i32,)>(q))).await.unwrap();
+    assert_eq!(answers.iter().map(|(n,)| *n).collect::<Vec<_>>(), (0..50).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_transaction_commits_and_its_closure_form_rolls_back_on_error() {
+    let (_db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    tx.execute(&new_session("alice", "job-1")).await.unwrap();
+    tx.commit().await.unwrap();
+    let failed: Result<(), QueryError> = conn
+        .transaction(|tx| {
+            Box::pin(async move {
+                tx.execute(&new_session("bob", "job-2")).await?;
+                tx.execute(&new_session("carol", "job-1")).await?; // job_name is unique
+                Ok(())
+            })
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(count(&conn, "sessions").await, 1, "bob's insert was rolled back with the failure");
+}
+
+#[tokio::test]
+async fn a_guard_dropped_unfinished_rolls_back_before_the_connection_runs_anything_else() {
+    let (_db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    {
+        let tx = conn.begin().await.unwrap();
+        tx.execute(&new_session("alice", "job-1")).await.unwrap();
+        // an early return (`?`) drops the guard here
+    }
+    assert_eq!(count(&conn, "sessions").await, 0);
+    conn.execute(&new_session("bob", "job-2")).await.unwrap();
+    let other = pool.get().await.unwrap();
+    assert_eq!(count(&other, "sessions").await, 1, "no transaction is open any more: bob's row committed");
+}
+
+#[tokio::test]
+async fn a_transaction_left_open_never_reaches_the_next_caller_of_the_pool() {
+    let db = TestDatabase::migrated_async(&knexrs_tests::cliscale::migrator()).await.unwrap();
+    let mut config = db.config().clone();
+    config.set_max_connections(1);
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    // A panic inside a task holding a transaction.
+    let panicking = pool.clone();
+    let outcome = tokio::spawn(async move {
+        let conn = panicking.get().await.unwrap();
+        let tx = conn.begin().await.unwrap();
+        tx.execute(&new_session("alice", "job-1")).await.unwrap();
+        panic!("the handler fails mid-transaction");
+    })
+    .await;
+    assert!(outcome.is_err());
+    // A future cancelled mid-transaction (a client that went away, a timeout).
+    let cancelled = tokio::time::timeout(Duration::from_millis(200), async {
+        let conn = pool.get().await.unwrap();
+        let tx = conn.begin().await.unwrap();
+        tx.execute(&new_session("bob", "job-2")).await.unwrap();
+        tx.execute(&raw("select pg_sleep(5)")).await.unwrap();
+    })
+    .await;
+    assert!(cancelled.is_err());
+    let conn = pool.get().await.unwrap(); // the only connection: the same one both used
+    assert_eq!(count(&conn, "sessions").await, 0, "neither half-done transaction committed");
+    conn.execute(&new_session("carol", "job-3")).await.unwrap();
+    assert_eq!(count(&conn, "sessions").await, 1, "and the connection works in autocommit again");
+}
+
+#[tokio::test]
+async fn savepoints_nest_and_a_swallowed_failure_is_reported_not_committed() {
+    let (_db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    let outer = conn.begin().await.unwrap();
+    outer.execute(&new_session("alice", "job-1")).await.unwrap();
+    let inner = outer.begin().await.unwrap();
+    inner.execute(&new_session("bob", "job-2")).await.unwrap();
+    let _ = inner.execute(&new_session("carol", "job-1")).await; // a duplicate, handled
+    assert!(matches!(inner.commit().await, Err(QueryError::RolledBack { .. })));
+    let kept = outer.begin().await.unwrap();
+    kept.execute(&new_session("dave", "job-4")).await.unwrap();
+    kept.commit().await.unwrap();
+    outer.commit().await.unwrap();
+    let owners: Vec<String> = conn
+        .pluck(table("sessions").pluck("owner_user_id").order_by("owner_user_id", knexrs_query::Order::Asc))
+        .await
+        .unwrap();
+    assert_eq!(owners, ["alice", "dave"]);
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_times_out_with_an_error_that_says_what_to_do() {
+    let db = TestDatabase::empty_async().await.unwrap();
+    let mut config = db.config().clone();
+    config.set_max_connections(1).set_pool_timeout(Duration::from_millis(300));
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    let held = pool.get().await.unwrap();
+    let err = pool.get().await.unwrap_err();
+    assert!(matches!(err, QueryError::PoolTimeout { size: 1, .. }), "{err}");
+    assert!(err.to_string().contains("DB_MAX_CONNECTIONS"), "{err}");
+    drop(held);
+    assert!(pool.get().await.is_ok());
+}
+
+#[tokio::test]
+async fn the_blocking_api_on_an_async_thread_is_an_error_not_a_panic() {
+    let db = TestDatabase::empty_async().await.unwrap();
+    let config = db.config().clone();
+    let err = config.connect().map(|_| ()).unwrap_err();
+    assert!(matches!(err, ConnectError::BlockingInAsync { .. }), "{err}");
+    assert!(err.to_string().contains("spawn_blocking"), "{err}");
+    let sync_pool = tokio::task::spawn_blocking(move || knexrs_query::Db::connect(&config)).await.unwrap().unwrap();
+    let err = sync_pool.fetch_all::<(i32,)>(&raw("select 1")).unwrap_err();
+    assert!(err.to_string().contains("async"), "{err}");
+    let migrator = knexrs_tests::cliscale::migrator();
+    let err = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(matches!(err, MigrateError::Connect(ConnectError::BlockingInAsync { .. })), "{err}");
+    assert!(err.to_string().contains("latest_async"), "{err}");
+    // Inside spawn_blocking the blocking API works.
+    let ok = tokio::task::spawn_blocking(move || sync_pool.fetch_all::<(i32,)>(&raw("select 1"))).await.unwrap();
+    assert_eq!(ok.unwrap(), [(1,)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_migrates_at_start_up_from_async_code_and_then_serves() {
+    let db = TestDatabase::empty_async().await.unwrap();
+    let migrator = knexrs_tests::cliscale::migrator();
+    let report = migrator.latest_async(db.config(), &RunOptions::default(), &mut Silent).await.unwrap();
+    assert_eq!(report.migrations.len(), 2);
+    let again = migrator.latest_async(db.config(), &RunOptions::default(), &mut Silent).await.unwrap();
+    assert!(again.is_empty());
+    assert!(migrator.status_async(db.config()).await.unwrap().is_up_to_date());
+    // From a spawned task too: the run's future is Send.
+    let config = db.config().clone();
+    let spawned = tokio::spawn(async move {
+        knexrs_tests::cliscale::migrator()
+            .latest_async(&config, &RunOptions::default(), &mut Silent)
+            .await
+            .map(|r| r.is_empty())
+    });
+    assert!(spawned.await.unwrap().unwrap());
+    let pool = db.pool_async().await.unwrap();
+    assert_eq!(pool.execute(&new_session("alice", "job-1")).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn async_test_databases_are_isolated_and_start_migrated() {
+    let migrator = knexrs_tests::cliscale::migrator();
+    let (a, b) = tokio::join!(TestDatabase::migrated_async(&migrator), TestDatabase::migrated_async(&migrator));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_ne!(a.name(), b.name());
+    let (pa, pb) = (a.pool_async().await.unwrap(), b.pool_async().await.unwrap());
+    pa.execute(&new_session("alice", "job-1")).await.unwrap();
+    assert_eq!(count(&pa.get().await.unwrap(), "sessions").await, 1);
+    assert_eq!(count(&pb.get().await.unwrap(), "sessions").await, 0);
+    let conn: AsyncConn = a.connect_async().await.unwrap();
+    assert_eq!(count(&conn, "knex_migrations").await, 2);
+}
