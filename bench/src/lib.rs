@@ -6,6 +6,8 @@ pub mod migrate;
 pub mod w4;
 pub mod w5;
 pub mod w6;
+pub mod w6b;
+pub mod w7;
 
 /// Any error, as one line.
 pub type BenchError = Box<dyn std::error::Error + Send + Sync>;

@@ -2,7 +2,7 @@
 //! `KNEXRS_MIGRATE_CMD`, `KNEXRS_W4_CMD`, `KNEXRS_W5_CMD`, `KNEXRS_W6_CMD`).
 
 use clap::{Parser, Subcommand};
-use knexrs_bench::{migrate, w4, w5, w6};
+use knexrs_bench::{migrate, w4, w5, w6, w6b, w7};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,8 +36,16 @@ enum Command {
     },
     /// W5: `n` inserts, first() and updates through the query builder
     W5 { url: String, n: usize },
+    /// W5 through the async executor (one connection, the same three phases)
+    W5Async { url: String, n: usize },
     /// W6: a fresh migrated database per test, `runs` times after a warm-up
     W6 { url: String, runs: usize, migrations: PathBuf },
+    /// W6b: `tests` tests on `threads` threads, each on its own migrated database
+    W6b { url: String, tests: usize, threads: usize, migrations: PathBuf },
+    /// W7 through the async executor: `concurrency` tasks on a pool of `pool`
+    W7Async { url: String, seconds: f64, concurrency: usize, pool: u32, rows: Option<u64>, warmup: Option<f64> },
+    /// W7 through the blocking executor: `concurrency` threads on a pool of `pool`
+    W7Sync { url: String, seconds: f64, concurrency: usize, pool: u32, rows: Option<u64>, warmup: Option<f64> },
 }
 
 fn main() -> ExitCode {
@@ -46,7 +54,17 @@ fn main() -> ExitCode {
         Command::Migrate { action, url, dir } => migrate::run(action, &url, &dir),
         Command::W4 { iters, rounds, only } => w4::run(iters, rounds, only.as_deref()),
         Command::W5 { url, n } => w5::run(&url, n),
+        Command::W5Async { url, n } => w5::run_async(&url, n),
         Command::W6 { url, runs, migrations } => w6::run(&url, runs, &migrations),
+        Command::W6b { url, tests, threads, migrations } => w6b::run(&url, tests, threads, &migrations),
+        Command::W7Async { url, seconds, concurrency, pool, rows, warmup } => w7::run_async(
+            &url,
+            w7::Args { seconds, concurrency, pool, rows: rows.unwrap_or(10_000), warmup: warmup.unwrap_or(2.0) },
+        ),
+        Command::W7Sync { url, seconds, concurrency, pool, rows, warmup } => w7::run_sync(
+            &url,
+            w7::Args { seconds, concurrency, pool, rows: rows.unwrap_or(10_000), warmup: warmup.unwrap_or(2.0) },
+        ),
     };
     match result {
         Ok(json) => {

@@ -86,3 +86,47 @@ pub fn run(url: &str, n: usize) -> Result<String, BenchError> {
     Ok(serde_json::json!({ "n": n, "insert_ops_s": insert, "select_ops_s": select, "update_ops_s": update })
         .to_string())
 }
+
+/// The same three phases through the async executor, on one connection.
+pub fn run_async(url: &str, n: usize) -> Result<String, BenchError> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let conn = knexrs_query::AsyncConn::connect(&ConnectConfig::from_url(url)?).await?;
+        let expires_at = chrono::Utc::now() + chrono::Duration::hours(1);
+        let start = Instant::now();
+        for i in 0..n {
+            let mut insert = Insert::into("sessions");
+            insert
+                .set("session_id", format!("sess-{i}"))
+                .set("owner_user_id", format!("user-{}", i % 100))
+                .set("job_name", format!("job-{i}"))
+                .set("expires_at", expires_at);
+            conn.execute(&insert).await?;
+        }
+        let insert = ops_per_s(n, start);
+        let start = Instant::now();
+        for i in 0..n {
+            let id = format!("sess-{i}");
+            let mut q = table("sessions");
+            q.where_eq("session_id", id.as_str()).first();
+            let session: Session = conn.fetch_optional(&q).await?.ok_or("select: row missing")?;
+            if session.session_id != id {
+                return Err("select: wrong row".into());
+            }
+        }
+        let select = ops_per_s(n, start);
+        let start = Instant::now();
+        for i in 0..n {
+            let mut update = Update::table("sessions");
+            update
+                .set("pod_ip", format!("10.0.{}.{}", (i >> 8) & 255, i & 255))
+                .where_eq("session_id", format!("sess-{i}"));
+            if conn.execute(&update).await? != 1 {
+                return Err("update: row missing".into());
+            }
+        }
+        let update = ops_per_s(n, start);
+        Ok(serde_json::json!({ "n": n, "insert_ops_s": insert, "select_ops_s": select, "update_ops_s": update })
+            .to_string())
+    })
+}

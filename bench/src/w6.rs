@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// The knex migrations the harness names must be the ones our port has.
-fn check_port(migrations: &Path, migrator: &knexrs_migrate::Migrator) -> Result<(), BenchError> {
+pub(crate) fn check_port(migrations: &Path, migrator: &knexrs_migrate::Migrator) -> Result<(), BenchError> {
     let mut knex: Vec<String> = std::fs::read_dir(migrations)
         .map_err(|e| format!("{}: {e}", migrations.display()))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())

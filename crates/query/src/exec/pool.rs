@@ -104,6 +104,9 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(config.max_connections())
             .min_idle(Some(0))
+            // No query per checkout (r2d2's default would cost a round trip per
+            // call): a connection the server closed is discarded when it fails.
+            .test_on_check_out(false)
             .connection_timeout(config.pool_timeout())
             .build_unchecked(Manager { inner: PostgresConnectionManager::new(pg.into(), tls) });
         Ok(Db { pool, target: config.redacted() })
