@@ -1,7 +1,7 @@
 //! `cargo xtask bench [w1 w4 w5 w6]`: the Knex.js peer harness with our
 //! commands, in a scratch copy; writes BENCHMARKS.md and the raw JSON.
 
-use crate::local::workspace_root;
+use crate::workspace_root;
 use anyhow::{Context as _, bail};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -40,8 +40,8 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             bail!("the {what} folder {} is missing: pass --peers/--fixtures (or KNEXRS_PEERS)", dir.display());
         }
     }
-    crate::system_packages::ensure_node()?;
-    crate::system_packages::ensure_postgres_server()?;
+    knexrs_cli::ensure_node()?;
+    knexrs_cli::ensure_postgres_server()?;
 
     let scratch = target_dir().join("bench");
     eprintln!("bench: copying the harness to {}", scratch.display());

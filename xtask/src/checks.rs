@@ -3,7 +3,7 @@
 //! and the deploy image's Dockerfile builds with that Rust, from fully
 //! qualified images, with the lockfile as it is.
 
-use crate::local::workspace_root;
+use crate::workspace_root;
 use anyhow::{Context as _, bail};
 use std::process::{Command, ExitCode};
 

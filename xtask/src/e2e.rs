@@ -5,8 +5,9 @@
 //!   run the workspace's own tests there: they must keep passing whatever
 //!   migrations a user adds.
 
-use crate::local::{ClusterName, cluster, workspace_root};
+use crate::workspace_root;
 use anyhow::{Context as _, bail};
+use knexrs_cli::{ClusterName, cluster};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -67,7 +68,7 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let scratch = Scratch(std::env::temp_dir().join(format!("knexrs-e2e-workspace-{}", std::process::id())));
     copy_sources(&root, &scratch.0)?;
     // The test cluster's scratch database for `migrate latest`: nothing of the user's dev database is touched.
-    let test_cluster = cluster(ClusterName::Test)?;
+    let test_cluster = cluster(&crate::project(), ClusterName::Test)?;
     let port = test_cluster.start()?;
     let database = format!("knexrs_e2e_{}", std::process::id());
     test_cluster.ensure_database(port, &database)?;

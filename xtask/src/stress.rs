@@ -1,12 +1,12 @@
 //! `cargo xtask stress`: the runner under concurrency and faults (the `stress`
 //! program of the tests package, on a cluster of its own).
 
-use crate::local::workspace_root;
+use crate::workspace_root;
 use anyhow::{Context as _, bail};
 use std::process::{Command, ExitCode};
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
-    crate::system_packages::ensure_postgres_server()?;
+    knexrs_cli::ensure_postgres_server()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(&cargo)
         .args(["build", "--quiet", "-p", "knexrs-tests", "--bins"])

@@ -88,6 +88,7 @@ impl TxState {
 
     /// Forgets the levels from `depth` up: they were rolled back (a guard
     /// dropped unfinished, or a connection cleaned before reuse).
+    #[cfg(feature = "async")]
     pub(crate) fn abandon_to(&mut self, depth: usize) {
         self.depth = depth.saturating_sub(1);
         if self.failure.as_ref().is_some_and(|f| f.depth >= depth) {

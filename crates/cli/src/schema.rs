@@ -1,47 +1,64 @@
 //! `cargo xtask schema generate [--check]`: typed table definitions from a
 //! database migrated to the latest migration, formatted as `cargo fmt` would.
 
-use crate::local::{ClusterName, cluster, workspace_root};
+use crate::{ClusterName, Project, cluster};
 use anyhow::{Context as _, bail};
 use knexrs_connect::ConnectConfig;
 use knexrs_query::codegen::{CodegenOptions, generate_tables};
 use knexrs_testing::TestDatabase;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
-/// Where the definitions live (a module of the migrations crate).
-pub(crate) fn tables_file() -> PathBuf {
-    workspace_root().join("migrations/schema/tables.rs")
-}
-
 /// Options of `schema generate`.
+///
+/// ```
+/// use clap::Parser;
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] generate: knexrs_cli::GenerateArgs }
+///
+/// let cli = Cli::parse_from(["generate", "--check"]);
+/// assert!(cli.generate.check);
+/// ```
 #[derive(Debug, Clone, clap::Args)]
-pub(crate) struct GenerateArgs {
+pub struct GenerateArgs {
     /// Fail (exit 1) when the committed file differs from what would be generated, writing nothing
     #[arg(long)]
-    check: bool,
+    pub check: bool,
     /// The schema to describe
     #[arg(long, default_value = "public")]
-    schema: String,
+    pub schema: String,
 }
 
-pub(crate) fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
+/// `schema generate [--check]`: typed table definitions from a scratch
+/// database migrated to the latest migration, formatted as `cargo fmt` would.
+///
+/// ```no_run
+/// # let project = knexrs_cli::Project::new(".", knexrs_migrate::Migrator::new(vec![]));
+/// let args = knexrs_cli::GenerateArgs { check: true, schema: "public".into() };
+/// let code = knexrs_cli::generate(&project, &args)?; // exit code 1 when stale
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub fn generate(project: &Project, args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let admin = match std::env::var("KNEXRS_TEST_DATABASE_URL") {
         Ok(url) => ConnectConfig::from_url(&url)?,
         Err(_) => {
-            let cluster = cluster(ClusterName::Test)?;
+            let cluster = cluster(project, ClusterName::Test)?;
             let port = cluster.start()?;
             ConnectConfig::from_url(&cluster.url(port, "postgres"))?
         }
     };
-    let migrator = cliscale_migrations::migrator()?;
+    let migrator = match project.migrator() {
+        Ok(migrator) => migrator.clone(),
+        Err(e) => bail!("{e}"),
+    };
     let db = TestDatabase::migrated_on(&admin, &migrator).context("migrating a scratch database")?;
     let options = CodegenOptions { schema: args.schema.clone(), ..CodegenOptions::default() };
     let source = generate_tables(&mut db.connect()?, &options)?;
-    let formatted = rustfmt(&source)?;
-    let path = tables_file();
-    let shown = path.strip_prefix(workspace_root()).unwrap_or(&path).display().to_string();
+    let formatted = rustfmt(project, &source)?;
+    let path = project.tables_file().to_path_buf();
+    let shown = path.strip_prefix(project.root()).unwrap_or(&path).display().to_string();
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if args.check {
         if current != formatted {
@@ -68,10 +85,10 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 /// The source as `cargo fmt` leaves it, with the workspace's rustfmt.toml.
-fn rustfmt(source: &str) -> anyhow::Result<String> {
+fn rustfmt(project: &Project, source: &str) -> anyhow::Result<String> {
     let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
-        .arg(workspace_root().join("rustfmt.toml"))
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .args(rustfmt_config(project))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -83,4 +100,14 @@ fn rustfmt(source: &str) -> anyhow::Result<String> {
         bail!("rustfmt refused the generated source: {}", String::from_utf8_lossy(&output.stderr).trim());
     }
     Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The workspace's rustfmt configuration, when it has one.
+fn rustfmt_config(project: &Project) -> Vec<std::ffi::OsString> {
+    ["rustfmt.toml", ".rustfmt.toml"]
+        .iter()
+        .map(|name| project.root().join(name))
+        .find(|path| path.exists())
+        .map(|path| vec!["--config-path".into(), path.into_os_string()])
+        .unwrap_or_default()
 }

@@ -2,15 +2,25 @@
 //! cluster, then a sweep of databases the tests left behind. The suite's whole
 //! output is checked for the password tests use: errors must never echo one.
 
-use crate::local::{ClusterName, cluster};
+use crate::{ClusterName, Project, cluster};
 use anyhow::Context as _;
 use knexrs_connect::ConnectConfig;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub(crate) fn run(cargo_args: &[String]) -> anyhow::Result<ExitCode> {
-    let cluster = cluster(ClusterName::Test)?;
+/// `test [cargo test args]`: `cargo test` (the whole workspace unless a
+/// package is named) on the local test cluster, then a sweep of the databases
+/// the tests left behind. Fails when the tests' password appears anywhere in
+/// their output: an error echoes a password.
+///
+/// ```no_run
+/// # let project = knexrs_cli::Project::new(".", knexrs_migrate::Migrator::new(vec![]));
+/// let code = knexrs_cli::run_tests(&project, &["--no-fail-fast".to_owned()])?;
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub fn run_tests(project: &Project, cargo_args: &[String]) -> anyhow::Result<ExitCode> {
+    let cluster = cluster(project, ClusterName::Test)?;
     let port = cluster.start()?;
     let url = cluster.url(port, "postgres");
     eprintln!("test cluster: {url} (data in {})", cluster.data_dir().display());
@@ -27,6 +37,7 @@ pub(crate) fn run(cargo_args: &[String]) -> anyhow::Result<ExitCode> {
         .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .current_dir(project.root())
         .spawn()
         .context("running cargo test")?;
     let leaks = AtomicUsize::new(0);
@@ -43,14 +54,6 @@ pub(crate) fn run(cargo_args: &[String]) -> anyhow::Result<ExitCode> {
     let swept = knexrs_testing::sweep(&ConnectConfig::from_url(&url)?)?;
     if swept > 0 {
         eprintln!("dropped {swept} test database(s) left behind");
-    }
-    // The TLS tests' server, if they started it.
-    if let Ok(tls) = knexrs_cluster::LocalCluster::new(knexrs_cluster::ClusterOptions::new(
-        "tls",
-        cluster.data_dir().parent().and_then(|d| d.parent()).unwrap_or(&cluster.data_dir()),
-        54359,
-    )) {
-        let _ = tls.stop();
     }
     let leaks = leaks.load(Ordering::Relaxed);
     if leaks > 0 {

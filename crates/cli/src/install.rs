@@ -7,8 +7,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// The PostgreSQL server programs (`initdb`, `pg_ctl`, `postgres`) that the
-/// local clusters run from.
-pub(crate) fn ensure_postgres_server() -> anyhow::Result<()> {
+/// local clusters run from: found (`PGBIN`, the usual folders), else
+/// installed with the system's package manager.
+///
+/// ```no_run
+/// knexrs_cli::ensure_postgres_server()?;
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub fn ensure_postgres_server() -> anyhow::Result<()> {
     if knexrs_cluster::ServerBinaries::find().is_ok() {
         return Ok(());
     }
@@ -40,8 +46,13 @@ pub(crate) fn ensure_postgres_server() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Node.js with npm, for the peer harness.
-pub(crate) fn ensure_node() -> anyhow::Result<()> {
+/// Node.js with npm (for the knex comparisons), installed when missing.
+///
+/// ```no_run
+/// knexrs_cli::ensure_node()?;
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub fn ensure_node() -> anyhow::Result<()> {
     let works = |program: &str| Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
     if works("node") && works("npm") {
         return Ok(());

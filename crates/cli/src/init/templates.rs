@@ -1,0 +1,325 @@
+//! The files `knexrs init` writes.
+
+use anyhow::bail;
+use std::path::{Path, PathBuf};
+
+/// The version of the knexrs crates a new project depends on.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How the generated crates depend on knexrs: published versions, or a local
+/// checkout by path.
+pub(crate) struct Deps {
+    checkout: Option<PathBuf>,
+}
+
+impl Deps {
+    pub(crate) fn new(checkout: Option<&Path>) -> anyhow::Result<Self> {
+        let checkout = match checkout {
+            None => None,
+            Some(dir) => {
+                let dir = std::path::absolute(dir)?;
+                if !dir.join("crates/migrate/Cargo.toml").exists() {
+                    bail!(
+                        "{} is not a knexrs checkout (no crates/migrate/Cargo.toml): point --knexrs-path at the repository's root",
+                        dir.display()
+                    );
+                }
+                Some(dir)
+            }
+        };
+        Ok(Deps { checkout })
+    }
+
+    /// The dependency's inline table, e.g. `{ version = "0.1.0", features = ["cli"] }`.
+    pub(crate) fn spec(&self, name: &str, features: &[&str]) -> String {
+        let source = match &self.checkout {
+            Some(dir) => {
+                let folder = name.strip_prefix("knexrs-").unwrap_or(name);
+                format!("path = {:?}", dir.join("crates").join(folder).display().to_string())
+            }
+            None => format!("version = \"{VERSION}\""),
+        };
+        if features.is_empty() {
+            format!("{{ {source} }}")
+        } else {
+            let list: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+            format!("{{ {source}, features = [{}] }}", list.join(", "))
+        }
+    }
+}
+
+fn ident(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+pub(crate) fn migrations_manifest(crate_name: &str, deps: &Deps) -> String {
+    format!(
+        r#"[package]
+name = "{crate_name}"
+description = "The database's migrations, compiled in, and the deployable `migrate` binary"
+version = "0.1.0"
+edition = "2024"
+publish = false
+build = "build.rs"
+
+[lib]
+path = "lib.rs"
+
+[[bin]]
+name = "migrate"
+path = "bin/migrate.rs"
+
+[dependencies]
+knexrs-migrate = {migrate}
+knexrs-connect = {connect}
+# The typed tables (schema/tables.rs) decode rows with either executor.
+knexrs-query = {query}
+clap = {{ version = "4", features = ["derive"] }}
+
+[build-dependencies]
+knexrs-embed = {embed}
+"#,
+        migrate = deps.spec("knexrs-migrate", &["cli"]),
+        connect = deps.spec("knexrs-connect", &[]),
+        query = deps.spec("knexrs-query", &["sync", "async"]),
+        embed = deps.spec("knexrs-embed", &[]),
+    )
+}
+
+pub(crate) const MIGRATIONS_BUILD: &str = r#"//! Compiles every migration file of this folder into the crate, so that
+//! `cargo xtask migrate make <name>` then `cargo xtask migrate latest` needs no
+//! registration by hand.
+
+fn main() {
+    if let Err(error) = knexrs_embed::embed_migrations(env!("CARGO_MANIFEST_DIR")) {
+        panic!("writing the migration registry into OUT_DIR: {error}");
+    }
+}
+"#;
+
+pub(crate) fn migrations_lib(crate_name: &str) -> String {
+    let ident = ident(crate_name);
+    format!(
+        r#"//! The database's migrations. Every `<name>.rs` in this folder (as
+//! `cargo xtask migrate make <name>` writes them) is a migration with a
+//! `pub fn up` and a `pub fn down`; the build script compiles them in.
+//!
+//! `tables` holds typed definitions of the migrated tables, written by
+//! `cargo xtask schema generate`.
+//!
+//! ```
+//! let migrator = {ident}::migrator().unwrap();
+//! println!("{{}} migrations", migrator.migrations().len());
+//! ```
+
+use knexrs_migrate::{{MigrateError, Migrator}};
+
+mod registry {{
+    #![allow(missing_docs, unreachable_pub)]
+    include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+}}
+
+pub use registry::migrations;
+
+#[path = "schema/tables.rs"]
+pub mod tables;
+
+/// The migrator over every migration of this folder, checked.
+pub fn migrator() -> Result<Migrator, MigrateError> {{
+    Migrator::new(migrations())
+}}
+"#
+    )
+}
+
+pub(crate) fn migrations_bin(crate_name: &str) -> String {
+    let ident = ident(crate_name);
+    format!(
+        r#"//! `migrate`: the migrations with the migrate command line, for deployment
+//! (a Kubernetes Job or init container runs `migrate latest`). Connects through
+//! `DATABASE_URL` or the `DB_*` variables.
+
+use clap::Parser;
+use knexrs_connect::ConnectConfig;
+use knexrs_migrate::MigrateError;
+use knexrs_migrate::cli::{{self, MigrateArgs}};
+use std::process::ExitCode;
+
+/// Runs the database migrations.
+#[derive(Parser)]
+#[command(name = "migrate", version, about)]
+struct Cli {{
+    #[command(flatten)]
+    migrate: MigrateArgs,
+}}
+
+fn main() -> ExitCode {{
+    let cli = Cli::parse();
+    let migrator = {ident}::migrator();
+    let connect = |environment| {{
+        ConnectConfig::from_env(environment)?.ok_or_else(|| {{
+            MigrateError::NoConnection(format!(
+                "no database configured for {{environment}}: set DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)"
+            ))
+        }})
+    }};
+    let context = cli::Context {{ migrator: &migrator, migrations_dir: None, connect: &connect }};
+    cli::main(&context, &cli.migrate)
+}}
+"#
+    )
+}
+
+pub(crate) const EMPTY_TABLES: &str = r#"//! The database's tables as typed definitions, generated from the migrated
+//! database by `cargo xtask schema generate`: do not edit by hand; run it
+//! again after adding a migration (`cargo xtask schema generate --check` fails
+//! while this file is stale). No table yet.
+"#;
+
+pub(crate) fn migrations_readme() -> String {
+    r#"# Migrations
+
+Knex-style migrations in Rust, run by [knexrs](https://github.com/knexrs/knexrs).
+
+```sh
+cargo xtask migrate make create_users     # writes migrations/YYYYMMDDHHMMSS_create_users.rs
+cargo xtask migrate latest                # applies what is pending (a local PostgreSQL starts when DATABASE_URL is unset)
+cargo xtask migrate rollback              # undoes the last batch
+cargo xtask migrate status                # lists applied and pending migrations
+cargo xtask schema generate               # typed tables in migrations/schema/tables.rs
+cargo xtask test                          # the workspace's tests on a local test cluster
+```
+
+A migration is a file with `pub fn up` and `pub fn down`; the build script
+compiles every one in. `knexrs migrate …` does the same as `cargo xtask migrate …`
+from anywhere in the workspace. Deploy with `deploy/Dockerfile` (the `migrate`
+binary) and `deploy/k8s/migrate-job.yaml`.
+"#
+    .to_owned()
+}
+
+pub(crate) fn xtask_manifest(crate_name: &str, deps: &Deps) -> String {
+    format!(
+        r#"[package]
+name = "xtask"
+description = "cargo xtask: migrations, the local PostgreSQL clusters, typed tables and tests"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+knexrs-cli = {cli}
+{crate_name} = {{ path = "../migrations" }}
+clap = {{ version = "4", features = ["derive"] }}
+"#,
+        cli = deps.spec("knexrs-cli", &[]),
+    )
+}
+
+pub(crate) fn xtask_main(crate_name: &str) -> String {
+    let ident = ident(crate_name);
+    format!(
+        r#"//! `cargo xtask`: this workspace's commands (migrations, the local
+//! PostgreSQL clusters, typed tables, tests), over knexrs-cli.
+
+use clap::Parser;
+use std::path::Path;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Migrations, the local PostgreSQL clusters, typed tables and tests")]
+struct Cli {{
+    #[command(subcommand)]
+    command: knexrs_cli::WorkspaceCommand,
+}}
+
+fn main() -> std::process::ExitCode {{
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.parent().unwrap_or(manifest);
+    let project = knexrs_cli::Project::new(root, {ident}::migrator());
+    knexrs_cli::run_workspace(&project, Cli::parse().command)
+}}
+"#
+    )
+}
+
+pub(crate) const CARGO_CONFIG: &str = r#"[alias]
+xtask = "run --package xtask --"
+"#;
+
+pub(crate) fn dockerfile(crate_name: &str) -> String {
+    format!(
+        r#"# The `migrate` binary, with every migration compiled in.
+#
+#   podman build -f deploy/Dockerfile -t migrate .      # or docker build, from the workspace root
+#   podman run --rm -e DATABASE_URL=postgres://… migrate latest
+#
+# Build with the Rust your workspace needs (knexrs needs 1.88 or newer).
+
+FROM docker.io/library/rust:1.88-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p {crate_name} --bin migrate \
+    && strip target/release/migrate
+
+FROM docker.io/library/debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin migrate
+COPY --from=build /src/target/release/migrate /usr/local/bin/migrate
+USER 10001:10001
+# TLS required and verified unless DATABASE_URL says otherwise (sslmode=…).
+ENV KNEXRS_ENV=production
+ENTRYPOINT ["/usr/local/bin/migrate"]
+CMD ["latest"]
+"#
+    )
+}
+
+pub(crate) const MIGRATE_JOB: &str = r#"# Runs `migrate latest` once per release, before the new version rolls out.
+# Name each release's Job after the release (a Job's template cannot change);
+# the finished one is deleted after ttlSecondsAfterFinished. Reference the
+# image by the digest your build pushed, never `:latest`. Pod Security
+# "restricted" accepts it.
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate-release-1
+spec:
+  backoffLimit: 3
+  activeDeadlineSeconds: 900
+  ttlSecondsAfterFinished: 600
+  template:
+    spec:
+      restartPolicy: OnFailure
+      terminationGracePeriodSeconds: 60
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: migrate
+          image: registry.example.com/migrate@sha256:0000000000000000000000000000000000000000000000000000000000000000
+          args: ["latest", "--lock-timeout", "5s"]
+          env:
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: database-secret
+                  key: url
+            - name: KNEXRS_ENV
+              value: production
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
+          resources:
+            requests:
+              cpu: 50m
+              memory: 32Mi
+            limits:
+              memory: 64Mi
+"#;

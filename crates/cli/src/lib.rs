@@ -1,0 +1,41 @@
+//! knexrs for a whole workspace: the commands a project's xtask runs
+//! (`migrate`, `db`, `schema generate`, `test`, on local PostgreSQL clusters
+//! started as needed), and `knexrs init`, which adds knexrs to an existing
+//! Cargo workspace.
+//!
+//! A project's xtask is a thin front over this crate:
+//!
+//! ```no_run
+//! use clap::Parser;
+//!
+//! #[derive(Parser)]
+//! struct Cli {
+//!     #[command(subcommand)]
+//!     command: knexrs_cli::WorkspaceCommand,
+//! }
+//!
+//! # mod migrations { pub fn migrator() -> Result<knexrs_migrate::Migrator, knexrs_migrate::MigrateError> { knexrs_migrate::Migrator::new(vec![]) } }
+//! fn main() -> std::process::ExitCode {
+//!     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+//!     let project = knexrs_cli::Project::new(root, migrations::migrator());
+//!     knexrs_cli::run_workspace(&project, Cli::parse().command)
+//! }
+//! ```
+
+mod app;
+mod init;
+mod install;
+mod local;
+mod project;
+mod schema;
+mod test_runner;
+mod workspace;
+
+pub use app::{App, app_main};
+pub use init::{InitOptions, Planned, init, plan_init};
+pub use install::{ensure_node, ensure_postgres_server};
+pub use local::{ClusterName, DEV_DATABASE, TEST_DATABASE, cluster, connect};
+pub use project::Project;
+pub use schema::{GenerateArgs, generate};
+pub use test_runner::run_tests;
+pub use workspace::{DbAction, SchemaAction, WorkspaceCommand, failure, run_workspace};
