@@ -4,6 +4,10 @@
 //!   (`migrate make`, fill the stub, `migrate latest`, `schema generate`), and
 //!   run the workspace's own tests there: they must keep passing whatever
 //!   migrations a user adds.
+//! - `template`: a fresh `cargo new` project, `knexrs init` (built from this
+//!   tree, depending on it by path), `knexrs migrate make create_users`, the
+//!   stub filled in, `cargo xtask migrate latest` on the project's own local
+//!   cluster, `schema generate`, and a test on `knexrs_testing`: all green.
 
 use crate::workspace_root;
 use anyhow::{Context as _, bail};
@@ -16,6 +20,8 @@ use std::process::{Command, ExitCode};
 pub(crate) enum Scenario {
     /// This workspace with a migration a user added.
     Workspace,
+    /// A new project adopting knexrs with `knexrs init`.
+    Template,
 }
 
 #[derive(Debug, clap::Args)]
@@ -26,10 +32,12 @@ pub(crate) struct E2eArgs {
 }
 
 pub(crate) fn run(args: &E2eArgs) -> anyhow::Result<ExitCode> {
-    let scenarios = if args.scenarios.is_empty() { vec![Scenario::Workspace] } else { args.scenarios.clone() };
+    let scenarios =
+        if args.scenarios.is_empty() { vec![Scenario::Workspace, Scenario::Template] } else { args.scenarios.clone() };
     for scenario in scenarios {
         match scenario {
             Scenario::Workspace => workspace_with_a_user_migration()?,
+            Scenario::Template => new_project_with_knexrs_init()?,
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -111,6 +119,83 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let mut drop = knexrs_connect::ConnectConfig::from_url(&test_cluster.url(port, "postgres"))?.connect()?;
     drop.batch_execute(&format!("drop database if exists \"{database}\" with (force)"))?;
     step("the workspace's tests pass with a migration a user added");
+    Ok(())
+}
+
+fn new_project_with_knexrs_init() -> anyhow::Result<()> {
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    ok(
+        Command::new(&cargo).args(["build", "-p", "knexrs-cli", "--bin", "knexrs"]).current_dir(&root),
+        "cargo build -p knexrs-cli (the knexrs binary, from this tree)",
+    )?;
+    let knexrs = crate::project().target_dir().join("debug/knexrs");
+    let scratch = Scratch(std::env::temp_dir().join(format!("knexrs-e2e-template-{}", std::process::id())));
+    std::fs::create_dir_all(&scratch.0)?;
+    // A target folder of its own, kept between runs (the project's clusters live there too).
+    let target = root.join("target/e2e-template");
+    let app = scratch.0.join("app");
+    let in_app = |program: &Path| {
+        let mut command = Command::new(program);
+        command.current_dir(&app).env("CARGO_TARGET_DIR", &target);
+        for var in ["DATABASE_URL", "KNEXRS_TEST_DATABASE_URL", "KNEXRS_ENV", "NODE_ENV", "DB_HOST"] {
+            command.env_remove(var);
+        }
+        command
+    };
+    ok(
+        Command::new(&cargo).args(["new", "--bin", "--vcs", "none", "app"]).current_dir(&scratch.0),
+        "cargo new --bin app",
+    )?;
+    let init = ok(in_app(&knexrs).args(["init", "--knexrs-path"]).arg(&root), "knexrs init --knexrs-path <this tree>")?;
+    expect(&init, "create migrations/lib.rs")?;
+    let made = ok(in_app(&knexrs).args(["migrate", "make", "create_users"]), "knexrs migrate make create_users")?;
+    let path = made
+        .lines()
+        .find_map(|line| line.strip_prefix("Created Migration: "))
+        .map(PathBuf::from)
+        .context("`knexrs migrate make` printed no `Created Migration:` line")?;
+    std::fs::write(
+        &path,
+        "//! The application's users.\n\nuse knexrs_migrate::prelude::*;\n\n\
+         pub fn up(schema: &mut SchemaBuilder) {\n    schema.create_table(\"users\", |t| {\n        t.increments(\"id\");\n        t.string(\"email\").not_nullable().unique();\n        t.timestamps(true, true);\n    });\n}\n\n\
+         pub fn down(schema: &mut SchemaBuilder) {\n    schema.drop_table_if_exists(\"users\");\n}\n",
+    )?;
+    let cargo_path = Path::new(&cargo);
+    let latest = ok(
+        in_app(cargo_path).args(["xtask", "migrate", "latest"]),
+        "cargo xtask migrate latest (the project's own local cluster)",
+    )?;
+    expect(&latest, "Batch 1 run: 1 migrations")?;
+    expect(&latest, "_create_users (")?;
+    ok(in_app(cargo_path).args(["xtask", "schema", "generate"]), "cargo xtask schema generate")?;
+    // A test of the application's own, on a database of its own.
+    let manifest = app.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest)?;
+    text.push_str(&format!(
+        "\n[dev-dependencies]\nmigrations = {{ path = \"migrations\" }}\nknexrs-testing = {{ path = {:?} }}\nknexrs-query = {{ path = {:?}, features = [\"sync\"] }}\n",
+        root.join("crates/testing").display().to_string(),
+        root.join("crates/query").display().to_string()
+    ));
+    std::fs::write(&manifest, text)?;
+    std::fs::create_dir_all(app.join("tests"))?;
+    std::fs::write(
+        app.join("tests/users.rs"),
+        "use knexrs_query::{Executor, Insert, Table};\nuse migrations::tables::users::{self, Users};\n\n\
+         #[test]\nfn a_user_is_stored_and_found_by_email() {\n    \
+         let db = knexrs_testing::TestDatabase::migrated(&migrations::migrator().unwrap()).unwrap();\n    \
+         let mut conn = knexrs_query::Connection::new(db.connect().unwrap());\n    \
+         let mut insert = Insert::into(\"users\");\n    insert.set(\"email\", \"ada@example.com\");\n    \
+         conn.execute(&insert).unwrap();\n    \
+         let mut query = Users::select();\n    query.filter(users::EMAIL.eq(\"ada@example.com\"));\n    \
+         let found: Vec<users::UsersRow> = conn.fetch_all(&query).unwrap();\n    \
+         assert_eq!(found.len(), 1);\n}\n",
+    )?;
+    let tested = ok(in_app(cargo_path).args(["xtask", "test"]), "cargo xtask test (the project's tests)")?;
+    expect(&tested, "test a_user_is_stored_and_found_by_email ... ok")?;
+    let _ = in_app(cargo_path).args(["xtask", "db", "stop"]).output();
+    let _ = in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", "test"]).output();
+    step("a new project adopted knexrs with knexrs init: migrated, typed tables generated, its test passes");
     Ok(())
 }
 
