@@ -86,6 +86,21 @@ fn a_repeated_query_shape_is_prepared_once_per_connection() {
     assert_eq!(shapes.len(), 3, "one insert, one select, this query: {shapes:#?}");
 }
 
+/// An application's own error, which a transaction body returns to roll back.
+#[derive(Debug)]
+enum AppError {
+    ChangedMyMind,
+    // Read through `Debug` when an `unwrap` fails.
+    #[allow(dead_code)]
+    Query(QueryError),
+}
+
+impl From<QueryError> for AppError {
+    fn from(error: QueryError) -> Self {
+        AppError::Query(error)
+    }
+}
+
 #[test]
 fn transactions_commit_on_ok_roll_back_on_err_and_panic_and_nest_as_savepoints() {
     let db = migrated();
@@ -99,11 +114,11 @@ fn transactions_commit_on_ok_roll_back_on_err_and_panic_and_nest_as_savepoints()
     pool.transaction(|tx| insert_session(tx, "kept", "job-kept")).unwrap();
     assert_eq!(count(&pool), 1);
 
-    let failed: Result<(), QueryError> = pool.transaction(|tx| {
+    let failed: Result<(), AppError> = pool.transaction(|tx| {
         insert_session(tx, "gone", "job-gone")?;
-        Err(QueryError::Build("changed my mind".into()))
+        Err(AppError::ChangedMyMind)
     });
-    assert!(failed.is_err());
+    assert!(matches!(failed, Err(AppError::ChangedMyMind)), "{failed:?}");
     assert_eq!(count(&pool), 1);
 
     let pool_for_panic = pool.clone();
@@ -118,11 +133,11 @@ fn transactions_commit_on_ok_roll_back_on_err_and_panic_and_nest_as_savepoints()
 
     pool.transaction(|tx| {
         insert_session(tx, "outer", "job-outer")?;
-        let inner: Result<(), QueryError> = tx.transaction(|inner| {
+        let inner: Result<(), AppError> = tx.transaction(|inner| {
             insert_session(inner, "inner", "job-inner")?;
-            Err(QueryError::Build("roll the savepoint back".into()))
+            Err(AppError::ChangedMyMind)
         });
-        assert!(inner.is_err());
+        assert!(matches!(inner, Err(AppError::ChangedMyMind)), "{inner:?}");
         tx.transaction(|inner| insert_session(inner, "inner-2", "job-inner-2"))?;
         Ok::<_, QueryError>(())
     })

@@ -57,7 +57,8 @@ fn a_database_knex_migrated_is_taken_over_with_no_manual_step() {
     let status = migrator.status(db.config()).unwrap();
     assert!(status.is_up_to_date(), "{status:?}");
 
-    // A new Rust migration goes on top as batch 2, recorded with its .rs name.
+    // A new Rust migration goes on top as batch 2, recorded with the extension
+    // the table already uses, so knex can read the table back.
     let mut migrations = knexrs_tests::cliscale::migrations();
     migrations.push(table_migration(9, 0));
     let migrator = Migrator::new(migrations).unwrap();
@@ -65,7 +66,7 @@ fn a_database_knex_migrated_is_taken_over_with_no_manual_step() {
     assert_eq!(report.batch, 2);
     let after = rows(&db);
     assert_eq!(after[..2], before[..]);
-    assert_eq!(after[2].1, "20240101000009_create_t_9.rs");
+    assert_eq!(after[2].1, "20240101000009_create_t_9.js");
 
     // Rolling back reaches knex's own rows too.
     migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();

@@ -183,7 +183,7 @@ fn a_migration_that_cannot_render_stops_the_run_before_anything_changes() {
         "20240101000002_bad_decimal",
         |s| {
             s.create_table("prices", |t| {
-                t.decimal("amount", 4, 6);
+                t.decimal_with("amount", 4, 6);
             });
         },
         |_| {},
@@ -223,7 +223,7 @@ fn batches_count_up_and_rollback_undoes_only_the_last_one() {
     assert_eq!(report.batch, 2);
     assert_eq!(applied(&db).iter().map(|(_, b)| *b).collect::<Vec<_>>(), [1, 1, 2, 2]);
     let report = migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();
-    let names: Vec<&str> = report.migrations.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = report.migrations.iter().map(|ran| ran.name.as_str()).collect();
     assert_eq!(names, ["20240101000004_create_t_4", "20240101000003_create_t_3"], "newest first");
     assert_eq!(tables(&db), ["t_1", "t_2"]);
     migrator.rollback(db.config(), true, &RunOptions::default(), &mut Silent).unwrap();

@@ -88,7 +88,7 @@ fn port(id: &str) -> Option<Port> {
                     t.float("balance").default_to(0);
                     t.text("about").comment("A comment.");
                     // knex's timestamps(): nullable timestamptz, no default.
-                    t.timestamps(true, false);
+                    t.timestamps();
                 });
             },
         },
@@ -548,7 +548,7 @@ fn port(id: &str) -> Option<Port> {
         }),
         "su-adding-decimal" => add_column(|s| {
             s.alter_table("users", |t| {
-                t.decimal("foo", 5, 2);
+                t.decimal_with("foo", 5, 2);
             });
         }),
         "su-adding-boolean" => add_column(|s| {
@@ -623,7 +623,7 @@ fn port(id: &str) -> Option<Port> {
         // knex's timestamps(false, true): both flavours are timestamptz on PostgreSQL.
         "su-adding-timestamps-with-defaults" => add_column(|s| {
             s.alter_table("users", |t| {
-                t.timestamps(true, true);
+                t.timestamps_with(false, true);
             });
         }),
         "su-adding-timestamps-with-options-object" => add_column(|s| {
@@ -719,7 +719,7 @@ fn port(id: &str) -> Option<Port> {
                 s.with_schema("app").create_table("users", |t| {
                     t.increments("id");
                     t.string("email").not_nullable().unique();
-                    t.timestamps(true, true);
+                    t.timestamps_with(false, true);
                 });
             },
         },
@@ -875,8 +875,8 @@ fn beyond_knex_identity_generated_and_not_valid_constraints_work_on_a_real_datab
     schema.create_table("orders", |t| {
         t.big_integer("id").identity(Identity::Always).primary();
         t.integer("quantity").not_nullable();
-        t.decimal("unit_price", 10, 2).not_nullable();
-        t.decimal("total", 12, 2).generated_stored("quantity * unit_price");
+        t.decimal_with("unit_price", 10, 2).not_nullable();
+        t.decimal_with("total", 12, 2).generated_stored("quantity * unit_price");
         t.text("code").collate("C");
     });
     schema.alter_table("orders", |t| {
@@ -984,7 +984,7 @@ fn rendering_errors_are_errors_not_panics_or_truncation() {
     assert!(
         build(|s| {
             s.create_table("t", |t| {
-                t.decimal("d", 2, 5);
+                t.decimal_with("d", 2, 5);
             });
         })
         .contains("scale 5 greater than precision 2")

@@ -46,12 +46,12 @@ impl Manifest {
 }
 
 /// `knex.schema.createTable(table, t => { t.increments('id');
-/// t.string('name').notNullable(); t.timestamps(true, true); t.index('name'); })`
+/// t.string('name').notNullable(); t.timestamps_with(true, true); t.index('name'); })`
 pub fn up(schema: &mut SchemaBuilder, table: &str) {
     schema.create_table(table, |t| {
         t.increments("id");
         t.string("name").not_nullable();
-        t.timestamps(true, true);
+        t.timestamps_with(true, true);
         t.index("name");
     });
 }

@@ -158,7 +158,7 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     std::fs::write(
         &path,
         "//! The application's users.\n\nuse knexrs_migrate::prelude::*;\n\n\
-         pub fn up(schema: &mut SchemaBuilder) {\n    schema.create_table(\"users\", |t| {\n        t.increments(\"id\");\n        t.string(\"email\").not_nullable().unique();\n        t.timestamps(true, true);\n    });\n}\n\n\
+         pub fn up(schema: &mut SchemaBuilder) {\n    schema.create_table(\"users\", |t| {\n        t.increments(\"id\");\n        t.string(\"email\").not_nullable().unique();\n        t.timestamps_with(true, true);\n    });\n}\n\n\
          pub fn down(schema: &mut SchemaBuilder) {\n    schema.drop_table_if_exists(\"users\");\n}\n",
     )?;
     let cargo_path = Path::new(&cargo);

@@ -175,7 +175,7 @@ impl LocalCluster {
             // The server user must reach the data folder; under a private home
             // it cannot, so the clusters move to the temp folder.
             Some(user) if !user.can_traverse(&options.root) => std::env::temp_dir()
-                .join(format!("knexrs-pg-{:016x}", fnv1a(options.root.to_string_lossy().as_bytes()))),
+                .join(format!("knexrs-pg-{:016x}", knexrs_sql::fnv1a64(options.root.to_string_lossy().as_bytes()))),
             _ => options.root.clone(),
         };
         let dir = root.join(&options.name);
@@ -385,7 +385,7 @@ impl LocalCluster {
             .map_err(|source| ClusterError::Database { context: "listing databases".into(), source })?
             .is_some();
         if !exists {
-            let sql = format!("create database \"{}\"", database.replace('"', "\"\""));
+            let sql = format!("create database {}", knexrs_sql::quote_ident(database));
             if let Err(source) = client.batch_execute(&sql) {
                 // Another process may have created it meanwhile.
                 if source.code() != Some(&postgres::error::SqlState::DUPLICATE_DATABASE) {
@@ -551,9 +551,4 @@ fn tail(path: &Path, n: usize) -> String {
     let text = fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(n)..].join(" / ")
-}
-
-/// A stable hash for folder names (std's hasher is not stable across releases).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -205,9 +205,13 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<Option<RunReport>, MigrateError> {
-        let Some((applied, states)) = db::snapshot(&session.work.client, self.tables()).await? else {
+        let Some((applied, states, locked)) = db::snapshot_with_lock(&session.work.client, self.tables()).await? else {
             return Ok(None);
         };
+        if locked {
+            // knex refuses every command that would migrate while its row is set, even one with nothing to do.
+            return Err(MigrateError::Locked { table: self.tables().lock() });
+        }
         let known: std::collections::HashSet<&str> = states.iter().map(|s| s.name.as_str()).collect();
         let adopt = applied
             .iter()
@@ -240,12 +244,21 @@ impl Migrator {
         db::ensure_tables(client, self.tables()).await?;
         lock::hold_knex_lock(session, self.tables(), options, reporter).await?;
         let (applied, states) = db::snapshot_if_exists(client, self.tables()).await?;
-        self.check_incomplete(&states)?;
-        if matches!(target, Target::Latest | Target::Up(_)) {
+        if target.applies() {
+            self.check_incomplete(&states)?;
             self.check_edited(&applied, &states)?;
         }
         self.adopt_checksums(session, &applied, &states).await?;
         let plan = self.plan(&applied, target, options)?;
+        if !target.applies() {
+            // Reverting what did complete works as in knex; one that stopped halfway must be resolved first.
+            if let Some(state) = states.iter().find(|s| s.is_incomplete()) {
+                if plan.migration_names().contains(&state.name.as_str()) {
+                    return Err(MigrateError::Incomplete { name: state.name.clone() });
+                }
+                reporter.report(Event::StoppedHalfway { name: &state.name });
+            }
+        }
         if options.cancel.is_cancelled() {
             return Err(MigrateError::interrupted("before anything ran", &[]));
         }
@@ -302,8 +315,8 @@ impl Migrator {
         let tables = self.tables();
         let setup = db::missing_tables_sql(&conn.client, tables).await?;
         let (applied, states) = db::snapshot_if_exists(&conn.client, tables).await?;
-        self.check_incomplete(&states)?;
-        if matches!(target, Target::Latest | Target::Up(_)) {
+        if target.applies() {
+            self.check_incomplete(&states)?;
             self.check_edited(&applied, &states)?;
         }
         let mut plan = self.plan(&applied, target, options)?;
@@ -350,6 +363,7 @@ impl Migrator {
             .iter()
             .map(|m| MigrationStatus {
                 name: m.name().to_owned(),
+                file_name: m.file_name().to_owned(),
                 applied: applied.iter().find(|row| row.name() == m.name()).cloned(),
                 edited: edited.iter().any(|e| e == m.name()),
                 incomplete: states.iter().any(|s| s.is_incomplete() && s.name == m.name()),
@@ -559,7 +573,11 @@ impl Migrator {
             return Err(MigrateError::NotIncomplete { name: migration.name().to_owned() });
         };
         match (state.state, applied) {
-            (State::Applying, true) => db::record_applied(client, tables, migration, db::last_batch(&rows) + 1).await,
+            (State::Applying, true) => {
+                let ext = crate::plan::recorded_extension(&rows);
+                let recorded = crate::plan::recorded_name(migration, ext.as_deref());
+                db::record_applied(client, tables, migration, &recorded, db::last_batch(&rows) + 1).await
+            }
             (State::Applying, false) => db::clear_started(client, tables, migration.name()).await,
             (State::Reverting, true) => db::mark_applied(client, tables, migration).await,
             (State::Reverting, false) => match rows.iter().find(|row| row.name() == migration.name()) {

@@ -246,6 +246,24 @@ pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<
     }
 }
 
+/// [`snapshot`], and whether knex's lock row is set, in the same round trip.
+pub(crate) async fn snapshot_with_lock(
+    client: &Client,
+    tables: &Tables,
+) -> Result<Option<(Vec<AppliedRow>, Vec<StateRow>, bool)>, MigrateError> {
+    let sql =
+        format!("{}; {}; select is_locked from {}", applied_sql(tables), states_sql(tables), tables.qualified_lock());
+    match simple_rows(client, &sql).await {
+        Ok(rows) => Ok(Some((
+            rows.first().map(|r| parse_applied(r)).unwrap_or_default(),
+            rows.get(1).map(|r| parse_states(r)).unwrap_or_default(),
+            rows.get(2).is_some_and(|r| knex_lock_is_set(r)),
+        ))),
+        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
+        Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
+    }
+}
+
 /// The applied rows and our side table, empty where a table does not exist
 /// yet (read-only commands create nothing).
 pub(crate) async fn snapshot_if_exists(client: &Client, tables: &Tables) -> Result<Snapshot, MigrateError> {
@@ -267,11 +285,16 @@ pub(crate) async fn snapshot_if_exists(client: &Client, tables: &Tables) -> Resu
 
 /// The statements that record `migration` as applied in `batch` (sent with
 /// the migration itself, so they commit or roll back together).
-pub(crate) fn record_sql(tables: &Tables, migration: &Migration, batch: i32) -> Result<Vec<String>, MigrateError> {
+pub(crate) fn record_sql(
+    tables: &Tables,
+    migration: &Migration,
+    recorded: &str,
+    batch: i32,
+) -> Result<Vec<String>, MigrateError> {
     let insert = Query::insert()
         .into_table(table_ref(tables, tables.migrations()))
         .columns([Alias::new("name"), Alias::new("batch"), Alias::new("migration_time")])
-        .values([Expr::val(migration.file_name()), Expr::val(batch), Expr::cust("clock_timestamp()")])
+        .values([Expr::val(recorded), Expr::val(batch), Expr::cust("clock_timestamp()")])
         .map_err(|e| MigrateError::bookkeeping_render(e.to_string()))?
         .to_string(PostgresQueryBuilder);
     Ok(vec![insert, state_sql(tables, migration.name(), migration.checksum(), State::Applied)?])
@@ -326,9 +349,10 @@ pub(crate) async fn record_applied(
     client: &Client,
     tables: &Tables,
     migration: &Migration,
+    recorded: &str,
     batch: i32,
 ) -> Result<(), MigrateError> {
-    let sql = record_sql(tables, migration, batch)?.join(";\n");
+    let sql = record_sql(tables, migration, recorded, batch)?.join(";\n");
     client
         .batch_execute(&format!("begin;\n{sql};\ncommit"))
         .await

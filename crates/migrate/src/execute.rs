@@ -7,7 +7,7 @@
 use crate::db::{self, State};
 use crate::plan::{PlannedMigration, Unit};
 use crate::session::{Session, Watched, Which};
-use crate::{Direction, Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport};
+use crate::{Direction, Event, MigrateError, Migrator, Plan, Ran, Reporter, RunOptions, RunReport};
 use knexrs_connect::describe;
 use std::time::{Duration, Instant};
 use tokio_postgres::error::ErrorPosition;
@@ -82,7 +82,7 @@ struct Run<'a> {
     session: &'a Session,
     reporter: &'a mut dyn Reporter,
     direction: Direction,
-    done: Vec<(String, Duration)>,
+    done: Vec<Ran>,
     /// Whether any migration of the plan sets its own timeouts (then every
     /// migration of a shared transaction sets them, to undo the previous one's).
     per_migration_settings: bool,
@@ -157,7 +157,7 @@ impl Run<'_> {
     }
 
     fn kept(&self) -> String {
-        let names: Vec<String> = self.done.iter().map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = self.done.iter().map(|ran| ran.name.clone()).collect();
         match self.direction {
             Direction::Up => crate::error::kept_text(&names),
             Direction::Down if names.is_empty() => "no migration of this run was rolled back".to_owned(),
@@ -215,12 +215,16 @@ impl Run<'_> {
             let (completed, error) = match watched {
                 Watched::Done(Ok(())) => {
                     in_unit.push(migration.name.clone());
-                    self.done.push((migration.name.clone(), elapsed));
+                    self.done.push(Ran {
+                        name: migration.name.clone(),
+                        recorded_name: migration.recorded_name.clone(),
+                        elapsed,
+                    });
                     if i == last {
                         // Committed: every migration of the unit counts.
-                        for name in &in_unit {
-                            let elapsed = self.done.iter().find(|(n, _)| n == name).map_or(elapsed, |(_, e)| *e);
-                            self.reporter.report(Event::Finished { name, elapsed });
+                        let committed = self.done.len() - in_unit.len();
+                        for ran in &self.done[committed..] {
+                            self.reporter.report(Event::Finished { name: &ran.name, elapsed: ran.elapsed });
                         }
                     }
                     continue;
@@ -370,7 +374,7 @@ impl Run<'_> {
         }
         let elapsed = start.elapsed();
         self.reporter.report(Event::Finished { name: &migration.name, elapsed });
-        self.done.push((migration.name.clone(), elapsed));
+        self.done.push(Ran { name: migration.name.clone(), recorded_name: migration.recorded_name.clone(), elapsed });
         Ok(())
     }
 

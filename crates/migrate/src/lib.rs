@@ -58,7 +58,7 @@ pub use migration::{Migration, MigrationConfig};
 pub use migrator::Migrator;
 pub use options::{RunOptions, TransactionMode};
 pub use plan::{Plan, PlannedMigration, Target, Unit};
-pub use report::{Direction, Event, Reporter, RunReport, Silent};
+pub use report::{Direction, Event, Ran, Reporter, RunReport, Silent};
 pub use status::{MigrationStatus, Status};
 pub use tables::Tables;
 

@@ -76,7 +76,7 @@ fn stub(name: &str) -> String {
     let (up, down) = match table {
         Some(table) => (
             format!(
-                "    schema.create_table(\"{table}\", |t| {{\n        t.increments(\"id\");\n        t.timestamps(true, true);\n    }});\n"
+                "    schema.create_table(\"{table}\", |t| {{\n        t.increments(\"id\");\n        t.timestamps_with(true, true);\n    }});\n"
             ),
             format!("    schema.drop_table_if_exists(\"{table}\");\n"),
         ),

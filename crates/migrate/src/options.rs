@@ -8,14 +8,19 @@ use std::time::Duration;
 /// use knexrs_migrate::TransactionMode;
 ///
 /// assert_eq!("each".parse::<TransactionMode>().unwrap(), TransactionMode::Each);
-/// assert_eq!(TransactionMode::default(), TransactionMode::All);
+/// assert_eq!(TransactionMode::default(), TransactionMode::Knex);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TransactionMode {
-    /// One transaction for the whole batch (knex's default): a failure leaves
-    /// none of the batch behind. A migration that cannot run in a transaction
-    /// splits the batch: the migrations before it commit first.
+    /// knex's behaviour (the default): an up batch runs in one transaction
+    /// when every migration in it runs in one, otherwise each migration in a
+    /// transaction of its own; a rollback or down runs each migration's down
+    /// in its own transaction.
     #[default]
+    Knex,
+    /// One transaction for the whole batch, up or down: a failure leaves none
+    /// of it behind. A migration that cannot run in a transaction splits the
+    /// batch: the migrations before it commit first.
     All,
     /// One transaction per migration: a failure keeps the migrations before it.
     Each,
@@ -28,10 +33,11 @@ impl std::str::FromStr for TransactionMode {
 
     fn from_str(mode: &str) -> Result<Self, Self::Err> {
         match mode {
+            "knex" => Ok(TransactionMode::Knex),
             "all" => Ok(TransactionMode::All),
             "each" => Ok(TransactionMode::Each),
             "none" => Ok(TransactionMode::None),
-            other => Err(format!("unknown transaction mode `{other}`: use all, each or none")),
+            other => Err(format!("unknown transaction mode `{other}`: use knex, all, each or none")),
         }
     }
 }
@@ -39,6 +45,7 @@ impl std::str::FromStr for TransactionMode {
 impl std::fmt::Display for TransactionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            TransactionMode::Knex => "knex",
             TransactionMode::All => "all",
             TransactionMode::Each => "each",
             TransactionMode::None => "none",
@@ -69,16 +76,20 @@ pub struct RunOptions {
     pub lock_wait: Duration,
     /// Stops the run from elsewhere (a signal handler, a shutdown hook).
     pub cancel: crate::Cancel,
+    /// The extension new `knex_migrations` rows record (`js` keeps a table knex
+    /// reads); `None` follows the table's newest row, else the file's own (`.rs`).
+    pub record_extension: Option<String>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            transaction_mode: TransactionMode::All,
+            transaction_mode: TransactionMode::Knex,
             lock_timeout: None,
             statement_timeout: None,
             lock_wait: Duration::from_secs(600),
             cancel: crate::Cancel::new(),
+            record_extension: None,
         }
     }
 }

@@ -37,6 +37,12 @@ pub enum Event<'a> {
         /// How many migrations will run.
         migrations: usize,
     },
+    /// A migration stopped halfway outside a transaction in an earlier run;
+    /// this run goes on because it does not touch it.
+    StoppedHalfway {
+        /// Its name.
+        name: &'a str,
+    },
     /// A migration starts.
     Started {
         /// Its name.
@@ -114,6 +120,24 @@ pub enum Direction {
     Down,
 }
 
+/// One migration a run applied or reverted.
+///
+/// ```
+/// use knexrs_migrate::Ran;
+///
+/// let ran = Ran { name: "20250101000000_a".into(), recorded_name: "20250101000000_a.js".into(), elapsed: Default::default() };
+/// assert!(ran.recorded_name.ends_with(".js"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ran {
+    /// The migration's name (its file stem).
+    pub name: String,
+    /// The name its `knex_migrations` row has (or had).
+    pub recorded_name: String,
+    /// How long its statements took.
+    pub elapsed: Duration,
+}
+
 /// What a run did.
 ///
 /// ```
@@ -128,8 +152,8 @@ pub struct RunReport {
     pub direction: Direction,
     /// The batch applied, or the batch rolled back.
     pub batch: i32,
-    /// Each migration run, with the time its statements took.
-    pub migrations: Vec<(String, Duration)>,
+    /// Each migration run, in order.
+    pub migrations: Vec<Ran>,
 }
 
 impl RunReport {
@@ -142,7 +166,11 @@ impl RunReport {
     /// let report = RunReport {
     ///     direction: Direction::Up,
     ///     batch: 1,
-    ///     migrations: vec![("20250101000000_create_users".into(), Duration::from_millis(4))],
+    ///     migrations: vec![knexrs_migrate::Ran {
+    ///         name: "20250101000000_create_users".into(),
+    ///         recorded_name: "20250101000000_create_users.rs".into(),
+    ///         elapsed: Duration::from_millis(4),
+    ///     }],
     /// };
     /// assert!(!report.is_empty());
     /// ```

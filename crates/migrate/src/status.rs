@@ -7,7 +7,7 @@ use crate::db::AppliedRow;
 /// ```
 /// use knexrs_migrate::{MigrationStatus, Status};
 ///
-/// let pending = MigrationStatus { name: "20250101000000_a".into(), applied: None, edited: false, incomplete: false };
+/// let pending = MigrationStatus { name: "20250101000000_a".into(), file_name: "20250101000000_a.rs".into(), applied: None, edited: false, incomplete: false };
 /// let status = Status { migrations: vec![pending], missing: vec![] };
 /// assert!(!status.is_up_to_date());
 /// ```
@@ -15,6 +15,8 @@ use crate::db::AppliedRow;
 pub struct MigrationStatus {
     /// The migration's name.
     pub name: String,
+    /// Its file's name (`….rs`), as `status` lists a pending migration.
+    pub file_name: String,
     /// Its `knex_migrations` row, when applied.
     pub applied: Option<AppliedRow>,
     /// Applied, and its source changed since.
@@ -45,7 +47,7 @@ impl Status {
     /// ```
     /// use knexrs_migrate::{MigrationStatus, Status};
     ///
-    /// let pending = MigrationStatus { name: "20250101000000_a".into(), applied: None, edited: false, incomplete: false };
+    /// let pending = MigrationStatus { name: "20250101000000_a".into(), file_name: "20250101000000_a.rs".into(), applied: None, edited: false, incomplete: false };
     /// let status = Status { migrations: vec![pending], missing: vec![] };
     /// assert_eq!(status.pending().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["20250101000000_a"]);
     /// ```
@@ -59,7 +61,7 @@ impl Status {
     /// use knexrs_migrate::{AppliedRow, MigrationStatus, Status};
     ///
     /// let row = AppliedRow { id: 1, recorded_name: "20250101000000_a.js".into(), batch: 1, migration_time: None };
-    /// let done = MigrationStatus { name: "20250101000000_a".into(), applied: Some(row), edited: false, incomplete: false };
+    /// let done = MigrationStatus { name: "20250101000000_a".into(), file_name: "20250101000000_a.rs".into(), applied: Some(row), edited: false, incomplete: false };
     /// let status = Status { migrations: vec![done], missing: vec![] };
     /// assert_eq!(status.applied().count(), 1);
     /// assert!(status.is_up_to_date());

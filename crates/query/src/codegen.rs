@@ -2,7 +2,7 @@
 //! migrated database: one module per table with its row struct and typed
 //! column constants (`cargo xtask schema generate`).
 
-use crate::QueryError;
+use crate::{BuildError, QueryError};
 use postgres::GenericClient;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -211,9 +211,7 @@ fn write_table(out: &mut String, table: &str, columns: &[&CatalogColumn], schema
             Some(rust) => {
                 let field = field_name(&column.name);
                 if !fields.insert(field.clone()) {
-                    return Err(QueryError::Build(format!(
-                        "table {table}: two columns become the Rust name `{field}`: rename one of them"
-                    )));
+                    return Err(BuildError::FieldClash { table: table.to_string(), field }.into());
                 }
                 let rust = if column.not_null { rust.to_owned() } else { format!("Option<{rust}>") };
                 supported.push((column, field, rust));

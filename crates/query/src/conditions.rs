@@ -4,7 +4,7 @@
 
 use crate::operand::{IntoOperand, Operand, OperandKind};
 use crate::render::Writer;
-use crate::{IntoOp, Op, QueryError, Raw, Select};
+use crate::{BuildError, IntoOp, Op, QueryError, Raw, Select};
 use sea_query::{Expr, Value};
 
 /// A chain of conditions (a `where`, `having` or `on` clause).
@@ -21,7 +21,7 @@ use sea_query::{Expr, Value};
 pub struct Conditions {
     pub(crate) items: Vec<Cond>,
     /// The first misuse (an unknown operator, …), reported when the query is built.
-    pub(crate) error: Option<String>,
+    pub(crate) error: Option<BuildError>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ impl Conditions {
         self.items.iter().all(|c| matches!(&c.clause, Clause::Group(g) if g.is_empty()))
     }
 
-    pub(crate) fn push(&mut self, or: bool, not: bool, clause: Result<Clause, String>) {
+    pub(crate) fn push(&mut self, or: bool, not: bool, clause: Result<Clause, BuildError>) {
         match clause {
             Ok(clause) => self.items.push(Cond { or, not, clause }),
             Err(message) => {
@@ -257,6 +257,20 @@ impl IntoColumn for Raw {
     }
 }
 
+/// A column position, as `order by 3` and `group by 1` take one (knex `orderBy(3)`).
+impl IntoColumn for u32 {
+    fn into_column(self) -> Operand {
+        Raw::new(self.to_string()).into_operand()
+    }
+}
+
+/// A column position (see the `u32` implementation); `i32` because a bare literal is one.
+impl IntoColumn for i32 {
+    fn into_column(self) -> Operand {
+        Raw::new(self.to_string()).into_operand()
+    }
+}
+
 impl IntoColumn for Operand {
     fn into_column(self) -> Operand {
         self
@@ -325,8 +339,11 @@ impl IntoList for Raw {
     }
 }
 
-pub(crate) fn compare(left: Operand, op: Result<Op, QueryError>, right: Operand) -> Result<Clause, String> {
-    let op = op.map_err(|e| e.to_string())?;
+pub(crate) fn compare(left: Operand, op: Result<Op, QueryError>, right: Operand) -> Result<Clause, BuildError> {
+    let op = op.map_err(|e| match e {
+        QueryError::Build(error) => error,
+        other => BuildError::UnknownOperator { operator: other.to_string() },
+    })?;
     Ok(match op {
         Op::In | Op::NotIn => Clause::In(left, right, op == Op::NotIn),
         Op::Between | Op::NotBetween => match right.0 {
@@ -335,7 +352,7 @@ pub(crate) fn compare(left: Operand, op: Result<Op, QueryError>, right: Operand)
                 let low = bounds.pop().expect("two bounds");
                 Clause::Between(left, low, high, op == Op::NotBetween)
             }
-            _ => return Err("`between` needs two bounds: pass [low, high]".into()),
+            _ => return Err(BuildError::BetweenBounds),
         },
         Op::Eq if right.is_null() => Clause::Null(left, false),
         Op::Is | Op::IsNot if right.is_null() => Clause::Null(left, op == Op::IsNot),
@@ -571,7 +588,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), false))
+        where_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, crate::BuildError>(in_list(column.into_column(), values.into_list(), false))
     );
 
     variant!(
@@ -587,7 +604,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), false))
+        or_where_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, crate::BuildError>(in_list(column.into_column(), values.into_list(), false))
     );
 
     variant!(
@@ -603,7 +620,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
+        where_not_in, false, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, crate::BuildError>(in_list(column.into_column(), values.into_list(), true))
     );
 
     variant!(
@@ -619,7 +636,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, String>(in_list(column.into_column(), values.into_list(), true))
+        or_where_not_in, true, false, (column: impl IntoColumn, values: impl IntoList) => Ok::<_, crate::BuildError>(in_list(column.into_column(), values.into_list(), true))
     );
 
     variant!(
@@ -638,7 +655,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(values.0.len(), 1);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_any, false, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), false))
+        where_any, false, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, crate::BuildError>(Clause::Any(column.into_column(), crate::array(values), false))
     );
 
     variant!(
@@ -651,7 +668,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "role" = $1 or "id" = any($2)"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_any, true, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), false))
+        or_where_any, true, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, crate::BuildError>(Clause::Any(column.into_column(), crate::array(values), false))
     );
 
     variant!(
@@ -664,7 +681,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "role" <> all($1)"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_any, false, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), true))
+        where_not_any, false, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, crate::BuildError>(Clause::Any(column.into_column(), crate::array(values), true))
     );
 
     variant!(
@@ -677,7 +694,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "active" = $1 or "role" <> all($2)"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_any, true, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, String>(Clause::Any(column.into_column(), crate::array(values), true))
+        or_where_not_any, true, false, (column: impl IntoColumn, values: impl IntoIterator<Item: Into<Value>>) => Ok::<_, crate::BuildError>(Clause::Any(column.into_column(), crate::array(values), true))
     );
 
     variant!(
@@ -693,7 +710,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_null, false, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), false))
+        where_null, false, false, (column: impl IntoColumn) => Ok::<_, crate::BuildError>(Clause::Null(column.into_column(), false))
     );
 
     variant!(
@@ -709,7 +726,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_null, true, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), false))
+        or_where_null, true, false, (column: impl IntoColumn) => Ok::<_, crate::BuildError>(Clause::Null(column.into_column(), false))
     );
 
     variant!(
@@ -725,7 +742,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_null, false, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), true))
+        where_not_null, false, false, (column: impl IntoColumn) => Ok::<_, crate::BuildError>(Clause::Null(column.into_column(), true))
     );
 
     variant!(
@@ -741,7 +758,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_null, true, false, (column: impl IntoColumn) => Ok::<_, String>(Clause::Null(column.into_column(), true))
+        or_where_not_null, true, false, (column: impl IntoColumn) => Ok::<_, crate::BuildError>(Clause::Null(column.into_column(), true))
     );
 
     variant!(
@@ -757,7 +774,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
+        where_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
     );
 
     variant!(
@@ -773,7 +790,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
+        or_where_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), false))
     );
 
     variant!(
@@ -789,7 +806,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
+        where_not_between, false, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
     );
 
     variant!(
@@ -805,7 +822,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, String>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
+        or_where_not_between, true, false, (column: impl IntoColumn, low: impl IntoOperand, high: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Between(column.into_column(), low.into_operand(), high.into_operand(), true))
     );
 
     variant!(
@@ -818,7 +835,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "email" like $1"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
+        where_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
     );
 
     variant!(
@@ -834,7 +851,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
+        or_where_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::Like, pattern.into_operand()))
     );
 
     variant!(
@@ -850,7 +867,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
+        where_not_like, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
     );
 
     variant!(
@@ -866,7 +883,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
+        or_where_not_like, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::NotLike, pattern.into_operand()))
     );
 
     variant!(
@@ -879,7 +896,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "name" ilike $1"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
+        where_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
     );
 
     variant!(
@@ -895,7 +912,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
+        or_where_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::ILike, pattern.into_operand()))
     );
 
     variant!(
@@ -911,7 +928,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
+        where_not_ilike, false, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
     );
 
     variant!(
@@ -927,7 +944,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, String>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
+        or_where_not_ilike, true, false, (column: impl IntoColumn, pattern: impl IntoOperand) => Ok::<_, crate::BuildError>(Clause::Compare(column.into_column(), Op::NotILike, pattern.into_operand()))
     );
 
     variant!(
@@ -945,7 +962,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_exists, false, false, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+        where_exists, false, false, (query: Select) => Ok::<_, crate::BuildError>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
@@ -961,7 +978,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_exists, true, false, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+        or_where_exists, true, false, (query: Select) => Ok::<_, crate::BuildError>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
@@ -979,7 +996,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_exists, false, true, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+        where_not_exists, false, true, (query: Select) => Ok::<_, crate::BuildError>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
@@ -995,7 +1012,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_not_exists, true, true, (query: Select) => Ok::<_, String>(Clause::Exists(Box::new(query)))
+        or_where_not_exists, true, true, (query: Select) => Ok::<_, crate::BuildError>(Clause::Exists(Box::new(query)))
     );
 
     variant!(
@@ -1056,7 +1073,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where age > $1 + 1"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_raw, false, false, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
+        where_raw, false, false, (sql: Raw) => Ok::<_, crate::BuildError>(Clause::Raw(sql))
     );
 
     variant!(
@@ -1072,7 +1089,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_raw, true, false, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
+        or_where_raw, true, false, (sql: Raw) => Ok::<_, crate::BuildError>(Clause::Raw(sql))
     );
 
     variant!(
@@ -1088,7 +1105,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_raw, false, true, (sql: Raw) => Ok::<_, String>(Clause::Raw(sql))
+        where_not_raw, false, true, (sql: Raw) => Ok::<_, crate::BuildError>(Clause::Raw(sql))
     );
 
     variant!(
@@ -1103,7 +1120,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where "age" > $1"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_expr, false, false, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
+        where_expr, false, false, (expression: Expr) => Ok::<_, crate::BuildError>(Clause::Expr(expression))
     );
 
     variant!(
@@ -1121,7 +1138,7 @@ pub trait Wheres: Sized {
         /// );
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        or_where_expr, true, false, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
+        or_where_expr, true, false, (expression: Expr) => Ok::<_, crate::BuildError>(Clause::Expr(expression))
     );
 
     variant!(
@@ -1136,7 +1153,7 @@ pub trait Wheres: Sized {
         /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" where not "age" < $1"#);
         /// # Ok::<(), knexrs_query::QueryError>(())
         /// ```
-        where_not_expr, false, true, (expression: Expr) => Ok::<_, String>(Clause::Expr(expression))
+        where_not_expr, false, true, (expression: Expr) => Ok::<_, crate::BuildError>(Clause::Expr(expression))
     );
 
     /// `(c1, c2) in ((v1, v2), …)` (knex `whereIn([columns], [[values]])`).

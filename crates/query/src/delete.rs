@@ -152,11 +152,7 @@ impl Delete {
         let mut on = JoinOn::default();
         build(&mut on);
         if kind != JoinKind::Inner {
-            on.conditions.push(
-                false,
-                false,
-                Err(format!("a delete joins with `using`, an inner join; {kind:?} joins are not possible")),
-            );
+            on.conditions.push(false, false, Err(crate::BuildError::DeleteJoin { kind: format!("{kind:?}") }));
         }
         self.using.push(table.into_source());
         self.join_conditions.push(on.conditions);

@@ -1,6 +1,95 @@
-//! The one error type of this crate.
+//! The one error type of this crate, and why a statement cannot be built.
 
 use thiserror::Error;
+
+/// Why a statement could not be built: the clause at fault, and what to do.
+///
+/// ```
+/// use knexrs_query::{BuildError, QueryError, Select, Wheres, PostgresQueryBuilder};
+///
+/// let mut q = Select::from("users");
+/// q.where_op("age", "is about", 18);
+/// let err = q.build(PostgresQueryBuilder).unwrap_err();
+/// assert!(matches!(err, QueryError::Build(BuildError::UnknownOperator { ref operator }) if operator == "is about"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A `where`/`having`/`on` operator knexrs does not know.
+    #[error("`{operator}` is not an operator knexrs knows: use =, <>, <, <=, >, >=, like, ilike, in, between, @>, ? …")]
+    UnknownOperator {
+        /// The operator given.
+        operator: String,
+    },
+    /// `between` given other than two bounds.
+    #[error("`between` needs two bounds: pass [low, high]")]
+    BetweenBounds,
+    /// A delete joined with anything but an inner join.
+    #[error("a delete joins with `using`, an inner join; {kind} joins are not possible")]
+    DeleteJoin {
+        /// The join kind given.
+        kind: String,
+    },
+    /// An insert without a table.
+    #[error("insert names no table: use Insert::into(\"table\")")]
+    InsertWithoutTable,
+    /// Several rows, none of which sets a column.
+    #[error("insert of {rows} rows sets no column: PostgreSQL inserts one row of defaults at a time")]
+    DefaultRows {
+        /// How many rows.
+        rows: usize,
+    },
+    /// `merge()` on an insert without columns.
+    #[error("merge() takes the inserted columns, but this insert has none: use merge_columns or merge_set")]
+    MergeWithoutColumns,
+    /// An update that sets nothing.
+    #[error("update sets no column: call set(…) or increment(…)")]
+    EmptyUpdate,
+    /// A hint comment that would end the comment or hold a placeholder.
+    #[error("hint comment `{hint}` contains `/*`, `*/` or `?`: a hint is plain text inside /*+ … */")]
+    BadHint {
+        /// The hint.
+        hint: String,
+    },
+    /// Raw SQL with more placeholders than bindings.
+    #[error("raw SQL `{sql}` has more {what} placeholders than bindings: give one binding per `?` and `??`")]
+    MissingBinding {
+        /// The raw SQL.
+        sql: String,
+        /// `?` (value) or `??` (identifier).
+        what: &'static str,
+    },
+    /// Raw SQL with more bindings than placeholders.
+    #[error("raw SQL `{sql}` has more bindings than placeholders: give one binding per `?` and `??`")]
+    ExtraBinding {
+        /// The raw SQL.
+        sql: String,
+    },
+    /// Raw SQL naming a binding that was not given.
+    #[error("raw SQL `{sql}` names `:{name}`, which has no binding: add (\"{name}\", value) to the bindings")]
+    UnknownBinding {
+        /// The raw SQL.
+        sql: String,
+        /// The binding's name.
+        name: String,
+    },
+    /// An identifier placeholder bound to something that is not a name.
+    #[error("raw SQL `{sql}`: an identifier placeholder takes a name, got {got}")]
+    NotAnIdentifier {
+        /// The raw SQL.
+        sql: String,
+        /// What was bound.
+        got: String,
+    },
+    /// Two columns of a table map to one Rust name (`schema generate`).
+    #[error("table {table}: two columns become the Rust name `{field}`: rename one of them")]
+    FieldClash {
+        /// The table.
+        table: String,
+        /// The Rust name.
+        field: String,
+    },
+}
 
 /// Why a query could not be built, or (with an executor feature) why a
 /// connection, pool or statement failed.
@@ -12,15 +101,24 @@ use thiserror::Error;
 /// use knexrs_query::{QueryError, Update};
 ///
 /// let err = Update::table("sessions").build(knexrs_query::PostgresQueryBuilder).unwrap_err();
-/// assert!(matches!(err, QueryError::Build(_)));
+/// assert!(matches!(err, QueryError::Build(knexrs_query::BuildError::EmptyUpdate)));
 /// assert_eq!(err.to_string(), "update sets no column: call set(…) or increment(…)");
 /// ```
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum QueryError {
     /// A query could not be built (an unknown operator, an update that sets nothing, …).
-    #[error("{0}")]
-    Build(String),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// The connection pool could not be set up or handed out no connection.
+    #[cfg(any(feature = "sync", feature = "async"))]
+    #[error("the connection pool of {target} failed: {message}")]
+    Pool {
+        /// Where the pool connects, password hidden.
+        target: String,
+        /// What happened.
+        message: String,
+    },
     /// The connection settings are invalid, or the server could not be reached.
     #[cfg(any(feature = "sync", feature = "async"))]
     #[error(transparent)]

@@ -516,7 +516,7 @@ impl Insert {
         match &self.into {
             Some(Target::Table(table)) => w.table(table),
             Some(Target::Raw(raw)) => raw.write(w)?,
-            None => return Err(QueryError::Build("insert names no table: use Insert::into(\"table\")".into())),
+            None => return Err(crate::BuildError::InsertWithoutTable.into()),
         }
         let columns = self.columns();
         if let Some(source) = &self.source {
@@ -528,10 +528,7 @@ impl Insert {
         } else if columns.is_empty() {
             // Rows without columns (knex `insert({})`): one row of defaults.
             if self.rows.len() > 1 {
-                return Err(QueryError::Build(format!(
-                    "insert of {} rows sets no column: PostgreSQL inserts one row of defaults at a time",
-                    self.rows.len()
-                )));
+                return Err(crate::BuildError::DefaultRows { rows: self.rows.len() }.into());
             }
             w.push_str(" default values");
         } else {
@@ -605,10 +602,7 @@ impl Insert {
             ConflictAction::Nothing => w.push_str(" do nothing"),
             ConflictAction::MergeAll => {
                 if columns.is_empty() {
-                    return Err(QueryError::Build(
-                        "merge() takes the inserted columns, but this insert has none: use merge_columns or merge_set"
-                            .into(),
-                    ));
+                    return Err(crate::BuildError::MergeWithoutColumns.into());
                 }
                 w.push_str(" do update set ");
                 excluded(w, &mut columns.iter().copied());

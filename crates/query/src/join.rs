@@ -70,7 +70,7 @@ pub struct JoinOn {
 }
 
 impl JoinOn {
-    fn add(&mut self, or: bool, clause: Result<Clause, String>) -> &mut Self {
+    fn add(&mut self, or: bool, clause: Result<Clause, crate::BuildError>) -> &mut Self {
         self.conditions.push(or, false, clause);
         self
     }

@@ -111,7 +111,7 @@ fn json_path_clause(
     path: &str,
     op: Result<crate::Op, crate::QueryError>,
     value: Operand,
-) -> Result<Clause, String> {
+) -> Result<Clause, crate::BuildError> {
     let left = Raw::with(format!("jsonb_path_query_first(?, ?){}", path_cast(&value)), [column, path.into_operand()]);
     crate::conditions::compare(left.into_operand(), op, value)
 }

@@ -48,7 +48,7 @@ mod value;
 pub use conditions::{Conditions, IntoColumn, IntoList, WhereGroup, Wheres};
 pub use cte::{CteBody, Ctes, With};
 pub use delete::{Delete, Truncate};
-pub use error::QueryError;
+pub use error::{BuildError, QueryError};
 pub use ident::IntoName;
 pub use insert::{Insert, OnConflictBuilder};
 pub use join::{JoinKind, JoinOn};
@@ -57,8 +57,8 @@ pub use op::{IntoOp, Op};
 pub use operand::{IntoOperand, Operand, array, col, default_value, expr, list};
 pub use raw::{Raw, raw};
 pub use select::{
-    IntoAggregated, IntoSource, Nulls, Order, Select, Source, Window, aliased, except, intersect, table, union,
-    union_all,
+    IntoAggregated, IntoSelected, IntoSource, Nulls, Order, Select, Source, Window, aliased, except, intersect, table,
+    union, union_all,
 };
 pub use statement::Statement;
 pub use typed::{Accepts, Column, Cond, OrderBy, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate};

@@ -205,11 +205,7 @@ impl std::str::FromStr for Op {
     fn from_str(op: &str) -> Result<Self, Self::Err> {
         let lower = op.trim().to_ascii_lowercase();
         let parsed = ALL.into_iter().find(|candidate| candidate.sql() == lower);
-        parsed.ok_or_else(|| {
-            QueryError::Build(format!(
-                "`{op}` is not an operator knexrs knows: use =, <>, <, <=, >, >=, like, ilike, in, between, @>, ? …"
-            ))
-        })
+        parsed.ok_or_else(|| QueryError::Build(crate::BuildError::UnknownOperator { operator: op.to_owned() }))
     }
 }
 

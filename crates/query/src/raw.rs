@@ -131,13 +131,10 @@ impl Raw {
 
     fn write_positional<'a>(&'a self, bindings: &'a [Operand], w: &mut Writer<'a>) -> Result<(), QueryError> {
         let mut bindings = bindings.iter();
-        let mut next = |what: &str| {
-            bindings.next().ok_or_else(|| {
-                QueryError::Build(format!(
-                    "raw SQL `{}` has more {what} placeholders than bindings: give one binding per `?` and `??`",
-                    self.sql
-                ))
-            })
+        let mut next = |what: &'static str| {
+            bindings
+                .next()
+                .ok_or_else(|| QueryError::Build(crate::BuildError::MissingBinding { sql: self.sql.to_string(), what }))
         };
         let bytes = self.sql.as_bytes();
         let mut start = 0;
@@ -167,10 +164,7 @@ impl Raw {
         }
         w.push_str(&self.sql[start..]);
         if bindings.next().is_some() {
-            return Err(QueryError::Build(format!(
-                "raw SQL `{}` has more bindings than placeholders: give one binding per `?` and `??`",
-                self.sql
-            )));
+            return Err(crate::BuildError::ExtraBinding { sql: self.sql.to_string() }.into());
         }
         Ok(())
     }
@@ -199,10 +193,10 @@ impl Raw {
                     let name = &self.sql[name_start..end];
                     let identifier = bytes.get(end) == Some(&b':') && bytes.get(end + 1) != Some(&b':');
                     let binding = bindings.iter().find(|(k, _)| k == name).map(|(_, v)| v).ok_or_else(|| {
-                        QueryError::Build(format!(
-                            "raw SQL `{}` names `:{name}`, which has no binding: add (\"{name}\", value) to the bindings",
-                            self.sql
-                        ))
+                        QueryError::Build(crate::BuildError::UnknownBinding {
+                            sql: self.sql.to_string(),
+                            name: name.to_owned(),
+                        })
                     })?;
                     w.push_str(&self.sql[start..i]);
                     if identifier {
@@ -238,10 +232,9 @@ impl Raw {
                 Ok(())
             }
             OperandKind::Raw(raw) => raw.write(w),
-            other => Err(QueryError::Build(format!(
-                "raw SQL `{}`: an identifier placeholder takes a name, got {other:?}",
-                self.sql
-            ))),
+            other => {
+                Err(crate::BuildError::NotAnIdentifier { sql: self.sql.to_string(), got: format!("{other:?}") }.into())
+            }
         }
     }
 }

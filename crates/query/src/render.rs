@@ -50,14 +50,7 @@ impl<'a> Writer<'a> {
 
     /// An identifier, quoted as PostgreSQL quotes one (`"a""b"` for `a"b`).
     pub(crate) fn name(&mut self, name: &str) {
-        self.sql.reserve(name.len() + 2);
-        self.sql.push('"');
-        if name.as_bytes().contains(&b'"') {
-            self.sql.push_str(&name.replace('"', "\"\""));
-        } else {
-            self.sql.push_str(name);
-        }
-        self.sql.push('"');
+        knexrs_sql::push_quoted_ident(&mut self.sql, name);
     }
 
     /// A column as knex names it: `id`, `users.id`, `public.users.id`, `u.*`, `*`.

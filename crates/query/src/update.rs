@@ -199,7 +199,7 @@ impl Update {
         let counters: Vec<_> =
             self.counters.iter().filter(|(c, _, _)| !self.sets.iter().any(|(s, _)| s == c)).collect();
         if self.sets.is_empty() && counters.is_empty() {
-            return Err(QueryError::Build("update sets no column: call set(…) or increment(…)".into()));
+            return Err(crate::BuildError::EmptyUpdate.into());
         }
         self.with.write(w)?;
         w.push_str(if self.only { "update only " } else { "update " });

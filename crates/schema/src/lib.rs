@@ -19,7 +19,7 @@
 //! schema.create_table("users", |t| {
 //!     t.increments("id");
 //!     t.string("email").not_nullable().unique();
-//!     t.timestamps(true, true);
+//!     t.timestamps_with(true, true);
 //! });
 //! let sql = schema.build(PostgresQueryBuilder).unwrap();
 //! assert_eq!(sql.len(), 2);

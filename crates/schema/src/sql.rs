@@ -2,7 +2,7 @@
 //! Quoting and literals go through sea-query's PostgreSQL backend, so every
 //! statement escapes identifiers and strings the same way.
 
-use sea_query::{Alias, DynIden, IntoIden, PostgresQueryBuilder, QueryBuilder, QuotedBuilder, Value};
+use sea_query::{Alias, DynIden, IntoIden, PostgresQueryBuilder, QueryBuilder, Value};
 
 /// An identifier that sea-query will always quote and escape.
 pub(crate) fn iden(name: &str) -> DynIden {
@@ -11,9 +11,15 @@ pub(crate) fn iden(name: &str) -> DynIden {
 
 /// `"name"`, with embedded quotes doubled.
 pub(crate) fn quote(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    PostgresQueryBuilder.prepare_iden(&iden(name), &mut out);
-    out
+    knexrs_sql::quote_ident(name)
+}
+
+/// `drop <kind> [if exists] <name> [cascade]`, for the objects sea-query has no
+/// drop statement for, written as knex writes them (lowercase).
+pub(crate) fn drop_sql(kind: &str, if_exists: bool, name: &str, cascade: bool) -> String {
+    let if_exists = if if_exists { "if exists " } else { "" };
+    let cascade = if cascade { " cascade" } else { "" };
+    format!("drop {kind} {if_exists}{name}{cascade}")
 }
 
 /// `"schema"."name"` or `"name"`.

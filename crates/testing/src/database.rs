@@ -81,7 +81,7 @@ impl TestDatabase {
         let name = registry.database_name(DATABASE_PREFIX);
         let mut client = admin.connect()?;
         client
-            .batch_execute(&format!("create database \"{name}\""))
+            .batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&name)))
             .map_err(TestError::database(format!("creating test database {name}")))?;
         Ok(TestDatabase {
             config: admin.with_database(&name),

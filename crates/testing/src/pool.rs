@@ -286,7 +286,8 @@ impl Databases {
         self.shut_down();
         if let Ok(mut client) = self.shared.admin.connect() {
             let name = &self.shared.template;
-            let _ = client.batch_execute(&format!("alter database \"{name}\" with is_template false"));
+            let _ = client
+                .batch_execute(&format!("alter database {} with is_template false", knexrs_sql::quote_ident(name)));
             let _ = client.batch_execute(&drop_sql(name));
         }
     }
@@ -412,7 +413,11 @@ impl Shared {
     fn make(&self, admin: &mut postgres::Client) -> Result<Ready, TestError> {
         let name = self.registry.database_name(&self.options.prefix);
         admin
-            .batch_execute(&format!("create database \"{name}\" template \"{}\"", self.template))
+            .batch_execute(&format!(
+                "create database {} template {}",
+                knexrs_sql::quote_ident(&name),
+                knexrs_sql::quote_ident(&self.template)
+            ))
             .map_err(TestError::database(format!("cloning {} into {name}", self.template)))?;
         let client = self.admin.with_database(&name).connect()?;
         Ok(Ready { name, client })

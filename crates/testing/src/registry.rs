@@ -84,7 +84,7 @@ fn drop_matching(client: &mut postgres::Client, pick: impl Fn(&str) -> bool) -> 
 }
 
 pub(crate) fn drop_sql(name: &str) -> String {
-    format!("drop database if exists \"{}\" with (force)", name.replace('"', "\"\""))
+    format!("drop database if exists {} with (force)", knexrs_sql::quote_ident(name))
 }
 
 /// At exit, drop what this process still holds (databases made ahead of
@@ -118,10 +118,7 @@ fn process_token() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let seed = nanos ^ (u128::from(std::process::id()) << 64);
-    let hash = seed
-        .to_le_bytes()
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = knexrs_sql::fnv1a64(&seed.to_le_bytes());
     format!("{:012x}", hash & 0xffff_ffff_ffff)
 }
 

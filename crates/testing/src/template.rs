@@ -78,7 +78,7 @@ fn build(
     }
     let building = registry.database_name(prefix);
     client
-        .batch_execute(&format!("create database \"{building}\""))
+        .batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&building)))
         .map_err(TestError::database(format!("creating template {name}")))?;
     let migrated = migrator.latest(&admin.with_database(&building), &RunOptions::default(), &mut Silent);
     if let Err(e) = migrated {
@@ -86,7 +86,8 @@ fn build(
         return Err(e.into());
     }
     // The migrator's connections may take a moment to leave the server.
-    let rename = format!("alter database \"{building}\" rename to \"{name}\"");
+    let rename =
+        format!("alter database {} rename to {}", knexrs_sql::quote_ident(&building), knexrs_sql::quote_ident(name));
     let mut attempt = 0;
     loop {
         match client.batch_execute(&rename) {
@@ -103,7 +104,10 @@ fn build(
     }
     // Nobody connects to a template by accident (a connection would block every clone).
     client
-        .batch_execute(&format!("alter database \"{name}\" with is_template true allow_connections false"))
+        .batch_execute(&format!(
+            "alter database {} with is_template true allow_connections false",
+            knexrs_sql::quote_ident(name)
+        ))
         .map_err(TestError::database(format!("marking {name} a template")))?;
     Ok(())
 }

@@ -97,7 +97,24 @@ pub enum MigrateCommand {
         #[command(flatten)]
         run: RunArgs,
     },
-    /// List applied and pending migrations (knex migrate:list)
+    /// Run every pending migration up to and including the one named, as one batch (knex migrate:to)
+    To {
+        /// The migration, e.g. 20250126000002_create_token_jti_table
+        name: String,
+        /// Run options.
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Run every pending migration before the one named, as one batch (knex migrate:before)
+    Before {
+        /// The migration, e.g. 20250126000002_create_token_jti_table
+        name: String,
+        /// Run options.
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// List applied and pending migrations (knex migrate:list; also `list`)
+    #[command(visible_alias = "list")]
     Status(StatusArgs),
     /// Create migrations/YYYYMMDDHHMMSS_NAME.rs (knex migrate:make)
     Make {
@@ -149,9 +166,15 @@ pub struct RunArgs {
     /// Print the SQL that would run, with its transaction boundaries, and change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// all: one transaction for the batch (default); each: one per migration; none
+    /// knex (default): as knex does; all: one transaction for the batch; each: one per migration; none
     #[arg(long, value_name = "MODE")]
     pub transaction: Option<TransactionMode>,
+    /// The extension new knex_migrations rows record (js keeps the table readable by knex) [default: the table's own]
+    #[arg(long, value_name = "EXT")]
+    pub record_extension: Option<String>,
+    /// Accepted as knex accepts it (the migrations are always listed)
+    #[arg(long)]
+    pub verbose: bool,
     /// Give up waiting for a table lock after this long (e.g. 5s, 500ms)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub lock_timeout: Option<Duration>,
@@ -183,6 +206,9 @@ pub struct StatusArgs {
     /// Exit with 3 while a migration is pending, edited or unfinished (for CI and readiness probes)
     #[arg(long)]
     pub exit_code: bool,
+    /// Each migration with its batch, time and recorded name (knex's plain list otherwise)
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 fn parse_environment(text: &str) -> Result<Environment, String> {

@@ -16,19 +16,31 @@ impl<'a> Printer<'a> {
         Printer { out }
     }
 
-    /// The run's lines, after it succeeded.
-    pub(crate) fn summary(&mut self, report: &RunReport) {
+    /// The run's lines, after it succeeded, as knex prints them: `Batch N run:
+    /// K migrations` (latest) or `Batch N rolled back: K migrations`
+    /// (rollback) with each migration and its time below; `Batch N ran the
+    /// following migrations:` / `rolled back the following migrations:` and
+    /// the recorded names (up, down, to, before, `by_name`).
+    pub(crate) fn summary(&mut self, report: &RunReport, by_name: bool) {
         if report.migrations.is_empty() {
             return;
         }
         let n = report.migrations.len();
         // Output is best effort: a closed stdout must not fail a migration that ran.
-        let _ = match report.direction {
-            Direction::Up => writeln!(self.out, "Batch {} run: {n} migrations", report.batch),
-            Direction::Down => writeln!(self.out, "Batch {} rolled back: {n} migrations", report.batch),
+        let _ = match (report.direction, by_name) {
+            (Direction::Up, false) => writeln!(self.out, "Batch {} run: {n} migrations", report.batch),
+            (Direction::Down, false) => writeln!(self.out, "Batch {} rolled back: {n} migrations", report.batch),
+            (Direction::Up, true) => writeln!(self.out, "Batch {} ran the following migrations:", report.batch),
+            (Direction::Down, true) => {
+                writeln!(self.out, "Batch {} rolled back the following migrations:", report.batch)
+            }
         };
-        for (name, elapsed) in &report.migrations {
-            let _ = writeln!(self.out, "  {name} ({})", millis(*elapsed));
+        for ran in &report.migrations {
+            let _ = if by_name {
+                writeln!(self.out, "{}", ran.recorded_name)
+            } else {
+                writeln!(self.out, "  {} ({})", ran.name, millis(ran.elapsed))
+            };
         }
     }
 }
@@ -37,6 +49,10 @@ impl Reporter for Printer<'_> {
     fn report(&mut self, event: Event<'_>) {
         let _ = match event {
             Event::WaitingForLock => writeln!(self.out, "Waiting for another migration run to release the lock..."),
+            Event::StoppedHalfway { name } => writeln!(
+                self.out,
+                "Warning: migration {name} stopped halfway in an earlier run; `migrate resolve {name}` once repaired"
+            ),
             Event::Blocked { what, by, waited } => {
                 let holders: Vec<String> = by.iter().map(ToString::to_string).collect();
                 writeln!(
@@ -55,21 +71,25 @@ pub(crate) fn millis(elapsed: Duration) -> String {
     format!("{:.1} ms", elapsed.as_secs_f64() * 1000.0)
 }
 
-pub(crate) fn status_text(status: &Status, out: &mut dyn Write) -> std::io::Result<()> {
-    let applied: Vec<_> = status.applied().collect();
+/// `status` as knex's `migrate:list` prints it (completed in the order they
+/// were applied, by recorded name; then pending, by file name), warnings
+/// after; `verbose` adds each migration's batch, time and recorded name.
+pub(crate) fn status_text(status: &Status, verbose: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut applied: Vec<_> = status.applied().collect();
+    applied.sort_by_key(|m| m.applied.as_ref().map_or(0, |r| r.id));
     if applied.is_empty() {
         writeln!(out, "No Completed Migration files Found.")?;
     } else {
         writeln!(out, "Found {} Completed Migration file/files.", applied.len())?;
-        for migration in applied {
-            let row = migration.applied.as_ref().map(|r| (r.batch, r.migration_time, r.recorded_name.as_str()));
-            let (batch, time, recorded) = row.unwrap_or((0, None, ""));
-            let time = time.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default();
-            let mut line = format!("  {}  batch {batch}  {time}  recorded as {recorded}", migration.name);
-            if migration.edited {
-                line.push_str("  EDITED after it was applied (revert it, or `migrate accept`)");
+        for migration in &applied {
+            let Some(row) = migration.applied.as_ref() else { continue };
+            if verbose {
+                let time =
+                    row.migration_time.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default();
+                writeln!(out, "{}  batch {}  {time}", row.recorded_name, row.batch)?;
+            } else {
+                writeln!(out, "{}", row.recorded_name)?;
             }
-            writeln!(out, "{line}")?;
         }
     }
     let pending: Vec<_> = status.pending().collect();
@@ -77,9 +97,22 @@ pub(crate) fn status_text(status: &Status, out: &mut dyn Write) -> std::io::Resu
         writeln!(out, "No Pending Migration files Found.")?;
     } else {
         writeln!(out, "Found {} Pending Migration file/files.", pending.len())?;
-        for migration in pending {
-            let note = if migration.incomplete { "  STOPPED HALFWAY (see `migrate resolve`)" } else { "" };
-            writeln!(out, "  {}{note}", migration.name)?;
+        for migration in &pending {
+            writeln!(out, "{}", migration.file_name)?;
+        }
+    }
+    for migration in &applied {
+        if migration.edited {
+            writeln!(
+                out,
+                "Warning: {} was EDITED after it was applied (revert it, or `migrate accept`)",
+                migration.name
+            )?;
+        }
+    }
+    for migration in &pending {
+        if migration.incomplete {
+            writeln!(out, "Warning: {} STOPPED HALFWAY (see `migrate resolve`)", migration.name)?;
         }
     }
     if !status.missing.is_empty() {
@@ -107,7 +140,10 @@ pub(crate) fn status_json(status: &Status) -> serde_json::Value {
             })
         })
         .collect();
-    let pending: Vec<_> = status.pending().map(|m| json!({ "name": m.name, "incomplete": m.incomplete })).collect();
+    let pending: Vec<_> = status
+        .pending()
+        .map(|m| json!({ "name": m.name, "file_name": m.file_name, "incomplete": m.incomplete }))
+        .collect();
     json!({
         "up_to_date": status.is_up_to_date(),
         "applied": applied,

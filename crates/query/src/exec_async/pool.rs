@@ -126,7 +126,7 @@ impl AsyncDb {
             .create_timeout(Some(config.driver().get_connect_timeout().copied().unwrap_or(Duration::from_secs(10))))
             .runtime(deadpool::Runtime::Tokio1)
             .build()
-            .map_err(|e| QueryError::Build(format!("the connection pool could not be built: {e}")))?;
+            .map_err(|e| QueryError::Pool { target: config.redacted(), message: e.to_string() })?;
         Ok(AsyncDb { pool, target: config.redacted(), timeout })
     }
 
@@ -150,7 +150,7 @@ impl AsyncDb {
                 waited_ms: self.timeout.as_millis() as u64,
             },
             PoolError::Backend(source) => QueryError::database(format!("connecting to {}", self.target), source),
-            other => QueryError::Build(format!("no connection from the pool ({}): {other}", self.target)),
+            other => QueryError::Pool { target: self.target.clone(), message: other.to_string() },
         })
     }
 

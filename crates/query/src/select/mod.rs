@@ -6,6 +6,7 @@ mod having;
 mod joins;
 mod query;
 mod render;
+mod selected;
 mod set_ops;
 mod source;
 mod tail;
@@ -13,6 +14,7 @@ mod window;
 
 pub use aggregate::IntoAggregated;
 pub use query::{Select, table};
+pub use selected::IntoSelected;
 pub use set_ops::{except, intersect, union, union_all};
 pub use source::{IntoSource, Source, aliased};
 pub use tail::{Nulls, Order};

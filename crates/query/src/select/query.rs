@@ -2,12 +2,13 @@
 
 use super::aggregate::SelectItem;
 use super::joins::Join;
+use super::selected::IntoSelected;
 use super::set_ops::SetOperation;
 use super::source::{IntoSource, Source};
 use super::tail::{Lock, OrderItem};
 use crate::conditions::{Conditions, IntoColumn};
 use crate::cte::{Ctes, With};
-use crate::ident::{Name, split_alias};
+use crate::ident::Name;
 use crate::operand::{IntoOperand, Operand};
 use crate::{IntoName, Raw, Wheres};
 
@@ -171,7 +172,8 @@ impl Select {
         self
     }
 
-    /// Adds a column (`"id"`, `"users.id"`, `"email as e"`, `"u.*"`).
+    /// Adds a column (`"id"`, `"users.id"`, `"email as e"`, `"u.*"`) or a
+    /// number (knex `select(1)`).
     ///
     /// ```
     /// # use knexrs_query::{Select, PostgresQueryBuilder};
@@ -183,9 +185,9 @@ impl Select {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn column(&mut self, column: impl IntoName) -> &mut Self {
-        let (name, alias) = split_alias(column.into_name());
-        self.columns.push(SelectItem::Operand(crate::col(name), alias));
+    pub fn column(&mut self, column: impl IntoSelected) -> &mut Self {
+        let (operand, alias) = column.into_selected();
+        self.columns.push(SelectItem::Operand(operand, alias));
         self
     }
 
@@ -204,7 +206,7 @@ impl Select {
     pub fn columns<I, S>(&mut self, columns: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
-        S: IntoName,
+        S: IntoSelected,
     {
         for column in columns {
             self.column(column);

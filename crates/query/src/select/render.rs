@@ -53,9 +53,7 @@ impl Select {
             return Ok(());
         }
         if let Some(bad) = self.hints.iter().find(|h| h.contains("/*") || h.contains("*/") || h.contains('?')) {
-            return Err(QueryError::Build(format!(
-                "hint comment `{bad}` contains `/*`, `*/` or `?`: a hint is plain text inside /*+ … */"
-            )));
+            return Err(crate::BuildError::BadHint { hint: bad.clone() }.into());
         }
         w.push_str("/*+ ");
         w.push_str(&self.hints.join(" "));

@@ -75,7 +75,7 @@ impl Select {
 
     /// Only set operations: `knex.union([...])` with no table or columns.
     pub(super) fn only_set_operations(&self) -> bool {
-        self.from.is_none() && self.columns.is_empty() && !self.set_operations.is_empty()
+        self.from.is_none() && !self.set_operations.is_empty()
     }
 }
 

@@ -169,6 +169,26 @@ impl Select {
         self
     }
 
+    /// `order by a asc, b asc, …`: each column (or position) in turn (knex
+    /// `orderBy(['a', 'b'])`, `orderBy([2, 4])`).
+    ///
+    /// ```
+    /// # use knexrs_query::{Order, Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("users");
+    /// q.order_by_each([2, 4], Order::Asc);
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" order by 2 asc, 4 asc"#);
+    /// let mut q = Select::from("users");
+    /// q.order_by(3, Order::Asc); // knex orderBy(3): a column position
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "users" order by 3 asc"#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
+    pub fn order_by_each<C: IntoColumn>(&mut self, columns: impl IntoIterator<Item = C>, order: Order) -> &mut Self {
+        for column in columns {
+            self.orders.push(OrderItem::By(column.into_column(), order, None));
+        }
+        self
+    }
+
     /// Drops the `order by`, to reuse the rest of the query (for a count; knex `clearOrder`).
     ///
     /// ```

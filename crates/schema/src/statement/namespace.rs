@@ -125,8 +125,6 @@ impl DropSchema {
     /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("schema", &self.name)?;
-        let if_exists = if self.if_exists { "if exists " } else { "" };
-        let cascade = if self.cascade { " cascade" } else { "" };
-        Ok(vec![format!("drop schema {if_exists}{}{cascade}", quote(&self.name))])
+        Ok(vec![crate::sql::drop_sql("schema", self.if_exists, &quote(&self.name), self.cascade)])
     }
 }

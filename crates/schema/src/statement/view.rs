@@ -314,12 +314,12 @@ impl DropView {
     /// ```
     pub fn build(&self, _: PostgresQueryBuilder) -> Result<Vec<String>, SchemaError> {
         check_identifier("view", &self.name)?;
-        Ok(vec![format!(
-            "drop {}view {}{}{}",
-            if self.materialized { "materialized " } else { "" },
-            if self.if_exists { "if exists " } else { "" },
-            qualified(self.schema.as_deref(), &self.name),
-            if self.cascade { " cascade" } else { "" }
+        let kind = if self.materialized { "materialized view" } else { "view" };
+        Ok(vec![crate::sql::drop_sql(
+            kind,
+            self.if_exists,
+            &qualified(self.schema.as_deref(), &self.name),
+            self.cascade,
         )])
     }
 }

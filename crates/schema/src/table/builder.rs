@@ -21,7 +21,7 @@ mod sealed {
 ///
 /// fn add_audit_columns<K: TableKind>(t: &mut TableBuilder<K>) {
 ///     t.text("created_by");
-///     t.timestamps(true, true);
+///     t.timestamps_with(true, true);
 /// }
 /// let mut t = knexrs_schema::CreateTable::new("notes");
 /// add_audit_columns(&mut t);
@@ -91,7 +91,7 @@ pub type AlterTable = TableBuilder<Alter>;
 /// let mut sessions = CreateTable::new("sessions");
 /// sessions.text("session_id").primary();
 /// sessions.timestamp("expires_at").not_nullable();
-/// sessions.timestamps(true, true);
+/// sessions.timestamps_with(true, true);
 /// sessions.index("expires_at").name("idx_sessions_expires");
 /// let sql = sessions.build(PostgresQueryBuilder).unwrap();
 /// assert_eq!(sql.len(), 2);
@@ -261,20 +261,33 @@ impl<K: TableKind> TableBuilder<K> {
         self.column(name, ColumnType::String(length))
     }
 
-    /// `decimal(precision, scale)` (knex `decimal`, whose default is 8, 2).
+    /// `decimal(8, 2)`: knex's `decimal(name)` and its default precision and scale.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("invoices");
+    /// t.decimal("amount");
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "invoices" ( "amount" decimal(8, 2) )"#]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
+    pub fn decimal(&mut self, name: impl Into<String>) -> ColumnBuilder<'_, K> {
+        self.decimal_with(name, 8, 2)
+    }
+
+    /// `decimal(precision, scale)` (knex `decimal(name, precision, scale)`).
     ///
     /// ```
     /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder, SchemaError};
     /// let mut t = CreateTable::new("invoices");
-    /// t.decimal("total", 12, 2);
+    /// t.decimal_with("total", 12, 2);
     /// assert_eq!(t.build(PostgresQueryBuilder)?, [r#"CREATE TABLE "invoices" ( "total" decimal(12, 2) )"#]);
     ///
     /// let mut bad = CreateTable::new("invoices");
-    /// bad.decimal("total", 2, 5);
+    /// bad.decimal_with("total", 2, 5);
     /// assert!(matches!(bad.build(PostgresQueryBuilder), Err(SchemaError::InvalidDecimal { .. })));
     /// # Ok::<(), knexrs_schema::SchemaError>(())
     /// ```
-    pub fn decimal(&mut self, name: impl Into<String>, precision: u32, scale: u32) -> ColumnBuilder<'_, K> {
+    pub fn decimal_with(&mut self, name: impl Into<String>, precision: u32, scale: u32) -> ColumnBuilder<'_, K> {
         self.column(name, ColumnType::Decimal(Some((precision, scale))))
     }
 
@@ -422,35 +435,75 @@ impl<K: TableKind> TableBuilder<K> {
         self.column(name, ColumnType::Specific(format!("bit({length})")))
     }
 
-    /// `created_at` and `updated_at` (knex `timestamps(useTimestamps, defaultToNow)`):
-    /// `timestamptz` when `use_tz`, `not null default CURRENT_TIMESTAMP` when `default_to_now`.
+    /// `created_at` and `updated_at`, nullable `timestamptz` with no default:
+    /// knex's `timestamps()`.
     ///
     /// ```
     /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
     /// let mut t = CreateTable::new("notes");
-    /// t.timestamps(true, true);
+    /// t.timestamps();
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "notes" ( "created_at" timestamptz, "updated_at" timestamptz )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
+    pub fn timestamps(&mut self) -> &mut Self {
+        self.timestamps_with(true, false)
+    }
+
+    /// knex's `timestamps(useTimestamps, defaultToNow)`, with knex's meaning:
+    /// `default_to_now` makes both `not null default CURRENT_TIMESTAMP`;
+    /// `use_timestamps` picks knex's `timestamp` over its `datetime` type,
+    /// and on PostgreSQL knex renders both as `timestamptz`, so it changes
+    /// nothing here (it is kept so knex code ports as written). For columns
+    /// without a time zone, see [`timestamps_without_tz`](Self::timestamps_without_tz).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("notes");
+    /// t.timestamps_with(false, true);
     /// assert_eq!(t.build(PostgresQueryBuilder)?, [
     ///     r#"CREATE TABLE "notes" ( "created_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, "updated_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP )"#,
     /// ]);
     /// # Ok::<(), knexrs_schema::SchemaError>(())
     /// ```
-    pub fn timestamps(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {
-        self.add_timestamps(["created_at", "updated_at"], use_tz, default_to_now)
+    pub fn timestamps_with(&mut self, use_timestamps: bool, default_to_now: bool) -> &mut Self {
+        let _ = use_timestamps; // both of knex's choices are `timestamptz` on PostgreSQL
+        self.add_timestamps(["created_at", "updated_at"], true, default_to_now)
     }
 
-    /// [`timestamps`](Self::timestamps) named `createdAt` / `updatedAt` (knex `useCamelCase`).
+    /// [`timestamps_with`](Self::timestamps_with) named `createdAt` / `updatedAt`
+    /// (knex `timestamps({ useCamelCase: true, … })`).
     ///
     /// ```
     /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
     /// let mut t = CreateTable::new("notes");
     /// t.timestamps_camel_case(false, false);
     /// assert_eq!(t.build(PostgresQueryBuilder)?, [
-    ///     r#"CREATE TABLE "notes" ( "createdAt" timestamp, "updatedAt" timestamp )"#,
+    ///     r#"CREATE TABLE "notes" ( "createdAt" timestamptz, "updatedAt" timestamptz )"#,
     /// ]);
     /// # Ok::<(), knexrs_schema::SchemaError>(())
     /// ```
-    pub fn timestamps_camel_case(&mut self, use_tz: bool, default_to_now: bool) -> &mut Self {
-        self.add_timestamps(["createdAt", "updatedAt"], use_tz, default_to_now)
+    pub fn timestamps_camel_case(&mut self, use_timestamps: bool, default_to_now: bool) -> &mut Self {
+        let _ = use_timestamps; // as in `timestamps_with`
+        self.add_timestamps(["createdAt", "updatedAt"], true, default_to_now)
+    }
+
+    /// `created_at` and `updated_at` as `timestamp` without a time zone
+    /// (no knex form gives these on PostgreSQL), `not null default
+    /// CURRENT_TIMESTAMP` when `default_to_now`.
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder};
+    /// let mut t = CreateTable::new("notes");
+    /// t.timestamps_without_tz(false);
+    /// assert_eq!(t.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "notes" ( "created_at" timestamp, "updated_at" timestamp )"#,
+    /// ]);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
+    pub fn timestamps_without_tz(&mut self, default_to_now: bool) -> &mut Self {
+        self.add_timestamps(["created_at", "updated_at"], false, default_to_now)
     }
 
     fn add_timestamps(&mut self, names: [&str; 2], use_tz: bool, default_to_now: bool) -> &mut Self {
