@@ -35,5 +35,5 @@ pub mod tables;
 /// # Ok::<(), knexrs_migrate::MigrateError>(())
 /// ```
 pub fn migrator() -> Result<Migrator, MigrateError> {
-    Migrator::new(migrations())
+    registry::migrator()
 }

@@ -273,6 +273,37 @@ fn a_down_that_stopped_halfway_outside_a_transaction_resolves_as_the_error_advis
 }
 
 #[test]
+fn a_half_applied_migration_blocks_latest_and_up_while_status_rollback_and_down_work_with_a_warning() {
+    let db = TestDatabase::empty().unwrap();
+    let failed = migrate(&db, "halfway", &["latest"]);
+    one_line_error(&failed, 1, "20240101000002_halfway");
+    assert_eq!(rows(&db), ["20240101000001_create_t_1.rs:1"], "knex's default: t_1 committed on its own");
+    for args in [&["latest"][..], &["up"]] {
+        one_line_error(&migrate(&db, "halfway", args), 1, "20240101000002_halfway stopped halfway");
+    }
+    let warning = "Warning: migration 20240101000002_halfway stopped halfway in an earlier run";
+    let status = migrate(&db, "halfway", &["status"]);
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    assert!(
+        text(&status.stdout).contains(warning) || text(&status.stderr).contains(warning),
+        "{}",
+        text(&status.stdout)
+    );
+    let rollback = migrate(&db, "halfway", &["rollback"]);
+    assert!(rollback.status.success(), "{}", text(&rollback.stderr));
+    let printed = format!("{}{}", text(&rollback.stdout), text(&rollback.stderr));
+    assert!(printed.contains(warning) && printed.contains("Batch 1 rolled back: 1 migrations"), "{printed}");
+    assert!(rows(&db).is_empty());
+    assert_eq!(tables(&db), ["t_2"], "t_1 rolled back; the half-applied t_2 waits for a human");
+    let down = migrate(&db, "halfway", &["down"]);
+    assert!(
+        down.status.success() && text(&down.stdout).contains("Already at the base migration"),
+        "{}",
+        text(&down.stdout)
+    );
+}
+
+#[test]
 fn the_batch_line_is_printed_after_the_batch_ran_and_never_for_a_batch_that_failed() {
     let db = TestDatabase::empty().unwrap();
     let failed = migrate(&db, "failing:3:5", &["latest"]);

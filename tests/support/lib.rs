@@ -3,6 +3,7 @@
 
 mod catalog;
 pub mod cliscale;
+pub mod knex;
 mod query_case;
 mod sql_text;
 
@@ -33,7 +34,10 @@ pub fn fixtures() -> PathBuf {
 /// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
 /// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit);
 /// - `commit`, `down-fails`, `comment`, `sequence`, `syntax`, `panicking`, `alter`, `dashed`:
-///   the hostile cases of `tests/adversarial.rs`, described where they are built.
+///   the hostile cases of `tests/adversarial.rs`, described where they are built;
+/// - `halfway`: a migration outside a transaction stopped halfway, after one that completed;
+/// - `mixed-fails`, `down-fails-middle`, `numbered`: the knex comparisons of
+///   `tests/knex_both_ways.rs`, described where they are built.
 pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
     let number = |i: usize| -> Result<u64, String> {
@@ -145,6 +149,49 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
         ]),
         // A name as knex's own `migrate:make add-pod-index` writes it.
         "dashed" => Ok(vec![raw_migration(1, "add-pod-index", &["create table t_1 (id int)"], &["drop table t_1"])]),
+        // A transactional migration, one outside a transaction, then one that fails:
+        // knex commits the first two (no batch transaction when one migration opts out).
+        "mixed-fails" => Ok(vec![
+            table_migration(1, 0),
+            raw_migration(2, "outside", &["create table t_2 (id int)"], &["drop table t_2"])
+                .with_config(MigrationConfig::new().no_transaction()),
+            failing_migration(3),
+        ]),
+        // A migration outside a transaction that fails at its second statement, after one that completes.
+        "halfway" => Ok(vec![
+            table_migration(1, 0),
+            raw_migration(
+                2,
+                "halfway",
+                &["create table t_2 (id int)", "select * from no_such_table"],
+                &["drop table t_2"],
+            )
+            .with_config(MigrationConfig::new().no_transaction()),
+        ]),
+        // Three migrations whose middle `down` fails: a rollback undoes the newest, then stops.
+        "down-fails-middle" => Ok(vec![
+            table_migration(1, 0),
+            raw_migration(2, "archive", &["create table t_2 (id int)"], &["select * from no_such_table"]),
+            table_migration(3, 0),
+        ]),
+        // knex accepts any file name: numbered files with no timestamp.
+        "numbered" => Ok(["001_create_t_1", "002_create_t_2", "010_create_t_10"]
+            .into_iter()
+            .map(|n| {
+                let table = n.split_once("create_").map_or("t", |(_, t)| t).to_owned();
+                let up = format!("create table {table} (id int)");
+                let down = format!("drop table {table}");
+                Migration::new(
+                    n,
+                    move |s: &mut SchemaBuilder| {
+                        s.raw(up.clone());
+                    },
+                    move |s: &mut SchemaBuilder| {
+                        s.raw(down.clone());
+                    },
+                )
+            })
+            .collect()),
         other => Err(format!("unknown fixture set `{other}`")),
     }
 }

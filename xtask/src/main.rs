@@ -61,6 +61,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Workspace(WorkspaceCommand::Test { cargo_args }) => {
             let project = project();
+            // The knex comparisons (tests/knex_both_ways.rs) run real knex: Node.js first.
+            if let Err(error) = knexrs_cli::ensure_node() {
+                return failure(error);
+            }
             let code = run_workspace(&project, WorkspaceCommand::Test { cargo_args });
             stop_tls_cluster(&project);
             code

@@ -15,21 +15,54 @@ const CRATE_FILES: [&str; 4] = ["lib.rs", "build.rs", "main.rs", "mod.rs"];
 
 /// Writes `$OUT_DIR/migrations.rs` for the migrations in `dir`; include it with
 /// `include!(concat!(env!("OUT_DIR"), "/migrations.rs"));` to get
-/// `pub fn migrations() -> Vec<Migration>`. Problems (a misnamed file, a file
-/// without `up`/`down`) do not fail the build: the migrator reports them at
-/// run time, with the file's name.
+/// `pub fn migrations() -> Vec<Migration>` and `pub fn migrator() ->
+/// Result<Migrator, MigrateError>`. Problems (a misnamed file, a file without
+/// `up`/`down`) do not fail the build: the migrator reports them at run time,
+/// with the file's name.
 ///
 /// ```no_run
 /// // in build.rs's `main`:
 /// knexrs_embed::embed_migrations(".").expect("writing the migration registry");
 /// ```
 pub fn embed_migrations(dir: impl AsRef<Path>) -> std::io::Result<()> {
-    let dir = std::path::absolute(dir.as_ref())?;
+    embed_migration_folders(&[dir.as_ref()], FolderOrder::ByFileName)
+}
+
+/// How the migrations of several folders are ordered (knex `sortDirsSeparately`).
+///
+/// ```
+/// use knexrs_embed::FolderOrder;
+///
+/// assert_ne!(FolderOrder::ByFileName, FolderOrder::EachFolderInTurn);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderOrder {
+    /// All files sorted together by file name (knex's default).
+    ByFileName,
+    /// Each folder sorted on its own, the folders in the order listed
+    /// (knex `sortDirsSeparately: true`).
+    EachFolderInTurn,
+}
+
+/// [`embed_migrations`] over several folders (knex `directory: [...]`): file
+/// names must be unique across them, as knex records only the file name.
+///
+/// ```no_run
+/// use knexrs_embed::{embed_migration_folders, FolderOrder};
+///
+/// // in build.rs's `main`:
+/// embed_migration_folders(&["core", "tenants"], FolderOrder::EachFolderInTurn)
+///     .expect("writing the migration registry");
+/// ```
+pub fn embed_migration_folders(dirs: &[impl AsRef<Path>], order: FolderOrder) -> std::io::Result<()> {
+    let dirs = dirs.iter().map(|d| std::path::absolute(d.as_ref())).collect::<std::io::Result<Vec<_>>>()?;
     let out_dir = std::env::var_os("OUT_DIR")
         .map(PathBuf::from)
         .ok_or_else(|| std::io::Error::other("OUT_DIR is not set: call embed_migrations from a build script"))?;
-    println!("cargo:rerun-if-changed={}", dir.display());
-    std::fs::write(out_dir.join("migrations.rs"), registry(&dir)?)
+    for dir in &dirs {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
+    std::fs::write(out_dir.join("migrations.rs"), folders_registry(&dirs, order)?)
 }
 
 /// The registry's source for the migrations in `dir`.
@@ -45,13 +78,40 @@ pub fn embed_migrations(dir: impl AsRef<Path>) -> std::io::Result<()> {
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn registry(dir: &Path) -> std::io::Result<String> {
-    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(dir)?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| Some((e.file_name().to_str()?.to_owned(), e.path())))
-        .filter(|(name, _)| name.ends_with(".rs") && !CRATE_FILES.contains(&name.as_str()))
-        .collect();
-    files.sort();
+    folders_registry(&[dir.to_path_buf()], FolderOrder::ByFileName)
+}
+
+/// The registry's source for the migrations in `dirs`, ordered by `order`.
+///
+/// ```
+/// use knexrs_embed::{folders_registry, FolderOrder};
+///
+/// let root = std::env::temp_dir().join(format!("knexrs-embed-folders-doc-{}", std::process::id()));
+/// let (core, tenants) = (root.join("core"), root.join("tenants"));
+/// for (dir, file) in [(&core, "20250102000000_core.rs"), (&tenants, "20250101000000_tenants.rs")] {
+///     std::fs::create_dir_all(dir).unwrap();
+///     std::fs::write(dir.join(file), "pub fn up(s: &mut S) {}\npub fn down(s: &mut S) {}").unwrap();
+/// }
+/// let source = folders_registry(&[core, tenants], FolderOrder::EachFolderInTurn).unwrap();
+/// assert!(source.find("20250102000000_core").unwrap() < source.find("20250101000000_tenants").unwrap());
+/// assert!(source.contains("Migrator::new_in_order"));
+/// # std::fs::remove_dir_all(&root).unwrap();
+/// ```
+pub fn folders_registry(dirs: &[PathBuf], order: FolderOrder) -> std::io::Result<String> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    for dir in dirs {
+        let mut in_dir: Vec<(String, PathBuf)> = std::fs::read_dir(dir)?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| Some((e.file_name().to_str()?.to_owned(), e.path())))
+            .filter(|(name, _)| name.ends_with(".rs") && !CRATE_FILES.contains(&name.as_str()))
+            .collect();
+        in_dir.sort();
+        files.extend(in_dir);
+    }
+    if order == FolderOrder::ByFileName {
+        files.sort();
+    }
     let mut modules = String::new();
     let mut entries = String::new();
     for (index, (file, path)) in files.iter().enumerate() {
@@ -81,11 +141,19 @@ pub fn registry(dir: &Path) -> std::io::Result<String> {
         )
         .ok();
     }
+    let constructor = match order {
+        FolderOrder::ByFileName => "new",
+        FolderOrder::EachFolderInTurn => "new_in_order",
+    };
+    let from: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     Ok(format!(
-        "// @generated by knexrs_migrate::embed from {}: edit the migration files, not this.\n\n{modules}\n\
-         /// The migrations of the folder, in file name order.\n\
-         pub fn migrations() -> ::std::vec::Vec<::knexrs_migrate::Migration> {{\n    ::std::vec![\n{entries}    ]\n}}\n",
-        dir.display()
+        "// @generated by knexrs_embed from {}: edit the migration files, not this.\n\n{modules}\n\
+         /// The migrations of the folder(s), in the order they apply.\n\
+         pub fn migrations() -> ::std::vec::Vec<::knexrs_migrate::Migration> {{\n    ::std::vec![\n{entries}    ]\n}}\n\n\
+         /// The migrator over [`migrations`], checked (no duplicate names, no misnamed files).\n\
+         pub fn migrator() -> ::core::result::Result<::knexrs_migrate::Migrator, ::knexrs_migrate::MigrateError> {{\n    \
+         ::knexrs_migrate::Migrator::{constructor}(migrations())\n}}\n",
+        from.join(", ")
     ))
 }
 

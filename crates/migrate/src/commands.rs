@@ -219,7 +219,9 @@ impl Migrator {
         if adopt || states.iter().any(StateRow::is_incomplete) {
             return Ok(None);
         }
-        self.check_missing(&applied)?;
+        if options.validate_migration_list {
+            self.check_missing(&applied)?;
+        }
         let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
         if self.migrations().iter().any(|m| !applied_names.contains(m.name())) {
             return Ok(None);

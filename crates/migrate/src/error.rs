@@ -209,7 +209,7 @@ pub enum MigrateError {
         name: String,
     },
     /// No migration has this name.
-    #[error("migration `{name}` not found: `migrate status` lists the migrations")]
+    #[error("Migration \"{name}\" not found. `migrate status` lists the migrations")]
     UnknownMigration {
         /// The name given.
         name: String,

@@ -43,6 +43,30 @@ impl Migrator {
     /// ```
     pub fn new(migrations: impl IntoIterator<Item = Migration>) -> Result<Self, MigrateError> {
         let mut migrations: Vec<Migration> = migrations.into_iter().collect();
+        migrations.sort_by(|a, b| file_order(a.name(), b.name()));
+        Self::checked(migrations)
+    }
+
+    /// Checks `migrations` and keeps them in the order given: knex's
+    /// `sortDirsSeparately`, where each folder's files are sorted and the
+    /// folders follow one another as listed.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, Migrator};
+    ///
+    /// // `core/` then `tenants/`, each sorted on its own.
+    /// let migrator = Migrator::new_in_order(vec![
+    ///     Migration::new("20250102000000_core", |_| {}, |_| {}),
+    ///     Migration::new("20250101000000_tenants", |_| {}, |_| {}),
+    /// ])?;
+    /// assert_eq!(migrator.migrations()[0].name(), "20250102000000_core");
+    /// # Ok::<(), knexrs_migrate::MigrateError>(())
+    /// ```
+    pub fn new_in_order(migrations: impl IntoIterator<Item = Migration>) -> Result<Self, MigrateError> {
+        Self::checked(migrations.into_iter().collect())
+    }
+
+    fn checked(migrations: Vec<Migration>) -> Result<Self, MigrateError> {
         let files: Vec<(String, String)> =
             migrations.iter().filter_map(|m| m.problem().map(|p| (m.file_name().to_owned(), p.to_owned()))).collect();
         if !files.is_empty() {
@@ -51,7 +75,6 @@ impl Migrator {
         if migrations.iter().any(|m| m.name().is_empty()) {
             return Err(MigrateError::EmptyName);
         }
-        migrations.sort_by(|a, b| file_order(a.name(), b.name()));
         let mut index = HashMap::with_capacity(migrations.len());
         for (i, migration) in migrations.iter().enumerate() {
             if index.insert(migration.name().to_owned(), i).is_some() {

@@ -79,6 +79,10 @@ pub struct RunOptions {
     /// The extension new `knex_migrations` rows record (`js` keeps a table knex
     /// reads); `None` follows the table's newest row, else the file's own (`.rs`).
     pub record_extension: Option<String>,
+    /// Whether a recorded migration without a file stops the run (knex's
+    /// "migration directory is corrupt"); `false` is knex's
+    /// `disableMigrationsListValidation`.
+    pub validate_migration_list: bool,
 }
 
 impl Default for RunOptions {
@@ -90,6 +94,7 @@ impl Default for RunOptions {
             lock_wait: Duration::from_secs(600),
             cancel: crate::Cancel::new(),
             record_extension: None,
+            validate_migration_list: true,
         }
     }
 }

@@ -225,7 +225,9 @@ impl Migrator {
         target: &Target,
         options: &RunOptions,
     ) -> Result<Plan, MigrateError> {
-        self.check_missing(applied)?;
+        if options.validate_migration_list {
+            self.check_missing(applied)?;
+        }
         let last_batch = db::last_batch(applied);
         let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
         let pending = || self.migrations().iter().filter(|m| !applied_names.contains(m.name()));
@@ -267,13 +269,16 @@ impl Migrator {
                 self.plan_up(&chosen, last_batch + 1, &record_ext, options)
             }
             Target::Rollback { all } => {
-                let mut rows: Vec<&AppliedRow> = if *all {
-                    applied.iter().collect()
+                let mut rows: Vec<&AppliedRow>;
+                if *all {
+                    // knex: every applied file, the last file first.
+                    rows = applied.iter().collect();
+                    rows.sort_by(|a, b| self.position(b.name()).cmp(&self.position(a.name())).then(b.id.cmp(&a.id)));
                 } else {
-                    applied.iter().filter(|row| row.batch == last_batch).collect()
-                };
-                // knex: the newest file first.
-                rows.sort_by(|a, b| self.position(b.name()).cmp(&self.position(a.name())).then(b.id.cmp(&a.id)));
+                    // knex: the last batch, the last recorded first (`order by id desc`).
+                    rows = applied.iter().filter(|row| row.batch == last_batch).collect();
+                    rows.sort_by_key(|row| std::cmp::Reverse(row.id));
+                }
                 self.plan_down(&rows, last_batch, options)
             }
             Target::Down(name) => {
@@ -604,7 +609,7 @@ mod tests {
     }
 
     #[test]
-    fn rollback_plans_the_last_batch_newest_file_first_and_down_the_newest_or_the_named() {
+    fn rollback_plans_the_last_batch_last_recorded_first_all_last_file_first_and_down_the_newest_or_the_named() {
         let migrator = Migrator::new(vec![table(1), table(2), table(3), concurrent(4)]).unwrap();
         let applied = [
             row(1, "20240101000001_t_1", 1),
@@ -613,23 +618,23 @@ mod tests {
             row(4, "20240101000004_index_4", 2),
         ];
         let rollback = migrator.plan(&applied, &Target::Rollback { all: false }, &RunOptions::default()).unwrap();
-        // knex: every down in a transaction of its own.
+        // knex: the batch's rows by id, last first; every down in a transaction of its own.
         assert_eq!(
             shape(&rollback),
             [
                 (false, vec!["20240101000004_index_4"]),
-                (true, vec!["20240101000003_t_3"]),
-                (true, vec!["20240101000002_t_2"])
+                (true, vec!["20240101000002_t_2"]),
+                (true, vec!["20240101000003_t_3"])
             ]
         );
         let in_one = migrator.plan(&applied, &Target::Rollback { all: false }, &options(TransactionMode::All)).unwrap();
         assert_eq!(
             shape(&in_one),
-            [(false, vec!["20240101000004_index_4"]), (true, vec!["20240101000003_t_3", "20240101000002_t_2"])]
+            [(false, vec!["20240101000004_index_4"]), (true, vec!["20240101000002_t_2", "20240101000003_t_3"])]
         );
         assert_eq!((rollback.direction, rollback.batch), (Direction::Down, 2));
-        assert!(rollback.units[1].migrations[0].statements[0].starts_with("DROP TABLE \"t_3\""));
-        assert!(rollback.units[1].migrations[0].bookkeeping[0].contains("\"id\" = 2"));
+        assert!(rollback.units[2].migrations[0].statements[0].starts_with("DROP TABLE \"t_3\""));
+        assert!(rollback.units[2].migrations[0].bookkeeping[0].contains("\"id\" = 2"));
         let all = migrator.plan(&applied, &Target::Rollback { all: true }, &options(TransactionMode::Each)).unwrap();
         assert_eq!(
             all.migration_names(),

@@ -88,7 +88,8 @@ knexrs-embed = {embed}
 
 pub(crate) const MIGRATIONS_BUILD: &str = r#"//! Compiles every migration file of this folder into the crate, so that
 //! `cargo xtask migrate make <name>` then `cargo xtask migrate latest` needs no
-//! registration by hand.
+//! registration by hand. Several folders (knex `directory: [...]`):
+//! `knexrs_embed::embed_migration_folders(&[...], FolderOrder::ByFileName)`.
 
 fn main() {
     if let Err(error) = knexrs_embed::embed_migrations(env!("CARGO_MANIFEST_DIR")) {
@@ -126,7 +127,7 @@ pub mod tables;
 
 /// The migrator over every migration of this folder, checked.
 pub fn migrator() -> Result<Migrator, MigrateError> {{
-    Migrator::new(migrations())
+    registry::migrator()
 }}
 "#
     )

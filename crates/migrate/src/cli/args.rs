@@ -120,6 +120,9 @@ pub enum MigrateCommand {
     Make {
         /// Letters, digits and `_`, e.g. add_pod_index
         name: String,
+        /// The folder to write it into, when the migrations span several [default: the project's migrations folder]
+        #[arg(long, value_name = "DIR")]
+        migrations_directory: Option<std::path::PathBuf>,
     },
     /// Release knex's lock row after a killed knex run (knex migrate:unlock)
     Unlock,
@@ -172,6 +175,9 @@ pub struct RunArgs {
     /// The extension new knex_migrations rows record (js keeps the table readable by knex) [default: the table's own]
     #[arg(long, value_name = "EXT")]
     pub record_extension: Option<String>,
+    /// Run even when a recorded migration has no file (knex's disableMigrationsListValidation)
+    #[arg(long)]
+    pub disable_migrations_list_validation: bool,
     /// Accepted as knex accepts it (the migrations are always listed)
     #[arg(long)]
     pub verbose: bool,

@@ -49,10 +49,7 @@ impl Reporter for Printer<'_> {
     fn report(&mut self, event: Event<'_>) {
         let _ = match event {
             Event::WaitingForLock => writeln!(self.out, "Waiting for another migration run to release the lock..."),
-            Event::StoppedHalfway { name } => writeln!(
-                self.out,
-                "Warning: migration {name} stopped halfway in an earlier run; `migrate resolve {name}` once repaired"
-            ),
+            Event::StoppedHalfway { name } => write_stopped_halfway(self.out, name),
             Event::Blocked { what, by, waited } => {
                 let holders: Vec<String> = by.iter().map(ToString::to_string).collect();
                 writeln!(
@@ -112,7 +109,7 @@ pub(crate) fn status_text(status: &Status, verbose: bool, out: &mut dyn Write) -
     }
     for migration in &pending {
         if migration.incomplete {
-            writeln!(out, "Warning: {} STOPPED HALFWAY (see `migrate resolve`)", migration.name)?;
+            write_stopped_halfway(out, &migration.name)?;
         }
     }
     if !status.missing.is_empty() {
@@ -150,4 +147,9 @@ pub(crate) fn status_json(status: &Status) -> serde_json::Value {
         "pending": pending,
         "missing": status.missing.iter().map(|r| r.recorded_name.clone()).collect::<Vec<_>>(),
     })
+}
+
+/// The warning for a migration that stopped halfway outside a transaction.
+fn write_stopped_halfway(out: &mut (impl Write + ?Sized), name: &str) -> std::io::Result<()> {
+    writeln!(out, "Warning: migration {name} stopped halfway in an earlier run; `migrate resolve {name}` once repaired")
 }

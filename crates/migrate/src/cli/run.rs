@@ -158,8 +158,8 @@ pub fn run(
     out: &mut (dyn Write + Send),
     cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
-    if let MigrateCommand::Make { name } = &args.command {
-        let dir = context.migrations_dir.ok_or_else(|| {
+    if let MigrateCommand::Make { name, migrations_directory } = &args.command {
+        let dir = migrations_directory.as_deref().or(context.migrations_dir).ok_or_else(|| {
             MigrateError::NoConnection(
                 "this binary has no migrations folder: run `cargo xtask migrate make` in the workspace".into(),
             )
@@ -280,6 +280,7 @@ fn run_migrations(
     options.lock_wait(args.lock_wait);
     options.cancel = cancel.clone();
     options.record_extension = args.record_extension.as_ref().map(|e| e.trim_start_matches('.').to_owned());
+    options.validate_migration_list = !args.disable_migrations_list_validation;
     if args.dry_run {
         let plan = migrator.dry_run(connection, target, &options)?;
         let _ = write!(out, "{}", plan.to_script());
