@@ -5,7 +5,7 @@
 
 use knexrs_migrate::{MigrateError, Migration, Migrator, RunOptions, Silent, Target, TransactionMode};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{migration_set, table_migration};
+use knexrs_tests::{migration_set, table_migration, through_pooler};
 
 fn migrator(set: &str) -> Migrator {
     Migrator::new(migration_set(set).unwrap()).unwrap()
@@ -30,7 +30,17 @@ fn tables(db: &TestDatabase) -> Vec<String> {
         .collect()
 }
 
+/// Through a pooler a failed run leaves not even the bookkeeping tables.
+fn bookkeeping_gone(db: &TestDatabase) -> bool {
+    let mut client = db.connect().unwrap();
+    let exists: bool = client.query_one("select to_regclass('knex_migrations') is not null", &[]).unwrap().get(0);
+    through_pooler() && !exists
+}
+
 fn applied(db: &TestDatabase) -> Vec<(String, i32)> {
+    if bookkeeping_gone(db) {
+        return Vec::new();
+    }
     let mut client = db.connect().unwrap();
     client
         .query("select name, batch from knex_migrations order by id", &[])
@@ -40,7 +50,23 @@ fn applied(db: &TestDatabase) -> Vec<(String, i32)> {
         .collect()
 }
 
+/// Through a transaction pooler a run is one transaction: `each` and `none`
+/// are refused before anything changes (true when it was, and checked).
+fn refused_through_pooler(db: &TestDatabase, set: &str, mode: TransactionMode) -> bool {
+    if !through_pooler() {
+        return false;
+    }
+    let err = migrator(set).latest(db.config(), &options(mode), &mut Silent).unwrap_err();
+    assert!(matches!(err, MigrateError::OneTransactionThroughPooler { .. }), "{err}");
+    assert!(err.to_string().contains("MIGRATION_DATABASE_URL"), "{err}");
+    assert!(tables(db).is_empty());
+    true
+}
+
 fn lock_row(db: &TestDatabase) -> i32 {
+    if bookkeeping_gone(db) {
+        return 0;
+    }
     db.connect().unwrap().query_one("select is_locked from knex_migrations_lock", &[]).unwrap().get(0)
 }
 
@@ -61,6 +87,9 @@ fn a_failing_migration_in_one_transaction_leaves_nothing_of_the_batch() {
 #[test]
 fn a_failing_migration_in_its_own_transaction_keeps_the_ones_before_it() {
     let db = TestDatabase::empty().unwrap();
+    if refused_through_pooler(&db, "failing:3:5", TransactionMode::Each) {
+        return;
+    }
     let err = migrator("failing:3:5").latest(db.config(), &options(TransactionMode::Each), &mut Silent).unwrap_err();
     assert!(
         err.to_string().contains("applied and kept: 20240101000001_create_t_1, 20240101000002_create_t_2"),
@@ -73,6 +102,9 @@ fn a_failing_migration_in_its_own_transaction_keeps_the_ones_before_it() {
 #[test]
 fn a_failing_migration_without_transactions_keeps_its_statements_before_the_failure_and_blocks_the_next_run() {
     let db = TestDatabase::empty().unwrap();
+    if refused_through_pooler(&db, "failing:3:5", TransactionMode::None) {
+        return;
+    }
     let migrator = migrator("failing:3:5");
     let err = migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
     assert!(err.to_string().contains("its first 1 statement(s) of 3 stay applied"), "{err}");
@@ -96,6 +128,9 @@ fn a_failing_migration_without_transactions_keeps_its_statements_before_the_fail
 #[test]
 fn a_half_applied_migration_resolved_as_applied_is_recorded_in_a_batch_of_its_own_and_the_run_goes_on() {
     let db = TestDatabase::empty().unwrap();
+    if refused_through_pooler(&db, "failing:3:5", TransactionMode::None) {
+        return;
+    }
     let migrator = migrator("failing:3:5");
     migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
     assert!(
@@ -161,7 +196,15 @@ fn a_dry_run_prints_the_sql_with_transaction_boundaries_and_changes_nothing() {
 #[test]
 fn create_index_concurrently_runs_outside_the_transaction_between_two_transactional_migrations() {
     let db = TestDatabase::empty().unwrap();
-    let report = migrator("concurrent").latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let mut run = RunOptions::default();
+    if through_pooler() {
+        // Only a direct connection can run it: refused, then given one.
+        let err = migrator("concurrent").latest(db.config(), &run, &mut Silent).unwrap_err();
+        assert!(matches!(err, MigrateError::NeedsDirectConnection { .. }), "{err}");
+        assert!(tables(&db).is_empty());
+        run.direct = Some(db.direct_config().clone());
+    }
+    let report = migrator("concurrent").latest(db.config(), &run, &mut Silent).unwrap();
     assert_eq!(report.migrations.len(), 3);
     let mut client = db.connect().unwrap();
     let valid: bool = client
@@ -321,9 +364,11 @@ fn a_migrations_own_timeouts_apply_to_it_alone() {
     )
     .with_config(knexrs_migrate::MigrationConfig::new().statement_timeout_ms(100));
     let migrator = Migrator::new(vec![table_migration(1, 0), guarded]).unwrap();
-    let error = migrator.latest(db.config(), &options(TransactionMode::Each), &mut Silent).unwrap_err();
+    // Through a pooler the run is one transaction: the first migration goes with it.
+    let (mode, kept) = if through_pooler() { (TransactionMode::All, 0) } else { (TransactionMode::Each, 1) };
+    let error = migrator.latest(db.config(), &options(mode), &mut Silent).unwrap_err();
     assert_eq!(error.code(), Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE), "{error}");
-    assert_eq!(applied(&db).len(), 1, "each: the first migration stays");
+    assert_eq!(applied(&db).len(), kept, "each: the first migration stays");
 
     let db = TestDatabase::empty().unwrap();
     let migrator = Migrator::new(vec![table_migration(1, 0), slow]).unwrap();

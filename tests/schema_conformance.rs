@@ -8,7 +8,7 @@
 
 use knexrs_schema::{
     AlterEnumType, Check, CreateView, Deferrable, ForeignKeyAction, HasTable, Identity, PostgresQueryBuilder,
-    RenameTable, SchemaBuilder, now, raw,
+    RenameTable, SchemaBuilder, SchemaError, now, raw,
 };
 use knexrs_testing::TestDatabase;
 use knexrs_tests::{assert_every_case_passes, fixtures, normalize_sql, snapshot};
@@ -871,6 +871,8 @@ fn every_knex_schema_case_is_ported_and_leaves_the_same_catalog() {
 #[test]
 fn beyond_knex_identity_generated_and_not_valid_constraints_work_on_a_real_database() {
     let db = TestDatabase::empty().unwrap();
+    // `nulls not distinct` is PostgreSQL 15's (older servers: see the next test).
+    let modern = knexrs_tests::server_major(&db) >= 15;
     let mut schema = SchemaBuilder::new();
     schema.create_table("orders", |t| {
         t.big_integer("id").identity(Identity::Always).primary();
@@ -881,7 +883,11 @@ fn beyond_knex_identity_generated_and_not_valid_constraints_work_on_a_real_datab
     });
     schema.alter_table("orders", |t| {
         t.check("quantity > 0").name("quantity_positive").not_valid();
-        t.index("code").include(["total"]).unique().nulls_not_distinct();
+        let index = t.index("code");
+        index.include(["total"]).unique();
+        if modern {
+            index.nulls_not_distinct();
+        }
     });
     schema.alter_table("orders", |t| {
         t.validate_constraint("quantity_positive");
@@ -899,10 +905,14 @@ fn beyond_knex_identity_generated_and_not_valid_constraints_work_on_a_real_datab
     );
     let err = client.batch_execute("insert into orders (quantity, unit_price, code) values (0, 1, 'b')").unwrap_err();
     assert_eq!(err.code(), Some(&postgres::error::SqlState::CHECK_VIOLATION));
-    // nulls not distinct: a second null code is a duplicate.
+    // nulls not distinct: a second null code is a duplicate (before 15, nulls stay distinct).
     client.batch_execute("insert into orders (quantity, unit_price) values (1, 1)").unwrap();
-    let err = client.batch_execute("insert into orders (quantity, unit_price) values (1, 1)").unwrap_err();
-    assert_eq!(err.code(), Some(&postgres::error::SqlState::UNIQUE_VIOLATION));
+    let second = client.batch_execute("insert into orders (quantity, unit_price) values (1, 1)");
+    if modern {
+        assert_eq!(second.unwrap_err().code(), Some(&postgres::error::SqlState::UNIQUE_VIOLATION));
+    } else {
+        second.unwrap();
+    }
     let validated: bool = client
         .query_one("select convalidated from pg_constraint where conname = 'quantity_positive'", &[])
         .unwrap()
@@ -910,7 +920,7 @@ fn beyond_knex_identity_generated_and_not_valid_constraints_work_on_a_real_datab
     assert!(validated);
     let indexdef: String =
         client.query_one("select indexdef from pg_indexes where indexname = 'orders_code_index'", &[]).unwrap().get(0);
-    assert!(indexdef.contains("INCLUDE (total)") && indexdef.contains("NULLS NOT DISTINCT"), "{indexdef}");
+    assert!(indexdef.contains("INCLUDE (total)") && indexdef.contains("NULLS NOT DISTINCT") == modern, "{indexdef}");
 }
 
 #[test]
@@ -1281,4 +1291,51 @@ fn more_of_knex_unit_tests_leave_the_same_catalog() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn features_newer_than_the_server_are_refused_with_the_version_they_need_and_work_where_it_has_them() {
+    let db = TestDatabase::empty().unwrap();
+    let major = knexrs_tests::server_major(&db);
+    let mut nulls = SchemaBuilder::new();
+    nulls.create_table("accounts", |t| {
+        t.text("external_id");
+        t.unique("external_id").nulls_not_distinct();
+    });
+    let mut virtual_column = SchemaBuilder::new();
+    virtual_column.create_table("people", |t| {
+        t.text("email");
+        t.text("email_lower").generated_virtual("lower(email)");
+    });
+    for (schema, needs, table) in [(&nulls, 15, "accounts"), (&virtual_column, 18, "people")] {
+        let result = schema.execute(&mut db.connect().unwrap());
+        if major >= needs {
+            result.unwrap();
+        } else {
+            let err = result.unwrap_err();
+            assert!(matches!(err, SchemaError::NeedsVersion { needs: n, .. } if n == needs), "{err}");
+            assert!(
+                err.to_string()
+                    .contains(&format!("needs PostgreSQL {needs} or later, and the server is PostgreSQL {major}.")),
+                "{err}"
+            );
+        }
+        let exists: bool =
+            db.connect().unwrap().query_one("select to_regclass($1) is not null", &[&table]).unwrap().get(0);
+        assert_eq!(exists, major >= needs, "{table}: refused means nothing was sent");
+    }
+    if major >= 18 {
+        let mut client = db.connect().unwrap();
+        let kind: i8 = client
+            .query_one(
+                "select attgenerated from pg_attribute where attrelid = 'people'::regclass and attname = 'email_lower'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(kind as u8, b'v', "a virtual column");
+        client.batch_execute("insert into people (email) values ('A@B.C')").unwrap();
+        let lower: String = client.query_one("select email_lower from people", &[]).unwrap().get(0);
+        assert_eq!(lower, "a@b.c");
+    }
 }

@@ -18,6 +18,19 @@ use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+/// The major version of the server `db` lives on.
+pub fn server_major(db: &TestDatabase) -> u32 {
+    let mut client = db.connect().expect("connecting");
+    let num: String = client.query_one("show server_version_num", &[]).expect("server_version_num").get(0);
+    num.parse::<u32>().expect("a number") / 10_000
+}
+
+/// Whether this run reaches the test databases through PgBouncer
+/// (`cargo xtask test --pooler transaction`).
+pub fn through_pooler() -> bool {
+    std::env::var("KNEXRS_TEST_POOLER").is_ok_and(|v| v.trim().eq_ignore_ascii_case("transaction"))
+}
+
 /// `tests/fixtures`.
 pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -280,34 +293,4 @@ pub fn fixture_migrate_command(program: impl AsRef<OsStr>, db: &TestDatabase, se
 pub fn assert_every_case_passes(what: &str, total: usize, failures: &[String]) {
     println!("{what}: {}/{total} cases pass", total - failures.len());
     assert!(failures.is_empty(), "{} case(s) fail:\n{}", failures.len(), failures.join("\n\n"));
-}
-
-/// `pg_dump --schema-only` of `url`, without comments, `SET`s and blank
-/// lines, excluding `exclude_tables`.
-pub fn schema_dump(url: &str, exclude_tables: &[&str]) -> String {
-    let bin = knexrs_cluster::ServerBinaries::find().expect("PostgreSQL binaries");
-    let mut command = Command::new(bin.program("pg_dump"));
-    command.args(["--schema-only", "--no-owner", "--no-privileges", "-d", url]);
-    for table in exclude_tables {
-        command.arg(format!("--exclude-table={table}"));
-    }
-    let out = command.output().expect("running pg_dump");
-    assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
-    normalize_dump(&String::from_utf8_lossy(&out.stdout))
-}
-
-/// A dump without the lines that vary between runs and versions.
-pub fn normalize_dump(dump: &str) -> String {
-    dump.lines()
-        .filter(|line| {
-            let line = line.trim();
-            !(line.is_empty()
-                || line.starts_with("--")
-                || line.starts_with("SET ")
-                || line.starts_with("SELECT pg_catalog.set_config")
-                || line.starts_with("\\restrict")
-                || line.starts_with("\\unrestrict"))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -59,13 +59,17 @@ pub(crate) fn project() -> Project {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Workspace(WorkspaceCommand::Test { cargo_args }) => {
+        Command::Workspace(WorkspaceCommand::Test { pg, pooler, cargo_args }) => {
             let project = project();
             // The knex comparisons (tests/knex_both_ways.rs) run real knex: Node.js first.
             if let Err(error) = knexrs_cli::ensure_node() {
                 return failure(error);
             }
-            let code = run_workspace(&project, WorkspaceCommand::Test { cargo_args });
+            // The pooler tests (tests/pooler.rs) run PgBouncer.
+            if let Err(error) = knexrs_cli::ensure_pgbouncer() {
+                return failure(error);
+            }
+            let code = run_workspace(&project, WorkspaceCommand::Test { pg, pooler, cargo_args });
             stop_tls_cluster(&project);
             code
         }

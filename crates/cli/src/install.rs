@@ -20,21 +20,8 @@ pub fn ensure_postgres_server() -> anyhow::Result<()> {
     }
     eprintln!("installing the PostgreSQL server: no initdb, pg_ctl and postgres on this machine");
     let installed = match package_manager() {
-        Some(PackageManager::Apt) => {
-            // The package would start a cluster of its own on port 5432; the
-            // workspace runs its own clusters, so keep the package's stopped.
-            let policy = Path::new("/usr/sbin/policy-rc.d");
-            let had_policy = policy.exists();
-            if !had_policy {
-                let _ = std::fs::write(policy, "#!/bin/sh\nexit 101\n");
-                let _ = run_quiet(&["chmod", "+x", "/usr/sbin/policy-rc.d"]);
-            }
-            let ok = apt_install(&["postgresql", "postgresql-contrib"]);
-            if !had_policy {
-                let _ = std::fs::remove_file(policy);
-            }
-            ok
-        }
+        // The package would start a cluster of its own on port 5432.
+        Some(PackageManager::Apt) => without_service_start(|| apt_install(&["postgresql", "postgresql-contrib"])),
         Some(PackageManager::Dnf) => dnf_install(&["postgresql-server", "postgresql-contrib"]),
         None => false,
     };
@@ -44,6 +31,49 @@ pub fn ensure_postgres_server() -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// PgBouncer (for the tests through a transaction pooler), installed with
+/// the system's package manager when missing; its own service stays stopped.
+///
+/// ```no_run
+/// knexrs_cli::ensure_pgbouncer()?;
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub fn ensure_pgbouncer() -> anyhow::Result<()> {
+    let found = || {
+        ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"].iter().any(|p| Path::new(p).exists())
+            || Command::new("pgbouncer").arg("--version").output().is_ok_and(|o| o.status.success())
+    };
+    if found() {
+        return Ok(());
+    }
+    eprintln!("installing PgBouncer for the tests through a transaction pooler");
+    let installed = match package_manager() {
+        Some(PackageManager::Apt) => without_service_start(|| apt_install(&["pgbouncer"])),
+        Some(PackageManager::Dnf) => dnf_install(&["pgbouncer"]),
+        None => false,
+    };
+    if !installed || !found() {
+        bail!("PgBouncer could not be installed: install it (apt-get install pgbouncer), then rerun");
+    }
+    Ok(())
+}
+
+/// Runs `install` with Debian's service start-up blocked: a package's own
+/// server would take ports the workspace's clusters use.
+fn without_service_start(install: impl FnOnce() -> bool) -> bool {
+    let policy = Path::new("/usr/sbin/policy-rc.d");
+    let had_policy = policy.exists();
+    if !had_policy {
+        let _ = std::fs::write(policy, "#!/bin/sh\nexit 101\n");
+        let _ = run_quiet(&["chmod", "+x", "/usr/sbin/policy-rc.d"]);
+    }
+    let ok = install();
+    if !had_policy {
+        let _ = std::fs::remove_file(policy);
+    }
+    ok
 }
 
 /// Node.js with npm (for the knex comparisons), installed when missing.

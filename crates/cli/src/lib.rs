@@ -28,14 +28,16 @@ mod install;
 mod local;
 mod project;
 mod schema;
+mod server_versions;
 mod test_runner;
 mod workspace;
 
 pub use app::{App, app_main};
 pub use init::{InitOptions, Planned, init, plan_init};
-pub use install::{ensure_node, ensure_postgres_server};
+pub use install::{ensure_node, ensure_pgbouncer, ensure_postgres_server};
 pub use local::{ClusterName, DEV_DATABASE, TEST_DATABASE, cluster, connect};
 pub use project::Project;
 pub use schema::{GenerateArgs, generate};
-pub use test_runner::run_tests;
+pub use server_versions::{PgVersions, SUPPORTED_MAJORS, postgres_server};
+pub use test_runner::{TestOptions, run_tests};
 pub use workspace::{DbAction, SchemaAction, WorkspaceCommand, failure, run_workspace};

@@ -2,25 +2,147 @@
 //! cluster, then a sweep of databases the tests left behind. The suite's whole
 //! output is checked for the password tests use: errors must never echo one.
 
-use crate::{ClusterName, Project, cluster};
+use crate::{ClusterName, PgVersions, Project, cluster};
 use anyhow::Context as _;
+use knexrs_cluster::{ClusterOptions, LocalCluster};
 use knexrs_connect::ConnectConfig;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// `test [cargo test args]`: `cargo test` (the whole workspace unless a
-/// package is named) on the local test cluster, then a sweep of the databases
-/// the tests left behind. Fails when the tests' password appears anywhere in
-/// their output: an error echoes a password.
+/// How `test` runs: on the machine's own server (the default), or on
+/// PostgreSQL major versions installed for the run (`--pg 13`, `--pg 13,18`,
+/// `--pg all`), one after the other.
+///
+/// ```
+/// let options = knexrs_cli::TestOptions { pg: Some("13,18".parse().unwrap()), pooler: None, cargo_args: vec!["--no-fail-fast".into()] };
+/// assert_eq!(options.pg.unwrap().majors(), [13, 18]);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TestOptions {
+    /// The major versions to run on; `None` runs on the machine's server.
+    pub pg: Option<PgVersions>,
+    /// `Transaction`: every test database is reached through a local
+    /// PgBouncer in transaction mode (pool size 2), as production fleets are.
+    pub pooler: Option<knexrs_connect::Pooler>,
+    /// Passed on to `cargo test`.
+    pub cargo_args: Vec<String>,
+}
+
+/// `test [--pg …] [cargo test args]`: `cargo test` (the whole workspace
+/// unless a package is named) on a local test cluster, then a sweep of the
+/// databases the tests left behind. Fails when the tests' password appears
+/// anywhere in their output: an error echoes a password. With `--pg`, each
+/// version runs in turn on a cluster of its own (stopped afterwards), and a
+/// summary gives each version's counts.
 ///
 /// ```no_run
 /// # let project = knexrs_cli::Project::new(".", knexrs_migrate::Migrator::new(vec![]));
-/// let code = knexrs_cli::run_tests(&project, &["--no-fail-fast".to_owned()])?;
+/// let options = knexrs_cli::TestOptions { pg: None, pooler: None, cargo_args: vec!["--no-fail-fast".to_owned()] };
+/// let code = knexrs_cli::run_tests(&project, &options)?;
 /// # Ok::<(), anyhow::Error>(())
 /// ```
-pub fn run_tests(project: &Project, cargo_args: &[String]) -> anyhow::Result<ExitCode> {
-    let cluster = cluster(project, ClusterName::Test)?;
+pub fn run_tests(project: &Project, options: &TestOptions) -> anyhow::Result<ExitCode> {
+    let mut pooled: Vec<(&str, std::ffi::OsString)> = Vec::new();
+    if options.pooler == Some(knexrs_connect::Pooler::Transaction) {
+        crate::ensure_pgbouncer()?;
+        pooled.push(("KNEXRS_TEST_POOLER", "transaction".into()));
+        pooled.push(("KNEXRS_POOLER", "transaction".into()));
+    }
+    let Some(versions) = &options.pg else {
+        let cluster = cluster(project, ClusterName::Test)?;
+        let run = run_on(project, &cluster, &pooled, &options.cargo_args);
+        stop_pgbouncer_under(&project.target_dir().join("knexrs-pg"));
+        return Ok(run?.exit_code());
+    };
+    let servers = project.target_dir().join("knexrs-pg").join("servers");
+    let mut summary = Vec::new();
+    let mut all_passed = true;
+    for &major in versions.majors() {
+        let bin = crate::postgres_server(major, &servers)?;
+        let root = project.target_dir().join("knexrs-pg").join(format!("pg{major}"));
+        let cluster = LocalCluster::new(knexrs_testing::test_cluster_options(&root).binaries(&bin))?;
+        eprintln!("== PostgreSQL {major} ({})", bin.display());
+        let mut env = vec![("PGBIN", bin.as_os_str().to_owned()), ("KNEXRS_CLUSTER_ROOT", root.as_os_str().to_owned())];
+        env.extend(pooled.iter().cloned());
+        let run = run_on(project, &cluster, &env, &options.cargo_args);
+        stop_clusters_under(&root, &bin);
+        let run = run?;
+        all_passed &= run.passed();
+        summary.push(format!("PostgreSQL {major}: {}", run.counts));
+    }
+    eprintln!("== summary");
+    for line in &summary {
+        eprintln!("{line}");
+    }
+    Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// What one `cargo test` run did.
+struct Run {
+    success: bool,
+    leaks: usize,
+    counts: Counts,
+}
+
+impl Run {
+    fn passed(&self) -> bool {
+        self.success && self.leaks == 0
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    }
+}
+
+/// The totals of cargo's `test result:` lines.
+#[derive(Debug, Default)]
+struct Counts {
+    passed: AtomicUsize,
+    failed: AtomicUsize,
+    ignored: AtomicUsize,
+    binaries: AtomicUsize,
+}
+
+impl Counts {
+    /// Adds a `test result: ok. 12 passed; 0 failed; 1 ignored; …` line.
+    fn add(&self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else { return };
+        self.binaries.fetch_add(1, Ordering::Relaxed);
+        for part in rest.split(['.', ';']) {
+            let mut words = part.split_whitespace();
+            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
+            let Ok(n) = n.parse::<usize>() else { continue };
+            let counter = match what {
+                "passed" => &self.passed,
+                "failed" => &self.failed,
+                "ignored" => &self.ignored,
+                _ => continue,
+            };
+            counter.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} ignored ({} test binaries)",
+            self.passed.load(Ordering::Relaxed),
+            self.failed.load(Ordering::Relaxed),
+            self.ignored.load(Ordering::Relaxed),
+            self.binaries.load(Ordering::Relaxed)
+        )
+    }
+}
+
+fn run_on(
+    project: &Project,
+    cluster: &LocalCluster,
+    env: &[(&str, std::ffi::OsString)],
+    cargo_args: &[String],
+) -> anyhow::Result<Run> {
     let port = cluster.start()?;
     let url = cluster.url(port, "postgres");
     eprintln!("test cluster: {url} (data in {})", cluster.data_dir().display());
@@ -30,6 +152,9 @@ pub fn run_tests(project: &Project, cargo_args: &[String]) -> anyhow::Result<Exi
     command.arg("test");
     if !picks_packages {
         command.arg("--workspace");
+    }
+    for (name, value) in env {
+        command.env(name, value);
     }
     let mut child = command
         .args(cargo_args)
@@ -41,13 +166,14 @@ pub fn run_tests(project: &Project, cargo_args: &[String]) -> anyhow::Result<Exi
         .spawn()
         .context("running cargo test")?;
     let leaks = AtomicUsize::new(0);
+    let counts = Counts::default();
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     std::thread::scope(|scope| {
         if let Some(out) = stdout {
-            scope.spawn(|| relay(out, std::io::stdout(), &leaks));
+            scope.spawn(|| relay(out, std::io::stdout(), &leaks, &counts));
         }
         if let Some(err) = stderr {
-            scope.spawn(|| relay(err, std::io::stderr(), &leaks));
+            scope.spawn(|| relay(err, std::io::stderr(), &leaks, &counts));
         }
     });
     let status = child.wait()?;
@@ -58,19 +184,42 @@ pub fn run_tests(project: &Project, cargo_args: &[String]) -> anyhow::Result<Exi
     let leaks = leaks.load(Ordering::Relaxed);
     if leaks > 0 {
         eprintln!("error: the tests' password appeared in {leaks} line(s) of their output: an error echoes a password");
-        return Ok(ExitCode::FAILURE);
     }
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(Run { success: status.success(), leaks, counts })
 }
 
-/// Copies `from` to `to` line by line, counting lines that hold the test password.
-fn relay(from: impl Read, mut to: impl Write, leaks: &AtomicUsize) {
+/// Stops the PgBouncer the pooler tests started under `root`, if any.
+fn stop_pgbouncer_under(root: &std::path::Path) {
+    if let Ok(bouncer) = knexrs_cluster::LocalPgBouncer::new(knexrs_cluster::PgBouncerOptions::new(root, 0)) {
+        let _ = bouncer.stop();
+    }
+}
+
+/// Stops every cluster under `root` (the test cluster, and any a test
+/// started), and the PgBouncer in front of them.
+fn stop_clusters_under(root: &std::path::Path, bin: &std::path::Path) {
+    stop_pgbouncer_under(root);
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().join("data").join("postmaster.pid").exists()
+            && let Ok(cluster) = LocalCluster::new(ClusterOptions::new(name, root, 0).binaries(bin))
+        {
+            let _ = cluster.stop();
+        }
+    }
+}
+
+/// Copies `from` to `to` line by line, counting lines that hold the test
+/// password, and adding up cargo's `test result:` lines.
+fn relay(from: impl Read, mut to: impl Write, leaks: &AtomicUsize, counts: &Counts) {
     let mut reader = BufReader::new(from);
     let mut line = Vec::new();
     while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
         if line.windows(knexrs_testing::TEST_PASSWORD.len()).any(|w| w == knexrs_testing::TEST_PASSWORD.as_bytes()) {
             leaks.fetch_add(1, Ordering::Relaxed);
         }
+        counts.add(&String::from_utf8_lossy(&line));
         let _ = to.write_all(&line);
         line.clear();
     }

@@ -1,7 +1,7 @@
 //! The commands every knexrs workspace has (`cargo xtask migrate|db|schema|test`),
 //! parsed by clap and run for a [`Project`].
 
-use crate::{ClusterName, GenerateArgs, Project, cluster, connect, generate, run_tests};
+use crate::{ClusterName, GenerateArgs, PgVersions, Project, TestOptions, cluster, connect, generate, run_tests};
 use knexrs_cluster::ClusterState;
 use knexrs_migrate::cli::{self, MigrateArgs};
 use std::process::ExitCode;
@@ -49,6 +49,12 @@ pub enum WorkspaceCommand {
     },
     /// Run every test of the workspace on the local test cluster (arguments go to `cargo test`)
     Test {
+        /// PostgreSQL major versions to run on instead of the machine's server: 13 to 18, a list (13,18), or all
+        #[arg(long, value_name = "VERSIONS")]
+        pg: Option<PgVersions>,
+        /// `transaction`: reach every test database through a local PgBouncer in transaction mode (pool size 2)
+        #[arg(long, value_name = "MODE")]
+        pooler: Option<knexrs_connect::Pooler>,
         /// Passed on to `cargo test --workspace`
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         cargo_args: Vec<String>,
@@ -114,7 +120,9 @@ pub fn run_workspace(project: &Project, command: WorkspaceCommand) -> ExitCode {
         WorkspaceCommand::Schema { action: SchemaAction::Generate(args) } => {
             generate(project, &args).unwrap_or_else(failure)
         }
-        WorkspaceCommand::Test { cargo_args } => run_tests(project, &cargo_args).unwrap_or_else(failure),
+        WorkspaceCommand::Test { pg, pooler, cargo_args } => {
+            run_tests(project, &TestOptions { pg, pooler, cargo_args }).unwrap_or_else(failure)
+        }
     }
 }
 

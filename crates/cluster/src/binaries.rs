@@ -68,6 +68,23 @@ impl ServerBinaries {
         Err(ClusterError::NoServerBinaries { searched })
     }
 
+    /// The server programs in `dir`, which must hold `initdb`, `pg_ctl` and `postgres`.
+    ///
+    /// ```
+    /// use knexrs_cluster::{ClusterError, ServerBinaries};
+    ///
+    /// let missing = ServerBinaries::at("/nowhere");
+    /// assert!(matches!(missing, Err(ClusterError::NoServerBinaries { .. })));
+    /// ```
+    pub fn at(dir: impl Into<PathBuf>) -> Result<Self, ClusterError> {
+        let dir = dir.into();
+        if PROGRAMS.iter().all(|p| is_executable(&dir.join(p))) {
+            Ok(ServerBinaries { dir })
+        } else {
+            Err(ClusterError::NoServerBinaries { searched: vec![dir] })
+        }
+    }
+
     /// The folder.
     ///
     /// ```

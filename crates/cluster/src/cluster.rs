@@ -33,6 +33,9 @@ pub struct ClusterOptions {
     /// Files written into the data folder at every start, readable by the server only
     /// (TLS certificates and keys, say).
     pub files: Vec<(String, Vec<u8>)>,
+    /// The folder of the server programs to run, instead of the machine's
+    /// own (a PostgreSQL major version `cargo xtask test --pg` installed).
+    pub bin_dir: Option<PathBuf>,
 }
 
 impl ClusterOptions {
@@ -53,7 +56,21 @@ impl ClusterOptions {
             settings: Vec::new(),
             hba: None,
             files: Vec::new(),
+            bin_dir: None,
         }
+    }
+
+    /// Runs the server programs in `dir` rather than the machine's own.
+    ///
+    /// ```
+    /// use knexrs_cluster::ClusterOptions;
+    ///
+    /// let options = ClusterOptions::new("test-pg13", "target/knexrs-pg", 54339).binaries("/opt/pg13/bin");
+    /// assert_eq!(options.bin_dir.as_deref(), Some(std::path::Path::new("/opt/pg13/bin")));
+    /// ```
+    pub fn binaries(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.bin_dir = Some(dir.into());
+        self
     }
 
     /// Uses `hba` as `pg_hba.conf` (to require TLS, say).
@@ -169,7 +186,10 @@ impl LocalCluster {
     /// # Ok::<(), knexrs_cluster::ClusterError>(())
     /// ```
     pub fn new(options: ClusterOptions) -> Result<Self, ClusterError> {
-        let bin = ServerBinaries::find()?;
+        let bin = match &options.bin_dir {
+            Some(dir) => ServerBinaries::at(dir)?,
+            None => ServerBinaries::find()?,
+        };
         let os_user = OsUser::for_server()?;
         let root = match &os_user {
             // The server user must reach the data folder; under a private home
@@ -414,8 +434,14 @@ impl LocalCluster {
 
     fn init_if_needed(&self) -> Result<(), ClusterError> {
         let data = self.data_dir();
-        if data.join("PG_VERSION").exists() {
-            return Ok(());
+        if let Ok(made_by) = fs::read_to_string(data.join("PG_VERSION")) {
+            let made_by = made_by.trim().to_owned();
+            return match self.bin.major_version() {
+                Some(major) if major.to_string() != made_by => {
+                    Err(ClusterError::VersionMismatch { data: data.clone(), made_by, server: major })
+                }
+                _ => Ok(()),
+            };
         }
         if data.exists() {
             // A half-made folder from an interrupted initdb.
@@ -450,7 +476,9 @@ impl LocalCluster {
 
     fn settings_text(&self) -> String {
         let mut text = String::from(
-            "# rewritten by knexrs at every start\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n",
+            // scram everywhere: PostgreSQL 13 still hashes new passwords with md5 by default,
+            // which the scram-sha-256 lines of pg_hba.conf cannot check.
+            "# rewritten by knexrs at every start\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\npassword_encryption = 'scram-sha-256'\n",
         );
         for (name, value) in &self.options.settings {
             text.push_str(&format!("{name} = '{}'\n", value.replace('\'', "''")));

@@ -48,6 +48,24 @@ pub enum ClusterError {
         #[source]
         source: std::io::Error,
     },
+    /// The data folder was made by another major version than the server's.
+    #[error(
+        "{} was made by PostgreSQL {made_by}, and this server is PostgreSQL {server}: remove the folder (its data is lost) or use a cluster of another name",
+        data.display()
+    )]
+    VersionMismatch {
+        /// The data folder.
+        data: std::path::PathBuf,
+        /// The major version that made it.
+        made_by: String,
+        /// The server's major version.
+        server: u32,
+    },
+    /// No `pgbouncer` program was found.
+    #[error(
+        "PgBouncer not found: install it (Debian/Ubuntu: apt-get install pgbouncer; `cargo xtask test` does), or put it on PATH"
+    )]
+    NoPgBouncer,
     /// The cluster is not running.
     #[error("the {name} cluster is not running: start it with `cargo xtask db start`")]
     NotRunning {

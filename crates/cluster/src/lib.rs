@@ -18,7 +18,9 @@ mod binaries;
 mod cluster;
 mod error;
 mod os_user;
+mod pgbouncer;
 
 pub use binaries::ServerBinaries;
 pub use cluster::{ClusterOptions, ClusterState, LocalCluster, SUPERUSER};
 pub use error::ClusterError;
+pub use pgbouncer::{LocalPgBouncer, PgBouncerOptions};

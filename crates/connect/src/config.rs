@@ -3,7 +3,7 @@
 //! never shows the password.
 
 use crate::url::{check_userinfo, redact_userinfo, split_ssl_params};
-use crate::{ConnectError, Environment, Setting, SslMode};
+use crate::{ConnectError, Environment, Pooler, Setting, SslMode};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,6 +25,9 @@ pub struct ConnectConfig {
     environment: Environment,
     max_connections: u32,
     pool_timeout: Duration,
+    pooler: Pooler,
+    /// `None`: the pooler decides (named statements unless a transaction pooler).
+    prepared_statements: Option<bool>,
 }
 
 impl std::fmt::Debug for ConnectConfig {
@@ -34,6 +37,8 @@ impl std::fmt::Debug for ConnectConfig {
             .field("environment", &self.environment)
             .field("max_connections", &self.max_connections)
             .field("pool_timeout", &self.pool_timeout)
+            .field("pooler", &self.pooler)
+            .field("prepared_statements", &self.prepared_statements())
             .finish()
     }
 }
@@ -114,6 +119,8 @@ impl ConnectConfig {
             environment: Environment::Development,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             pool_timeout: DEFAULT_POOL_TIMEOUT,
+            pooler: Pooler::None,
+            prepared_statements: None,
         };
         config.apply_defaults()?;
         Ok(config)
@@ -178,6 +185,8 @@ impl ConnectConfig {
                 environment,
                 max_connections: DEFAULT_MAX_CONNECTIONS,
                 pool_timeout: DEFAULT_POOL_TIMEOUT,
+                pooler: Pooler::None,
+                prepared_statements: None,
             };
             config.apply_defaults()?;
             config
@@ -199,6 +208,12 @@ impl ConnectConfig {
                     format!("DB_POOL_TIMEOUT_MS `{ms}` is not a number of milliseconds: use a number such as 30000"),
                 )
             })?;
+        }
+        if let Some(pooler) = var("KNEXRS_POOLER") {
+            config.pooler = pooler.parse()?;
+        }
+        if let Some(prepared) = var("DB_PREPARED_STATEMENTS") {
+            config.prepared_statements = Some(crate::pooler::parse_prepared(&prepared)?);
         }
         config.set_environment(environment)?;
         Ok(Some(config))
@@ -372,6 +387,73 @@ impl ConnectConfig {
     /// ```
     pub fn set_max_connections(&mut self, max: u32) -> &mut Self {
         self.max_connections = max.max(1);
+        self
+    }
+
+    /// The pooler between us and the server (`KNEXRS_POOLER`): behind a
+    /// transaction pooler the runner keeps no session state between
+    /// transactions, and the executors use no named prepared statements.
+    ///
+    /// ```
+    /// # use knexrs_connect::{ConnectConfig, Environment, Pooler};
+    /// let vars = |name: &str| match name {
+    ///     "DATABASE_URL" => Some("postgres://app@pgbouncer:6432/cliscale".to_owned()),
+    ///     "KNEXRS_POOLER" => Some("transaction".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let config = ConnectConfig::from_vars(vars, Environment::Development)?.unwrap();
+    /// assert_eq!(config.pooler(), Pooler::Transaction);
+    /// assert!(!config.prepared_statements());
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn pooler(&self) -> Pooler {
+        self.pooler
+    }
+
+    /// Sets the pooler (`--pooler transaction`).
+    ///
+    /// ```
+    /// # use knexrs_connect::{ConnectConfig, Pooler};
+    /// let mut config = ConnectConfig::from_url("postgres://app@localhost:6432/cliscale")?;
+    /// config.set_pooler(Pooler::Transaction);
+    /// assert_eq!(config.pooler(), Pooler::Transaction);
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn set_pooler(&mut self, pooler: Pooler) -> &mut Self {
+        self.pooler = pooler;
+        self
+    }
+
+    /// Whether the executors prepare named statements (and cache them per
+    /// connection): yes, unless behind a transaction pooler, or
+    /// `DB_PREPARED_STATEMENTS=false`. Without them each statement is parsed,
+    /// bound and run in one round trip as an unnamed statement.
+    /// `DB_PREPARED_STATEMENTS=true` keeps them behind a pooler that supports
+    /// protocol-level prepared statements (PgBouncer 1.21+ with
+    /// `max_prepared_statements`).
+    ///
+    /// ```
+    /// # use knexrs_connect::{ConnectConfig, Pooler};
+    /// let mut config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// assert!(config.prepared_statements());
+    /// config.set_prepared_statements(false);
+    /// assert!(!config.prepared_statements());
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn prepared_statements(&self) -> bool {
+        self.prepared_statements.unwrap_or(self.pooler != Pooler::Transaction)
+    }
+
+    /// Turns named prepared statements on or off.
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// config.set_prepared_statements(false);
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn set_prepared_statements(&mut self, on: bool) -> &mut Self {
+        self.prepared_statements = Some(on);
         self
     }
 

@@ -4,59 +4,7 @@
 use crate::error::connect_hint;
 use crate::tls::{self, MakeTls};
 use crate::{ConnectConfig, ConnectError, SslMode, describe};
-
-/// The server's version, from the `server_version` it reports at login.
-///
-/// ```
-/// use knexrs_connect::ServerVersion;
-///
-/// let version = ServerVersion::parse("15.18 (Debian 15.18-0+deb12u1)").unwrap();
-/// assert_eq!((version.major, version.minor), (15, 18));
-/// assert_eq!(version.num(), 150018);
-/// assert_eq!(ServerVersion::parse("18beta1").unwrap().major, 18);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ServerVersion {
-    /// The major version (13, 14, … 18).
-    pub major: u32,
-    /// The minor version.
-    pub minor: u32,
-}
-
-impl ServerVersion {
-    /// Reads `server_version` (`15.18`, `16.4 (Ubuntu …)`, `18beta1`).
-    ///
-    /// ```
-    /// # use knexrs_connect::ServerVersion;
-    /// assert_eq!(ServerVersion::parse("13.2").unwrap().num(), 130002);
-    /// assert!(ServerVersion::parse("pgbouncer").is_none());
-    /// ```
-    pub fn parse(text: &str) -> Option<Self> {
-        let digits = |s: &str| -> Option<u32> {
-            let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-            s[..end].parse().ok()
-        };
-        let major = digits(text.trim())?;
-        let minor = text.trim().split_once('.').and_then(|(_, rest)| digits(rest)).unwrap_or(0);
-        Some(ServerVersion { major, minor })
-    }
-
-    /// `server_version_num`'s form: `major * 10000 + minor`.
-    ///
-    /// ```
-    /// # use knexrs_connect::ServerVersion;
-    /// assert_eq!(ServerVersion { major: 17, minor: 2 }.num(), 170002);
-    /// ```
-    pub fn num(self) -> u32 {
-        self.major * 10_000 + self.minor
-    }
-}
-
-impl std::fmt::Display for ServerVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
+use knexrs_sql::ServerVersion;
 
 /// An open async connection, with what it was opened with.
 ///

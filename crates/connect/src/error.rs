@@ -28,6 +28,10 @@ pub enum Setting {
     SslRootCert,
     /// The environment (`--env`, `KNEXRS_ENV`, `NODE_ENV`).
     Environment,
+    /// `KNEXRS_POOLER` / `--pooler`.
+    Pooler,
+    /// `DB_PREPARED_STATEMENTS`.
+    PreparedStatements,
 }
 
 impl std::fmt::Display for Setting {
@@ -40,6 +44,8 @@ impl std::fmt::Display for Setting {
             Setting::SslMode => "sslmode",
             Setting::SslRootCert => "sslrootcert",
             Setting::Environment => "environment",
+            Setting::Pooler => "KNEXRS_POOLER",
+            Setting::PreparedStatements => "DB_PREPARED_STATEMENTS",
         })
     }
 }

@@ -19,14 +19,17 @@ mod config;
 mod connect;
 mod environment;
 mod error;
+mod pooler;
 mod runtime;
 mod tls;
 mod url;
 
 pub use config::{ConnectConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_POOL_TIMEOUT};
-pub use connect::{AsyncConnection, ServerVersion};
+pub use connect::AsyncConnection;
 pub use environment::Environment;
 pub use error::{ConnectError, Setting, describe};
+pub use knexrs_sql::ServerVersion;
+pub use pooler::Pooler;
 pub use runtime::in_async_context;
 pub use tls::{MakeTls, SslMode};
 

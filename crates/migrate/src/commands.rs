@@ -4,12 +4,12 @@
 //! plans, and runs the plan.
 
 use crate::db::{self, AppliedRow, State, StateRow};
-use crate::execute::execute;
+use crate::execute::{Scope, execute};
 use crate::runtime::block_on;
 use crate::session::{Conn, Session};
 use crate::status::{MigrationStatus, Status};
 use crate::{Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport, Target, lock};
-use knexrs_connect::ConnectConfig;
+use knexrs_connect::{ConnectConfig, Pooler};
 
 impl Migrator {
     /// Applies every pending migration as a new batch (knex `migrate:latest`).
@@ -180,6 +180,15 @@ impl Migrator {
         if options.cancel.is_cancelled() {
             return Err(MigrateError::interrupted("before anything ran", &[]));
         }
+        if connection.pooler() == Pooler::Transaction {
+            return match &options.direct {
+                // The direct connection runs everything, as without a pooler.
+                Some(direct) if direct.pooler() != Pooler::Transaction => {
+                    Box::pin(self.run_async(direct, target, options, reporter)).await
+                }
+                _ => self.run_through_pooler(connection, target, options, reporter).await,
+            };
+        }
         let tables = self.tables();
         let mut session = Session::new(Conn::open(connection).await?, options.cancel.clone());
         if matches!(target, Target::Latest)
@@ -235,7 +244,7 @@ impl Migrator {
         Ok(Some(RunReport { direction: crate::Direction::Up, batch, migrations: Vec::new() }))
     }
 
-    async fn run_locked(
+    pub(crate) async fn run_locked(
         &self,
         session: &Session,
         target: &Target,
@@ -251,7 +260,7 @@ impl Migrator {
             self.check_edited(&applied, &states)?;
         }
         self.adopt_checksums(session, &applied, &states).await?;
-        let plan = self.plan(&applied, target, options)?;
+        let plan = self.plan(&applied, target, options, session.work.version)?;
         if !target.applies() {
             // Reverting what did complete works as in knex; one that stopped halfway must be resolved first.
             if let Some(state) = states.iter().find(|s| s.is_incomplete()) {
@@ -269,7 +278,7 @@ impl Migrator {
             batch: plan.batch,
             migrations: plan.migration_names().len(),
         });
-        execute(self, &plan, options, session, reporter).await
+        execute(self, &plan, options, session, Scope::Session, reporter).await
     }
 
     /// What `target` would run, without running or changing anything.
@@ -321,7 +330,7 @@ impl Migrator {
             self.check_incomplete(&states)?;
             self.check_edited(&applied, &states)?;
         }
-        let mut plan = self.plan(&applied, target, options)?;
+        let mut plan = self.plan(&applied, target, options, conn.version)?;
         plan.setup = setup;
         Ok(plan)
     }
@@ -432,14 +441,14 @@ impl Migrator {
             .collect()
     }
 
-    fn check_edited(&self, applied: &[AppliedRow], states: &[StateRow]) -> Result<(), MigrateError> {
+    pub(crate) fn check_edited(&self, applied: &[AppliedRow], states: &[StateRow]) -> Result<(), MigrateError> {
         let names = self.edited(applied, states);
         if names.is_empty() { Ok(()) } else { Err(MigrateError::Edited { names }) }
     }
 
     /// A database knex migrated has no checksums: the first run records the
     /// current sources of what is applied (trust on first use).
-    async fn adopt_checksums(
+    pub(crate) async fn adopt_checksums(
         &self,
         session: &Session,
         applied: &[AppliedRow],
@@ -548,6 +557,15 @@ impl Migrator {
         options: &RunOptions,
     ) -> Result<(), MigrateError> {
         let migration = self.find(name).ok_or_else(|| MigrateError::UnknownMigration { name: name.to_owned() })?;
+        // Settled on the server itself: the migration ran outside a transaction, so a direct connection was given.
+        if connection.pooler() == Pooler::Transaction {
+            return match &options.direct {
+                Some(direct) if direct.pooler() != Pooler::Transaction => {
+                    Box::pin(self.resolve_async(direct, name, applied, options)).await
+                }
+                _ => Err(MigrateError::NeedsDirectConnection { migration: migration.name().to_owned() }),
+            };
+        }
         let tables = self.tables();
         let mut session = Session::new(Conn::open(connection).await?, options.cancel.clone());
         session.work.prepare().await?;

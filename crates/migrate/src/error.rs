@@ -208,6 +208,24 @@ pub enum MigrateError {
         /// The migration.
         name: String,
     },
+    /// A migration that runs outside a transaction, with only a transaction
+    /// pooler to run it through.
+    #[error(
+        "migration {migration} runs outside a transaction (create index concurrently, or no_transaction()), which cannot run through a transaction pooler (KNEXRS_POOLER=transaction): give a direct connection to the server with MIGRATION_DATABASE_URL or --direct-url; nothing was changed"
+    )]
+    NeedsDirectConnection {
+        /// The migration.
+        migration: String,
+    },
+    /// `--transaction each|none` asked of a run through a transaction pooler,
+    /// which can only be one transaction.
+    #[error(
+        "--transaction {mode} cannot hold through a transaction pooler (KNEXRS_POOLER=transaction): a run through it is one transaction; drop the option, or give a direct connection with MIGRATION_DATABASE_URL or --direct-url; nothing was changed"
+    )]
+    OneTransactionThroughPooler {
+        /// The mode asked for (`each`, `none`).
+        mode: &'static str,
+    },
     /// No migration has this name.
     #[error("Migration \"{name}\" not found. `migrate status` lists the migrations")]
     UnknownMigration {

@@ -86,6 +86,19 @@ struct Run<'a> {
     /// Whether any migration of the plan sets its own timeouts (then every
     /// migration of a shared transaction sets them, to undo the previous one's).
     per_migration_settings: bool,
+    /// Whether the caller opened the transaction the plan runs in (a run
+    /// through a transaction pooler: one transaction, holding the lock).
+    in_open_transaction: bool,
+}
+
+/// Where a plan runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Directly: each transaction unit opens and commits its own transaction.
+    Session,
+    /// Inside a transaction the caller opened (through a transaction pooler):
+    /// one unit, no `begin`, timeouts set with `set local`.
+    OpenTransaction,
 }
 
 /// Runs `plan` on the session's work connection; returns what ran, or the
@@ -95,15 +108,18 @@ pub(crate) async fn execute(
     plan: &Plan,
     options: &RunOptions,
     session: &Session,
+    scope: Scope,
     reporter: &mut dyn Reporter,
 ) -> Result<RunReport, MigrateError> {
     let client = &session.work.client;
     let mut settings = Vec::new();
+    // Behind a transaction pooler a session `set` would outlive the run on a server connection others get.
+    let set = if scope == Scope::OpenTransaction { "set local" } else { "set" };
     if let Some(t) = options.lock_timeout {
-        settings.push(format!("set lock_timeout = {}", t.as_millis()));
+        settings.push(format!("{set} lock_timeout = {}", t.as_millis()));
     }
     if let Some(t) = options.statement_timeout {
-        settings.push(format!("set statement_timeout = {}", t.as_millis()));
+        settings.push(format!("{set} statement_timeout = {}", t.as_millis()));
     }
     if !settings.is_empty() {
         client
@@ -124,6 +140,7 @@ pub(crate) async fn execute(
         direction: plan.direction,
         done: Vec::new(),
         per_migration_settings,
+        in_open_transaction: scope == Scope::OpenTransaction,
     };
     for unit in &plan.units {
         if session.cancel.is_cancelled() {
@@ -190,7 +207,7 @@ impl Run<'_> {
                 )));
             }
             let mut message = Message::default();
-            if i == 0 {
+            if i == 0 && !self.in_open_transaction {
                 message.push(Part::Setup, "begin");
             }
             for setting in self.settings(migration, true) {

@@ -43,6 +43,7 @@ mod migration;
 mod migrator;
 mod options;
 mod plan;
+mod pooled;
 mod report;
 mod runtime;
 mod session;

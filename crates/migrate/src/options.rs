@@ -83,6 +83,14 @@ pub struct RunOptions {
     /// "migration directory is corrupt"); `false` is knex's
     /// `disableMigrationsListValidation`.
     pub validate_migration_list: bool,
+    /// The server version migrations are checked against when there is no
+    /// server to ask (a dry run's `--pg-version`); a run uses the server's own.
+    pub pg_version: Option<knexrs_sql::ServerVersion>,
+    /// A direct connection to the server (`MIGRATION_DATABASE_URL`,
+    /// `--direct-url`) for a run whose connection goes through a transaction
+    /// pooler: the run then uses it, and can run migrations outside a
+    /// transaction.
+    pub direct: Option<knexrs_connect::ConnectConfig>,
 }
 
 impl Default for RunOptions {
@@ -95,6 +103,8 @@ impl Default for RunOptions {
             cancel: crate::Cancel::new(),
             record_extension: None,
             validate_migration_list: true,
+            pg_version: None,
+            direct: None,
         }
     }
 }

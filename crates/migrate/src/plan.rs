@@ -5,7 +5,7 @@
 use crate::db::{self, AppliedRow};
 use crate::migration::stem_of;
 use crate::{Direction, MigrateError, Migration, MigrationConfig, Migrator, RunOptions, TransactionMode};
-use knexrs_schema::PostgresQueryBuilder;
+use knexrs_schema::{PostgresQueryBuilder, ServerVersion};
 
 /// One migration of a plan, ready to send.
 ///
@@ -224,7 +224,10 @@ impl Migrator {
         applied: &[AppliedRow],
         target: &Target,
         options: &RunOptions,
+        server: Option<ServerVersion>,
     ) -> Result<Plan, MigrateError> {
+        // A version given for the run (a dry run's `--pg-version`) wins over the connection's.
+        let server = options.pg_version.or(server);
         if options.validate_migration_list {
             self.check_missing(applied)?;
         }
@@ -235,7 +238,7 @@ impl Migrator {
         match target {
             Target::Latest => {
                 let chosen: Vec<&Migration> = pending().collect();
-                self.plan_up(&chosen, last_batch + 1, &record_ext, options)
+                self.plan_up(&chosen, last_batch + 1, &record_ext, options, server)
             }
             Target::Up(name) => {
                 let chosen = match name {
@@ -253,7 +256,7 @@ impl Migrator {
                         }
                     }
                 };
-                self.plan_up(&chosen.into_iter().collect::<Vec<_>>(), last_batch + 1, &record_ext, options)
+                self.plan_up(&chosen.into_iter().collect::<Vec<_>>(), last_batch + 1, &record_ext, options, server)
             }
             Target::To(name) | Target::Before(name) => {
                 let wanted = stem_of(name);
@@ -266,7 +269,7 @@ impl Migrator {
                 let end = if matches!(target, Target::To(_)) { index + 1 } else { index };
                 let chosen: Vec<&Migration> =
                     self.migrations()[..end].iter().filter(|m| !applied_names.contains(m.name())).collect();
-                self.plan_up(&chosen, last_batch + 1, &record_ext, options)
+                self.plan_up(&chosen, last_batch + 1, &record_ext, options, server)
             }
             Target::Rollback { all } => {
                 let mut rows: Vec<&AppliedRow>;
@@ -279,7 +282,7 @@ impl Migrator {
                     rows = applied.iter().filter(|row| row.batch == last_batch).collect();
                     rows.sort_by_key(|row| std::cmp::Reverse(row.id));
                 }
-                self.plan_down(&rows, last_batch, options)
+                self.plan_down(&rows, last_batch, options, server)
             }
             Target::Down(name) => {
                 let row = match name {
@@ -292,7 +295,7 @@ impl Migrator {
                     ),
                 };
                 let batch = row.map_or(last_batch, |r| r.batch);
-                self.plan_down(&row.into_iter().collect::<Vec<_>>(), batch, options)
+                self.plan_down(&row.into_iter().collect::<Vec<_>>(), batch, options, server)
             }
         }
     }
@@ -309,10 +312,11 @@ impl Migrator {
         batch: i32,
         record_ext: &Option<String>,
         options: &RunOptions,
+        server: Option<ServerVersion>,
     ) -> Result<Plan, MigrateError> {
         let mut planned = Vec::with_capacity(chosen.len());
         for migration in chosen {
-            let mut one = prepare(migration, true, options)?;
+            let mut one = prepare(migration, true, options, server)?;
             let recorded = recorded_name(migration, record_ext.as_deref());
             one.0.bookkeeping = db::record_sql(self.tables(), migration, &recorded, batch)?;
             one.0.recorded_name = recorded;
@@ -321,13 +325,19 @@ impl Migrator {
         Ok(group(Direction::Up, batch, planned, options))
     }
 
-    fn plan_down(&self, rows: &[&AppliedRow], batch: i32, options: &RunOptions) -> Result<Plan, MigrateError> {
+    fn plan_down(
+        &self,
+        rows: &[&AppliedRow],
+        batch: i32,
+        options: &RunOptions,
+        server: Option<ServerVersion>,
+    ) -> Result<Plan, MigrateError> {
         let mut planned = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(migration) = self.find(row.name()) else {
                 return Err(MigrateError::MissingFiles { names: vec![row.recorded_name.clone()] });
             };
-            let mut one = prepare(migration, false, options)?;
+            let mut one = prepare(migration, false, options, server)?;
             one.0.bookkeeping = db::forget_sql(self.tables(), row);
             one.0.recorded_name = row.recorded_name.clone();
             planned.push(one);
@@ -338,8 +348,18 @@ impl Migrator {
 
 /// One migration's `up` or `down`, rendered and split into single statements,
 /// with whether it runs in a transaction.
-fn prepare(migration: &Migration, up: bool, options: &RunOptions) -> Result<(PlannedMigration, bool), MigrateError> {
+fn prepare(
+    migration: &Migration,
+    up: bool,
+    options: &RunOptions,
+    server: Option<ServerVersion>,
+) -> Result<(PlannedMigration, bool), MigrateError> {
     let schema = migration.record(up)?;
+    if let Some(server) = server {
+        schema
+            .check_server(server)
+            .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
+    }
     let rendered = schema
         .build(PostgresQueryBuilder)
         .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
@@ -522,25 +542,25 @@ mod tests {
             (TransactionMode::None, (1..=6).map(|i| (false, vec![migrator.migrations()[i - 1].name()])).collect()),
         ];
         for (mode, expected) in cases {
-            let plan = migrator.plan(&[], &Target::Latest, &options(mode)).unwrap();
+            let plan = migrator.plan(&[], &Target::Latest, &options(mode), None).unwrap();
             assert_eq!(shape(&plan), expected, "{mode}");
             assert_eq!((plan.direction, plan.batch), (Direction::Up, 1));
         }
         // knex's default: one transaction only when every migration of the batch runs in one.
-        let mixed = migrator.plan(&[], &Target::Latest, &RunOptions::default()).unwrap();
+        let mixed = migrator.plan(&[], &Target::Latest, &RunOptions::default(), None).unwrap();
         assert_eq!(
             shape(&mixed),
-            shape(&migrator.plan(&[], &Target::Latest, &options(TransactionMode::Each)).unwrap())
+            shape(&migrator.plan(&[], &Target::Latest, &options(TransactionMode::Each), None).unwrap())
         );
         let plain = Migrator::new(vec![table(1), table(2)]).unwrap();
-        let plan = plain.plan(&[], &Target::Latest, &RunOptions::default()).unwrap();
+        let plan = plain.plan(&[], &Target::Latest, &RunOptions::default(), None).unwrap();
         assert_eq!(shape(&plan), [(true, vec!["20240101000001_t_1", "20240101000002_t_2"])]);
         // A migration's own `transaction: true` wins over `--transaction none`.
         let own = Migrator::new(vec![
             table(1).with_config(MigrationConfig { transaction: Some(true), ..MigrationConfig::new() }),
         ])
         .unwrap();
-        let plan = own.plan(&[], &Target::Latest, &options(TransactionMode::None)).unwrap();
+        let plan = own.plan(&[], &Target::Latest, &options(TransactionMode::None), None).unwrap();
         assert_eq!(shape(&plan), [(true, vec!["20240101000001_t_1"])]);
     }
 
@@ -548,20 +568,23 @@ mod tests {
     fn to_and_before_fill_the_gaps_below_their_target_as_one_batch() {
         let migrator = Migrator::new(vec![table(1), table(2), table(3), table(4)]).unwrap();
         let applied = [row(1, "20240101000002_t_2", 1)];
-        let to = migrator.plan(&applied, &Target::To("20240101000003_t_3".into()), &RunOptions::default()).unwrap();
+        let to =
+            migrator.plan(&applied, &Target::To("20240101000003_t_3".into()), &RunOptions::default(), None).unwrap();
         assert_eq!(shape(&to), [(true, vec!["20240101000001_t_1", "20240101000003_t_3"])]);
         assert_eq!(to.batch, 2);
-        let before = migrator.plan(&applied, &Target::Before("20240101000003_t_3".into()), &RunOptions::default());
+        let before =
+            migrator.plan(&applied, &Target::Before("20240101000003_t_3".into()), &RunOptions::default(), None);
         assert_eq!(shape(&before.unwrap()), [(true, vec!["20240101000001_t_1"])]);
-        let first = migrator.plan(&[], &Target::Before("20240101000001_t_1".into()), &RunOptions::default());
+        let first = migrator.plan(&[], &Target::Before("20240101000001_t_1".into()), &RunOptions::default(), None);
         assert!(first.unwrap().is_empty(), "before the first migration: nothing");
         let done = migrator.plan(
             &[row(1, "20240101000001_t_1", 1)],
             &Target::To("20240101000001_t_1".into()),
             &RunOptions::default(),
+            None,
         );
         assert!(done.unwrap().is_empty(), "a target already applied: nothing");
-        let unknown = migrator.plan(&applied, &Target::To("nope".into()), &RunOptions::default());
+        let unknown = migrator.plan(&applied, &Target::To("nope".into()), &RunOptions::default(), None);
         assert!(matches!(unknown, Err(MigrateError::UnknownMigration { .. })));
     }
 
@@ -570,19 +593,19 @@ mod tests {
         let migrator = Migrator::new(vec![table(1), table(2)]).unwrap();
         let knex_rows =
             [AppliedRow { id: 1, recorded_name: "20240101000001_t_1.js".into(), batch: 1, migration_time: None }];
-        let plan = migrator.plan(&knex_rows, &Target::Latest, &RunOptions::default()).unwrap();
+        let plan = migrator.plan(&knex_rows, &Target::Latest, &RunOptions::default(), None).unwrap();
         assert!(plan.units[0].migrations[0].bookkeeping[0].contains("'20240101000002_t_2.js'"));
-        let fresh = migrator.plan(&[], &Target::Latest, &RunOptions::default()).unwrap();
+        let fresh = migrator.plan(&[], &Target::Latest, &RunOptions::default(), None).unwrap();
         assert!(fresh.units[0].migrations[0].bookkeeping[0].contains("'20240101000001_t_1.rs'"));
         let chosen = RunOptions { record_extension: Some("js".into()), ..RunOptions::default() };
-        let chosen = migrator.plan(&[], &Target::Latest, &chosen).unwrap();
+        let chosen = migrator.plan(&[], &Target::Latest, &chosen, None).unwrap();
         assert!(chosen.units[0].migrations[0].bookkeeping[0].contains("'20240101000001_t_1.js'"));
     }
 
     #[test]
     fn each_planned_migration_holds_single_statements_and_the_bookkeeping_that_records_it() {
         let migrator = Migrator::new(vec![table(1)]).unwrap();
-        let plan = migrator.plan(&[], &Target::Latest, &RunOptions::default()).unwrap();
+        let plan = migrator.plan(&[], &Target::Latest, &RunOptions::default(), None).unwrap();
         let planned = &plan.units[0].migrations[0];
         assert_eq!(planned.statements.len(), 2, "create table, then its index: {:?}", planned.statements);
         assert!(planned.statements[0].starts_with("CREATE TABLE \"t_1\""));
@@ -595,16 +618,18 @@ mod tests {
     fn latest_and_up_plan_what_is_pending_in_file_order_as_the_next_batch() {
         let migrator = Migrator::new(vec![table(1), table(2), table(3)]).unwrap();
         let applied = [row(7, "20240101000002_t_2", 4)];
-        let plan = migrator.plan(&applied, &Target::Latest, &RunOptions::default()).unwrap();
+        let plan = migrator.plan(&applied, &Target::Latest, &RunOptions::default(), None).unwrap();
         assert_eq!(shape(&plan), [(true, vec!["20240101000001_t_1", "20240101000003_t_3"])]);
         assert_eq!(plan.batch, 5);
-        let next = migrator.plan(&applied, &Target::Up(None), &RunOptions::default()).unwrap();
+        let next = migrator.plan(&applied, &Target::Up(None), &RunOptions::default(), None).unwrap();
         assert_eq!(shape(&next), [(true, vec!["20240101000001_t_1"])]);
-        let named = migrator.plan(&applied, &Target::Up(Some("20240101000003_t_3".into())), &RunOptions::default());
+        let named =
+            migrator.plan(&applied, &Target::Up(Some("20240101000003_t_3".into())), &RunOptions::default(), None);
         assert_eq!(shape(&named.unwrap()), [(true, vec!["20240101000003_t_3"])]);
-        let done = migrator.plan(&applied, &Target::Up(Some("20240101000002_t_2".into())), &RunOptions::default());
+        let done =
+            migrator.plan(&applied, &Target::Up(Some("20240101000002_t_2".into())), &RunOptions::default(), None);
         assert!(done.unwrap().is_empty(), "an applied migration has nothing to do");
-        let unknown = migrator.plan(&applied, &Target::Up(Some("nope".into())), &RunOptions::default());
+        let unknown = migrator.plan(&applied, &Target::Up(Some("nope".into())), &RunOptions::default(), None);
         assert!(matches!(unknown, Err(MigrateError::UnknownMigration { .. })));
     }
 
@@ -617,7 +642,7 @@ mod tests {
             row(3, "20240101000002_t_2", 2),
             row(4, "20240101000004_index_4", 2),
         ];
-        let rollback = migrator.plan(&applied, &Target::Rollback { all: false }, &RunOptions::default()).unwrap();
+        let rollback = migrator.plan(&applied, &Target::Rollback { all: false }, &RunOptions::default(), None).unwrap();
         // knex: the batch's rows by id, last first; every down in a transaction of its own.
         assert_eq!(
             shape(&rollback),
@@ -627,7 +652,8 @@ mod tests {
                 (true, vec!["20240101000003_t_3"])
             ]
         );
-        let in_one = migrator.plan(&applied, &Target::Rollback { all: false }, &options(TransactionMode::All)).unwrap();
+        let in_one =
+            migrator.plan(&applied, &Target::Rollback { all: false }, &options(TransactionMode::All), None).unwrap();
         assert_eq!(
             shape(&in_one),
             [(false, vec!["20240101000004_index_4"]), (true, vec!["20240101000002_t_2", "20240101000003_t_3"])]
@@ -635,21 +661,23 @@ mod tests {
         assert_eq!((rollback.direction, rollback.batch), (Direction::Down, 2));
         assert!(rollback.units[2].migrations[0].statements[0].starts_with("DROP TABLE \"t_3\""));
         assert!(rollback.units[2].migrations[0].bookkeeping[0].contains("\"id\" = 2"));
-        let all = migrator.plan(&applied, &Target::Rollback { all: true }, &options(TransactionMode::Each)).unwrap();
+        let all =
+            migrator.plan(&applied, &Target::Rollback { all: true }, &options(TransactionMode::Each), None).unwrap();
         assert_eq!(
             all.migration_names(),
             ["20240101000004_index_4", "20240101000003_t_3", "20240101000002_t_2", "20240101000001_t_1"]
         );
-        let down = migrator.plan(&applied, &Target::Down(None), &RunOptions::default()).unwrap();
+        let down = migrator.plan(&applied, &Target::Down(None), &RunOptions::default(), None).unwrap();
         assert_eq!(down.migration_names(), ["20240101000004_index_4"]);
         let named =
-            migrator.plan(&applied, &Target::Down(Some("20240101000001_t_1.js".into())), &RunOptions::default());
+            migrator.plan(&applied, &Target::Down(Some("20240101000001_t_1.js".into())), &RunOptions::default(), None);
         let named = named.unwrap();
         assert_eq!((named.migration_names(), named.batch), (vec!["20240101000001_t_1"], 1));
         let not_applied = Migrator::new(vec![table(1), table(2)]).unwrap().plan(
             &[row(1, "20240101000001_t_1", 1)],
             &Target::Down(Some("20240101000002_t_2".into())),
             &RunOptions::default(),
+            None,
         );
         assert!(matches!(not_applied, Err(MigrateError::NotApplied { .. })));
     }
@@ -663,11 +691,12 @@ mod tests {
             },
             |_| {},
         );
-        let err = Migrator::new(vec![commits.clone()]).unwrap().plan(&[], &Target::Latest, &RunOptions::default());
+        let err =
+            Migrator::new(vec![commits.clone()]).unwrap().plan(&[], &Target::Latest, &RunOptions::default(), None);
         assert!(matches!(err, Err(MigrateError::TransactionControl { keyword: "COMMIT", statement: 2, .. })));
         // Outside a transaction, its own transaction control is the user's to manage.
         let own = Migrator::new(vec![commits.with_config(MigrationConfig::new().no_transaction())]).unwrap();
-        assert!(own.plan(&[], &Target::Latest, &RunOptions::default()).is_ok());
+        assert!(own.plan(&[], &Target::Latest, &RunOptions::default(), None).is_ok());
         let open = Migration::new(
             "20240101000001_open",
             |s: &mut SchemaBuilder| {
@@ -675,19 +704,20 @@ mod tests {
             },
             |_| {},
         );
-        let err = Migrator::new(vec![open]).unwrap().plan(&[], &Target::Latest, &RunOptions::default());
+        let err = Migrator::new(vec![open]).unwrap().plan(&[], &Target::Latest, &RunOptions::default(), None);
         assert!(matches!(err, Err(MigrateError::IncompleteSql { statement: 1, .. })));
         let panics = Migration::new("20240101000001_panics", |_: &mut SchemaBuilder| panic!("a bug"), |_| {});
-        let err = Migrator::new(vec![panics]).unwrap().plan(&[], &Target::Latest, &RunOptions::default());
+        let err = Migrator::new(vec![panics]).unwrap().plan(&[], &Target::Latest, &RunOptions::default(), None);
         assert!(matches!(err, Err(MigrateError::Panicked { step: "up", .. })));
         let missing = Migrator::new(vec![table(1)]).unwrap().plan(
             &[row(9, "20230101000000_gone", 1)],
             &Target::Latest,
             &RunOptions::default(),
+            None,
         );
         assert!(matches!(missing, Err(MigrateError::MissingFiles { .. })));
         let forced = concurrent(1).with_config(MigrationConfig { transaction: Some(true), ..MigrationConfig::new() });
-        let err = Migrator::new(vec![forced]).unwrap().plan(&[], &Target::Latest, &RunOptions::default());
+        let err = Migrator::new(vec![forced]).unwrap().plan(&[], &Target::Latest, &RunOptions::default(), None);
         assert!(matches!(err, Err(MigrateError::TransactionConflict { .. })));
     }
 }

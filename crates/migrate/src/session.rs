@@ -14,21 +14,35 @@ use tokio_postgres::Client;
 const FIRST_CHECK: Duration = Duration::from_secs(1);
 /// How often it looks again while the statement still waits.
 const CHECK_EVERY: Duration = Duration::from_secs(10);
+/// How long a cancelled statement gets to end before the run stops waiting
+/// for it (a pooler may not pass the cancel on; the connection is then
+/// dropped, which ends the statement on the server).
+const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
 /// One connection of a run.
 pub(crate) struct Conn {
     pub(crate) client: Client,
     tls: MakeTls,
-    version: Option<ServerVersion>,
+    pub(crate) version: Option<ServerVersion>,
     /// The server process id, once read (needed to find who blocks it).
     pid: Option<i32>,
+    /// Reached through a transaction pooler: no cancel requests (PgBouncer
+    /// 1.18 can crash on one whose client hangs up); a wait that must stop is
+    /// abandoned and the connection dropped, which ends it on the server.
+    pooled: bool,
 }
 
 impl Conn {
     /// Connects (async) with `config`.
     pub(crate) async fn open(config: &ConnectConfig) -> Result<Self, MigrateError> {
         let connection = config.open_async().await?;
-        Ok(Conn { client: connection.client, tls: connection.tls, version: connection.server_version, pid: None })
+        Ok(Conn {
+            client: connection.client,
+            tls: connection.tls,
+            version: connection.server_version,
+            pid: None,
+            pooled: config.pooler() == knexrs_connect::Pooler::Transaction,
+        })
     }
 
     /// Sets the session up for a run that will hold locks, and reads its pid.
@@ -39,9 +53,23 @@ impl Conn {
         Ok(())
     }
 
+    /// Reads the server process id inside an open transaction (through a
+    /// transaction pooler the server connection is only fixed within one).
+    pub(crate) async fn read_pid(&mut self) -> Result<(), MigrateError> {
+        self.pid = Some(db::prepare_session(&self.client, false).await?);
+        Ok(())
+    }
+
     /// Asks the server to cancel what this connection runs (best effort).
     async fn cancel_running(&self) {
-        let _ = self.client.cancel_token().cancel_query(self.tls.clone()).await;
+        if !self.pooled {
+            let _ = self.client.cancel_token().cancel_query(self.tls.clone()).await;
+        }
+    }
+
+    /// How long a statement this connection was asked to stop gets to end.
+    fn grace(&self) -> Duration {
+        if self.pooled { Duration::ZERO } else { CANCEL_GRACE }
     }
 }
 
@@ -124,14 +152,14 @@ impl Session {
                 result = &mut statement => return Watched::Done(result),
                 () = self.cancel.cancelled() => {
                     conn.cancel_running().await;
-                    let _ = statement.await;
+                    let _ = tokio::time::timeout(conn.grace(), statement).await;
                     return Watched::Cancelled;
                 }
                 () = tokio::time::sleep_until(wake_at.into()) => {}
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 conn.cancel_running().await;
-                let _ = statement.await;
+                let _ = tokio::time::timeout(conn.grace(), statement).await;
                 return Watched::TimedOut;
             }
             check_at = Instant::now() + CHECK_EVERY;

@@ -4,7 +4,7 @@ use crate::statement::{
     AlterEnumType, AlterView, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable,
     DropType, DropView, HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
 };
-use crate::{AlterTable, CreateTable, SchemaError};
+use crate::{AlterTable, CreateTable, SchemaError, ServerVersion};
 use postgres::GenericClient;
 use sea_query::PostgresQueryBuilder;
 
@@ -665,6 +665,33 @@ impl SchemaBuilder {
         self.statements.iter().any(SchemaStatement::needs_no_transaction)
     }
 
+    /// Refuses what `server` lacks, before anything is sent: a feature of a
+    /// newer major version (`nulls_not_distinct` before 15,
+    /// `generated_virtual` before 18), or a concurrent index build on 14.0
+    /// to 14.3, whose concurrent builds could corrupt indexes.
+    ///
+    /// ```
+    /// use knexrs_schema::{SchemaBuilder, SchemaError, ServerVersion};
+    ///
+    /// let mut schema = SchemaBuilder::new();
+    /// schema.alter_table("users", |t| {
+    ///     t.unique("external_id").nulls_not_distinct();
+    /// });
+    /// assert!(schema.check_server(ServerVersion::from_num(150004)).is_ok());
+    /// let refused = schema.check_server(ServerVersion::from_num(130016));
+    /// assert!(matches!(refused, Err(SchemaError::NeedsVersion { needs: 15, .. })));
+    ///
+    /// let mut index = SchemaBuilder::new();
+    /// index.alter_table("users", |t| {
+    ///     t.index("email").concurrently();
+    /// });
+    /// assert!(matches!(index.check_server(ServerVersion::from_num(140003)), Err(SchemaError::UnsafeOnVersion { .. })));
+    /// assert!(index.check_server(ServerVersion::from_num(140004)).is_ok());
+    /// ```
+    pub fn check_server(&self, server: ServerVersion) -> Result<(), SchemaError> {
+        crate::version::check(&self.statements, server)
+    }
+
     /// Renders every statement, in order; the first error stops it.
     ///
     /// ```
@@ -683,7 +710,8 @@ impl SchemaBuilder {
         Ok(out)
     }
 
-    /// Renders everything, then runs it statement by statement on `client`
+    /// Checks the schema against the server's version ([`check_server`](Self::check_server)),
+    /// renders everything, then runs it statement by statement on `client`
     /// (wrap `client` in a transaction to make it all-or-nothing).
     ///
     /// ```no_run
@@ -701,6 +729,11 @@ impl SchemaBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn execute(&self, client: &mut impl GenericClient) -> Result<(), SchemaError> {
+        let version = client
+            .query_one("select current_setting('server_version_num')::int", &[])
+            .map_err(|source| SchemaError::Database { context: "reading the server's version".into(), source })?;
+        let num: i32 = version.get(0);
+        self.check_server(ServerVersion::from_num(num.unsigned_abs()))?;
         for sql in self.build(PostgresQueryBuilder)? {
             client
                 .batch_execute(&sql)

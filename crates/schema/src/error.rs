@@ -18,6 +18,28 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum SchemaError {
+    /// The schema uses a feature the server's version lacks.
+    #[error("{feature} needs PostgreSQL {needs} or later, and the server is PostgreSQL {server}: {advice}")]
+    NeedsVersion {
+        /// The DSL method.
+        feature: &'static str,
+        /// The first major version that has it.
+        needs: u32,
+        /// The server's version.
+        server: String,
+        /// What to do instead.
+        advice: &'static str,
+    },
+    /// The schema does something the server's version is known to get wrong.
+    #[error("{what} is refused on PostgreSQL {server}: {reason}")]
+    UnsafeOnVersion {
+        /// What is refused.
+        what: &'static str,
+        /// The server's version.
+        server: String,
+        /// Why, and what to do.
+        reason: &'static str,
+    },
     /// An identifier is longer than PostgreSQL's 63-byte limit.
     #[error(
         "{what} `{name}` is {len} bytes long; PostgreSQL truncates identifiers to 63 bytes, so pick a shorter name"

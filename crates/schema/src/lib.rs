@@ -32,6 +32,7 @@ mod naming;
 mod sql;
 mod statement;
 mod table;
+mod version;
 
 pub use builder::SchemaBuilder;
 pub use column::{Check, ColumnBuilder, ColumnType, DefaultValue, EnumType, Identity, now, now_with_precision, raw};
@@ -45,5 +46,6 @@ pub use table::{
     Alter, AlterTable, CheckDef, Create, CreateTable, Deferrable, DropDef, ForeignDef, IndexDef, IntoColumns,
     PrimaryDef, TableBuilder, TableKind, UniqueDef,
 };
+pub use version::{Feature, ServerVersion};
 
 pub use sea_query::{ForeignKeyAction, PostgresQueryBuilder};

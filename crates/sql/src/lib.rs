@@ -20,8 +20,10 @@ mod classify;
 mod hash;
 mod lexer;
 mod quote;
+mod version;
 
 pub use classify::{refuses_transaction, transaction_control, words};
 pub use hash::fnv1a64;
 pub use lexer::{LexError, Statement, ends_in_line_comment, split_statements, terminate};
 pub use quote::{push_quoted_ident, quote_ident};
+pub use version::ServerVersion;

@@ -36,7 +36,10 @@ pub const DATABASE_PREFIX: &str = "knexrs_t_";
 /// ```
 pub struct TestDatabase {
     name: String,
+    /// What the code under test connects with (through PgBouncer when `KNEXRS_TEST_POOLER` says so).
     config: ConnectConfig,
+    /// The server itself, for the tests' own checks.
+    direct: ConnectConfig,
     admin: ConnectConfig,
     /// The connection opened ahead of time, handed out by the first `connect`.
     first_client: Mutex<Option<postgres::Client>>,
@@ -48,6 +51,11 @@ impl std::fmt::Debug for TestDatabase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestDatabase").field("name", &self.name).finish()
     }
+}
+
+/// `config` through PgBouncer when `KNEXRS_TEST_POOLER=transaction`, else as is.
+fn routed(config: &ConnectConfig) -> Result<ConnectConfig, TestError> {
+    if crate::pooler::routed() { crate::pooler::through_pgbouncer(config) } else { Ok(config.clone()) }
 }
 
 impl TestDatabase {
@@ -83,8 +91,10 @@ impl TestDatabase {
         client
             .batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&name)))
             .map_err(TestError::database(format!("creating test database {name}")))?;
+        let direct = admin.with_database(&name);
         Ok(TestDatabase {
-            config: admin.with_database(&name),
+            config: routed(&direct)?,
+            direct,
             name,
             admin: admin.clone(),
             first_client: Mutex::new(None),
@@ -155,7 +165,16 @@ impl TestDatabase {
 
     pub(crate) fn from_pool(ready: Ready, config: ConnectConfig, pool: Arc<Shared>) -> Self {
         let admin = pool.admin().clone();
-        TestDatabase { name: ready.name, config, admin, first_client: Mutex::new(Some(ready.client)), pool: Some(pool) }
+        // Routing through PgBouncer was checked when the pool started; a failure here means it stopped.
+        let routed = routed(&config).unwrap_or_else(|_| config.clone());
+        TestDatabase {
+            name: ready.name,
+            config: routed,
+            direct: config,
+            admin,
+            first_client: Mutex::new(Some(ready.client)),
+            pool: Some(pool),
+        }
     }
 
     /// The database's name.
@@ -222,7 +241,37 @@ impl TestDatabase {
         if let Some(client) = self.first_client.lock().ok().and_then(|mut first| first.take()) {
             return Ok(client);
         }
-        Ok(self.config.connect()?)
+        Ok(self.direct.connect()?)
+    }
+
+    /// How to connect to it directly, even when [`config`](Self::config)
+    /// goes through PgBouncer (`KNEXRS_TEST_POOLER=transaction`).
+    ///
+    /// ```
+    /// use knexrs_connect::Pooler;
+    ///
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// assert_eq!(db.direct_config().pooler(), Pooler::None);
+    /// # Ok::<(), knexrs_testing::TestError>(())
+    /// ```
+    pub fn direct_config(&self) -> &ConnectConfig {
+        &self.direct
+    }
+
+    /// How to connect to it through the local PgBouncer in transaction mode
+    /// (pool size 2), whatever `KNEXRS_TEST_POOLER` says.
+    ///
+    /// ```no_run
+    /// use knexrs_connect::Pooler;
+    ///
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// let pooled = db.pooled_config()?;
+    /// assert_eq!(pooled.pooler(), Pooler::Transaction);
+    /// assert!(!pooled.prepared_statements());
+    /// # Ok::<(), knexrs_testing::TestError>(())
+    /// ```
+    pub fn pooled_config(&self) -> Result<ConnectConfig, TestError> {
+        crate::pooler::through_pgbouncer(&self.direct)
     }
 
     /// A connection pool on it (feature `sync`).

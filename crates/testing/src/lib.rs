@@ -22,6 +22,7 @@ mod database;
 mod database_async;
 mod error;
 mod pool;
+mod pooler;
 mod registry;
 mod server;
 mod template;
@@ -29,6 +30,7 @@ mod template;
 pub use database::{DATABASE_PREFIX, TestDatabase, migrate};
 pub use error::TestError;
 pub use pool::{Databases, DatabasesOptions};
+pub use pooler::pgbouncer_port;
 pub use registry::sweep;
 pub use server::{TEST_CLUSTER, cluster_root, server, test_cluster_options};
 

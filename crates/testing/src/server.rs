@@ -37,17 +37,22 @@ pub fn test_cluster_options(root: impl Into<PathBuf>) -> ClusterOptions {
         .setting("pg_stat_statements.max", "20000")
 }
 
-/// Where the local clusters live: `<target dir>/knexrs-pg`, the target dir
+/// Where the local clusters live: `KNEXRS_CLUSTER_ROOT` when set (a version
+/// of `cargo xtask test --pg`), else `<target dir>/knexrs-pg`, the target dir
 /// found from the running test binary (`<target>/<profile>/deps/<test>`).
 ///
 /// ```
 /// match knexrs_testing::cluster_root() {
-///     Ok(root) => assert!(root.ends_with("knexrs-pg")),
+///     Ok(root) => assert!(root.ends_with("knexrs-pg") || std::env::var_os("KNEXRS_CLUSTER_ROOT").is_some()),
 ///     // Outside a target folder (a copied binary), with no CARGO_TARGET_DIR.
 ///     Err(e) => assert!(e.to_string().contains("KNEXRS_TEST_DATABASE_URL")),
 /// }
 /// ```
 pub fn cluster_root() -> Result<PathBuf, TestError> {
+    // `cargo xtask test --pg <major>` keeps each version's clusters apart.
+    if let Some(dir) = std::env::var_os("KNEXRS_CLUSTER_ROOT") {
+        return Ok(PathBuf::from(dir));
+    }
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         return Ok(Path::new(&dir).join("knexrs-pg"));
     }

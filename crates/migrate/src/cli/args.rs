@@ -53,6 +53,12 @@ pub struct ConnectionArgs {
     /// The schema of the bookkeeping tables (knex `schemaName`)
     #[arg(long, global = true, value_name = "SCHEMA")]
     pub schema: Option<String>,
+    /// `transaction` when the connection goes through a transaction pooler (PgBouncer pool_mode = transaction) [default: $KNEXRS_POOLER]
+    #[arg(long, global = true, value_name = "MODE")]
+    pub pooler: Option<knexrs_connect::Pooler>,
+    /// A direct connection to the server, used instead of a transaction pooler (needed for migrations outside a transaction) [default: $MIGRATION_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub direct_url: Option<String>,
 }
 
 /// The commands.
@@ -178,6 +184,9 @@ pub struct RunArgs {
     /// Run even when a recorded migration has no file (knex's disableMigrationsListValidation)
     #[arg(long)]
     pub disable_migrations_list_validation: bool,
+    /// Check the migrations against this PostgreSQL version (15, 14.3) instead of the server's (for dry runs)
+    #[arg(long, value_name = "VERSION", value_parser = parse_pg_version)]
+    pub pg_version: Option<knexrs_sql::ServerVersion>,
     /// Accepted as knex accepts it (the migrations are always listed)
     #[arg(long)]
     pub verbose: bool,
@@ -222,6 +231,15 @@ fn parse_environment(text: &str) -> Result<Environment, String> {
 }
 
 /// `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.
+/// `15` (any minor) or `14.3`.
+fn parse_pg_version(text: &str) -> Result<knexrs_sql::ServerVersion, String> {
+    let bad = || format!("`{text}` is not a PostgreSQL version: give a major version (15) or major.minor (14.3)");
+    match text.split_once('.') {
+        None => text.parse().map(knexrs_sql::ServerVersion::major).map_err(|_| bad()),
+        Some(_) => knexrs_sql::ServerVersion::parse(text).filter(|v| v.major >= 10).ok_or_else(bad),
+    }
+}
+
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());

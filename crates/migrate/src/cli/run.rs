@@ -1,6 +1,6 @@
 //! Dispatching a parsed command to the migrator and printing the outcome.
 
-use super::args::{MigrateArgs, MigrateCommand, RunArgs};
+use super::args::{ConnectionArgs, MigrateArgs, MigrateCommand, RunArgs};
 use super::output::{Printer, millis, status_json, status_text};
 use crate::{Cancel, MigrateError, Migrator, RunOptions, Tables, Target};
 use knexrs_connect::{ConnectConfig, Environment};
@@ -177,7 +177,11 @@ pub fn run(
         Err(error) => return Err(replay(error)),
     };
     migrator.set_tables(Tables::new(args.connection.table.clone(), args.connection.schema.clone())?);
-    let connection = (context.connect)(environment)?;
+    let mut connection = (context.connect)(environment)?;
+    if let Some(pooler) = args.connection.pooler {
+        connection.set_pooler(pooler);
+    }
+    let direct = direct_connection(&args.connection, environment)?;
     let banner = format!("Using environment: {environment} ({})", connection.redacted());
     // Machine-readable output (JSON, a dry run's SQL script) stays alone on stdout.
     let machine_readable = match &args.command {
@@ -205,7 +209,7 @@ pub fn run(
         _ => None,
     };
     if let Some((target, run)) = target {
-        return run_migrations(&migrator, &connection, &target, run, out, cancel);
+        return run_migrations(&migrator, &connection, direct, &target, run, out, cancel);
     }
     match &args.command {
         MigrateCommand::Status(status_args) => {
@@ -239,6 +243,7 @@ pub fn run(
             let mut options = RunOptions::default();
             options.lock_wait(*lock_wait);
             options.cancel = cancel.clone();
+            options.direct = direct;
             migrator.resolve(&connection, name, *applied, &options)?;
             let state = if *applied { "applied" } else { "rolled back (not applied)" };
             let _ = writeln!(out, "Recorded {name} as {state}");
@@ -259,9 +264,32 @@ fn replay(error: &MigrateError) -> MigrateError {
     }
 }
 
+/// `--direct-url`, else `MIGRATION_DATABASE_URL`: a connection to the server
+/// itself, for a run whose connection goes through a transaction pooler.
+fn direct_connection(args: &ConnectionArgs, environment: Environment) -> Result<Option<ConnectConfig>, MigrateError> {
+    let url = args
+        .direct_url
+        .clone()
+        .or_else(|| std::env::var("MIGRATION_DATABASE_URL").ok())
+        .filter(|u| !u.trim().is_empty());
+    let Some(url) = url else { return Ok(None) };
+    let mut config = ConnectConfig::from_url(&url).map_err(|e| match e {
+        knexrs_connect::ConnectError::InvalidSetting { setting, message } => {
+            knexrs_connect::ConnectError::InvalidSetting {
+                setting,
+                message: format!("MIGRATION_DATABASE_URL / --direct-url: {message}"),
+            }
+        }
+        other => other,
+    })?;
+    config.set_environment(environment)?;
+    Ok(Some(config))
+}
+
 fn run_migrations(
     migrator: &Migrator,
     connection: &ConnectConfig,
+    direct: Option<ConnectConfig>,
     target: &Target,
     args: &RunArgs,
     out: &mut (dyn Write + Send),
@@ -281,6 +309,8 @@ fn run_migrations(
     options.cancel = cancel.clone();
     options.record_extension = args.record_extension.as_ref().map(|e| e.trim_start_matches('.').to_owned());
     options.validate_migration_list = !args.disable_migrations_list_validation;
+    options.pg_version = args.pg_version;
+    options.direct = direct;
     if args.dry_run {
         let plan = migrator.dry_run(connection, target, &options)?;
         let _ = write!(out, "{}", plan.to_script());

@@ -104,6 +104,23 @@ impl ToSql for Param<'_> {
     }
 }
 
+/// The type an unnamed statement's parameters are given: none (oid 0), so the
+/// server infers each one as it does for a prepared statement; the values
+/// then travel as text and the server parses them.
+pub(crate) fn inferred_type() -> Type {
+    static INFERRED: std::sync::LazyLock<Type> = std::sync::LazyLock::new(|| {
+        Type::new("unspecified".to_owned(), 0, postgres_types::Kind::Pseudo, "pg_catalog".to_owned())
+    });
+    INFERRED.clone()
+}
+
+/// The values as `(parameter, type)` pairs for an unnamed statement (parse,
+/// bind and execute in one round trip: no named statement to outlive a
+/// transaction pooler's assignment).
+pub(crate) fn inferred_params<'a>(params: &'a [Param<'a>]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
+    params.iter().map(|p| (p as &(dyn ToSql + Sync), inferred_type())).collect()
+}
+
 /// The values as the driver's parameter slice. One call into the driver per
 /// statement: each call is a round of its event loop.
 #[cfg(feature = "sync")]

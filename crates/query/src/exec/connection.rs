@@ -29,6 +29,9 @@ pub struct Connection {
     statements: FxHashMap<String, postgres::Statement>,
     /// The open transaction's depth and first failure.
     pub(crate) tx: TxState,
+    /// Whether statements are prepared by name and cached (see
+    /// [`set_prepared_statements`](Self::set_prepared_statements)).
+    prepares: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -50,7 +53,31 @@ impl Connection {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     pub fn new(client: Client) -> Self {
-        Connection { client: Some(client), statements: FxHashMap::default(), tx: TxState::default() }
+        Connection { client: Some(client), statements: FxHashMap::default(), tx: TxState::default(), prepares: true }
+    }
+
+    /// Turns named prepared statements off (behind a transaction pooler such
+    /// as PgBouncer in `pool_mode = transaction`, before 1.21): each statement
+    /// is then parsed, bound and run in one round trip, unnamed. A pool sets
+    /// it from [`ConnectConfig::prepared_statements`](crate::ConnectConfig::prepared_statements).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, table};
+    /// let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost:6432/app")?.connect()?);
+    /// conn.set_prepared_statements(false);
+    /// let rows: Vec<postgres::Row> = conn.fetch_all(&table("sessions"))?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
+    pub fn set_prepared_statements(&mut self, on: bool) -> &mut Self {
+        self.prepares = on;
+        if !on {
+            self.statements.clear();
+        }
+        self
+    }
+
+    pub(crate) fn prepares(&self) -> bool {
+        self.prepares
     }
 
     /// The driver connection, for what the builders do not cover.

@@ -2,7 +2,7 @@
 
 use super::{Connection, Transaction};
 use crate::driver::context;
-use crate::driver::param::{check_count, with_params};
+use crate::driver::param::{Param, check_count, inferred_params, with_params};
 use crate::statement::Rendered;
 use crate::{FromRow, QueryError, Select, Statement};
 use postgres::types::FromSql;
@@ -59,9 +59,7 @@ pub trait Executor {
         if sql.is_empty() {
             return Ok(0);
         }
-        run(self.connection(), &sql, &values, |client, prepared, values| {
-            with_params(values, |params| client.execute(prepared, params))
-        })
+        run(self.connection(), &sql, &values, Call::Execute).map(Outcome::count)
     }
 
     /// Every row, decoded.
@@ -79,9 +77,7 @@ pub trait Executor {
         if sql.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = run(self.connection(), &sql, &values, |client, prepared, values| {
-            with_params(values, |params| client.query(prepared, params))
-        })?;
+        let rows = run(self.connection(), &sql, &values, Call::Query)?.rows();
         rows.into_iter().map(R::from_row).collect()
     }
 
@@ -100,9 +96,7 @@ pub trait Executor {
         if sql.is_empty() {
             return Ok(None);
         }
-        let rows = run(self.connection(), &sql, &values, |client, prepared, values| {
-            with_params(values, |params| client.query(prepared, params))
-        })?;
+        let rows = run(self.connection(), &sql, &values, Call::Query)?.rows();
         rows.into_iter().next().map(R::from_row).transpose()
     }
 
@@ -201,14 +195,39 @@ impl Executor for Connection {
     }
 }
 
-/// Prepares (or reuses) `sql` and runs `call` with it; a cached plan made
-/// stale by a schema change is prepared again, once.
-fn run<T>(
-    connection: &mut Connection,
-    sql: &str,
-    values: &[Cow<'_, Value>],
-    call: impl Fn(&mut postgres::Client, &postgres::Statement, &[Cow<'_, Value>]) -> Result<T, postgres::Error>,
-) -> Result<T, QueryError> {
+/// What a statement is run for.
+#[derive(Clone, Copy)]
+enum Call {
+    Execute,
+    Query,
+}
+
+/// What it returned.
+enum Outcome {
+    Count(u64),
+    Rows(Vec<postgres::Row>),
+}
+
+impl Outcome {
+    fn rows(self) -> Vec<postgres::Row> {
+        match self {
+            Outcome::Rows(rows) => rows,
+            Outcome::Count(_) => Vec::new(),
+        }
+    }
+
+    fn count(self) -> u64 {
+        match self {
+            Outcome::Count(n) => n,
+            Outcome::Rows(rows) => rows.len() as u64,
+        }
+    }
+}
+
+/// Runs `sql` with `values`: prepared (or reused from the cache; a cached
+/// plan made stale by a schema change is prepared again, once), or as an
+/// unnamed statement when the connection prepares nothing.
+fn run(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: Call) -> Result<Outcome, QueryError> {
     if crate::in_async_context() {
         return Err(knexrs_connect::ConnectError::BlockingInAsync {
             what: "the blocking executor",
@@ -217,18 +236,40 @@ fn run<T>(
         .into());
     }
     check_count(sql, values.len())?;
-    let prepared = connection.prepared(sql)?;
-    let result = match call(connection.client(), &prepared, values) {
-        Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && connection.tx.depth == 0 => {
-            // "cached plan must not change result type": the table changed under us.
-            connection.forget_statements();
-            let prepared = connection.prepared(sql)?;
-            call(connection.client(), &prepared, values)
+    let result = if connection.prepares() {
+        let prepared = connection.prepared(sql)?;
+        match call_prepared(connection.client(), &prepared, values, call) {
+            Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && connection.tx.depth == 0 => {
+                // "cached plan must not change result type": the table changed under us.
+                connection.forget_statements();
+                let prepared = connection.prepared(sql)?;
+                call_prepared(connection.client(), &prepared, values, call)
+            }
+            other => other,
         }
-        other => other,
+    } else {
+        let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
+        let typed = inferred_params(&params);
+        let client = connection.client();
+        match call {
+            Call::Execute => client.execute_typed(sql, &typed).map(Outcome::Count),
+            Call::Query => client.query_typed(sql, &typed).map(Outcome::Rows),
+        }
     };
     result.map_err(|error| {
         connection.tx.note_failure(&error);
         QueryError::database(context(sql), error)
+    })
+}
+
+fn call_prepared(
+    client: &mut postgres::Client,
+    prepared: &postgres::Statement,
+    values: &[Cow<'_, Value>],
+    call: Call,
+) -> Result<Outcome, postgres::Error> {
+    with_params(values, |params| match call {
+        Call::Execute => client.execute(prepared, params).map(Outcome::Count),
+        Call::Query => client.query(prepared, params).map(Outcome::Rows),
     })
 }

@@ -16,6 +16,7 @@ use r2d2_postgres::PostgresConnectionManager;
 /// ```
 pub struct Manager {
     inner: PostgresConnectionManager<knexrs_connect::MakeTls>,
+    prepared_statements: bool,
 }
 
 impl std::fmt::Debug for Manager {
@@ -29,7 +30,9 @@ impl r2d2::ManageConnection for Manager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<Connection, postgres::Error> {
-        self.inner.connect().map(Connection::new)
+        let mut connection = Connection::new(self.inner.connect()?);
+        connection.set_prepared_statements(self.prepared_statements);
+        Ok(connection)
     }
 
     fn is_valid(&self, connection: &mut Connection) -> Result<(), postgres::Error> {
@@ -108,7 +111,10 @@ impl Db {
             // call): a connection the server closed is discarded when it fails.
             .test_on_check_out(false)
             .connection_timeout(config.pool_timeout())
-            .build_unchecked(Manager { inner: PostgresConnectionManager::new(pg.into(), tls) });
+            .build_unchecked(Manager {
+                inner: PostgresConnectionManager::new(pg.into(), tls),
+                prepared_statements: config.prepared_statements(),
+            });
         Ok(Db { pool, target: config.redacted() })
     }
 

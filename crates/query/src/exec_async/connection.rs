@@ -5,7 +5,7 @@
 
 use super::AsyncTransaction;
 use crate::driver::context;
-use crate::driver::param::{Param, check_count};
+use crate::driver::param::{Param, check_count, inferred_params};
 use crate::driver::tx_state::TxState;
 use crate::statement::Rendered;
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
@@ -84,6 +84,8 @@ pub(crate) struct State {
 pub struct AsyncConn {
     client: Client,
     pub(crate) state: Mutex<State>,
+    /// Whether statements are prepared by name and cached.
+    prepares: bool,
 }
 
 impl std::fmt::Debug for AsyncConn {
@@ -138,11 +140,15 @@ impl AsyncConn {
     /// ```
     pub async fn connect(config: &ConnectConfig) -> Result<Self, QueryError> {
         let (client, _) = config.connect_async().await?;
-        Ok(AsyncConn { client: Client::Direct(client), state: Mutex::default() })
+        Ok(AsyncConn {
+            client: Client::Direct(client),
+            state: Mutex::default(),
+            prepares: config.prepared_statements(),
+        })
     }
 
-    pub(crate) fn pooled(client: deadpool_postgres::ClientWrapper) -> Self {
-        AsyncConn { client: Client::Pooled(client), state: Mutex::default() }
+    pub(crate) fn pooled(client: deadpool_postgres::ClientWrapper, prepares: bool) -> Self {
+        AsyncConn { client: Client::Pooled(client), state: Mutex::default(), prepares }
     }
 
     /// The driver connection, for what the builders do not cover.
@@ -227,6 +233,18 @@ impl AsyncConn {
         check_count(sql, values.len())?;
         let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        if !self.prepares {
+            // One round trip, unnamed: nothing outlives a transaction pooler's assignment.
+            let typed = inferred_params(&params);
+            let result = match call {
+                Call::Execute => self.client.execute_typed(sql, &typed).await.map(Outcome::Count),
+                Call::Query => self.client.query_typed(sql, &typed).await.map(Outcome::Rows),
+            };
+            return result.map_err(|error| {
+                self.lock().tx.note_failure(&error);
+                QueryError::database(context(sql), error)
+            });
+        }
         let prepared = self.prepared(sql).await?;
         let result = match self.call(call, &prepared, &refs).await {
             Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && self.lock().tx.depth == 0 => {

@@ -12,6 +12,7 @@ use std::time::Duration;
 /// Makes and recycles pooled [`AsyncConn`]s.
 pub struct AsyncManager {
     inner: deadpool_postgres::Manager,
+    prepared_statements: bool,
 }
 
 impl std::fmt::Debug for AsyncManager {
@@ -25,7 +26,7 @@ impl deadpool::managed::Manager for AsyncManager {
     type Error = tokio_postgres::Error;
 
     async fn create(&self) -> Result<AsyncConn, tokio_postgres::Error> {
-        Ok(AsyncConn::pooled(self.inner.create().await?))
+        Ok(AsyncConn::pooled(self.inner.create().await?, self.prepared_statements))
     }
 
     async fn recycle(&self, conn: &mut AsyncConn, metrics: &Metrics) -> RecycleResult<tokio_postgres::Error> {
@@ -118,7 +119,10 @@ impl AsyncDb {
         // Connect once directly: its error says what is wrong.
         drop(config.connect_async().await?);
         let (pg, tls) = config.driver_config()?;
-        let manager = AsyncManager { inner: deadpool_postgres::Manager::new(pg, tls) };
+        let manager = AsyncManager {
+            inner: deadpool_postgres::Manager::new(pg, tls),
+            prepared_statements: config.prepared_statements(),
+        };
         let timeout = config.pool_timeout();
         let pool = Pool::builder(manager)
             .max_size(config.max_connections() as usize)

@@ -1,5 +1,6 @@
 //! The chainable column interface (knex's `ColumnBuilder`).
 
+use super::spec::Generated;
 use super::{AlterMode, Check, ColumnSpec, ColumnType, DefaultValue, EnumType, Identity};
 use crate::table::{Alter, ForeignDef, IndexDef, PrimaryDef, TableBuilder, TableItem, TableKind, UniqueDef};
 use sea_query::ForeignKeyAction;
@@ -532,7 +533,31 @@ impl<'a, K: TableKind> ColumnBuilder<'a, K> {
     /// # Ok::<(), knexrs_schema::SchemaError>(())
     /// ```
     pub fn generated_stored(&mut self, expression: impl Into<String>) -> &mut Self {
-        self.spec().generated = Some(expression.into());
+        self.spec().generated = Some(Generated { expression: expression.into(), stored: true });
+        self
+    }
+
+    /// `generated always as (expr) virtual`: computed when read, never stored
+    /// (PostgreSQL 18 or later; on older servers the migration is refused
+    /// with the version it needs).
+    ///
+    /// ```
+    /// # use knexrs_schema::{CreateTable, PostgresQueryBuilder, SchemaBuilder, SchemaError, ServerVersion};
+    /// let mut schema = SchemaBuilder::new();
+    /// schema.create_table("users", |t| {
+    ///     t.text("email");
+    ///     t.text("email_lower").generated_virtual("lower(email)");
+    /// });
+    /// assert_eq!(schema.build(PostgresQueryBuilder)?, [
+    ///     r#"CREATE TABLE "users" ( "email" text, "email_lower" text GENERATED ALWAYS AS (lower(email)) VIRTUAL )"#,
+    /// ]);
+    /// assert!(schema.check_server(ServerVersion::major(18)).is_ok());
+    /// let refused = schema.check_server(ServerVersion::major(17)).unwrap_err();
+    /// assert_eq!(refused.to_string(), "generated_virtual needs PostgreSQL 18 or later, and the server is PostgreSQL 17: use generated_stored, or upgrade the server");
+    /// # Ok::<(), SchemaError>(())
+    /// ```
+    pub fn generated_virtual(&mut self, expression: impl Into<String>) -> &mut Self {
+        self.spec().generated = Some(Generated { expression: expression.into(), stored: false });
         self
     }
 

@@ -7,6 +7,13 @@ use crate::naming::{check_constraint_name, check_identifier, truncate_identifier
 use crate::sql::{comment_literal, iden, quote, type_ref};
 use sea_query::{ColumnDef, Expr};
 
+/// A generated column's expression, stored or computed on read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Generated {
+    pub(crate) expression: String,
+    pub(crate) stored: bool,
+}
+
 /// How an identity column gets its values (`generated … as identity`).
 ///
 /// ```
@@ -46,7 +53,7 @@ pub(crate) struct ColumnSpec {
     /// `serial primary key`: increments are the primary key unless told otherwise.
     pub(crate) primary_key: bool,
     pub(crate) identity: Option<Identity>,
-    pub(crate) generated: Option<String>,
+    pub(crate) generated: Option<Generated>,
     pub(crate) alter: Option<AlterMode>,
 }
 
@@ -173,8 +180,15 @@ impl ColumnSpec {
             if let Some(default) = &self.default {
                 def.default(default.to_expr(self.is_boolean()));
             }
-            if let Some(expr) = &self.generated {
-                def.generated(Expr::cust(expr.clone()), true);
+            match &self.generated {
+                // `stored` is written out: on PostgreSQL 18 a bare `generated always as` is virtual.
+                Some(Generated { expression, stored: true }) => {
+                    def.generated(Expr::cust(expression.clone()), true);
+                }
+                Some(Generated { expression, stored: false }) => {
+                    extra.push(format!("GENERATED ALWAYS AS ({expression}) VIRTUAL"));
+                }
+                None => {}
             }
             if let Some(predicate) = self.ty.enum_check(&self.name) {
                 extra.push(format!("CHECK ({predicate})"));

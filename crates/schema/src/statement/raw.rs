@@ -55,6 +55,15 @@ impl RawSql {
         self.no_transaction || refuses_transaction(&self.sql)
     }
 
+    /// The SQL as written.
+    ///
+    /// ```
+    /// assert_eq!(knexrs_schema::RawSql::new("select 1").sql(), "select 1");
+    /// ```
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
     /// The SQL, unchanged.
     ///
     /// ```

@@ -104,7 +104,7 @@ pub struct IndexDef {
     unique: bool,
     predicate: Option<Predicate>,
     include: Vec<String>,
-    nulls_not_distinct: bool,
+    pub(crate) nulls_not_distinct: bool,
     concurrently: bool,
     if_not_exists: bool,
 }
@@ -339,7 +339,7 @@ pub struct UniqueDef {
     deferrable: Option<Deferrable>,
     use_constraint: Option<bool>,
     predicate: Option<Predicate>,
-    nulls_not_distinct: bool,
+    pub(crate) nulls_not_distinct: bool,
 }
 
 impl UniqueDef {

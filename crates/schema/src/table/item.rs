@@ -249,6 +249,20 @@ impl TableItem {
         }
     }
 
+    /// Whether it asks for `nulls not distinct` (PostgreSQL 15).
+    pub(crate) fn nulls_not_distinct(&self) -> bool {
+        match self {
+            TableItem::Index(index) => index.nulls_not_distinct,
+            TableItem::Unique(unique) => unique.nulls_not_distinct,
+            _ => false,
+        }
+    }
+
+    /// Whether it builds an index concurrently.
+    pub(crate) fn creates_index_concurrently(&self) -> bool {
+        matches!(self, TableItem::Index(index) if index.is_concurrent())
+    }
+
     /// The statement(s) for this item. `check_no` numbers unnamed table checks.
     pub(crate) fn render(&self, ctx: &TableCtx<'_>, check_no: usize) -> Result<Vec<String>, SchemaError> {
         let alter = || {

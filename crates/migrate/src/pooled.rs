@@ -1,0 +1,178 @@
+//! A run through a transaction pooler (PgBouncer `pool_mode = transaction`):
+//! each transaction may land on another server connection, so the run keeps
+//! no session state. It is one transaction that takes a transaction-scoped
+//! advisory lock, locks knex's lock rows, reads the bookkeeping, plans and
+//! applies the plan, and commits; anything that must run outside a
+//! transaction is refused (give a direct connection for those).
+
+use crate::db;
+use crate::execute::{Scope, execute};
+use crate::session::{Conn, Session, Watched, Which};
+use crate::{Event, MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode};
+use knexrs_connect::ConnectConfig;
+use std::time::Instant;
+use tokio_postgres::error::SqlState;
+
+impl Migrator {
+    /// [`run_async`](Self::run_async) through a transaction pooler, in one transaction.
+    pub(crate) async fn run_through_pooler(
+        &self,
+        connection: &ConnectConfig,
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        let mode = match options.transaction_mode {
+            TransactionMode::Each => Some("each"),
+            TransactionMode::None => Some("none"),
+            TransactionMode::Knex | TransactionMode::All => None,
+        };
+        if let Some(mode) = mode {
+            return Err(MigrateError::OneTransactionThroughPooler { mode });
+        }
+        // Everything, the bookkeeping tables included, is one transaction: a
+        // run through the pooler that fails or is refused changes nothing.
+        let mut work = Conn::open(connection).await?;
+        work.client
+            .batch_execute("begin")
+            .await
+            .map_err(MigrateError::bookkeeping("starting the run's transaction"))?;
+        // The transaction holds one server connection: its pid is stable now.
+        work.read_pid().await?;
+        let mut session = Session::new(work, options.cancel.clone());
+        // A second client looks up who blocks a wait (its own transactions, any server connection).
+        session.lock = Conn::open(connection).await.ok();
+        let client = &session.work.client;
+        match self.in_transaction(&session, target, options, reporter).await {
+            // `execute` committed what it ran; with nothing to run, the bookkeeping tables may be new.
+            Ok((report, ran)) => {
+                if !ran {
+                    client.batch_execute("commit").await.map_err(MigrateError::bookkeeping("committing the run"))?;
+                }
+                Ok(report)
+            }
+            Err(error) => {
+                // After a cancel the pooler may not have passed on, the
+                // connection is busy: dropping it ends the transaction.
+                if !options.cancel.is_cancelled() {
+                    let _ =
+                        tokio::time::timeout(std::time::Duration::from_secs(2), client.batch_execute("rollback")).await;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    async fn in_transaction(
+        &self,
+        session: &Session,
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<(RunReport, bool), MigrateError> {
+        let client = &session.work.client;
+        let tables = self.tables();
+        // Released when the transaction ends, on whichever server connection it ran.
+        // The server bounds the waits (`lock_timeout`): no cancel request goes
+        // through the pooler. The deadline only catches a wait the server missed.
+        let deadline = Instant::now() + options.lock_wait + std::time::Duration::from_secs(2);
+        let wait_ms = options.lock_wait.as_millis().max(1);
+        let lock =
+            format!("set local lock_timeout = {wait_ms}; select pg_advisory_xact_lock({})", tables.advisory_key());
+        let what = "the migration lock";
+        let timed_out = |kind| MigrateError::LockTimeout {
+            seconds: options.lock_wait.as_secs(),
+            holders: session.last_blockers(),
+            what: kind,
+        };
+        match session.watch(Which::Work, what, Some(deadline), reporter, client.simple_query(&lock)).await {
+            Watched::Done(Ok(_)) => {}
+            Watched::Done(Err(e)) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
+                return Err(timed_out(crate::error::LockKind::Advisory));
+            }
+            Watched::Done(Err(e)) => return Err(MigrateError::bookkeeping("waiting for the migration lock")(e)),
+            Watched::Cancelled => return Err(MigrateError::interrupted("while waiting for the migration lock", &[])),
+            Watched::TimedOut => {
+                return Err(MigrateError::LockTimeout {
+                    seconds: options.lock_wait.as_secs(),
+                    holders: session.last_blockers(),
+                    what: crate::error::LockKind::Advisory,
+                });
+            }
+        }
+        // A dead client's statement stops within seconds (PostgreSQL 14+), and its locks with it.
+        if session.work.version.is_some_and(|v| v.major >= 14) {
+            client
+                .batch_execute("set local client_connection_check_interval = 2000")
+                .await
+                .map_err(MigrateError::bookkeeping("setting up the run's transaction"))?;
+        }
+        let missing = db::missing_tables_sql(client, tables).await?;
+        if !missing.is_empty() {
+            client.batch_execute(&missing.join(";\n")).await.map_err(MigrateError::bookkeeping(format!(
+                "creating the bookkeeping tables ({})",
+                tables.migrations()
+            )))?;
+        }
+        // knex's rows: locked until the transaction ends, so a knex run waits for us.
+        let rows = match session
+            .watch(Which::Work, "knex's lock row", Some(deadline), reporter, db::lock_rows(client, tables))
+            .await
+        {
+            Watched::Done(Ok(rows)) => rows,
+            Watched::Done(Err(e)) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
+                return Err(timed_out(crate::error::LockKind::KnexRow { table: tables.lock() }));
+            }
+            Watched::Done(Err(e)) => return Err(MigrateError::bookkeeping(format!("locking {}", tables.lock()))(e)),
+            Watched::Cancelled => return Err(MigrateError::interrupted("while waiting for knex's lock row", &[])),
+            Watched::TimedOut => {
+                return Err(MigrateError::LockTimeout {
+                    seconds: options.lock_wait.as_secs(),
+                    holders: session.last_blockers(),
+                    what: crate::error::LockKind::KnexRow { table: tables.lock() },
+                });
+            }
+        };
+        if db::knex_lock_is_set(&rows) {
+            return Err(MigrateError::Locked { table: tables.lock() });
+        }
+        // The migrations' own waits are bounded by `--lock-timeout` (set by `execute`), not `--lock-wait`.
+        client
+            .batch_execute("set local lock_timeout = default")
+            .await
+            .map_err(MigrateError::bookkeeping("setting up the run's transaction"))?;
+        let (applied, states) = db::snapshot_if_exists(client, tables).await?;
+        if target.applies() {
+            self.check_incomplete(&states)?;
+            self.check_edited(&applied, &states)?;
+        }
+        self.adopt_checksums(session, &applied, &states).await?;
+        // One transaction holds the lock: the plan is one unit.
+        let mut one = options.clone();
+        one.transaction(TransactionMode::All);
+        let plan = self.plan(&applied, target, &one, session.work.version)?;
+        if let Some(outside) = plan.units.iter().find(|u| !u.transactional).and_then(|u| u.migrations.first()) {
+            return Err(MigrateError::NeedsDirectConnection { migration: outside.name.clone() });
+        }
+        if !target.applies()
+            && let Some(state) = states.iter().find(|s| s.is_incomplete())
+        {
+            if plan.migration_names().contains(&state.name.as_str()) {
+                return Err(MigrateError::Incomplete { name: state.name.clone() });
+            }
+            reporter.report(Event::StoppedHalfway { name: &state.name });
+        }
+        if options.cancel.is_cancelled() {
+            return Err(MigrateError::interrupted("before anything ran", &[]));
+        }
+        reporter.report(Event::Planned {
+            direction: plan.direction,
+            batch: plan.batch,
+            migrations: plan.migration_names().len(),
+        });
+        if plan.is_empty() {
+            return Ok((RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() }, false));
+        }
+        Ok((execute(self, &plan, &one, session, Scope::OpenTransaction, reporter).await?, true))
+    }
+}
