@@ -377,3 +377,45 @@ fn a_migrations_own_timeouts_apply_to_it_alone() {
     assert!(error.to_string().contains("20240101000003_slow"), "{error}");
     assert!(applied(&db).is_empty());
 }
+
+#[test]
+fn two_runs_in_one_process_are_cancelled_apart_and_a_run_after_an_interrupted_one_completes() {
+    let slow_db = TestDatabase::empty().unwrap();
+    let other_db = TestDatabase::empty().unwrap();
+    let slow = migrator("slow:1:30000");
+    let cancelled = RunOptions::default();
+    let handle = cancelled.cancel.clone();
+    std::thread::scope(|scope| {
+        let slow_run = scope.spawn(|| slow.latest(slow_db.config(), &cancelled, &mut Silent));
+        let mut watcher = slow_db.connect().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let sleeping: i64 = watcher
+                .query_one(
+                    "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(%' and pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if sleeping > 0 {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "the slow run never reached its statement");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // Another run in the same process, with a handle of its own, is not disturbed.
+        let other = migrator("tables:3").latest(other_db.config(), &RunOptions::default(), &mut Silent).unwrap();
+        assert_eq!(other.migrations.len(), 3);
+        let cancelled_at = std::time::Instant::now();
+        handle.cancel();
+        let error = slow_run.join().unwrap().unwrap_err();
+        assert!(matches!(error, MigrateError::Interrupted { .. }), "{error}");
+        assert!(cancelled_at.elapsed() < std::time::Duration::from_secs(5), "{:?}", cancelled_at.elapsed());
+    });
+    assert!(tables(&slow_db).is_empty(), "the cancelled run kept nothing");
+    assert_eq!(tables(&other_db), ["t_1", "t_2", "t_3"]);
+    // A run after the interrupted one, in the same process, completes.
+    let again = migrator("tables:2").latest(slow_db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(again.migrations.len(), 2);
+    assert_eq!(tables(&slow_db), ["t_1", "t_2"]);
+}

@@ -84,6 +84,44 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
             ),
             table_migration(3, 0),
         ]),
+        // For `migrate verify`: downs that forget an index, drop the wrong column, fail.
+        "irreversible" => Ok(vec![
+            table_migration(1, 0),
+            Migration::new(
+                name(2, "index_forgotten"),
+                |s| {
+                    s.alter_table("t_1", |t| {
+                        t.index("name");
+                    });
+                },
+                |_| {},
+            ),
+            Migration::new(
+                name(3, "wrong_column"),
+                |s| {
+                    s.alter_table("t_1", |t| {
+                        t.text("note");
+                    });
+                },
+                |s| {
+                    s.alter_table("t_1", |t| {
+                        t.drop_column("name");
+                    });
+                },
+            ),
+            Migration::new(
+                name(4, "down_fails"),
+                |s| {
+                    s.create_table("t_4", |t| {
+                        t.increments("id");
+                    });
+                },
+                |s| {
+                    s.drop_table("no_such_table");
+                },
+            ),
+            table_migration(5, 0),
+        ]),
         "duplicate" => Ok(vec![table_migration(1, 0), table_migration(1, 0)]),
         "shared-timestamp" => Ok(vec![Migration::new(name(1, "zeta"), |_| {}, |_| {}), table_migration(1, 0)]),
         "checksum" => {

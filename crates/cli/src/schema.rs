@@ -3,6 +3,7 @@
 
 use crate::{ClusterName, Project, cluster};
 use anyhow::{Context as _, bail};
+use knexrs_cluster::LocalCluster;
 use knexrs_connect::ConnectConfig;
 use knexrs_query::codegen::{CodegenOptions, generate_tables};
 use knexrs_testing::TestDatabase;
@@ -29,6 +30,10 @@ pub struct GenerateArgs {
     /// The schema to describe
     #[arg(long, default_value = "public")]
     pub schema: String,
+    /// Generate on a local cluster of this PostgreSQL major version (13 to
+    /// 18; installed into target/ as `test --pg` installs it), then stop it
+    #[arg(long, value_name = "MAJOR")]
+    pub pg: Option<u32>,
 }
 
 /// `schema generate [--check]`: typed table definitions from a scratch
@@ -36,11 +41,22 @@ pub struct GenerateArgs {
 ///
 /// ```no_run
 /// # let project = knexrs_cli::Project::new(".", knexrs_migrate::Migrator::new(vec![]));
-/// let args = knexrs_cli::GenerateArgs { check: true, schema: "public".into() };
+/// let args = knexrs_cli::GenerateArgs { check: true, schema: "public".into(), pg: None };
 /// let code = knexrs_cli::generate(&project, &args)?; // exit code 1 when stale
 /// # Ok::<(), anyhow::Error>(())
 /// ```
 pub fn generate(project: &Project, args: &GenerateArgs) -> anyhow::Result<ExitCode> {
+    if let Some(major) = args.pg {
+        let servers = project.target_dir().join("knexrs-pg").join("servers");
+        let bin = crate::postgres_server(major, &servers)?;
+        let root = project.target_dir().join("knexrs-pg").join(format!("pg{major}"));
+        let cluster = LocalCluster::new(knexrs_testing::test_cluster_options(&root).binaries(&bin))?;
+        let port = cluster.start()?;
+        eprintln!("PostgreSQL {major}: {}", cluster.url(port, "postgres"));
+        let result = generate_on(project, args, &ConnectConfig::from_url(&cluster.url(port, "postgres"))?);
+        let _ = cluster.stop();
+        return result;
+    }
     let admin = match std::env::var("KNEXRS_TEST_DATABASE_URL") {
         Ok(url) => ConnectConfig::from_url(&url)?,
         Err(_) => {
@@ -49,11 +65,16 @@ pub fn generate(project: &Project, args: &GenerateArgs) -> anyhow::Result<ExitCo
             ConnectConfig::from_url(&cluster.url(port, "postgres"))?
         }
     };
+    generate_on(project, args, &admin)
+}
+
+/// `generate` with the scratch database on the server `admin` reaches.
+fn generate_on(project: &Project, args: &GenerateArgs, admin: &ConnectConfig) -> anyhow::Result<ExitCode> {
     let migrator = match project.migrator() {
         Ok(migrator) => migrator.clone(),
         Err(e) => bail!("{e}"),
     };
-    let db = TestDatabase::migrated_on(&admin, &migrator).context("migrating a scratch database")?;
+    let db = TestDatabase::migrated_on(admin, &migrator).context("migrating a scratch database")?;
     let options = CodegenOptions { schema: args.schema.clone(), ..CodegenOptions::default() };
     let source = generate_tables(&mut db.connect()?, &options)?;
     let formatted = rustfmt(project, &source)?;

@@ -64,7 +64,7 @@ pub enum WorkspaceCommand {
 /// `schema …`.
 ///
 /// ```
-/// let action = knexrs_cli::SchemaAction::Generate(knexrs_cli::GenerateArgs { check: false, schema: "public".into() });
+/// let action = knexrs_cli::SchemaAction::Generate(knexrs_cli::GenerateArgs { check: false, schema: "public".into(), pg: None });
 /// assert!(matches!(action, knexrs_cli::SchemaAction::Generate(_)));
 /// ```
 #[derive(Debug, clap::Subcommand)]

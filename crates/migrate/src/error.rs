@@ -226,6 +226,16 @@ pub enum MigrateError {
         /// The mode asked for (`each`, `none`).
         mode: &'static str,
     },
+    /// An option was given a value it does not take.
+    #[error("{option} does not take `{value}`: use {expected}")]
+    InvalidOption {
+        /// The option (`--transaction`).
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// The values it takes.
+        expected: &'static str,
+    },
     /// No migration has this name.
     #[error("Migration \"{name}\" not found. `migrate status` lists the migrations")]
     UnknownMigration {

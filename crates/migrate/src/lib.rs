@@ -30,6 +30,7 @@
 //! ```
 
 mod cancel;
+mod catalog;
 mod checksum;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -49,8 +50,10 @@ mod runtime;
 mod session;
 mod status;
 mod tables;
+mod verify;
 
 pub use cancel::Cancel;
+pub use catalog::{Catalog, CatalogKey};
 pub use checksum::checksum;
 pub use db::{AppliedRow, Blocker};
 pub use error::{LockKind, MigrateError};
@@ -62,6 +65,7 @@ pub use plan::{Plan, PlannedMigration, Target, Unit};
 pub use report::{Direction, Event, Ran, Reporter, RunReport, Silent};
 pub use status::{MigrationStatus, Status};
 pub use tables::Tables;
+pub use verify::{Verdict, VerifyReport};
 
 /// What a migration file needs: `use knexrs_migrate::prelude::*;`.
 pub mod prelude {

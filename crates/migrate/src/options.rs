@@ -29,7 +29,7 @@ pub enum TransactionMode {
 }
 
 impl std::str::FromStr for TransactionMode {
-    type Err = String;
+    type Err = crate::MigrateError;
 
     fn from_str(mode: &str) -> Result<Self, Self::Err> {
         match mode {
@@ -37,7 +37,11 @@ impl std::str::FromStr for TransactionMode {
             "all" => Ok(TransactionMode::All),
             "each" => Ok(TransactionMode::Each),
             "none" => Ok(TransactionMode::None),
-            other => Err(format!("unknown transaction mode `{other}`: use knex, all, each or none")),
+            other => Err(crate::MigrateError::InvalidOption {
+                option: "--transaction",
+                value: other.to_owned(),
+                expected: "knex, all, each or none",
+            }),
         }
     }
 }

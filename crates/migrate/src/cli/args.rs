@@ -134,6 +134,15 @@ pub enum MigrateCommand {
     Unlock,
     /// Print the latest applied version (knex migrate:currentVersion)
     CurrentVersion,
+    /// Check that each pending migration (or each one named) is undone by its down: up, down and up again on a throwaway database, schemas compared (exit 1 when one is not)
+    Verify {
+        /// Migrations to check [default: every pending one]
+        #[arg(conflicts_with = "all")]
+        names: Vec<String>,
+        /// Check every migration, applied or not
+        #[arg(long)]
+        all: bool,
+    },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {
         /// The edited migration

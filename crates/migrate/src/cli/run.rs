@@ -68,6 +68,7 @@ pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
     match outcome {
         Ok(Ok(Outcome::Done)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::NotUpToDate)) => ExitCode::from(3),
+        Ok(Ok(Outcome::NotReversible)) => ExitCode::from(1),
         Ok(Err(error)) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -134,6 +135,8 @@ pub enum Outcome {
     Done,
     /// `status --exit-code` found something pending, edited or unfinished (exit 3).
     NotUpToDate,
+    /// `verify` found a migration its `down` does not undo (exit 1).
+    NotReversible,
 }
 
 /// Runs one command, printing to `out`; `cancel` stops it from elsewhere.
@@ -234,6 +237,29 @@ pub fn run(
         MigrateCommand::CurrentVersion => {
             let version = migrator.current_version(&connection)?;
             let _ = writeln!(out, "Current Version: {}", version.as_deref().unwrap_or("none"));
+        }
+        MigrateCommand::Verify { names, all } => {
+            let every: Vec<String>;
+            let names = if *all {
+                every = migrator.migrations().iter().map(|m| m.name().to_owned()).collect();
+                &every
+            } else {
+                names
+            };
+            let report = migrator.verify(&connection, names)?;
+            if report.migrations.is_empty() {
+                let _ = writeln!(out, "Nothing to verify: no pending migration (name the ones to check)");
+            }
+            for (name, verdict) in &report.migrations {
+                let _ = writeln!(out, "{name}: {verdict}");
+            }
+            let reversible = report.migrations.iter().filter(|(_, v)| v.is_reversible()).count();
+            if !report.migrations.is_empty() {
+                let _ = writeln!(out, "{reversible} of {} migrations reversible", report.migrations.len());
+            }
+            if !report.all_reversible() {
+                return Ok(Outcome::NotReversible);
+            }
         }
         MigrateCommand::Accept { name } => {
             migrator.accept(&connection, name)?;

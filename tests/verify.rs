@@ -1,0 +1,92 @@
+//! `migrate verify`: each migration's `down` checked against its `up` on a
+//! throwaway database, through the library and the command line.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_migrate::{Migrator, RunOptions, Silent, Verdict};
+use knexrs_testing::TestDatabase;
+use knexrs_tests::{fixture_migrate_command, migration_set};
+
+fn migrator(set: &str) -> Migrator {
+    Migrator::new(migration_set(set).unwrap()).unwrap()
+}
+
+/// The throwaway databases process `pid` still has.
+fn databases_of(db: &TestDatabase, pid: u32) -> i64 {
+    let pattern = format!("knexrs\\_verify\\_{pid}\\_%");
+    db.connect()
+        .unwrap()
+        .query_one("select count(*) from pg_database where datname like $1", &[&pattern])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_down_that_forgets_an_index_drops_the_wrong_column_or_fails_is_reported_with_the_exact_difference() {
+    let db = TestDatabase::empty().unwrap();
+    let report = migrator("irreversible").verify(db.config(), &[]).unwrap();
+    let verdicts: Vec<(&str, &Verdict)> = report.migrations.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    assert_eq!(verdicts.len(), 5, "{verdicts:?}");
+    assert_eq!(verdicts[0], ("20240101000001_create_t_1", &Verdict::Reversible));
+    assert_eq!(
+        verdicts[1],
+        (
+            "20240101000002_index_forgotten",
+            &Verdict::Irreversible(vec![
+                "index public.t_1_name_index on public.t_1 is left after down (`CREATE INDEX t_1_name_index ON public.t_1 USING btree (name)`)".to_owned(),
+                "up fails again after down: migration 20240101000002_index_forgotten failed at statement 1 of 1 `CREATE INDEX \"t_1_name_index\" ON \"t_1\" (\"name\")`: ERROR: relation \"t_1_name_index\" already exists (SQLSTATE 42P07); rolled back: 20240101000002_index_forgotten; no migration of this run was applied".to_owned(),
+            ])
+        )
+    );
+    let Verdict::Irreversible(wrong) = verdicts[2].1 else { panic!("{:?}", verdicts[2]) };
+    assert!(wrong.contains(&"column name on public.t_1 is gone after down".to_owned()), "{wrong:?}");
+    assert!(wrong.iter().any(|d| d.starts_with("column note on public.t_1 is left after down")), "{wrong:?}");
+    assert!(wrong.iter().any(|d| d.starts_with("up fails again after down")), "{wrong:?}");
+    let Verdict::DownFails(error) = verdicts[3].1 else { panic!("{:?}", verdicts[3]) };
+    assert!(error.contains("no_such_table"), "{error}");
+    assert_eq!(verdicts[4], ("20240101000005_create_t_5", &Verdict::Reversible));
+    assert!(!report.all_reversible());
+    // The database verified against was only read.
+    let tables: i64 = db
+        .connect()
+        .unwrap()
+        .query_one("select count(*) from pg_tables where schemaname = 'public'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
+}
+
+#[test]
+fn only_pending_migrations_are_verified_unless_named_and_an_unknown_name_is_refused() {
+    let db = TestDatabase::empty().unwrap();
+    let tables = migrator("tables:3");
+    tables.run(db.config(), &knexrs_migrate::Target::Up(None), &RunOptions::default(), &mut Silent).unwrap();
+    let report = tables.verify(db.config(), &[]).unwrap();
+    let names: Vec<&str> = report.migrations.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["20240101000002_create_t_2", "20240101000003_create_t_3"]);
+    assert!(report.all_reversible());
+    let named = tables.verify(db.config(), &["20240101000001_create_t_1".to_owned()]).unwrap();
+    assert_eq!(named.migrations, [("20240101000001_create_t_1".to_owned(), Verdict::Reversible)]);
+    let unknown = tables.verify(db.config(), &["20240101000009_nope".to_owned()]).unwrap_err();
+    assert!(unknown.to_string().contains("Migration \"20240101000009_nope\" not found"), "{unknown}");
+}
+
+#[test]
+fn the_command_prints_one_line_per_migration_and_exits_1_when_one_is_irreversible() {
+    let db = TestDatabase::empty().unwrap();
+    let program = env!("CARGO_BIN_EXE_fixture-migrate");
+    let child = fixture_migrate_command(program, &db, "irreversible", &["verify"]).spawn().unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(databases_of(&db, pid), 0, "the throwaway databases are dropped");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("20240101000001_create_t_1: reversible\n"), "{stdout}");
+    assert!(stdout.contains("20240101000002_index_forgotten: irreversible: index public.t_1_name_index"), "{stdout}");
+    assert!(stdout.contains("20240101000004_down_fails: down fails: "), "{stdout}");
+    assert!(stdout.contains("2 of 5 migrations reversible"), "{stdout}");
+
+    let out = fixture_migrate_command(program, &db, "tables:2", &["verify"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 of 2 migrations reversible"));
+}
