@@ -419,3 +419,91 @@ fn two_runs_in_one_process_are_cancelled_apart_and_a_run_after_an_interrupted_on
     assert_eq!(again.migrations.len(), 2);
     assert_eq!(tables(&slow_db), ["t_1", "t_2"]);
 }
+
+/// `t_1` with three rows, before the backfill migration.
+fn before_backfill(set: &str) -> (TestDatabase, Migrator) {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator(set);
+    migrator.run(db.config(), &Target::Up(None), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect().unwrap().batch_execute("insert into t_1 (name) values ('ada'), ('grace'), ('edsger')").unwrap();
+    (db, migrator)
+}
+
+fn labels(db: &TestDatabase) -> Vec<(String, String)> {
+    let rows = db.connect().unwrap().query("select name, label from t_1 order by id", &[]).unwrap();
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+fn has_label_column(db: &TestDatabase) -> bool {
+    let sql = "select count(*) from information_schema.columns where table_name = 't_1' and column_name = 'label'";
+    db.connect().unwrap().query_one(sql, &[]).unwrap().get::<_, i64>(0) == 1
+}
+
+#[test]
+fn a_backfill_built_with_the_query_builder_runs_between_the_ddl_in_every_transaction_mode() {
+    for mode in [TransactionMode::Knex, TransactionMode::All, TransactionMode::Each, TransactionMode::None] {
+        let (db, migrator) = before_backfill("backfill");
+        if refused_through_pooler(&db, "tables:1", mode) {
+            continue;
+        }
+        migrator.latest(db.config(), &options(mode), &mut Silent).unwrap();
+        let expected = [("ada", "ADA"), ("grace", "GRACE"), ("edsger", "EDSGER"), ("O'Brien", "O'BRIEN")];
+        assert_eq!(labels(&db), expected.map(|(a, b)| (a.to_owned(), b.to_owned())), "{mode:?}");
+        let nullable: String = db
+            .connect()
+            .unwrap()
+            .query_one(
+                "select is_nullable from information_schema.columns where table_name = 't_1' and column_name = 'label'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(nullable, "NO", "{mode:?}");
+        // Its down deletes the row it inserted and drops the column.
+        migrator.run(db.config(), &Target::Down(None), &options(mode), &mut Silent).unwrap();
+        assert!(!has_label_column(&db));
+        let names: i64 = db.connect().unwrap().query_one("select count(*) from t_1", &[]).unwrap().get(0);
+        assert_eq!(names, 3, "{mode:?}");
+    }
+}
+
+#[test]
+fn a_failing_backfill_leaves_what_the_transaction_rules_say() {
+    for (mode, column_stays) in [
+        (TransactionMode::Knex, false),
+        (TransactionMode::All, false),
+        (TransactionMode::Each, false),
+        (TransactionMode::None, true),
+    ] {
+        let (db, migrator) = before_backfill("backfill:bad");
+        if refused_through_pooler(&db, "tables:1", mode) {
+            continue;
+        }
+        let error = migrator.latest(db.config(), &options(mode), &mut Silent).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("20240101000002_backfill_t_1_label failed at statement 2 of 4"),
+            "{mode:?}: {message}"
+        );
+        assert!(message.contains("no_such_column"), "{message}");
+        assert_eq!(has_label_column(&db), column_stays, "{mode:?}: {message}");
+        assert_eq!(applied(&db).len(), 1, "{mode:?}: the backfill is not recorded");
+        let rows: i64 = db.connect().unwrap().query_one("select count(*) from t_1", &[]).unwrap().get(0);
+        assert_eq!(rows, 3, "{mode:?}: nothing was inserted");
+    }
+}
+
+#[test]
+fn a_dry_run_prints_the_data_statements_with_their_values_inline() {
+    let db = TestDatabase::empty().unwrap();
+    let plan = migrator("backfill").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
+    let script = plan.to_script();
+    let expected = concat!(
+        "ALTER TABLE \"t_1\" ADD COLUMN \"label\" text;\n",
+        "update \"t_1\" set \"label\" = upper(name) where \"label\" is null;\n",
+        // knex sorts an insert's columns by name.
+        "insert into \"t_1\" (\"label\", \"name\") values ('O''BRIEN', 'O''Brien');\n",
+        "ALTER TABLE \"t_1\" ALTER COLUMN \"label\" SET NOT NULL;\n",
+    );
+    assert!(script.contains(expected), "{script}");
+}

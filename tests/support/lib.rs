@@ -122,6 +122,9 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
             ),
             table_migration(5, 0),
         ]),
+        // A data migration: add a column, backfill it with the query builder, make it required.
+        // `backfill:bad` fails at its backfill (statement 2 of 4).
+        "backfill" => Ok(vec![table_migration(1, 0), backfill_migration(parts.get(1) == Some(&"bad"))]),
         "duplicate" => Ok(vec![table_migration(1, 0), table_migration(1, 0)]),
         "shared-timestamp" => Ok(vec![Migration::new(name(1, "zeta"), |_| {}, |_| {}), table_migration(1, 0)]),
         "checksum" => {
@@ -288,6 +291,38 @@ pub fn table_migration(i: u64, sleep_ms: u64) -> Migration {
         },
         move |s: &mut SchemaBuilder| {
             s.drop_table(&down_table);
+        },
+    )
+}
+
+/// `t_1.label`: added, backfilled from `name` (an `update` built with the
+/// query builder), made not null, and a row inserted with a quote in its
+/// value; with `bad`, the backfill reads a column that does not exist.
+pub fn backfill_migration(bad: bool) -> Migration {
+    let source = if bad { "no_such_column" } else { "upper(name)" };
+    Migration::new(
+        name(2, "backfill_t_1_label"),
+        move |s: &mut SchemaBuilder| {
+            s.alter_table("t_1", |t| {
+                t.text("label");
+            });
+            let mut backfill = knexrs_query::Update::table("t_1");
+            knexrs_query::Wheres::where_null(backfill.set("label", knexrs_query::raw(source)), "label");
+            s.query(&backfill);
+            let mut seed = knexrs_query::Insert::into("t_1");
+            seed.set("name", "O'Brien").set("label", "O'BRIEN");
+            s.query(&seed);
+            s.alter_table("t_1", |t| {
+                t.drop_nullable("label");
+            });
+        },
+        |s: &mut SchemaBuilder| {
+            let mut unseed = knexrs_query::Delete::from("t_1");
+            knexrs_query::Wheres::where_eq(&mut unseed, "name", "O'Brien");
+            s.query(&unseed);
+            s.alter_table("t_1", |t| {
+                t.drop_column("label");
+            });
         },
     )
 }

@@ -21,6 +21,10 @@ pub(crate) struct BenchArgs {
     /// Runs per peer for the peak-memory measurement of W1
     #[arg(long, default_value_t = 3)]
     rss_runs: usize,
+    /// The sizes W1–W3 (and W1's peak memory) run at: the first with every
+    /// workload asked for, the others with W1–W3 only
+    #[arg(long, value_delimiter = ',', default_values_t = [200, 1000])]
+    migrations: Vec<usize>,
 }
 
 const WORKLOADS: [&str; 4] = ["w1", "w4", "w5", "w6"];
@@ -61,27 +65,39 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let bench = target_dir().join("release/peer-bench");
     let bench = bench.display();
 
-    let summary = Command::new("./run-all.sh")
-        .args(&workloads)
-        .current_dir(&harness)
-        .env("KNEXRS_MIGRATE_CMD", format!("{bench} migrate {{action}} --url {{url}} --dir {{dir}}"))
-        .env("KNEXRS_W4_CMD", format!("{bench} w4 {{iters}} {{rounds}}"))
-        .env("KNEXRS_W5_CMD", format!("{bench} w5 {{url}} {{n}}"))
-        .env("KNEXRS_W6_CMD", format!("{bench} w6 {{url}} {{runs}} {{migrations}}"))
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running the harness (run-all.sh)")?;
-    if !summary.status.success() {
-        bail!("the harness failed (see above)");
-    }
-    let summary = String::from_utf8_lossy(&summary.stdout).into_owned();
-    let results: Value = serde_json::from_str(&std::fs::read_to_string(harness.join("results.json"))?)?;
-
-    let rss = if workloads.iter().any(|w| w == "w1") {
-        Some(crate::bench_rss::measure(&harness, &target_dir().join("release/peer-bench"), args.rss_runs)?)
-    } else {
-        None
+    let run_harness = |workloads: &[String], size: usize| -> anyhow::Result<(String, Value)> {
+        eprintln!("bench: {} with W1_MIGRATIONS={size}", workloads.join(" "));
+        let summary = Command::new("./run-all.sh")
+            .args(workloads)
+            .current_dir(&harness)
+            .env("W1_MIGRATIONS", size.to_string())
+            .env("KNEXRS_MIGRATE_CMD", format!("{bench} migrate {{action}} --url {{url}} --dir {{dir}}"))
+            .env("KNEXRS_W4_CMD", format!("{bench} w4 {{iters}} {{rounds}}"))
+            .env("KNEXRS_W5_CMD", format!("{bench} w5 {{url}} {{n}}"))
+            .env("KNEXRS_W6_CMD", format!("{bench} w6 {{url}} {{runs}} {{migrations}}"))
+            .stderr(Stdio::inherit())
+            .output()
+            .context("running the harness (run-all.sh)")?;
+        if !summary.status.success() {
+            bail!("the harness failed (see above)");
+        }
+        let results = serde_json::from_str(&std::fs::read_to_string(harness.join("results.json"))?)?;
+        Ok((String::from_utf8_lossy(&summary.stdout).into_owned(), results))
     };
+    let Some((&first, more)) = args.migrations.split_first() else { bail!("--migrations needs at least one size") };
+    let (summary, results) = run_harness(&workloads, first)?;
+    let with_w1 = workloads.iter().any(|w| w == "w1");
+    let peer_bench = target_dir().join("release/peer-bench");
+    let rss =
+        if with_w1 { Some(crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, first)?) } else { None };
+    let mut sizes = vec![(first, results["w1-w3"].clone(), rss.clone())];
+    if with_w1 {
+        for &size in more {
+            let (_, results) = run_harness(&["w1".to_owned()], size)?;
+            let rss = crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, size)?;
+            sizes.push((size, results["w1-w3"].clone(), Some(rss)));
+        }
+    }
 
     let out = root.join("benchmarks");
     std::fs::create_dir_all(&out)?;
@@ -89,7 +105,11 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if let Some(rss) = &rss {
         std::fs::write(out.join("rss.json"), serde_json::to_string_pretty(rss)?)?;
     }
-    let report = crate::bench_report::markdown(&summary, &results, rss.as_ref(), &workloads);
+    std::fs::write(out.join("sizes.json"), serde_json::to_string_pretty(&sizes)?)?;
+    let mut report = crate::bench_report::markdown(&summary, &results, rss.as_ref(), &workloads);
+    if with_w1 {
+        report.push_str(&crate::bench_report::sizes_section(&sizes));
+    }
     std::fs::write(root.join("BENCHMARKS.md"), &report)?;
     println!("{report}");
     eprintln!("bench: wrote BENCHMARKS.md and benchmarks/results.json");

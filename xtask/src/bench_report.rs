@@ -179,3 +179,48 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
     out.push('\n');
     out
 }
+
+/// W1–W3 and W1's peak memory at each size run (issue: long histories), our
+/// figures beside the floors of the same run.
+pub(crate) fn sizes_section(sizes: &[(usize, Value, Option<Value>)]) -> String {
+    let mut out = String::from(
+        "\n## W1–W3 by history size\n\nThe same workloads at each number of migrations (`cargo xtask bench --migrations 200,1000`); each size is its own harness run, so compare within a size.\n\n| target | knexrs | reference in the same run | ratio | goal | |\n|---|---|---|---|---|---|\n",
+    );
+    let as_mib = |v: &Value| serde_json::json!({ "median": v["median_kb"].as_f64().map(|k| k / 1024.0), "min": v["min_kb"].as_f64().map(|k| k / 1024.0), "max": v["max_kb"].as_f64().map(|k| k / 1024.0) });
+    let first_rss = sizes.first().and_then(|(_, _, rss)| rss.as_ref()).map(|rss| as_mib(&rss["knex_rs"]));
+    for (size, w, rss) in sizes {
+        for (key, what, reference, bound) in [
+            ("w1", "W1 `migrate latest`", "psql_1tx_bookkeeping", 1.0),
+            ("w2", "W2 no-op `latest`", "rust_floor", 1.0),
+            ("w3", "W3 `rollback`", "psql_per_migration", 1.0),
+        ] {
+            target_row(
+                &mut out,
+                &Target {
+                    what: format!("{what}, N = {size} (ms)"),
+                    ours: &w[key]["knex_rs"],
+                    reference: &w[key][reference],
+                    reference_name: reference,
+                    bound,
+                    at_least: false,
+                    extra_ok: true,
+                },
+            );
+        }
+        if let (Some(rss), Some(first)) = (rss, &first_rss) {
+            target_row(
+                &mut out,
+                &Target {
+                    what: format!("W1 peak memory, N = {size} (MiB)"),
+                    ours: &as_mib(&rss["knex_rs"]),
+                    reference: first,
+                    reference_name: "knexrs at the first size",
+                    bound: 2.0,
+                    at_least: false,
+                    extra_ok: true,
+                },
+            );
+        }
+    }
+    out
+}

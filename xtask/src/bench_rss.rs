@@ -36,20 +36,20 @@ fn sh(harness: &Path, argv: &[&str]) -> anyhow::Result<String> {
 }
 
 /// Median peak RSS (KiB) of each peer over `runs` runs, interleaved.
-pub(crate) fn measure(harness: &Path, peer_bench: &Path, runs: usize) -> anyhow::Result<Value> {
+pub(crate) fn measure(harness: &Path, peer_bench: &Path, runs: usize, size: usize) -> anyhow::Result<Value> {
     let was_running = Command::new("./pg.sh").arg("status").current_dir(harness).output()?.status.success();
     let url = sh(harness, &["./pg.sh", "start"])?;
-    let result = measure_on(harness, peer_bench, runs, &url);
+    let result = measure_on(harness, peer_bench, runs, &url, size);
     if !was_running {
         let _ = sh(harness, &["./pg.sh", "stop"]);
     }
     result
 }
 
-fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str) -> anyhow::Result<Value> {
-    let dir = harness.join("out/rss-migrations");
+fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: usize) -> anyhow::Result<Value> {
+    let dir = harness.join(format!("out/rss-migrations-{size}"));
     let dir_text = dir.display().to_string();
-    sh(harness, &["node", "lib/gen-migrations.js", &dir_text, "200"])?;
+    sh(harness, &["node", "lib/gen-migrations.js", &dir_text, &size.to_string()])?;
     let admin = ConnectConfig::from_url(url)?;
     let db_url = format!("{}/knexrs_rss", url.rsplit_once('/').map_or(url, |(base, _)| base));
     let knexfile = dir.join("knexfile.js").display().to_string();
@@ -96,5 +96,6 @@ fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str) -> anyh
         out.insert((*name).to_owned(), json!({ "median_kb": median(values), "min_kb": min, "max_kb": max }));
     }
     out.insert("runs".into(), json!(runs));
+    out.insert("migrations".into(), json!(size));
     Ok(Value::Object(out))
 }

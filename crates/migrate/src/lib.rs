@@ -70,5 +70,9 @@ pub use verify::{Verdict, VerifyReport};
 /// What a migration file needs: `use knexrs_migrate::prelude::*;`.
 pub mod prelude {
     pub use crate::MigrationConfig;
+    /// The query builder, for data statements (`query::raw` is its raw SQL;
+    /// `raw` here is the schema DSL's, for defaults).
+    pub use knexrs_query as query;
+    pub use knexrs_query::{Delete, Insert, Select, Update, Wheres};
     pub use knexrs_schema::{Check, Deferrable, ForeignKeyAction, Identity, SchemaBuilder, now, raw};
 }

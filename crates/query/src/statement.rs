@@ -112,6 +112,15 @@ macro_rules! statements {
             }
         }
 
+        /// Recorded in a migration beside its DDL (`SchemaBuilder::query`), values inline.
+        impl knexrs_sql::InlineSql for $ty {
+            type Error = QueryError;
+
+            fn inline_sql(&self) -> Result<String, QueryError> {
+                <$ty>::to_string(self, PostgresQueryBuilder)
+            }
+        }
+
         impl Statement for $ty {
             fn build(&self, builder: PostgresQueryBuilder) -> Result<(String, Values), QueryError> {
                 <$ty>::build(self, builder)

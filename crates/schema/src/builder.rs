@@ -637,6 +637,33 @@ impl SchemaBuilder {
         self.push(RawSql::new(sql))
     }
 
+    /// A data statement built with the query builder (an `update` that
+    /// backfills a column, an `insert … select`, a `delete`), run in order
+    /// with the DDL, in the same transaction; a dry run prints it with its
+    /// values inline (knex: `await knex('users').update(…)` inside `up`).
+    ///
+    /// ```
+    /// use knexrs_query::{Update, raw};
+    /// use knexrs_schema::{SchemaBuilder, PostgresQueryBuilder};
+    ///
+    /// let mut schema = SchemaBuilder::new();
+    /// schema.alter_table("users", |t| {
+    ///     t.string("display_name");
+    /// });
+    /// let mut backfill = Update::table("users");
+    /// backfill.set("display_name", raw("first_name || ' ' || last_name"));
+    /// schema.query(&backfill);
+    /// schema.alter_table("users", |t| {
+    ///     t.drop_nullable("display_name");
+    /// });
+    /// let sql = schema.build(PostgresQueryBuilder)?;
+    /// assert_eq!(sql[1], r#"update "users" set "display_name" = first_name || ' ' || last_name"#);
+    /// # Ok::<(), knexrs_schema::SchemaError>(())
+    /// ```
+    pub fn query(&mut self, statement: &impl knexrs_sql::InlineSql) -> &mut Self {
+        self.push(crate::DataSql::new(statement))
+    }
+
     /// The statements, in order.
     ///
     /// ```

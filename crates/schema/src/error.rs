@@ -52,6 +52,13 @@ pub enum SchemaError {
         /// Its length in bytes.
         len: usize,
     },
+    /// A data statement (`SchemaBuilder::query`) could not be rendered.
+    #[error("a data statement does not render: {source}")]
+    DataStatement {
+        /// The query builder's error.
+        #[source]
+        source: std::sync::Arc<dyn std::error::Error + Send + Sync>,
+    },
     /// An identifier is empty.
     #[error("empty {what} name: give the {what} a name")]
     EmptyIdentifier {

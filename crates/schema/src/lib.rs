@@ -39,7 +39,7 @@ pub use column::{Check, ColumnBuilder, ColumnType, DefaultValue, EnumType, Ident
 pub use error::SchemaError;
 pub use naming::{MAX_IDENTIFIER_BYTES, default_index_name, default_primary_key_name, truncate_identifier};
 pub use statement::{
-    AlterEnumType, AlterView, CreateExtension, CreateSchema, CreateView, DropExtension, DropSchema, DropTable,
+    AlterEnumType, AlterView, CreateExtension, CreateSchema, CreateView, DataSql, DropExtension, DropSchema, DropTable,
     DropType, DropView, HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
 };
 pub use table::{

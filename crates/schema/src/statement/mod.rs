@@ -1,5 +1,6 @@
 //! Schema statements other than tables, and the enum over all of them.
 
+mod data;
 mod drop_table;
 mod enum_type;
 mod extension;
@@ -9,6 +10,7 @@ mod raw;
 mod rename_table;
 mod view;
 
+pub use data::DataSql;
 pub use drop_table::DropTable;
 pub use enum_type::{AlterEnumType, DropType};
 pub use extension::{CreateExtension, DropExtension};
@@ -66,6 +68,8 @@ pub enum SchemaStatement {
     RefreshMaterializedView(RefreshMaterializedView),
     /// Raw SQL.
     Raw(RawSql),
+    /// A data statement built with the query builder.
+    Data(DataSql),
 }
 
 macro_rules! statements {
@@ -110,7 +114,8 @@ statements!(
     RenameView => RenameView,
     AlterView => AlterView,
     RefreshMaterializedView => RefreshMaterializedView,
-    Raw => RawSql
+    Raw => RawSql,
+    Data => DataSql
 );
 
 impl SchemaStatement {
