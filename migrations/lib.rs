@@ -37,3 +37,19 @@ pub mod tables;
 pub fn migrator() -> Result<Migrator, MigrateError> {
     registry::migrator()
 }
+
+mod seed_registry {
+    #![allow(missing_docs, unreachable_pub)]
+    include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
+}
+
+/// The development data in the workspace's `seeds/` folder (`cargo xtask seed run`).
+///
+/// ```
+/// let seeder = cliscale_migrations::seeder()?;
+/// assert!(seeder.seeds().iter().all(|s| !s.name().is_empty()));
+/// # Ok::<(), knexrs_migrate::MigrateError>(())
+/// ```
+pub fn seeder() -> Result<knexrs_migrate::Seeder, MigrateError> {
+    seed_registry::seeder()
+}

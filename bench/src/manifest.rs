@@ -13,10 +13,10 @@ pub struct ManifestMigration {
     pub name: String,
     /// The table it creates.
     pub table: String,
-    /// The SQL knex renders for `up`.
-    pub up: Vec<String>,
-    /// The SQL knex renders for `down`.
-    pub down: Vec<String>,
+    /// The SQL knex renders for `up` (not read: the migrations are built with the DSL).
+    pub up: serde::de::IgnoredAny,
+    /// The SQL knex renders for `down` (not read).
+    pub down: serde::de::IgnoredAny,
 }
 
 /// `manifest.json`.

@@ -295,6 +295,42 @@ pub fn table_migration(i: u64, sleep_ms: u64) -> Migration {
     )
 }
 
+/// A fixture seed that (re)inserts `name` into `people`.
+pub fn person_seed(seed: &str, name: &'static str, source: &str) -> knexrs_migrate::Seed {
+    let fill = move |s: &mut SchemaBuilder| {
+        let mut clear = knexrs_query::Delete::from("people");
+        knexrs_query::Wheres::where_eq(&mut clear, "name", name);
+        s.query(&clear);
+        let mut row = knexrs_query::Insert::into("people");
+        row.set("name", name);
+        s.query(&row);
+    };
+    let mut seed = knexrs_migrate::Seed::new(seed, fill);
+    if !source.is_empty() {
+        seed = seed.with_source(source);
+    }
+    seed
+}
+
+/// Fixture seed sets: `people` (01_alice, 02_bob), `people:failing` (02
+/// inserts bob, then fails), each on a `people (name text)` table.
+pub fn seed_set(spec: &str) -> Result<Vec<knexrs_migrate::Seed>, String> {
+    match spec {
+        "people" => Ok(vec![person_seed("01_alice", "alice", ""), person_seed("02_bob", "bob", "")]),
+        "people:failing" => Ok(vec![
+            person_seed("01_alice", "alice", ""),
+            knexrs_migrate::Seed::new("02_bad", |s: &mut SchemaBuilder| {
+                let mut row = knexrs_query::Insert::into("people");
+                row.set("name", "bob");
+                s.query(&row);
+                s.raw("insert into no_such_table values (1)");
+            }),
+            person_seed("03_carol", "carol", ""),
+        ]),
+        other => Err(format!("unknown seed set `{other}`")),
+    }
+}
+
 /// `t_1.label`: added, backfilled from `name` (an `update` built with the
 /// query builder), made not null, and a row inserted with a quote in its
 /// value; with `bad`, the backfill reads a column that does not exist.

@@ -53,7 +53,9 @@ pub(crate) fn workspace_root() -> PathBuf {
 
 /// This workspace as a knexrs project: its migrations are the cliscale controller's.
 pub(crate) fn project() -> Project {
-    Project::new(workspace_root(), cliscale_migrations::migrator())
+    let mut project = Project::new(workspace_root(), cliscale_migrations::migrator());
+    project.set_seeder(cliscale_migrations::seeder());
+    project
 }
 
 fn main() -> ExitCode {

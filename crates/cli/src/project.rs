@@ -20,6 +20,8 @@ pub struct Project {
     migrations_dir: PathBuf,
     tables_file: PathBuf,
     migrator: Result<Migrator, MigrateError>,
+    seeds_dir: PathBuf,
+    seeder: Result<knexrs_migrate::Seeder, MigrateError>,
 }
 
 impl Project {
@@ -34,7 +36,15 @@ impl Project {
         let root = root.into();
         let migrations_dir = root.join("migrations");
         let tables_file = migrations_dir.join("schema").join("tables.rs");
-        Project { root, migrations_dir, tables_file, migrator }
+        let seeds_dir = root.join("seeds");
+        Project {
+            root,
+            migrations_dir,
+            tables_file,
+            migrator,
+            seeds_dir,
+            seeder: knexrs_migrate::Seeder::new(Vec::new()),
+        }
     }
 
     /// Keeps the migrations in another folder of the workspace.
@@ -48,6 +58,39 @@ impl Project {
         self.migrations_dir = self.root.join(dir);
         self.tables_file = self.migrations_dir.join("schema").join("tables.rs");
         self
+    }
+
+    /// The project's seeds (the migrations crate's `seeder()`, compiled from
+    /// `seeds/` by `knexrs_embed::embed_seeds`).
+    ///
+    /// ```
+    /// let mut project = knexrs_cli::Project::new("/src/app", knexrs_migrate::Migrator::new(vec![]));
+    /// project.set_seeder(knexrs_migrate::Seeder::new(vec![knexrs_migrate::Seed::new("01_users", |_| {})]));
+    /// assert_eq!(project.seeder().as_ref().unwrap().seeds().len(), 1);
+    /// ```
+    pub fn set_seeder(&mut self, seeder: Result<knexrs_migrate::Seeder, MigrateError>) -> &mut Self {
+        self.seeder = seeder;
+        self
+    }
+
+    /// The seeds, or why they are unusable (none unless [`set_seeder`](Self::set_seeder) gave them).
+    ///
+    /// ```
+    /// let project = knexrs_cli::Project::new("/src/app", knexrs_migrate::Migrator::new(vec![]));
+    /// assert!(project.seeder().as_ref().unwrap().seeds().is_empty());
+    /// ```
+    pub fn seeder(&self) -> &Result<knexrs_migrate::Seeder, MigrateError> {
+        &self.seeder
+    }
+
+    /// Where `seed make` writes seeds (`seeds/`, as knex).
+    ///
+    /// ```
+    /// let project = knexrs_cli::Project::new("/src/app", knexrs_migrate::Migrator::new(vec![]));
+    /// assert_eq!(project.seeds_dir(), std::path::Path::new("/src/app/seeds"));
+    /// ```
+    pub fn seeds_dir(&self) -> &Path {
+        &self.seeds_dir
     }
 
     /// The workspace root.

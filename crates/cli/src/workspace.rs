@@ -30,8 +30,10 @@ use std::process::ExitCode;
 /// ```
 #[derive(Debug, clap::Subcommand)]
 pub enum WorkspaceCommand {
-    /// Migrations: latest, rollback, up, down, status, make, unlock, current-version, accept, resolve
+    /// Migrations: latest, rollback, up, down, to, before, status, make, verify, unlock, current-version, accept, resolve
     Migrate(MigrateArgs),
+    /// Seeds: make, run, status (development and test data, in seeds/)
+    Seed(cli::SeedArgs),
     /// The local PostgreSQL clusters `migrate` (dev) and `test` (test) use when no DATABASE_URL is set
     Db {
         /// What to do.
@@ -115,6 +117,12 @@ pub fn run_workspace(project: &Project, command: WorkspaceCommand) -> ExitCode {
                 connect: &connect,
             };
             cli::main(&context, &args)
+        }
+        WorkspaceCommand::Seed(args) => {
+            let connect = |environment| connect(project, environment);
+            let context =
+                cli::SeedContext { seeder: project.seeder(), seeds_dir: Some(project.seeds_dir()), connect: &connect };
+            cli::seed_main(&context, &args)
         }
         WorkspaceCommand::Db { action, cluster } => report(db(project, action, cluster)),
         WorkspaceCommand::Schema { action: SchemaAction::Generate(args) } => {

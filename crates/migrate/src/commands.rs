@@ -214,7 +214,7 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<Option<RunReport>, MigrateError> {
-        let Some((applied, states, locked)) = db::snapshot_with_lock(&session.work.client, self.tables()).await? else {
+        let Some((applied, states, locked)) = db::noop_snapshot(&session.work.client, self.tables()).await? else {
             return Ok(None);
         };
         if locked {
@@ -228,14 +228,18 @@ impl Migrator {
         if adopt || states.iter().any(StateRow::is_incomplete) {
             return Ok(None);
         }
-        if options.validate_migration_list {
-            self.check_missing(&applied)?;
+        // A missing file or an edited migration is an error the full path
+        // reports (its rows are read in knex's order, for knex's message).
+        if options.validate_migration_list && self.check_missing(&applied).is_err() {
+            return Ok(None);
         }
         let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
         if self.migrations().iter().any(|m| !applied_names.contains(m.name())) {
             return Ok(None);
         }
-        self.check_edited(&applied, &states)?;
+        if !self.edited(&applied, &states).is_empty() {
+            return Ok(None);
+        }
         if options.cancel.is_cancelled() {
             return Err(MigrateError::interrupted("before anything ran", &[]));
         }

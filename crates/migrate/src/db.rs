@@ -246,19 +246,43 @@ pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<
     }
 }
 
-/// [`snapshot`], and whether knex's lock row is set, in the same round trip.
-pub(crate) async fn snapshot_with_lock(
+/// What a no-op `latest` needs, in one round trip and with as little work
+/// for the server as possible: the applied names and batches (no order, no
+/// times), our side table, and knex's lock row. `None` when a table is
+/// missing. The rows carry no id or time: they only decide "nothing to do".
+pub(crate) async fn noop_snapshot(
     client: &Client,
     tables: &Tables,
 ) -> Result<Option<(Vec<AppliedRow>, Vec<StateRow>, bool)>, MigrateError> {
-    let sql =
-        format!("{}; {}; select is_locked from {}", applied_sql(tables), states_sql(tables), tables.qualified_lock());
+    let sql = format!(
+        "select name, batch from {} where name is not null; {}; select is_locked from {}",
+        tables.qualified_migrations(),
+        states_sql(tables),
+        tables.qualified_lock()
+    );
     match simple_rows(client, &sql).await {
-        Ok(rows) => Ok(Some((
-            rows.first().map(|r| parse_applied(r)).unwrap_or_default(),
-            rows.get(1).map(|r| parse_states(r)).unwrap_or_default(),
-            rows.get(2).is_some_and(|r| knex_lock_is_set(r)),
-        ))),
+        Ok(rows) => {
+            let applied = rows
+                .first()
+                .map(|rows| {
+                    rows.iter()
+                        .filter_map(|row| {
+                            Some(AppliedRow {
+                                id: 0,
+                                recorded_name: row.get(0)?.to_owned(),
+                                batch: row.get(1).and_then(|b| b.parse().ok()).unwrap_or(0),
+                                migration_time: None,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ok(Some((
+                applied,
+                rows.get(1).map(|r| parse_states(r)).unwrap_or_default(),
+                rows.get(2).is_some_and(|r| knex_lock_is_set(r)),
+            )))
+        }
         Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }

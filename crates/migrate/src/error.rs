@@ -236,6 +236,44 @@ pub enum MigrateError {
         /// The values it takes.
         expected: &'static str,
     },
+    /// A seed's statement failed; that seed was rolled back.
+    #[error(
+        "seed {seed} failed at statement {statement} of {of} `{sql}`: {message}; it was rolled back (the seeds before it stay)"
+    )]
+    SeedFailed {
+        /// The seed.
+        seed: String,
+        /// Which statement (from 1).
+        statement: usize,
+        /// How many it has.
+        of: usize,
+        /// The statement, shortened to one line.
+        sql: String,
+        /// PostgreSQL's message on one line.
+        message: String,
+        /// The driver's error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// No seed has this name.
+    #[error("Seed \"{name}\" not found. `seed status` lists the seeds")]
+    UnknownSeed {
+        /// The name given.
+        name: String,
+    },
+    /// A file in the seeds folder cannot be a seed.
+    #[error("seed file {file} {problem}")]
+    InvalidSeed {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Seeds were asked to run in production.
+    #[error(
+        "seeds are for development and test data: refusing to run them in production; pass --allow-production if you mean it"
+    )]
+    SeedsInProduction,
     /// No migration has this name.
     #[error("Migration \"{name}\" not found. `migrate status` lists the migrations")]
     UnknownMigration {

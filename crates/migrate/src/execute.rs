@@ -429,7 +429,7 @@ async fn undo_mark(
 }
 
 /// A statement short enough for a one-line error.
-fn shorten(sql: &str) -> String {
+pub(crate) fn shorten(sql: &str) -> String {
     let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= 160 { flat } else { format!("{}…", flat.chars().take(160).collect::<String>()) }
 }

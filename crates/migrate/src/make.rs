@@ -53,7 +53,7 @@ pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, Migra
     Ok(path)
 }
 
-fn check_name(name: &str) -> Result<(), MigrateError> {
+pub(crate) fn check_name(name: &str) -> Result<(), MigrateError> {
     let bad = |problem: &'static str| Err(MigrateError::InvalidName { name: name.to_owned(), problem });
     if name.is_empty() {
         return bad("is empty");

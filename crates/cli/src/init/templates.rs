@@ -95,6 +95,10 @@ fn main() {
     if let Err(error) = knexrs_embed::embed_migrations(env!("CARGO_MANIFEST_DIR")) {
         panic!("writing the migration registry into OUT_DIR: {error}");
     }
+    // The workspace's seeds/ folder (knex's), for `cargo xtask seed run`.
+    if let Err(error) = knexrs_embed::embed_seeds(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds")) {
+        panic!("writing the seed registry into OUT_DIR: {error}");
+    }
 }
 "#;
 
@@ -128,6 +132,16 @@ pub mod tables;
 /// The migrator over every migration of this folder, checked.
 pub fn migrator() -> Result<Migrator, MigrateError> {{
     registry::migrator()
+}}
+
+mod seed_registry {{
+    #![allow(missing_docs, unreachable_pub)]
+    include!(concat!(env!("OUT_DIR"), "/seeds.rs"));
+}}
+
+/// The seeds of the workspace's `seeds/` folder (`cargo xtask seed run`), checked.
+pub fn seeder() -> Result<knexrs_migrate::Seeder, MigrateError> {{
+    seed_registry::seeder()
 }}
 "#
     )
@@ -236,7 +250,8 @@ struct Cli {{
 fn main() -> std::process::ExitCode {{
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = manifest.parent().unwrap_or(manifest);
-    let project = knexrs_cli::Project::new(root, {ident}::migrator());
+    let mut project = knexrs_cli::Project::new(root, {ident}::migrator());
+    project.set_seeder({ident}::seeder());
     knexrs_cli::run_workspace(&project, Cli::parse().command)
 }}
 "#

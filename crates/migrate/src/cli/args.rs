@@ -235,7 +235,7 @@ pub struct StatusArgs {
     pub verbose: bool,
 }
 
-fn parse_environment(text: &str) -> Result<Environment, String> {
+pub(super) fn parse_environment(text: &str) -> Result<Environment, String> {
     text.parse().map_err(|e: knexrs_connect::ConnectError| e.to_string())
 }
 

@@ -4,6 +4,8 @@
 mod args;
 mod output;
 mod run;
+mod seed;
 
 pub use args::{ConnectionArgs, MigrateArgs, MigrateCommand, RunArgs, StatusArgs};
 pub use run::{Context, Outcome, main, run};
+pub use seed::{SeedArgs, SeedCommand, SeedContext, run_seed, seed_main};

@@ -35,6 +35,14 @@ use std::time::Instant;
 /// }
 /// ```
 pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
+    main_with(|out, cancel| run(context, args, out, cancel))
+}
+
+/// The process side of a command: signals wired to a [`Cancel`], a panic
+/// in the project's code reported on one line, the outcome as an exit code.
+pub(crate) fn main_with(
+    command: impl FnOnce(&mut (dyn Write + Send), &Cancel) -> Result<Outcome, MigrateError>,
+) -> ExitCode {
     let cancel = Cancel::new();
     // The first SIGINT/SIGTERM cancels the run (and the statement it runs);
     // a second one exits at once.
@@ -63,7 +71,7 @@ pub fn main(context: &Context<'_>, args: &MigrateArgs) -> ExitCode {
         }
     }));
     let mut stdout = std::io::stdout();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(context, args, &mut stdout, &cancel)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| command(&mut stdout, &cancel)));
     let _ = stdout.flush();
     match outcome {
         Ok(Ok(Outcome::Done)) => ExitCode::SUCCESS,

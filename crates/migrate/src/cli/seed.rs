@@ -1,0 +1,206 @@
+//! `seed make|run|status` (knex `seed:make`, `seed:run`), for `cargo xtask
+//! seed …` and any binary that carries a project's seeds.
+
+use super::run::{Outcome, main_with};
+use crate::{Cancel, MigrateError, SeedOptions, SeedOutcome, SeedState, Seeder};
+use knexrs_connect::{ConnectConfig, Environment};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `seed <command>` with its connection options.
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{SeedArgs, SeedCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] seed: SeedArgs }
+///
+/// let cli = Cli::parse_from(["seed", "run", "--specific", "01_users", "--force"]);
+/// assert!(matches!(cli.seed.command, SeedCommand::Run { force: true, .. }));
+/// ```
+#[derive(Debug, Clone, clap::Args)]
+pub struct SeedArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: SeedCommand,
+    /// Environment: development, staging, production or test [default: $KNEXRS_ENV, $NODE_ENV, development]
+    #[arg(long, global = true, value_name = "ENV", value_parser = super::args::parse_environment)]
+    pub env: Option<Environment>,
+}
+
+/// The seed commands.
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{SeedArgs, SeedCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] seed: SeedArgs }
+///
+/// assert!(matches!(Cli::parse_from(["seed", "status"]).seed.command, SeedCommand::Status));
+/// ```
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum SeedCommand {
+    /// Create seeds/NAME.rs (knex seed:make)
+    Make {
+        /// Letters, digits, `_` and `-`, e.g. 01_users (seeds run in name order)
+        name: String,
+    },
+    /// Run the seeds in name order, each in its own transaction; a seed already run with the same source is skipped (knex seed:run)
+    Run {
+        /// Only this seed
+        #[arg(long, value_name = "NAME")]
+        specific: Option<String>,
+        /// Run seeds already run with the same source too
+        #[arg(long)]
+        force: bool,
+        /// Run in the production environment (refused otherwise)
+        #[arg(long)]
+        allow_production: bool,
+    },
+    /// List the seeds: never run, run with their current source, or edited since they ran
+    Status,
+}
+
+/// What `seed` needs besides its arguments.
+///
+/// ```
+/// use knexrs_migrate::{cli, MigrateError, Seeder};
+/// use knexrs_connect::ConnectConfig;
+///
+/// let seeder = Seeder::new(vec![]);
+/// let connect = |_env| -> Result<ConnectConfig, MigrateError> { Err(MigrateError::NoConnection("set DATABASE_URL".into())) };
+/// let context = cli::SeedContext { seeder: &seeder, seeds_dir: Some(std::path::Path::new("seeds")), connect: &connect };
+/// ```
+pub struct SeedContext<'a> {
+    /// The project's seeds (or why they could not be loaded).
+    pub seeder: &'a Result<Seeder, MigrateError>,
+    /// Where `seed make` writes (`None` in a binary without the sources).
+    pub seeds_dir: Option<&'a Path>,
+    /// The connection for an environment.
+    pub connect: &'a dyn Fn(Environment) -> Result<ConnectConfig, MigrateError>,
+}
+
+/// Runs a seed command the way a binary should (signals, one-line errors, exit code).
+///
+/// ```no_run
+/// # fn demo(context: &knexrs_migrate::cli::SeedContext<'_>, args: &knexrs_migrate::cli::SeedArgs) -> std::process::ExitCode {
+/// knexrs_migrate::cli::seed_main(context, args)
+/// # }
+/// ```
+pub fn seed_main(context: &SeedContext<'_>, args: &SeedArgs) -> ExitCode {
+    main_with(|out, cancel| run_seed(context, args, out, cancel))
+}
+
+/// Runs a seed command, printing to `out`.
+///
+/// ```no_run
+/// # fn demo(context: &knexrs_migrate::cli::SeedContext<'_>, args: &knexrs_migrate::cli::SeedArgs) -> Result<(), knexrs_migrate::MigrateError> {
+/// knexrs_migrate::cli::run_seed(context, args, &mut std::io::stdout(), &knexrs_migrate::Cancel::new())?;
+/// # Ok(()) }
+/// ```
+pub fn run_seed(
+    context: &SeedContext<'_>,
+    args: &SeedArgs,
+    out: &mut (dyn Write + Send),
+    cancel: &Cancel,
+) -> Result<Outcome, MigrateError> {
+    if let SeedCommand::Make { name } = &args.command {
+        let dir = context.seeds_dir.ok_or_else(|| {
+            MigrateError::NoConnection(
+                "this binary has no seeds folder: run `cargo xtask seed make` in the workspace".into(),
+            )
+        })?;
+        let path = make_seed(dir, name)?;
+        let _ = writeln!(out, "Created seed file: {}", path.display());
+        return Ok(Outcome::Done);
+    }
+    let environment = match args.env {
+        Some(environment) => environment,
+        None => Environment::from_env()?,
+    };
+    // Refused before connecting: production's connection settings may not even resolve here.
+    if let SeedCommand::Run { allow_production: false, .. } = &args.command
+        && environment == Environment::Production
+    {
+        return Err(MigrateError::SeedsInProduction);
+    }
+    let seeder = match context.seeder {
+        Ok(seeder) => seeder,
+        Err(error) => return Err(MigrateError::NoConnection(error.to_string())),
+    };
+    let connection = (context.connect)(environment)?;
+    let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
+    match &args.command {
+        SeedCommand::Run { specific, force, allow_production } => {
+            let options = SeedOptions {
+                specific: specific.clone(),
+                force: *force,
+                allow_production: *allow_production,
+                cancel: cancel.clone(),
+            };
+            let report = seeder.run(&connection, &options)?;
+            let ran: Vec<&str> =
+                report.iter().filter(|(_, o)| *o == SeedOutcome::Ran).map(|(n, _)| n.as_str()).collect();
+            for (name, outcome) in &report {
+                if *outcome == SeedOutcome::Skipped {
+                    let _ = writeln!(out, "Skipped {name}: already run with this source (--force runs it again)");
+                }
+            }
+            // knex's lines, then the seeds that ran (knex lists them with --verbose).
+            if seeder.seeds().is_empty() {
+                let _ = writeln!(out, "No seed files exist");
+            }
+            let _ = writeln!(out, "Ran {} seed files", ran.len());
+            for name in ran {
+                let _ = writeln!(out, "{name}");
+            }
+        }
+        SeedCommand::Status => {
+            let states = seeder.status(&connection)?;
+            if states.is_empty() {
+                let _ = writeln!(out, "No seed files");
+            }
+            for (name, state) in states {
+                let line = match state {
+                    SeedState::New => "not run".to_owned(),
+                    SeedState::UpToDate(at) => format!("ran {at}"),
+                    SeedState::Edited(at) => format!("edited since it ran {at}: the next run runs it again"),
+                };
+                let _ = writeln!(out, "{name}: {line}");
+            }
+        }
+        SeedCommand::Make { .. } => {}
+    }
+    Ok(Outcome::Done)
+}
+
+/// Writes `dir/<name>.rs` (creating `dir`), a seed stub; never overwrites.
+fn make_seed(dir: &Path, name: &str) -> Result<PathBuf, MigrateError> {
+    crate::make::check_name(name)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|source| MigrateError::Io { context: format!("cannot create {}", dir.display()), source })?;
+    let path = dir.join(format!("{name}.rs"));
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
+        MigrateError::Io { context: format!("cannot create {} (a seed of that name exists?)", path.display()), source }
+    })?;
+    let stub = format!(
+        "//! Seed {name}: development and test data. `seed run` runs the seeds in\n\
+         //! name order, each in its own transaction, and skips one already run\n\
+         //! with the same source (an edited seed runs again).\n\n\
+         use knexrs_migrate::prelude::*;\n\n\
+         pub fn seed(schema: &mut SchemaBuilder) {{\n    \
+         // knex: await knex('users').del(); await knex('users').insert([{{ name: 'alice' }}]);\n    \
+         // schema.query(&Delete::from(\"users\"));\n    \
+         // let mut alice = Insert::into(\"users\");\n    \
+         // alice.set(\"name\", \"alice\");\n    \
+         // schema.query(&alice);\n    \
+         let _ = schema;\n\
+         }}\n"
+    );
+    file.write_all(stub.as_bytes())
+        .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
+    Ok(path)
+}
