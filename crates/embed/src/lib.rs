@@ -100,14 +100,7 @@ pub fn registry(dir: &Path) -> std::io::Result<String> {
 pub fn folders_registry(dirs: &[PathBuf], order: FolderOrder) -> std::io::Result<String> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for dir in dirs {
-        let mut in_dir: Vec<(String, PathBuf)> = std::fs::read_dir(dir)?
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| Some((e.file_name().to_str()?.to_owned(), e.path())))
-            .filter(|(name, _)| name.ends_with(".rs") && !CRATE_FILES.contains(&name.as_str()))
-            .collect();
-        in_dir.sort();
-        files.extend(in_dir);
+        files.extend(rust_files(dir)?);
     }
     if order == FolderOrder::ByFileName {
         files.sort();
@@ -193,17 +186,10 @@ pub fn embed_seeds(dir: impl AsRef<Path>) -> std::io::Result<()> {
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn seeds_registry(dir: &Path) -> std::io::Result<String> {
-    let mut files: Vec<(String, PathBuf)> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| Some((e.file_name().to_str()?.to_owned(), e.path())))
-            .filter(|(name, _)| name.ends_with(".rs") && !CRATE_FILES.contains(&name.as_str()))
-            .collect(),
+    let files = match rust_files(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(e),
+        other => other?,
     };
-    files.sort();
     let mut modules = String::new();
     let mut entries = String::new();
     for (index, (file, path)) in files.iter().enumerate() {
@@ -237,6 +223,18 @@ pub fn seeds_registry(dir: &Path) -> std::io::Result<String> {
          ::knexrs_migrate::Seeder::new(seeds())\n}}\n",
         dir.display()
     ))
+}
+
+/// The `.rs` files of `dir` that are not the crate's own, sorted by name.
+fn rust_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(dir)?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| Some((e.file_name().to_str()?.to_owned(), e.path())))
+        .filter(|(name, _)| name.ends_with(".rs") && !CRATE_FILES.contains(&name.as_str()))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Any name knex accepts as a migration file: not empty, printable, no quote

@@ -265,14 +265,28 @@ impl Migrator {
         }
         self.adopt_checksums(session, &applied, &states).await?;
         let plan = self.plan(&applied, target, options, session.work.version)?;
-        if !target.applies() {
-            // Reverting what did complete works as in knex; one that stopped halfway must be resolved first.
-            if let Some(state) = states.iter().find(|s| s.is_incomplete()) {
-                if plan.migration_names().contains(&state.name.as_str()) {
-                    return Err(MigrateError::Incomplete { name: state.name.clone() });
-                }
-                reporter.report(Event::StoppedHalfway { name: &state.name });
+        self.ready_to_execute(&plan, target, &states, options, reporter)?;
+        execute(self, &plan, options, session, Scope::Session, reporter).await
+    }
+
+    /// The last checks before `plan` runs, and its `Planned` event: a revert
+    /// of what did complete works as in knex, but one that stopped halfway
+    /// must be resolved first (others are reported); a cancelled run stops.
+    pub(crate) fn ready_to_execute(
+        &self,
+        plan: &Plan,
+        target: &Target,
+        states: &[StateRow],
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<(), MigrateError> {
+        if !target.applies()
+            && let Some(state) = states.iter().find(|s| s.is_incomplete())
+        {
+            if plan.migration_names().contains(&state.name.as_str()) {
+                return Err(MigrateError::Incomplete { name: state.name.clone() });
             }
+            reporter.report(Event::StoppedHalfway { name: &state.name });
         }
         if options.cancel.is_cancelled() {
             return Err(MigrateError::interrupted("before anything ran", &[]));
@@ -282,7 +296,7 @@ impl Migrator {
             batch: plan.batch,
             migrations: plan.migration_names().len(),
         });
-        execute(self, &plan, options, session, Scope::Session, reporter).await
+        Ok(())
     }
 
     /// What `target` would run, without running or changing anything.

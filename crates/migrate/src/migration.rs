@@ -340,15 +340,10 @@ impl Migration {
         let step = if up { &self.up } else { &self.down };
         let mut schema = SchemaBuilder::new();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(&mut schema))).map_err(|payload| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic without a message".to_owned());
             crate::MigrateError::Panicked {
                 migration: self.name.clone(),
                 step: if up { "up" } else { "down" },
-                message,
+                message: panic_message(payload.as_ref()),
             }
         })?;
         Ok(schema)
@@ -388,6 +383,15 @@ pub(crate) fn stem_of(recorded: &str) -> &str {
         }
         _ => recorded,
     }
+}
+
+/// The message a panic carried (`panic!("…")`'s text), for one-line errors.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 #[cfg(test)]

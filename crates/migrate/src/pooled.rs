@@ -8,7 +8,7 @@
 use crate::db;
 use crate::execute::{Scope, execute};
 use crate::session::{Conn, Session, Watched, Which};
-use crate::{Event, MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode};
+use crate::{MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode};
 use knexrs_connect::ConnectConfig;
 use std::time::Instant;
 use tokio_postgres::error::SqlState;
@@ -154,22 +154,7 @@ impl Migrator {
         if let Some(outside) = plan.units.iter().find(|u| !u.transactional).and_then(|u| u.migrations.first()) {
             return Err(MigrateError::NeedsDirectConnection { migration: outside.name.clone() });
         }
-        if !target.applies()
-            && let Some(state) = states.iter().find(|s| s.is_incomplete())
-        {
-            if plan.migration_names().contains(&state.name.as_str()) {
-                return Err(MigrateError::Incomplete { name: state.name.clone() });
-            }
-            reporter.report(Event::StoppedHalfway { name: &state.name });
-        }
-        if options.cancel.is_cancelled() {
-            return Err(MigrateError::interrupted("before anything ran", &[]));
-        }
-        reporter.report(Event::Planned {
-            direction: plan.direction,
-            batch: plan.batch,
-            migrations: plan.migration_names().len(),
-        });
+        self.ready_to_execute(&plan, target, &states, options, reporter)?;
         if plan.is_empty() {
             return Ok((RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() }, false));
         }

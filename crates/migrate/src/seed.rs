@@ -115,12 +115,11 @@ impl Seed {
     fn statements(&self) -> Result<Vec<String>, MigrateError> {
         let mut schema = SchemaBuilder::new();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.fill)(&mut schema))).map_err(|payload| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic without a message".to_owned());
-            MigrateError::Panicked { migration: format!("seed {}", self.name), step: "seed", message }
+            MigrateError::Panicked {
+                migration: format!("seed {}", self.name),
+                step: "seed",
+                message: crate::migration::panic_message(payload.as_ref()),
+            }
         })?;
         schema
             .build(PostgresQueryBuilder)

@@ -67,6 +67,12 @@ impl Conn {
         }
     }
 
+    /// Whether it goes through a transaction pooler (a cancelled statement is
+    /// abandoned with the connection rather than cancelled).
+    pub(crate) fn is_pooled(&self) -> bool {
+        self.pooled
+    }
+
     /// How long a statement this connection was asked to stop gets to end.
     fn grace(&self) -> Duration {
         if self.pooled { Duration::ZERO } else { CANCEL_GRACE }

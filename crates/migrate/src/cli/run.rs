@@ -82,11 +82,7 @@ pub(crate) fn main_with(
             ExitCode::FAILURE
         }
         Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = crate::migration::panic_message(payload.as_ref());
             let at = last_panic.lock().ok().and_then(|p| p.clone()).unwrap_or_default();
             eprintln!("error: knexrs panicked{at}: {message}; this is a bug, please report it");
             ExitCode::FAILURE
