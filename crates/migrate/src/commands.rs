@@ -386,16 +386,23 @@ impl Migrator {
     pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
         let conn = Conn::open(connection).await?;
         let (applied, states) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
-        let edited = self.edited(&applied, &states);
+        let edited: std::collections::HashSet<String> = self.edited(&applied, &states).into_iter().collect();
+        // Looked up by name: a long history stays linear.
+        let mut by_name: std::collections::HashMap<&str, &AppliedRow> = std::collections::HashMap::new();
+        for row in &applied {
+            by_name.entry(row.name()).or_insert(row);
+        }
+        let incomplete: std::collections::HashSet<&str> =
+            states.iter().filter(|s| s.is_incomplete()).map(|s| s.name.as_str()).collect();
         let migrations = self
             .migrations()
             .iter()
             .map(|m| MigrationStatus {
                 name: m.name().to_owned(),
                 file_name: m.file_name().to_owned(),
-                applied: applied.iter().find(|row| row.name() == m.name()).cloned(),
-                edited: edited.iter().any(|e| e == m.name()),
-                incomplete: states.iter().any(|s| s.is_incomplete() && s.name == m.name()),
+                applied: by_name.get(m.name()).map(|row| (*row).clone()),
+                edited: edited.contains(m.name()),
+                incomplete: incomplete.contains(m.name()),
             })
             .collect();
         let missing = applied.into_iter().filter(|row| self.find(row.name()).is_none()).collect();

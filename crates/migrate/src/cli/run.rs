@@ -224,7 +224,10 @@ pub fn run(
             if status_args.json {
                 let _ = writeln!(out, "{}", status_json(&status));
             } else {
-                let _ = status_text(&status, status_args.verbose, out);
+                // One write: stdout flushes at every line, and a long history has thousands.
+                let mut text = Vec::new();
+                let _ = status_text(&status, status_args.verbose, &mut text);
+                let _ = out.write_all(&text);
             }
             if status_args.exit_code && !status.is_up_to_date() {
                 return Ok(Outcome::NotUpToDate);
