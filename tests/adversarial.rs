@@ -190,8 +190,9 @@ fn sigterm_while_waiting_for_the_lock_exits_1_at_once_and_changes_nothing() {
     let child = runner(&db, "tables:2", &["latest"]).spawn().unwrap();
     wait_for(
         &db,
-        // `active`: the holder's own (idle) `select pg_advisory_lock($1)` must not count.
-        "select count(*) from pg_stat_activity where query like 'select pg_advisory_lock(%' and state = 'active' and datname = current_database() and pid <> pg_backend_pid()",
+        // `active`: the holder's own (idle) `select pg_advisory_lock($1)` must not count;
+        // through a pooler the runner waits in `pg_advisory_xact_lock`.
+        "select count(*) from pg_stat_activity where query like '%pg_advisory_%lock(%' and state = 'active' and datname = current_database() and pid <> pg_backend_pid()",
         "the runner's wait for the lock",
     );
     let signalled = Instant::now();

@@ -12,6 +12,7 @@ pub use query_case::{Query, binding_json};
 pub use sql_text::normalize_sql;
 
 use knexrs_migrate::{Migration, MigrationConfig};
+use knexrs_query::Wheres as _;
 use knexrs_schema::{SchemaBuilder, now};
 use knexrs_testing::TestDatabase;
 use std::ffi::OsStr;
@@ -299,7 +300,7 @@ pub fn table_migration(i: u64, sleep_ms: u64) -> Migration {
 pub fn person_seed(seed: &str, name: &'static str, source: &str) -> knexrs_migrate::Seed {
     let fill = move |s: &mut SchemaBuilder| {
         let mut clear = knexrs_query::Delete::from("people");
-        knexrs_query::Wheres::where_eq(&mut clear, "name", name);
+        clear.where_eq("name", name);
         s.query(&clear);
         let mut row = knexrs_query::Insert::into("people");
         row.set("name", name);
@@ -343,7 +344,7 @@ pub fn backfill_migration(bad: bool) -> Migration {
                 t.text("label");
             });
             let mut backfill = knexrs_query::Update::table("t_1");
-            knexrs_query::Wheres::where_null(backfill.set("label", knexrs_query::raw(source)), "label");
+            backfill.set("label", knexrs_query::raw(source)).where_null("label");
             s.query(&backfill);
             let mut seed = knexrs_query::Insert::into("t_1");
             seed.set("name", "O'Brien").set("label", "O'BRIEN");
@@ -354,7 +355,7 @@ pub fn backfill_migration(bad: bool) -> Migration {
         },
         |s: &mut SchemaBuilder| {
             let mut unseed = knexrs_query::Delete::from("t_1");
-            knexrs_query::Wheres::where_eq(&mut unseed, "name", "O'Brien");
+            unseed.where_eq("name", "O'Brien");
             s.query(&unseed);
             s.alter_table("t_1", |t| {
                 t.drop_column("label");

@@ -3,7 +3,6 @@
 
 use crate::{ClusterName, Project, cluster};
 use anyhow::{Context as _, bail};
-use knexrs_cluster::LocalCluster;
 use knexrs_connect::ConnectConfig;
 use knexrs_query::codegen::{CodegenOptions, generate_tables};
 use knexrs_testing::TestDatabase;
@@ -47,10 +46,7 @@ pub struct GenerateArgs {
 /// ```
 pub fn generate(project: &Project, args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     if let Some(major) = args.pg {
-        let servers = project.target_dir().join("knexrs-pg").join("servers");
-        let bin = crate::postgres_server(major, &servers)?;
-        let root = project.target_dir().join("knexrs-pg").join(format!("pg{major}"));
-        let cluster = LocalCluster::new(knexrs_testing::test_cluster_options(&root).binaries(&bin))?;
+        let (cluster, _, _) = crate::server_versions::version_cluster(project, major)?;
         let port = cluster.start()?;
         eprintln!("PostgreSQL {major}: {}", cluster.url(port, "postgres"));
         let result = generate_on(project, args, &ConnectConfig::from_url(&cluster.url(port, "postgres"))?);

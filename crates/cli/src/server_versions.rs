@@ -125,3 +125,17 @@ pub fn postgres_server(major: u32, into: &Path) -> anyhow::Result<PathBuf> {
     std::fs::write(&stamp, version).with_context(|| format!("writing {}", stamp.display()))?;
     Ok(bin)
 }
+
+/// A test cluster of PostgreSQL `major` for `project` (server installed
+/// first when needed), in `target/knexrs-pg/pg<major>` so each version keeps
+/// its clusters apart. Returns it with its server's `bin` folder and root.
+pub(crate) fn version_cluster(
+    project: &crate::Project,
+    major: u32,
+) -> anyhow::Result<(knexrs_cluster::LocalCluster, PathBuf, PathBuf)> {
+    let clusters = project.target_dir().join("knexrs-pg");
+    let bin = postgres_server(major, &clusters.join("servers"))?;
+    let root = clusters.join(format!("pg{major}"));
+    let cluster = knexrs_cluster::LocalCluster::new(knexrs_testing::test_cluster_options(&root).binaries(&bin))?;
+    Ok((cluster, bin, root))
+}

@@ -55,13 +55,10 @@ pub fn run_tests(project: &Project, options: &TestOptions) -> anyhow::Result<Exi
         stop_pgbouncer_under(&project.target_dir().join("knexrs-pg"));
         return Ok(run?.exit_code());
     };
-    let servers = project.target_dir().join("knexrs-pg").join("servers");
     let mut summary = Vec::new();
     let mut all_passed = true;
     for &major in versions.majors() {
-        let bin = crate::postgres_server(major, &servers)?;
-        let root = project.target_dir().join("knexrs-pg").join(format!("pg{major}"));
-        let cluster = LocalCluster::new(knexrs_testing::test_cluster_options(&root).binaries(&bin))?;
+        let (cluster, bin, root) = crate::server_versions::version_cluster(project, major)?;
         eprintln!("== PostgreSQL {major} ({})", bin.display());
         let mut env = vec![("PGBIN", bin.as_os_str().to_owned()), ("KNEXRS_CLUSTER_ROOT", root.as_os_str().to_owned())];
         env.extend(pooled.iter().cloned());

@@ -5,7 +5,6 @@ use crate::os_user::OsUser;
 use crate::{ClusterError, ServerBinaries};
 use std::fs;
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -327,17 +326,7 @@ impl LocalCluster {
             return Ok(port);
         }
         self.write_settings()?;
-        let mut last_error = None;
-        for port in self.free_ports().into_iter().take(5) {
-            match self.pg_ctl_start(port) {
-                Ok(()) => return Ok(port),
-                Err(e) => last_error = Some(e),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| ClusterError::Command {
-            program: "pg_ctl start".into(),
-            message: format!("no free port from {}", self.options.preferred_port),
-        }))
+        crate::port::start_on_free_port(self.options.preferred_port, "pg_ctl start", |port| self.pg_ctl_start(port))
     }
 
     /// Stops the cluster (fast shutdown); returns whether it was running.
@@ -539,14 +528,6 @@ impl LocalCluster {
     fn running_port(&self) -> Option<u16> {
         let pid_file = fs::read_to_string(self.data_dir().join("postmaster.pid")).ok()?;
         pid_file.lines().nth(3)?.trim().parse().ok()
-    }
-
-    fn free_ports(&self) -> Vec<u16> {
-        (0..100u16)
-            .filter_map(|offset| self.options.preferred_port.checked_add(offset))
-            .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
-            .take(5)
-            .collect()
     }
 
     fn command(&self, program: &str) -> Command {

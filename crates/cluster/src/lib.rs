@@ -19,6 +19,7 @@ mod cluster;
 mod error;
 mod os_user;
 mod pgbouncer;
+mod port;
 
 pub use binaries::ServerBinaries;
 pub use cluster::{ClusterOptions, ClusterState, LocalCluster, SUPERUSER};

@@ -6,7 +6,6 @@
 use crate::ClusterError;
 use crate::os_user::OsUser;
 use std::fs;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -117,17 +116,7 @@ impl LocalPgBouncer {
         if let Some(port) = self.running_port() {
             return Ok(port);
         }
-        let mut last = None;
-        for port in free_ports(self.options.preferred_port) {
-            match self.start_on(port) {
-                Ok(()) => return Ok(port),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| ClusterError::Command {
-            program: "pgbouncer".into(),
-            message: format!("no free port from {}", self.options.preferred_port),
-        }))
+        crate::port::start_on_free_port(self.options.preferred_port, "pgbouncer", |port| self.start_on(port))
     }
 
     /// Stops it; returns whether it was running.
@@ -261,12 +250,4 @@ fn find_program() -> Option<PathBuf> {
         .unwrap_or_default();
     candidates.extend(["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"].map(PathBuf::from));
     candidates.into_iter().find(|p| p.is_file())
-}
-
-fn free_ports(from: u16) -> Vec<u16> {
-    (0..100u16)
-        .filter_map(|offset| from.checked_add(offset))
-        .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
-        .take(5)
-        .collect()
 }

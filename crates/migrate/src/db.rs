@@ -183,9 +183,23 @@ pub(crate) async fn ensure_tables(client: &Client, tables: &Tables) -> Result<()
     let script = format!("begin;\n{};\ncommit", missing.join(";\n"));
     if let Err(e) = client.batch_execute(&script).await {
         let _ = client.batch_execute("rollback").await;
-        return Err(MigrateError::bookkeeping(format!("creating the bookkeeping tables ({})", tables.migrations()))(e));
+        return Err(creating_tables(tables)(e));
     }
     Ok(())
+}
+
+/// Creates the missing bookkeeping tables inside the transaction the caller
+/// holds open (a run through a pooler, which is one transaction).
+pub(crate) async fn create_missing_tables(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
+    let missing = missing_tables_sql(client, tables).await?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    client.batch_execute(&missing.join(";\n")).await.map_err(creating_tables(tables))
+}
+
+fn creating_tables(tables: &Tables) -> impl FnOnce(tokio_postgres::Error) -> MigrateError {
+    MigrateError::bookkeeping(format!("creating the bookkeeping tables ({})", tables.migrations()))
 }
 
 fn applied_sql(tables: &Tables) -> String {

@@ -408,9 +408,9 @@ impl Run<'_> {
 /// Ends the open transaction (free functions, not methods: a run holds its
 /// reporter, which need not be `Sync`, so no `&Run` may live across an await).
 async fn rollback(session: &Session) {
-    // Through a pooler a cancelled statement is abandoned, not cancelled: a
-    // rollback would queue behind it. Dropping the connection rolls back.
-    if session.cancel.is_cancelled() && session.work.is_pooled() {
+    // A statement given up on still runs: a rollback would queue behind it.
+    // Dropping the connection rolls back.
+    if session.work.is_abandoned() {
         return;
     }
     let _ = session.work.client.batch_execute("rollback").await;

@@ -4,7 +4,8 @@
 //! the run is cancelled; the server drops both when the session ends, however
 //! it ends.
 
-use crate::session::{Conn, Session, Watched, Which};
+use crate::error::LockKind;
+use crate::session::{Conn, Session, Which};
 use crate::{Event, MigrateError, Reporter, RunOptions, Tables, db};
 use knexrs_connect::ConnectConfig;
 use std::time::Instant;
@@ -28,19 +29,7 @@ pub(crate) async fn acquire(
         let sql = db::advisory_lock_sql(tables);
         let Some(lock) = session.lock.as_ref() else { return Ok(()) };
         let wait = lock.client.simple_query(&sql);
-        let what = "the migration lock";
-        match session.watch(Which::Lock, what, Some(deadline), reporter, wait).await {
-            Watched::Done(Ok(_)) => {}
-            Watched::Done(Err(e)) => return Err(MigrateError::bookkeeping("waiting for the migration lock")(e)),
-            Watched::Cancelled => return Err(MigrateError::interrupted("while waiting for the migration lock", &[])),
-            Watched::TimedOut => {
-                return Err(MigrateError::LockTimeout {
-                    seconds: options.lock_wait.as_secs(),
-                    holders: session.last_blockers(),
-                    what: crate::error::LockKind::Advisory,
-                });
-            }
-        }
+        session.wait_for_lock(Which::Lock, LockKind::Advisory, deadline, options, reporter, wait).await?;
     }
     Ok(())
 }
@@ -58,20 +47,10 @@ pub(crate) async fn hold_knex_lock(
     let Some(lock) = session.lock.as_ref() else { return Ok(()) };
     lock.client.batch_execute("begin").await.map_err(MigrateError::bookkeeping("starting the lock transaction"))?;
     let deadline = Instant::now() + options.lock_wait;
-    let what = "knex's lock row";
-    let rows =
-        match session.watch(Which::Lock, what, Some(deadline), reporter, db::lock_rows(&lock.client, tables)).await {
-            Watched::Done(Ok(rows)) => rows,
-            Watched::Done(Err(e)) => return Err(MigrateError::bookkeeping(format!("locking {}", tables.lock()))(e)),
-            Watched::Cancelled => return Err(MigrateError::interrupted("while waiting for knex's lock row", &[])),
-            Watched::TimedOut => {
-                return Err(MigrateError::LockTimeout {
-                    seconds: options.lock_wait.as_secs(),
-                    holders: session.last_blockers(),
-                    what: crate::error::LockKind::KnexRow { table: tables.lock() },
-                });
-            }
-        };
+    let kind = LockKind::KnexRow { table: tables.lock() };
+    let rows = session
+        .wait_for_lock(Which::Lock, kind, deadline, options, reporter, db::lock_rows(&lock.client, tables))
+        .await?;
     if db::knex_lock_is_set(&rows) {
         let _ = lock.client.batch_execute("rollback").await;
         return Err(MigrateError::Locked { table: tables.lock() });

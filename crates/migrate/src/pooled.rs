@@ -6,12 +6,12 @@
 //! transaction is refused (give a direct connection for those).
 
 use crate::db;
+use crate::error::LockKind;
 use crate::execute::{Scope, execute};
-use crate::session::{Conn, Session, Watched, Which};
+use crate::session::{Conn, Session, Which};
 use crate::{MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode};
 use knexrs_connect::ConnectConfig;
 use std::time::Instant;
-use tokio_postgres::error::SqlState;
 
 impl Migrator {
     /// [`run_async`](Self::run_async) through a transaction pooler, in one transaction.
@@ -52,11 +52,9 @@ impl Migrator {
                 Ok(report)
             }
             Err(error) => {
-                // After a cancel the pooler may not have passed on, the
-                // connection is busy: dropping it ends the transaction.
-                if !options.cancel.is_cancelled() {
-                    let _ =
-                        tokio::time::timeout(std::time::Duration::from_secs(2), client.batch_execute("rollback")).await;
+                // A statement given up on still runs: dropping the connection ends the transaction.
+                if !session.work.is_abandoned() {
+                    let _ = client.batch_execute("rollback").await;
                 }
                 Err(error)
             }
@@ -77,62 +75,24 @@ impl Migrator {
         // through the pooler. The deadline only catches a wait the server missed.
         let deadline = Instant::now() + options.lock_wait + std::time::Duration::from_secs(2);
         let wait_ms = options.lock_wait.as_millis().max(1);
-        let lock =
-            format!("set local lock_timeout = {wait_ms}; select pg_advisory_xact_lock({})", tables.advisory_key());
-        let what = "the migration lock";
-        let timed_out = |kind| MigrateError::LockTimeout {
-            seconds: options.lock_wait.as_secs(),
-            holders: session.last_blockers(),
-            what: kind,
-        };
-        match session.watch(Which::Work, what, Some(deadline), reporter, client.simple_query(&lock)).await {
-            Watched::Done(Ok(_)) => {}
-            Watched::Done(Err(e)) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
-                return Err(timed_out(crate::error::LockKind::Advisory));
-            }
-            Watched::Done(Err(e)) => return Err(MigrateError::bookkeeping("waiting for the migration lock")(e)),
-            Watched::Cancelled => return Err(MigrateError::interrupted("while waiting for the migration lock", &[])),
-            Watched::TimedOut => {
-                return Err(MigrateError::LockTimeout {
-                    seconds: options.lock_wait.as_secs(),
-                    holders: session.last_blockers(),
-                    what: crate::error::LockKind::Advisory,
-                });
-            }
-        }
         // A dead client's statement stops within seconds (PostgreSQL 14+), and its locks with it.
-        if session.work.version.is_some_and(|v| v.major >= 14) {
-            client
-                .batch_execute("set local client_connection_check_interval = 2000")
-                .await
-                .map_err(MigrateError::bookkeeping("setting up the run's transaction"))?;
-        }
-        let missing = db::missing_tables_sql(client, tables).await?;
-        if !missing.is_empty() {
-            client.batch_execute(&missing.join(";\n")).await.map_err(MigrateError::bookkeeping(format!(
-                "creating the bookkeeping tables ({})",
-                tables.migrations()
-            )))?;
-        }
-        // knex's rows: locked until the transaction ends, so a knex run waits for us.
-        let rows = match session
-            .watch(Which::Work, "knex's lock row", Some(deadline), reporter, db::lock_rows(client, tables))
-            .await
-        {
-            Watched::Done(Ok(rows)) => rows,
-            Watched::Done(Err(e)) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
-                return Err(timed_out(crate::error::LockKind::KnexRow { table: tables.lock() }));
-            }
-            Watched::Done(Err(e)) => return Err(MigrateError::bookkeeping(format!("locking {}", tables.lock()))(e)),
-            Watched::Cancelled => return Err(MigrateError::interrupted("while waiting for knex's lock row", &[])),
-            Watched::TimedOut => {
-                return Err(MigrateError::LockTimeout {
-                    seconds: options.lock_wait.as_secs(),
-                    holders: session.last_blockers(),
-                    what: crate::error::LockKind::KnexRow { table: tables.lock() },
-                });
-            }
+        let check_client = if session.work.version.is_some_and(|v| v.major >= 14) {
+            "set local client_connection_check_interval = 2000; "
+        } else {
+            ""
         };
+        let lock = format!(
+            "set local lock_timeout = {wait_ms}; {check_client}select pg_advisory_xact_lock({})",
+            tables.advisory_key()
+        );
+        let wait = client.simple_query(&lock);
+        session.wait_for_lock(Which::Work, LockKind::Advisory, deadline, options, reporter, wait).await?;
+        db::create_missing_tables(client, tables).await?;
+        // knex's rows: locked until the transaction ends, so a knex run waits for us.
+        let kind = LockKind::KnexRow { table: tables.lock() };
+        let rows = session
+            .wait_for_lock(Which::Work, kind, deadline, options, reporter, db::lock_rows(client, tables))
+            .await?;
         if db::knex_lock_is_set(&rows) {
             return Err(MigrateError::Locked { table: tables.lock() });
         }

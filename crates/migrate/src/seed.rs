@@ -304,19 +304,12 @@ impl Seeder {
     /// ```
     pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Vec<(String, SeedState)>, MigrateError> {
         let conn = Conn::open(connection).await?;
-        let read = format!(
-            "select name, checksum, ran_at::text from {SEED_TABLE} where to_regclass('{SEED_TABLE}') is not null"
-        );
-        let exists = conn
-            .client
-            .query_one(&format!("select to_regclass('{SEED_TABLE}') is not null"), &[])
-            .await
-            .map_err(MigrateError::bookkeeping(format!("reading {SEED_TABLE}")))?
-            .get::<_, bool>(0);
-        let rows = if exists {
-            conn.client.query(&read, &[]).await.map_err(MigrateError::bookkeeping(format!("reading {SEED_TABLE}")))?
-        } else {
-            Vec::new()
+        let read = format!("select name, checksum, ran_at::text from {SEED_TABLE}");
+        let rows = match conn.client.query(&read, &[]).await {
+            Ok(rows) => rows,
+            // No seed has run here yet.
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => Vec::new(),
+            Err(e) => return Err(MigrateError::bookkeeping(format!("reading {SEED_TABLE}"))(e)),
         };
         Ok(self
             .seeds

@@ -3,12 +3,14 @@
 //! session's locks is reported (who, doing what, for how long).
 
 use crate::db::{self, Blocker};
-use crate::{Cancel, Event, MigrateError, Reporter};
+use crate::error::LockKind;
+use crate::{Cancel, Event, MigrateError, Reporter, RunOptions};
 use knexrs_connect::{ConnectConfig, MakeTls, ServerVersion};
 use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
 
 /// How long a statement runs before the run looks for sessions blocking it.
 const FIRST_CHECK: Duration = Duration::from_secs(1);
@@ -30,6 +32,10 @@ pub(crate) struct Conn {
     /// 1.18 can crash on one whose client hangs up); a wait that must stop is
     /// abandoned and the connection dropped, which ends it on the server.
     pooled: bool,
+    /// A statement was given up on while still running: the connection is
+    /// busy with it, so nothing more is sent (dropping it ends the statement
+    /// and rolls back).
+    abandoned: std::sync::atomic::AtomicBool,
 }
 
 impl Conn {
@@ -42,6 +48,7 @@ impl Conn {
             version: connection.server_version,
             pid: None,
             pooled: config.pooler() == knexrs_connect::Pooler::Transaction,
+            abandoned: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -67,10 +74,16 @@ impl Conn {
         }
     }
 
-    /// Whether it goes through a transaction pooler (a cancelled statement is
-    /// abandoned with the connection rather than cancelled).
-    pub(crate) fn is_pooled(&self) -> bool {
-        self.pooled
+    /// Whether a statement was given up on while it still ran (see `abandoned`).
+    pub(crate) fn is_abandoned(&self) -> bool {
+        self.abandoned.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Waits at most the grace period for a statement it asked to stop.
+    async fn let_stop<R>(&self, statement: impl Future<Output = R>) {
+        if tokio::time::timeout(self.grace(), statement).await.is_err() {
+            self.abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     /// How long a statement this connection was asked to stop gets to end.
@@ -158,14 +171,14 @@ impl Session {
                 result = &mut statement => return Watched::Done(result),
                 () = self.cancel.cancelled() => {
                     conn.cancel_running().await;
-                    let _ = tokio::time::timeout(conn.grace(), statement).await;
+                    conn.let_stop(statement).await;
                     return Watched::Cancelled;
                 }
                 () = tokio::time::sleep_until(wake_at.into()) => {}
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 conn.cancel_running().await;
-                let _ = tokio::time::timeout(conn.grace(), statement).await;
+                conn.let_stop(statement).await;
                 return Watched::TimedOut;
             }
             check_at = Instant::now() + CHECK_EVERY;
@@ -183,6 +196,39 @@ impl Session {
             if let Ok(mut last) = self.last_blockers.lock() {
                 *last = blockers;
             }
+        }
+    }
+
+    /// [`watch`](Self::watch) over a wait for `kind`, ended as the run
+    /// reports it: past `deadline`, or stopped by the server's
+    /// `lock_timeout`, it is `LockTimeout` naming the sessions that held it.
+    pub(crate) async fn wait_for_lock<T>(
+        &self,
+        which: Which,
+        kind: LockKind,
+        deadline: Instant,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+        wait: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, MigrateError> {
+        let what = match &kind {
+            LockKind::Advisory => "the migration lock",
+            LockKind::KnexRow { .. } => "knex's lock row",
+        };
+        let timed_out = |kind| MigrateError::LockTimeout {
+            seconds: options.lock_wait.as_secs(),
+            holders: self.last_blockers(),
+            what: kind,
+        };
+        match self.watch(which, what, Some(deadline), reporter, wait).await {
+            Watched::Done(Ok(value)) => Ok(value),
+            Watched::Done(Err(e)) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => Err(timed_out(kind)),
+            Watched::Done(Err(e)) => Err(MigrateError::bookkeeping(match &kind {
+                LockKind::KnexRow { table } => format!("locking {table}"),
+                _ => format!("waiting for {what}"),
+            })(e)),
+            Watched::Cancelled => Err(MigrateError::interrupted(format!("while waiting for {what}"), &[])),
+            Watched::TimedOut => Err(timed_out(kind)),
         }
     }
 }

@@ -81,6 +81,8 @@ struct Scratch {
     admin: ConnectConfig,
     name: String,
     config: ConnectConfig,
+    /// Reads the catalog between steps.
+    reader: Conn,
 }
 
 impl Scratch {
@@ -94,12 +96,32 @@ impl Scratch {
             )),
         )?;
         let config = admin.with_database(&name);
-        Ok(Scratch { admin: admin.clone(), name, config })
+        let reader = match Conn::open(&config).await {
+            Ok(reader) => reader,
+            Err(error) => {
+                Scratch::drop_database(admin, &name).await;
+                return Err(error);
+            }
+        };
+        Ok(Scratch { admin: admin.clone(), name, config, reader })
     }
 
-    async fn drop(self) {
-        if let Ok(conn) = Conn::open(&self.admin).await {
-            let name = knexrs_sql::quote_ident(&self.name);
+    /// The schema of the throwaway database now, bookkeeping left out.
+    async fn catalog(&self, ignore_prefix: &str) -> Result<Catalog, MigrateError> {
+        Catalog::read(&self.reader.client, ignore_prefix)
+            .await
+            .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
+    }
+
+    async fn remove(self) {
+        let Scratch { admin, name, reader, .. } = self;
+        drop(reader);
+        Scratch::drop_database(&admin, &name).await;
+    }
+
+    async fn drop_database(admin: &ConnectConfig, name: &str) {
+        if let Ok(conn) = Conn::open(admin).await {
+            let name = knexrs_sql::quote_ident(name);
             // `with (force)` (PostgreSQL 13+) ends sessions a failed step left behind.
             let _ = conn.client.batch_execute(&format!("drop database if exists {name} with (force)")).await;
         }
@@ -136,21 +158,16 @@ impl Migrator {
             }
             names.to_vec()
         };
-        let Some(last) = self.migrations().iter().rposition(|m| checked.iter().any(|c| c == m.name())) else {
+        if checked.is_empty() {
             return Ok(VerifyReport::default());
-        };
+        }
         let mut scratch = Scratch::create(connection).await?;
-        let result = self.verify_on(&mut scratch, &checked, last).await;
-        scratch.drop().await;
+        let result = self.verify_on(&mut scratch, &checked).await;
+        scratch.remove().await;
         result
     }
 
-    async fn verify_on(
-        &self,
-        scratch: &mut Scratch,
-        checked: &[String],
-        last: usize,
-    ) -> Result<VerifyReport, MigrateError> {
+    async fn verify_on(&self, scratch: &mut Scratch, checked: &[String]) -> Result<VerifyReport, MigrateError> {
         let mut report = VerifyReport::default();
         let options = RunOptions::default();
         let step = |target: Target, config: ConnectConfig| {
@@ -158,42 +175,32 @@ impl Migrator {
             async move { self.run_async(&config, &target, &options, &mut Silent).await.map(|_| ()) }
         };
         let ignore = self.tables().migrations().to_owned();
-        for migration in &self.migrations()[..=last] {
+        // In the order they apply, whatever order they were named in.
+        for migration in self.migrations().iter().filter(|m| checked.iter().any(|c| c == m.name())) {
             let name = migration.name().to_owned();
             let up = || Target::Up(Some(name.clone()));
-            if !checked.contains(&name) {
-                if let Err(error) = step(up(), scratch.config.clone()).await {
-                    report.migrations.push((name, Verdict::UpFails(error.to_string())));
-                    return Ok(report);
-                }
-                continue;
+            // The migrations before it (those not checked), as one batch.
+            if let Err(error) = step(Target::Before(name.clone()), scratch.config.clone()).await {
+                report.migrations.push((name, Verdict::UpFails(format!("a migration before it fails: {error}"))));
+                return Ok(report);
             }
-            let read = |config: ConnectConfig| {
-                let ignore = ignore.clone();
-                async move {
-                    let conn = Conn::open(&config).await?;
-                    Catalog::read(&conn.client, &ignore)
-                        .await
-                        .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
-                }
-            };
-            let before = read(scratch.config.clone()).await?;
+            let before = scratch.catalog(&ignore).await?;
             if let Err(error) = step(up(), scratch.config.clone()).await {
                 report.migrations.push((name, Verdict::UpFails(error.to_string())));
                 return Ok(report);
             }
-            let after_up = read(scratch.config.clone()).await?;
+            let after_up = scratch.catalog(&ignore).await?;
             if let Err(error) = step(Target::Down(Some(name.clone())), scratch.config.clone()).await {
                 report.migrations.push((name.clone(), Verdict::DownFails(error.to_string())));
                 // The down rolled back as its transaction rules say: start again from a clean state.
                 self.rebuild(scratch, &name).await?;
                 continue;
             }
-            let after_down = read(scratch.config.clone()).await?;
+            let after_down = scratch.catalog(&ignore).await?;
             let mut differences = before.differences(&after_down, "after down");
             match step(up(), scratch.config.clone()).await {
                 Ok(()) => {
-                    let again = read(scratch.config.clone()).await?;
+                    let again = scratch.catalog(&ignore).await?;
                     differences.extend(after_up.differences(&again, "after up again"));
                 }
                 Err(error) => differences.push(format!("up fails again after down: {error}")),
@@ -212,7 +219,7 @@ impl Migrator {
     async fn rebuild(&self, scratch: &mut Scratch, name: &str) -> Result<(), MigrateError> {
         let fresh = Scratch::create(&scratch.admin).await?;
         let old = std::mem::replace(scratch, fresh);
-        old.drop().await;
+        old.remove().await;
         self.run_async(&scratch.config, &Target::To(name.to_owned()), &RunOptions::default(), &mut Silent).await?;
         Ok(())
     }
