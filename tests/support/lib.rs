@@ -3,6 +3,7 @@
 
 mod catalog;
 pub mod cliscale;
+pub mod data_steps;
 pub mod knex;
 mod query_case;
 mod sql_text;
@@ -44,6 +45,8 @@ pub fn fixtures() -> PathBuf {
 /// - `slow:<n>:<ms>`: the same, each also sleeping `ms` milliseconds;
 /// - `failing:<k>:<n>`: `n` migrations whose `k`-th (1-based) fails at its second statement;
 /// - `concurrent`: a transactional migration, one creating an index concurrently, another transactional one;
+/// - `steps:<ok|fails|swallows>`, `has-column`, `batched:<rows>:<batch>:<pause ms>`: run-time
+///   steps and a batched backfill (see [`data_steps`]);
 /// - `duplicate`: two migrations with the same name;
 /// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
 /// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit);
@@ -126,6 +129,26 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
         // A data migration: add a column, backfill it with the query builder, make it required.
         // `backfill:bad` fails at its backfill (statement 2 of 4).
         "backfill" => Ok(vec![table_migration(1, 0), backfill_migration(parts.get(1) == Some(&"bad"))]),
+        // Run-time steps: `steps:<ok|fails|swallows>` derives rows by Rust code;
+        // `has-column` then adds a column only when it is missing.
+        "steps" => {
+            let end = match parts.get(1).copied() {
+                Some("fails") => data_steps::StepEnd::Fails,
+                Some("swallows") => data_steps::StepEnd::Swallows,
+                _ => data_steps::StepEnd::Ok,
+            };
+            Ok(vec![table_migration(1, 0), data_steps::derived_rows_migration(end)])
+        }
+        "has-column" => Ok(vec![
+            table_migration(1, 0),
+            data_steps::derived_rows_migration(data_steps::StepEnd::Ok),
+            data_steps::label_if_missing_migration(),
+        ]),
+        // `batched:<rows>:<batch>:<pause ms>`: a table of `rows` rows, then a batched backfill of it.
+        "batched" => Ok(vec![
+            data_steps::big_table_migration(number(1)?, number(3)?),
+            data_steps::big_backfill_migration(number(2)?),
+        ]),
         "duplicate" => Ok(vec![table_migration(1, 0), table_migration(1, 0)]),
         "shared-timestamp" => Ok(vec![Migration::new(name(1, "zeta"), |_| {}, |_| {}), table_migration(1, 0)]),
         "checksum" => {

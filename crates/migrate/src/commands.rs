@@ -8,7 +8,7 @@ use crate::execute::{Scope, execute};
 use crate::runtime::block_on;
 use crate::session::{Conn, Session};
 use crate::status::{MigrationStatus, Status};
-use crate::{Event, MigrateError, Migrator, Plan, Reporter, RunOptions, RunReport, Target, lock};
+use crate::{Event, MigrateError, Migration, Migrator, Plan, Reporter, RunOptions, RunReport, Target, lock};
 use knexrs_connect::{ConnectConfig, Pooler};
 
 impl Migrator {
@@ -214,7 +214,7 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<Option<RunReport>, MigrateError> {
-        let Some((applied, states, locked)) = db::noop_snapshot(&session.work.client, self.tables()).await? else {
+        let Some((applied, states, locked)) = db::noop_snapshot(session.work.client(), self.tables()).await? else {
             return Ok(None);
         };
         if locked {
@@ -255,7 +255,7 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<RunReport, MigrateError> {
-        let client = &session.work.client;
+        let client = session.work.client();
         db::ensure_tables(client, self.tables()).await?;
         lock::hold_knex_lock(session, self.tables(), options, reporter).await?;
         let (applied, states) = db::snapshot_if_exists(client, self.tables()).await?;
@@ -342,8 +342,8 @@ impl Migrator {
     ) -> Result<Plan, MigrateError> {
         let conn = Conn::open(connection).await?;
         let tables = self.tables();
-        let setup = db::missing_tables_sql(&conn.client, tables).await?;
-        let (applied, states) = db::snapshot_if_exists(&conn.client, tables).await?;
+        let setup = db::missing_tables_sql(conn.client(), tables).await?;
+        let (applied, states) = db::snapshot_if_exists(conn.client(), tables).await?;
         if target.applies() {
             self.check_incomplete(&states)?;
             self.check_edited(&applied, &states)?;
@@ -385,7 +385,7 @@ impl Migrator {
     /// ```
     pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
         let conn = Conn::open(connection).await?;
-        let (applied, states) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
+        let (applied, states) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
         let edited: std::collections::HashSet<String> = self.edited(&applied, &states).into_iter().collect();
         // Looked up by name: a long history stays linear.
         let mut by_name: std::collections::HashMap<&str, &AppliedRow> = std::collections::HashMap::new();
@@ -439,12 +439,14 @@ impl Migrator {
     /// ```
     pub async fn current_version_async(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
         let conn = Conn::open(connection).await?;
-        let (applied, _) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
+        let (applied, _) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
         Ok(applied.iter().map(|row| crate::migration::version_of(row.name()).to_owned()).max())
     }
 
     pub(crate) fn check_incomplete(&self, states: &[StateRow]) -> Result<(), MigrateError> {
-        match states.iter().find(|s| s.is_incomplete()) {
+        // A migration of batched backfills only picks up where it stopped.
+        let resumes = |s: &StateRow| s.state == State::Applying && self.find(&s.name).is_some_and(Migration::resumes);
+        match states.iter().find(|s| s.is_incomplete() && !resumes(s)) {
             Some(state) => Err(MigrateError::Incomplete { name: state.name.clone() }),
             None => Ok(()),
         }
@@ -484,7 +486,7 @@ impl Migrator {
                 continue;
             }
             if let Some(checksum) = self.find(row.name()).and_then(|m| m.checksum()) {
-                db::accept_checksum(&session.work.client, self.tables(), row.name(), checksum).await?;
+                db::accept_checksum(session.work.client(), self.tables(), row.name(), checksum).await?;
             }
         }
         Ok(())
@@ -527,12 +529,12 @@ impl Migrator {
     pub async fn accept_async(&self, connection: &ConnectConfig, name: &str) -> Result<(), MigrateError> {
         let migration = self.find(name).ok_or_else(|| MigrateError::UnknownMigration { name: name.to_owned() })?;
         let conn = Conn::open(connection).await?;
-        let (applied, _) = db::snapshot_if_exists(&conn.client, self.tables()).await?;
+        let (applied, _) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
         if !applied.iter().any(|row| row.name() == migration.name()) {
             return Err(MigrateError::NotApplied { name: name.to_owned() });
         }
         let checksum = migration.checksum().ok_or_else(|| MigrateError::NoSource { name: name.to_owned() })?;
-        db::accept_checksum(&conn.client, self.tables(), migration.name(), checksum).await
+        db::accept_checksum(conn.client(), self.tables(), migration.name(), checksum).await
     }
 
     /// Settles a non-transactional migration that stopped halfway, in its `up`
@@ -609,7 +611,7 @@ impl Migrator {
         migration: &crate::Migration,
         applied: bool,
     ) -> Result<(), MigrateError> {
-        let client = &session.work.client;
+        let client = session.work.client();
         let tables = self.tables();
         db::ensure_tables(client, tables).await?;
         let (rows, states) = db::snapshot_if_exists(client, tables).await?;
@@ -664,6 +666,6 @@ impl Migrator {
     /// ```
     pub async fn unlock_async(&self, connection: &ConnectConfig) -> Result<bool, MigrateError> {
         let conn = Conn::open(connection).await?;
-        db::force_unlock(&conn.client, self.tables()).await
+        db::force_unlock(conn.client(), self.tables()).await
     }
 }

@@ -115,6 +115,28 @@ pub enum MigrateError {
         /// The longest name that fits.
         max: usize,
     },
+    /// A batched backfill cannot run as written.
+    #[error("{step}: {problem}; nothing was run")]
+    InvalidBackfill {
+        /// The step's name.
+        step: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A run-time step of a migration failed (its code returned an error, or
+    /// left its transaction aborted); `message` says what was rolled back.
+    #[error("{message}")]
+    Step {
+        /// The migration.
+        migration: String,
+        /// The step's name.
+        step: String,
+        /// The whole report: the failure and what the run left behind.
+        message: String,
+        /// What the step returned.
+        #[source]
+        source: crate::StepError,
+    },
     /// Connecting, or the connection settings, failed.
     #[error(transparent)]
     Connect(#[from] ConnectError),
@@ -344,6 +366,7 @@ impl MigrateError {
     pub fn code(&self) -> Option<&SqlState> {
         match self {
             MigrateError::Statement { source, .. } => source.code(),
+            MigrateError::Step { source, .. } => step_code(source.as_ref()),
             MigrateError::Bookkeeping { source: Some(source), .. } => source.code(),
             MigrateError::Connect(e) => e.code(),
             _ => None,
@@ -377,4 +400,15 @@ pub(crate) fn kept_text(kept: &[String]) -> String {
     } else {
         format!("applied and kept: {}", kept.join(", "))
     }
+}
+
+/// PostgreSQL's code behind a step's error, if it came from the server.
+fn step_code<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e SqlState> {
+    if let Some(query) = error.downcast_ref::<knexrs_query::QueryError>() {
+        return query.code();
+    }
+    if let Some(pg) = error.downcast_ref::<tokio_postgres::Error>() {
+        return pg.code();
+    }
+    error.source().and_then(step_code)
 }

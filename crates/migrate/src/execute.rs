@@ -4,14 +4,19 @@
 //! (the statements it completed before the error, or the error's position),
 //! never by running anything again.
 
+use crate::backfill::Backfill;
 use crate::db::{self, State};
-use crate::plan::{PlannedMigration, Unit};
+use crate::plan::{PlannedMigration, PlannedStep, Unit};
 use crate::session::{Session, Watched, Which};
-use crate::{Direction, Event, MigrateError, Migrator, Plan, Ran, Reporter, RunOptions, RunReport};
+use crate::step::{self, StepBody, StepDb};
+use crate::{Direction, Event, MigrateError, Migrator, Plan, Ran, Reporter, RunOptions, RunReport, StepError};
 use knexrs_connect::describe;
 use std::time::{Duration, Instant};
 use tokio_postgres::error::ErrorPosition;
 use tokio_postgres::{Client, SimpleQueryMessage};
+
+/// How often a backfill reports its progress.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 /// What a part of a message is, to name it when it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +116,7 @@ pub(crate) async fn execute(
     scope: Scope,
     reporter: &mut dyn Reporter,
 ) -> Result<RunReport, MigrateError> {
-    let client = &session.work.client;
+    let client = session.work.client();
     let mut settings = Vec::new();
     // Behind a transaction pooler a session `set` would outlive the run on a server connection others get.
     let set = if scope == Scope::OpenTransaction { "set local" } else { "set" };
@@ -192,8 +197,8 @@ impl Run<'_> {
         MigrateError::Interrupted { when: when.to_owned(), kept: self.kept() }
     }
 
-    /// Migrations that commit together: one message each; the first opens
-    /// the transaction, the last commits it.
+    /// Migrations that commit together: one message each (split around its
+    /// run-time steps); the first opens the transaction, the last commits it.
     async fn transaction(&mut self, unit: &Unit) -> Result<(), MigrateError> {
         let mut in_unit: Vec<String> = Vec::new();
         let last = unit.migrations.len().saturating_sub(1);
@@ -206,31 +211,24 @@ impl Run<'_> {
                     in_unit.join(", ")
                 )));
             }
-            let mut message = Message::default();
-            if i == 0 && !self.in_open_transaction {
-                message.push(Part::Setup, "begin");
-            }
-            for setting in self.settings(migration, true) {
-                message.push(Part::Setup, &setting);
-            }
-            for (index, sql) in migration.statements.iter().enumerate() {
-                message.push(Part::Statement(index), sql);
-            }
-            for sql in &migration.bookkeeping {
-                message.push(Part::Bookkeeping, sql);
-            }
-            if i == last {
-                message.push(Part::Commit, "commit");
-            }
+            let opens = i == 0 && !self.in_open_transaction;
+            let segments = self.segments(migration, opens, i == last);
             self.reporter.report(Event::Started { name: &migration.name });
             let start = Instant::now();
-            let client = &self.session.work.client;
-            let what = format!("migration {}", migration.name);
-            let watched =
-                self.session.watch(Which::Work, &what, None, &mut *self.reporter, send(client, &message.text)).await;
+            let mut failed = None;
+            for segment in &segments {
+                let result = match segment {
+                    Segment::Sql(message) => self.send_watched(migration, message).await,
+                    Segment::Step(step) => self.run_step(migration, step, true).await,
+                };
+                if let Err(failure) = result {
+                    failed = Some(failure);
+                    break;
+                }
+            }
             let elapsed = start.elapsed();
-            let (completed, error) = match watched {
-                Watched::Done(Ok(())) => {
+            let (part, error) = match failed {
+                None => {
                     in_unit.push(migration.name.clone());
                     self.done.push(Ran {
                         name: migration.name.clone(),
@@ -246,8 +244,15 @@ impl Run<'_> {
                     }
                     continue;
                 }
-                Watched::Done(Err(failure)) => failure,
-                Watched::Cancelled | Watched::TimedOut => {
+                Some(Failed::Sql { part, error }) => (part, error),
+                Some(Failed::Step { step, error }) => {
+                    rollback(self.session).await;
+                    self.forget_uncommitted(&in_unit);
+                    in_unit.push(migration.name.clone());
+                    let kept = format!("rolled back: {}; {}", in_unit.join(", "), self.kept());
+                    return Err(step_failure(migration, &step, error, &kept));
+                }
+                Some(Failed::Stopped) => {
                     rollback(self.session).await;
                     self.forget_uncommitted(&in_unit);
                     in_unit.push(migration.name.clone());
@@ -258,7 +263,6 @@ impl Run<'_> {
                     )));
                 }
             };
-            let part = message.failed_part(completed, &error);
             if part == Some(Part::Commit) && error.is_closed() {
                 self.forget_uncommitted(&in_unit);
                 return Err(MigrateError::Statement {
@@ -280,6 +284,143 @@ impl Run<'_> {
             let kept = format!("rolled back: {}; {}", in_unit.join(", "), self.kept());
             return Err(self.failure(migration, part, error, &kept));
         }
+        Ok(())
+    }
+
+    /// A transactional migration as messages and the steps between them.
+    fn segments<'m>(&self, migration: &'m PlannedMigration, opens: bool, commits: bool) -> Vec<Segment<'m>> {
+        let mut segments = Vec::new();
+        let mut message = Message::default();
+        if opens {
+            message.push(Part::Setup, "begin");
+        }
+        for setting in self.settings(migration, true) {
+            message.push(Part::Setup, &setting);
+        }
+        let steps_at = |at: usize, message: &mut Message, segments: &mut Vec<Segment<'m>>| {
+            for step in migration.steps_at(at) {
+                if !message.text.is_empty() {
+                    segments.push(Segment::Sql(std::mem::take(message)));
+                }
+                segments.push(Segment::Step(step));
+            }
+        };
+        for (index, sql) in migration.statements.iter().enumerate() {
+            steps_at(index, &mut message, &mut segments);
+            message.push(Part::Statement(index), sql);
+        }
+        steps_at(migration.statements.len(), &mut message, &mut segments);
+        for sql in &migration.bookkeeping {
+            message.push(Part::Bookkeeping, sql);
+        }
+        if commits {
+            message.push(Part::Commit, "commit");
+        }
+        if !message.text.is_empty() {
+            segments.push(Segment::Sql(message));
+        }
+        segments
+    }
+
+    /// Sends one message of a migration, watched (cancellable, waits reported).
+    async fn send_watched(&mut self, migration: &PlannedMigration, message: &Message) -> Result<(), Failed> {
+        let client = self.session.work.client();
+        let what = format!("migration {}", migration.name);
+        match self.session.watch(Which::Work, &what, None, &mut *self.reporter, send(client, &message.text)).await {
+            Watched::Done(Ok(())) => Ok(()),
+            Watched::Done(Err((completed, error))) => {
+                Err(Failed::Sql { part: message.failed_part(completed, &error), error })
+            }
+            Watched::Cancelled | Watched::TimedOut => Err(Failed::Stopped),
+        }
+    }
+
+    /// Runs a step on the work connection: code inside the migration's
+    /// transaction (lent to the step's executor), or a batched backfill.
+    async fn run_step(
+        &mut self,
+        migration: &PlannedMigration,
+        step: &PlannedStep,
+        in_transaction: bool,
+    ) -> Result<(), Failed> {
+        let code = match step::body_of(&step.step) {
+            Some(StepBody::Code(code)) => code.clone(),
+            Some(StepBody::Backfill(fill)) => return self.backfill(migration, step, fill).await,
+            None => {
+                return Err(Failed::Step {
+                    step: step.name.clone(),
+                    error: "it was not recorded by knexrs-migrate's MigrationSteps".into(),
+                });
+            }
+        };
+        let session = self.session;
+        let conn = &session.work.conn;
+        if in_transaction {
+            conn.adopt_transaction();
+        }
+        let db = StepDb::new(conn, session.work.version, &migration.name);
+        let what = format!("step \"{}\" of migration {}", step.name, migration.name);
+        let watched = session.watch(Which::Work, &what, None, &mut *self.reporter, code(&db)).await;
+        let released =
+            if in_transaction && !session.work.is_abandoned() { conn.release_transaction().await } else { Ok(()) };
+        match watched {
+            Watched::Done(Ok(())) => {
+                released.map_err(|error| Failed::Step { step: step.name.clone(), error: error.into() })
+            }
+            Watched::Done(Err(error)) => Err(Failed::Step { step: step.name.clone(), error }),
+            Watched::Cancelled | Watched::TimedOut => Err(Failed::Stopped),
+        }
+    }
+
+    /// A batched backfill: counts the rows left, then runs batches (each its
+    /// own transaction) until a batch finds none, reporting progress.
+    async fn backfill(
+        &mut self,
+        migration: &PlannedMigration,
+        step: &PlannedStep,
+        fill: &Backfill,
+    ) -> Result<(), Failed> {
+        let session = self.session;
+        let client = session.work.client();
+        let what = format!("step \"{}\" of migration {}", step.name, migration.name);
+        let failed = |error: tokio_postgres::Error| Failed::Step { step: step.name.clone(), error: error.into() };
+        let count =
+            session.watch(Which::Work, &what, None, &mut *self.reporter, client.query_one(&step.sql[0], &[])).await;
+        let total = match count {
+            Watched::Done(row) => row.and_then(|row| row.try_get::<_, i64>(0)).map_err(failed)?.unsigned_abs(),
+            Watched::Cancelled | Watched::TimedOut => return Err(Failed::Stopped),
+        };
+        let progress = |reporter: &mut dyn Reporter, done: u64, batches: u64| {
+            reporter.report(Event::Progress { migration: &migration.name, step: &step.name, done, total, batches });
+        };
+        progress(&mut *self.reporter, 0, 0);
+        let (mut done, mut batches) = (0_u64, 0_u64);
+        let mut after: Option<String> = None;
+        let mut reported = Instant::now();
+        loop {
+            if session.cancel.is_cancelled() {
+                return Err(Failed::Stopped);
+            }
+            let sql = fill
+                .batch_sql(after.as_deref())
+                .map_err(|e| Failed::Step { step: step.name.clone(), error: e.into() })?;
+            let batch = session.watch(Which::Work, &what, None, &mut *self.reporter, client.query_one(&sql, &[])).await;
+            let row = match batch {
+                Watched::Done(row) => row.map_err(failed)?,
+                Watched::Cancelled | Watched::TimedOut => return Err(Failed::Stopped),
+            };
+            let updated: i64 = row.try_get(0).map_err(failed)?;
+            let last: Option<String> = row.try_get(1).map_err(failed)?;
+            let Some(last) = last else { break };
+            done += updated.unsigned_abs();
+            batches += 1;
+            after = Some(last);
+            if reported.elapsed() >= PROGRESS_EVERY {
+                progress(&mut *self.reporter, done, batches);
+                reported = Instant::now();
+            }
+        }
+        progress(&mut *self.reporter, done, batches);
         Ok(())
     }
 
@@ -320,13 +461,14 @@ impl Run<'_> {
         }
     }
 
-    /// A migration outside a transaction: a started mark, each statement on
-    /// its own, then the bookkeeping in a transaction. A failure after the
-    /// first statement leaves the mark, so the next run stops until
-    /// `migrate resolve` says what the database holds.
+    /// A migration outside a transaction: a started mark, each statement and
+    /// step on its own, then the bookkeeping in a transaction. A failure
+    /// after the first statement leaves the mark, so the next run stops until
+    /// `migrate resolve` says what the database holds; a migration of
+    /// backfills only is resumed by the next run instead.
     async fn outside_transaction(&mut self, migration: &PlannedMigration) -> Result<(), MigrateError> {
         let tables = self.migrator.tables();
-        let client = &self.session.work.client;
+        let client = self.session.work.client();
         let source = self.migrator.find(&migration.name).cloned();
         let started_state = match self.direction {
             Direction::Up => State::Applying,
@@ -345,9 +487,25 @@ impl Run<'_> {
                 .map_err(MigrateError::bookkeeping("setting the migration's timeouts"))?;
         }
         let total = migration.statements.len();
-        for (i, statement) in migration.statements.iter().enumerate() {
-            if i > 0 && self.session.cancel.is_cancelled() {
-                return Err(self.stopped_halfway(migration, i));
+        // Statements and steps that completed (a step may have committed work).
+        let mut completed = 0;
+        for i in 0..=total {
+            for step in migration.steps_at(i) {
+                if completed > 0 && self.session.cancel.is_cancelled() {
+                    return Err(self.stopped_halfway(migration, completed));
+                }
+                match self.run_step(migration, step, false).await {
+                    Ok(()) => completed += 1,
+                    Err(Failed::Step { step, error }) => {
+                        let kept = self.kept_halfway(migration, completed);
+                        return Err(step_failure(migration, &step, error, &kept));
+                    }
+                    Err(_) => return Err(self.stopped_halfway(migration, completed)),
+                }
+            }
+            let Some(statement) = migration.statements.get(i) else { break };
+            if completed > 0 && self.session.cancel.is_cancelled() {
+                return Err(self.stopped_halfway(migration, completed));
             }
             let what = format!("migration {}", migration.name);
             let watched = self
@@ -355,28 +513,27 @@ impl Run<'_> {
                 .watch(Which::Work, &what, None, &mut *self.reporter, client.batch_execute(statement))
                 .await;
             let error = match watched {
-                Watched::Done(Ok(())) => continue,
+                Watched::Done(Ok(())) => {
+                    completed += 1;
+                    continue;
+                }
                 Watched::Done(Err(error)) => error,
-                Watched::Cancelled | Watched::TimedOut if i == 0 => {
+                Watched::Cancelled | Watched::TimedOut if completed == 0 => {
                     undo_mark(self.session, self.migrator, self.direction, migration, source.as_ref()).await?;
                     return Err(self.interrupted(&format!(
                         "during {} (outside a transaction) before any of its statements completed",
                         migration.name
                     )));
                 }
-                Watched::Cancelled | Watched::TimedOut => return Err(self.stopped_halfway(migration, i)),
+                Watched::Cancelled | Watched::TimedOut => return Err(self.stopped_halfway(migration, completed)),
             };
-            let kept = if i == 0 {
+            let kept = if completed == 0 {
                 if !error.is_closed() {
                     undo_mark(self.session, self.migrator, self.direction, migration, source.as_ref()).await?;
                 }
                 format!("it runs outside a transaction and nothing of it was applied; {}", self.kept())
             } else {
-                format!(
-                    "it runs outside a transaction, so its first {i} statement(s) of {total} stay applied: repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`; {}",
-                    migration.name,
-                    self.kept()
-                )
+                self.kept_halfway(migration, completed)
             };
             return Err(self.failure(migration, Some(Part::Statement(i)), error, &kept));
         }
@@ -395,13 +552,74 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn stopped_halfway(&self, migration: &PlannedMigration, completed: usize) -> MigrateError {
-        self.interrupted(&format!(
-            "inside {} after statement {completed} of {} (it runs outside a transaction, so those stay applied): repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`",
+    /// What a non-transactional migration that stopped after `completed`
+    /// statements and steps leaves, and what to do about it.
+    fn kept_halfway(&self, migration: &PlannedMigration, completed: usize) -> String {
+        if migration.is_resumable() && self.direction == Direction::Up {
+            return format!(
+                "its backfill commits batch by batch, so the rows done stay done; fix the cause and run the command again: it resumes with the rows left; {}",
+                self.kept()
+            );
+        }
+        format!(
+            "it runs outside a transaction, so its first {} stay applied: repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`; {}",
+            done_of(migration, completed),
             migration.name,
-            migration.statements.len(),
-            migration.name
+            self.kept()
+        )
+    }
+
+    fn stopped_halfway(&self, migration: &PlannedMigration, completed: usize) -> MigrateError {
+        if migration.is_resumable() && self.direction == Direction::Up {
+            return self.interrupted(&format!(
+                "inside {} (a batched backfill: the batches done stay committed; run the command again to finish it)",
+                migration.name
+            ));
+        }
+        let after = if migration.steps.is_empty() {
+            format!("statement {completed} of {}", migration.statements.len())
+        } else {
+            format!("{completed} of {} statements and steps", migration.statements.len() + migration.steps.len())
+        };
+        self.interrupted(&format!(
+            "inside {} after {after} (it runs outside a transaction, so those stay applied): repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`",
+            migration.name, migration.name
         ))
+    }
+}
+
+/// How a part of a migration failed.
+enum Failed {
+    /// A message: the part that failed, and the server's error.
+    Sql { part: Option<Part>, error: tokio_postgres::Error },
+    /// A step returned an error.
+    Step { step: String, error: StepError },
+    /// The run was cancelled, or a deadline passed.
+    Stopped,
+}
+
+/// A transactional migration, in order: messages, and the steps between them.
+enum Segment<'m> {
+    Sql(Message),
+    Step(&'m PlannedStep),
+}
+
+/// "1 statement(s) of 2", or with steps "2 of 3 statement(s) and step(s)".
+fn done_of(migration: &PlannedMigration, completed: usize) -> String {
+    if migration.steps.is_empty() {
+        format!("{completed} statement(s) of {}", migration.statements.len())
+    } else {
+        format!("{completed} of {} statement(s) and step(s)", migration.statements.len() + migration.steps.len())
+    }
+}
+
+/// The error for a step that failed.
+fn step_failure(migration: &PlannedMigration, step: &str, error: StepError, kept: &str) -> MigrateError {
+    MigrateError::Step {
+        migration: migration.name.clone(),
+        step: step.to_owned(),
+        message: format!("migration {} failed in step \"{step}\": {error}; {kept}", migration.name),
+        source: error,
     }
 }
 
@@ -413,7 +631,7 @@ async fn rollback(session: &Session) {
     if session.work.is_abandoned() {
         return;
     }
-    let _ = session.work.client.batch_execute("rollback").await;
+    let _ = session.work.client().batch_execute("rollback").await;
 }
 
 /// Nothing of the migration ran: its bookkeeping goes back to what it was.
@@ -424,7 +642,7 @@ async fn undo_mark(
     migration: &PlannedMigration,
     source: Option<&crate::Migration>,
 ) -> Result<(), MigrateError> {
-    let client = &session.work.client;
+    let client = session.work.client();
     let tables = migrator.tables();
     match (direction, source) {
         (Direction::Up, _) => db::clear_started(client, tables, &migration.name).await,

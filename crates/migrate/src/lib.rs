@@ -29,6 +29,7 @@
 //! assert_eq!(migrator.migrations().len(), 1);
 //! ```
 
+mod backfill;
 mod cancel;
 mod catalog;
 mod checksum;
@@ -50,9 +51,11 @@ mod runtime;
 mod seed;
 mod session;
 mod status;
+mod step;
 mod tables;
 mod verify;
 
+pub use backfill::Backfill;
 pub use cancel::Cancel;
 pub use catalog::{Catalog, CatalogKey};
 pub use checksum::checksum;
@@ -62,16 +65,17 @@ pub use make::make;
 pub use migration::{Migration, MigrationConfig};
 pub use migrator::Migrator;
 pub use options::{RunOptions, TransactionMode};
-pub use plan::{Plan, PlannedMigration, Target, Unit};
+pub use plan::{Plan, PlannedMigration, PlannedStep, Target, Unit};
 pub use report::{Direction, Event, Ran, Reporter, RunReport, Silent};
 pub use seed::{Seed, SeedOptions, SeedOutcome, SeedState, Seeder};
 pub use status::{MigrationStatus, Status};
+pub use step::{MigrationSteps, StepDb, StepError, StepFuture};
 pub use tables::Tables;
 pub use verify::{Verdict, VerifyReport};
 
 /// What a migration file needs: `use knexrs_migrate::prelude::*;`.
 pub mod prelude {
-    pub use crate::MigrationConfig;
+    pub use crate::{Backfill, MigrationConfig, MigrationSteps, StepDb};
     /// The query builder, for data statements (`query::raw` is its raw SQL;
     /// `raw` here is the schema DSL's, for defaults).
     pub use knexrs_query as query;

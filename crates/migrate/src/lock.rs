@@ -21,14 +21,14 @@ pub(crate) async fn acquire(
 ) -> Result<(), MigrateError> {
     let mut lock = Conn::open(config).await?;
     lock.prepare().await?;
-    let got = db::try_advisory_lock(&lock.client, tables).await?;
+    let got = db::try_advisory_lock(lock.client(), tables).await?;
     session.lock = Some(lock);
     let deadline = Instant::now() + options.lock_wait;
     if !got {
         reporter.report(Event::WaitingForLock);
         let sql = db::advisory_lock_sql(tables);
         let Some(lock) = session.lock.as_ref() else { return Ok(()) };
-        let wait = lock.client.simple_query(&sql);
+        let wait = lock.client().simple_query(&sql);
         session.wait_for_lock(Which::Lock, LockKind::Advisory, deadline, options, reporter, wait).await?;
     }
     Ok(())
@@ -45,22 +45,22 @@ pub(crate) async fn hold_knex_lock(
     reporter: &mut dyn Reporter,
 ) -> Result<(), MigrateError> {
     let Some(lock) = session.lock.as_ref() else { return Ok(()) };
-    lock.client.batch_execute("begin").await.map_err(MigrateError::bookkeeping("starting the lock transaction"))?;
+    lock.client().batch_execute("begin").await.map_err(MigrateError::bookkeeping("starting the lock transaction"))?;
     let deadline = Instant::now() + options.lock_wait;
     let kind = LockKind::KnexRow { table: tables.lock() };
     let rows = session
-        .wait_for_lock(Which::Lock, kind, deadline, options, reporter, db::lock_rows(&lock.client, tables))
+        .wait_for_lock(Which::Lock, kind, deadline, options, reporter, db::lock_rows(lock.client(), tables))
         .await?;
     if db::knex_lock_is_set(&rows) {
-        let _ = lock.client.batch_execute("rollback").await;
+        let _ = lock.client().batch_execute("rollback").await;
         return Err(MigrateError::Locked { table: tables.lock() });
     }
-    db::set_knex_lock(&lock.client, tables).await
+    db::set_knex_lock(lock.client(), tables).await
 }
 
 /// Releases both locks (a lock session that died released them with it).
 pub(crate) async fn release(session: &Session, tables: &Tables) {
     if let Some(lock) = session.lock.as_ref() {
-        let _ = db::release_locks(&lock.client, tables).await;
+        let _ = db::release_locks(lock.client(), tables).await;
     }
 }

@@ -336,6 +336,15 @@ impl Migration {
 
     /// What `up` (or `down`) records, with a panic in the migration's code
     /// turned into an error that names it.
+    /// Whether its `up`, stopped halfway, is finished by running it again:
+    /// it holds only resumable steps (batched backfills).
+    pub(crate) fn resumes(&self) -> bool {
+        let Ok(schema) = self.record(true) else { return false };
+        let statements = schema.statements();
+        !statements.is_empty()
+            && statements.iter().all(|s| matches!(s, knexrs_schema::SchemaStatement::Step(step) if step.is_resumable()))
+    }
+
     pub(crate) fn record(&self, up: bool) -> Result<SchemaBuilder, crate::MigrateError> {
         let step = if up { &self.up } else { &self.down };
         let mut schema = SchemaBuilder::new();

@@ -4,8 +4,9 @@
 
 use crate::db::{self, AppliedRow};
 use crate::migration::stem_of;
+use crate::step::StepBody;
 use crate::{Direction, MigrateError, Migration, MigrationConfig, Migrator, RunOptions, TransactionMode};
-use knexrs_schema::{PostgresQueryBuilder, ServerVersion};
+use knexrs_schema::{PostgresQueryBuilder, RuntimeStep, SchemaStatement, ServerVersion};
 
 /// One migration of a plan, ready to send.
 ///
@@ -16,6 +17,7 @@ use knexrs_schema::{PostgresQueryBuilder, ServerVersion};
 ///     name: "20250101000000_create_users".into(),
 ///     recorded_name: "20250101000000_create_users.rs".into(),
 ///     statements: vec![r#"create table "users" ("id" serial primary key)"#.into()],
+///     steps: vec![],
 ///     bookkeeping: vec![],
 ///     config: MigrationConfig::new(),
 /// };
@@ -29,10 +31,84 @@ pub struct PlannedMigration {
     pub recorded_name: String,
     /// Its statements, in order, one SQL statement each.
     pub statements: Vec<String>,
+    /// Its run-time steps, each placed before a statement.
+    pub steps: Vec<PlannedStep>,
     /// The bookkeeping statements that record (or forget) it.
     pub bookkeeping: Vec<String>,
     /// Its configuration.
     pub config: MigrationConfig,
+}
+
+/// A run-time step of a planned migration: Rust code, or a batched backfill.
+#[derive(Clone)]
+pub struct PlannedStep {
+    /// The statement it runs before (`statements.len()`: after them all).
+    pub at: usize,
+    /// Its name.
+    pub name: String,
+    /// For a backfill, the rows-left count and the first batch, as a dry run shows them.
+    pub sql: Vec<String>,
+    pub(crate) step: RuntimeStep,
+}
+
+impl std::fmt::Debug for PlannedStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedStep").field("at", &self.at).field("name", &self.name).field("sql", &self.sql).finish()
+    }
+}
+
+impl PartialEq for PlannedStep {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at && self.name == other.name && self.sql == other.sql
+    }
+}
+
+impl Eq for PlannedStep {}
+
+impl PlannedMigration {
+    /// Whether running it again after an interruption finishes it: it holds
+    /// only resumable steps (batched backfills) and no statement.
+    ///
+    /// ```
+    /// use knexrs_migrate::{MigrationConfig, PlannedMigration};
+    ///
+    /// let planned = PlannedMigration {
+    ///     name: "20250101000000_a".into(),
+    ///     recorded_name: "20250101000000_a.rs".into(),
+    ///     statements: vec!["select 1".into()],
+    ///     steps: vec![],
+    ///     bookkeeping: vec![],
+    ///     config: MigrationConfig::new(),
+    /// };
+    /// assert!(!planned.is_resumable());
+    /// ```
+    pub fn is_resumable(&self) -> bool {
+        self.statements.is_empty() && !self.steps.is_empty() && self.steps.iter().all(|s| s.step.is_resumable())
+    }
+
+    /// The steps placed before statement `at`.
+    pub(crate) fn steps_at(&self, at: usize) -> impl Iterator<Item = &PlannedStep> {
+        self.steps.iter().filter(move |s| s.at == at)
+    }
+
+    fn write_steps_at(&self, at: usize, transactional: bool, out: &mut String) {
+        for step in self.steps_at(at) {
+            if step.sql.is_empty() {
+                let place =
+                    if transactional { "in this migration's transaction" } else { "on this migration's connection" };
+                out.push_str(&format!("-- step \"{}\": runs Rust code here, {place}\n", step.name));
+            } else {
+                out.push_str(&format!(
+                    "-- step \"{}\": a batched backfill; counts the rows left, then repeats the batch (each its own transaction) from the last key until none is left\n",
+                    step.name
+                ));
+                for sql in &step.sql {
+                    out.push_str(&knexrs_sql::terminate(sql));
+                    out.push('\n');
+                }
+            }
+        }
+    }
 }
 
 /// Migrations that commit together, or one that runs outside a transaction.
@@ -44,6 +120,7 @@ pub struct PlannedMigration {
 ///     name: "20250101000000_add_index".into(),
 ///     recorded_name: "20250101000000_add_index.rs".into(),
 ///     statements: vec![r#"create index concurrently "users_email_index" on "users" ("email")"#.into()],
+///     steps: vec![],
 ///     bookkeeping: vec![],
 ///     config: MigrationConfig::new().no_transaction(),
 /// };
@@ -139,7 +216,7 @@ impl Plan {
     /// ```
     /// use knexrs_migrate::{Direction, MigrationConfig, Plan, PlannedMigration, Unit};
     ///
-    /// let planned = |name: &str| PlannedMigration { name: name.into(), recorded_name: format!("{name}.rs"), statements: vec![], bookkeeping: vec![], config: MigrationConfig::new() };
+    /// let planned = |name: &str| PlannedMigration { name: name.into(), recorded_name: format!("{name}.rs"), statements: vec![], steps: vec![], bookkeeping: vec![], config: MigrationConfig::new() };
     /// let plan = Plan {
     ///     direction: Direction::Up,
     ///     batch: 1,
@@ -161,6 +238,7 @@ impl Plan {
     ///     name: "20250101000000_create_users".into(),
     ///     recorded_name: "20250101000000_create_users.rs".into(),
     ///     statements: vec![r#"create table "users" ("id" serial primary key)"#.into()],
+    ///     steps: vec![],
     ///     bookkeeping: vec![r#"insert into "knex_migrations" ("name", "batch", "migration_time") values ('20250101000000_create_users.rs', 1, now())"#.into()],
     ///     config: MigrationConfig::new(),
     /// };
@@ -202,7 +280,13 @@ impl Plan {
             }
             for migration in &unit.migrations {
                 out.push_str(&format!("-- migration {}\n", migration.name));
-                for sql in migration.statements.iter().chain(&migration.bookkeeping) {
+                for (i, sql) in migration.statements.iter().enumerate() {
+                    migration.write_steps_at(i, unit.transactional, &mut out);
+                    out.push_str(&knexrs_sql::terminate(sql));
+                    out.push('\n');
+                }
+                migration.write_steps_at(migration.statements.len(), unit.transactional, &mut out);
+                for sql in &migration.bookkeeping {
                     out.push_str(&knexrs_sql::terminate(sql));
                     out.push('\n');
                 }
@@ -360,17 +444,22 @@ fn prepare(
             .check_server(server)
             .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
     }
-    let rendered = schema
-        .build(PostgresQueryBuilder)
-        .map_err(|source| MigrateError::Render { migration: migration.name().to_owned(), source })?;
-    let mut statements = Vec::with_capacity(rendered.len());
-    for sql in &rendered {
-        let parts = knexrs_sql::split_statements(sql).map_err(|source| MigrateError::IncompleteSql {
-            migration: migration.name().to_owned(),
-            statement: statements.len() + 1,
-            source,
-        })?;
-        statements.extend(parts.iter().map(|part| part.text.to_owned()));
+    let render = |source| MigrateError::Render { migration: migration.name().to_owned(), source };
+    let mut statements = Vec::new();
+    let mut steps = Vec::new();
+    for statement in schema.statements() {
+        if let SchemaStatement::Step(step) = statement {
+            steps.push(plan_step(migration, step, statements.len())?);
+            continue;
+        }
+        for sql in statement.build(PostgresQueryBuilder).map_err(render)? {
+            let parts = knexrs_sql::split_statements(&sql).map_err(|source| MigrateError::IncompleteSql {
+                migration: migration.name().to_owned(),
+                statement: statements.len() + 1,
+                source,
+            })?;
+            statements.extend(parts.iter().map(|part| part.text.to_owned()));
+        }
     }
     // A migration's own `transaction: true` wins over `--transaction none`, as knex's local flag beats its global one.
     let transactional = needs_transaction(migration, &schema)?
@@ -391,10 +480,27 @@ fn prepare(
         name: migration.name().to_owned(),
         recorded_name: migration.file_name().to_owned(),
         statements,
+        steps,
         bookkeeping: Vec::new(),
         config: migration.config(),
     };
     Ok((planned, transactional))
+}
+
+/// A recorded step, checked: one this crate did not record cannot run, and
+/// a backfill renders now (so an error in it changes nothing).
+fn plan_step(migration: &Migration, step: &RuntimeStep, at: usize) -> Result<PlannedStep, MigrateError> {
+    let sql = match crate::step::body_of(step) {
+        None => {
+            return Err(MigrateError::Render {
+                migration: migration.name().to_owned(),
+                source: knexrs_schema::SchemaError::RuntimeStep { name: step.name().to_owned() },
+            });
+        }
+        Some(StepBody::Code(_)) => Vec::new(),
+        Some(StepBody::Backfill(fill)) => vec![fill.count_sql()?, fill.batch_sql(None)?],
+    };
+    Ok(PlannedStep { at, name: step.name().to_owned(), sql, step: step.clone() })
 }
 
 /// Groups migrations into transaction units: one for the batch (`all`), one

@@ -33,7 +33,7 @@ impl Migrator {
         // Everything, the bookkeeping tables included, is one transaction: a
         // run through the pooler that fails or is refused changes nothing.
         let mut work = Conn::open(connection).await?;
-        work.client
+        work.client()
             .batch_execute("begin")
             .await
             .map_err(MigrateError::bookkeeping("starting the run's transaction"))?;
@@ -42,7 +42,7 @@ impl Migrator {
         let mut session = Session::new(work, options.cancel.clone());
         // A second client looks up who blocks a wait (its own transactions, any server connection).
         session.lock = Conn::open(connection).await.ok();
-        let client = &session.work.client;
+        let client = session.work.client();
         match self.in_transaction(&session, target, options, reporter).await {
             // `execute` committed what it ran; with nothing to run, the bookkeeping tables may be new.
             Ok((report, ran)) => {
@@ -68,7 +68,7 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<(RunReport, bool), MigrateError> {
-        let client = &session.work.client;
+        let client = session.work.client();
         let tables = self.tables();
         // Released when the transaction ends, on whichever server connection it ran.
         // The server bounds the waits (`lock_timeout`): no cancel request goes

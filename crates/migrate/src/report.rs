@@ -48,6 +48,20 @@ pub enum Event<'a> {
         /// Its name.
         name: &'a str,
     },
+    /// A batched backfill's progress: before its first batch, about once a
+    /// second, and when it is done.
+    Progress {
+        /// The migration.
+        migration: &'a str,
+        /// The step.
+        step: &'a str,
+        /// Rows updated so far by this run.
+        done: u64,
+        /// Rows that needed it when the step started.
+        total: u64,
+        /// Batches committed so far.
+        batches: u64,
+    },
     /// A migration's statements ran (they commit with their transaction).
     Finished {
         /// Its name.

@@ -247,7 +247,7 @@ impl Seeder {
         // Every seed renders before anything runs.
         let rendered = chosen.iter().map(|s| Ok((*s, s.statements()?))).collect::<Result<Vec<_>, MigrateError>>()?;
         let conn = Conn::open(connection).await?;
-        let client = &conn.client;
+        let client = conn.client();
         let context = || format!("creating {SEED_TABLE}");
         client
             .batch_execute(&format!(
@@ -305,7 +305,7 @@ impl Seeder {
     pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Vec<(String, SeedState)>, MigrateError> {
         let conn = Conn::open(connection).await?;
         let read = format!("select name, checksum, ran_at::text from {SEED_TABLE}");
-        let rows = match conn.client.query(&read, &[]).await {
+        let rows = match conn.client().query(&read, &[]).await {
             Ok(rows) => rows,
             // No seed has run here yet.
             Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => Vec::new(),

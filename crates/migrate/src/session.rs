@@ -6,6 +6,7 @@ use crate::db::{self, Blocker};
 use crate::error::LockKind;
 use crate::{Cancel, Event, MigrateError, Reporter, RunOptions};
 use knexrs_connect::{ConnectConfig, MakeTls, ServerVersion};
+use knexrs_query::AsyncConn;
 use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -23,7 +24,8 @@ const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
 /// One connection of a run.
 pub(crate) struct Conn {
-    pub(crate) client: Client,
+    /// The connection; run-time steps get it as the query builder's executor.
+    pub(crate) conn: AsyncConn,
     tls: MakeTls,
     pub(crate) version: Option<ServerVersion>,
     /// The server process id, once read (needed to find who blocks it).
@@ -43,7 +45,9 @@ impl Conn {
     pub(crate) async fn open(config: &ConnectConfig) -> Result<Self, MigrateError> {
         let connection = config.open_async().await?;
         Ok(Conn {
-            client: connection.client,
+            // Unnamed statements: a migration changes the tables its steps read, and an
+            // unnamed statement is planned afresh, never stale.
+            conn: AsyncConn::from_client(connection.client, false),
             tls: connection.tls,
             version: connection.server_version,
             pid: None,
@@ -52,25 +56,30 @@ impl Conn {
         })
     }
 
+    /// The driver connection.
+    pub(crate) fn client(&self) -> &Client {
+        self.conn.client()
+    }
+
     /// Sets the session up for a run that will hold locks, and reads its pid.
     pub(crate) async fn prepare(&mut self) -> Result<(), MigrateError> {
         // `client_connection_check_interval` exists from PostgreSQL 14 on.
         let check_interval = self.version.is_some_and(|v| v.major >= 14);
-        self.pid = Some(db::prepare_session(&self.client, check_interval).await?);
+        self.pid = Some(db::prepare_session(self.client(), check_interval).await?);
         Ok(())
     }
 
     /// Reads the server process id inside an open transaction (through a
     /// transaction pooler the server connection is only fixed within one).
     pub(crate) async fn read_pid(&mut self) -> Result<(), MigrateError> {
-        self.pid = Some(db::prepare_session(&self.client, false).await?);
+        self.pid = Some(db::prepare_session(self.client(), false).await?);
         Ok(())
     }
 
     /// Asks the server to cancel what this connection runs (best effort).
     async fn cancel_running(&self) {
         if !self.pooled {
-            let _ = self.client.cancel_token().cancel_query(self.tls.clone()).await;
+            let _ = self.client().cancel_token().cancel_query(self.tls.clone()).await;
         }
     }
 
@@ -184,7 +193,7 @@ impl Session {
             check_at = Instant::now() + CHECK_EVERY;
             let (Some(other), Some(pid)) = (self.other(which), conn.pid) else { continue };
             // A failed lookup only means nothing is reported.
-            let Ok(blockers) = db::blockers(&other.client, pid).await else { continue };
+            let Ok(blockers) = db::blockers(other.client(), pid).await else { continue };
             if blockers.is_empty() {
                 continue;
             }

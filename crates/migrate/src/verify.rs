@@ -90,7 +90,7 @@ impl Scratch {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let name = format!("knexrs_verify_{}_{nanos}", std::process::id());
         let conn = Conn::open(admin).await?;
-        conn.client.batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&name))).await.map_err(
+        conn.client().batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&name))).await.map_err(
             MigrateError::bookkeeping(format!(
                 "creating the throwaway database {name} (verify needs the CREATEDB privilege)"
             )),
@@ -108,7 +108,7 @@ impl Scratch {
 
     /// The schema of the throwaway database now, bookkeeping left out.
     async fn catalog(&self, ignore_prefix: &str) -> Result<Catalog, MigrateError> {
-        Catalog::read(&self.reader.client, ignore_prefix)
+        Catalog::read(self.reader.client(), ignore_prefix)
             .await
             .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
     }
@@ -123,7 +123,7 @@ impl Scratch {
         if let Ok(conn) = Conn::open(admin).await {
             let name = knexrs_sql::quote_ident(name);
             // `with (force)` (PostgreSQL 13+) ends sessions a failed step left behind.
-            let _ = conn.client.batch_execute(&format!("drop database if exists {name} with (force)")).await;
+            let _ = conn.client().batch_execute(&format!("drop database if exists {name} with (force)")).await;
         }
     }
 }

@@ -111,7 +111,7 @@ pub enum QueryError {
     #[error(transparent)]
     Build(#[from] BuildError),
     /// The connection pool could not be set up or handed out no connection.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error("the connection pool of {target} failed: {message}")]
     Pool {
         /// Where the pool connects, password hidden.
@@ -120,11 +120,11 @@ pub enum QueryError {
         message: String,
     },
     /// The connection settings are invalid, or the server could not be reached.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error(transparent)]
     Connect(#[from] knexrs_connect::ConnectError),
     /// No pooled connection became free in time.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error(
         "no database connection became free within {waited_ms} ms ({target}, pool of {size}): raise DB_MAX_CONNECTIONS, or hold connections for less time"
     )]
@@ -137,7 +137,7 @@ pub enum QueryError {
         waited_ms: u64,
     },
     /// A statement failed.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error("{message}")]
     Database {
         /// What failed, with PostgreSQL's message, on one line.
@@ -149,7 +149,7 @@ pub enum QueryError {
     /// A transaction (or savepoint) could not commit: a statement inside it
     /// failed, PostgreSQL aborted it, and everything it did was rolled back,
     /// even though the closure returned `Ok`.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error(
         "the transaction was rolled back, nothing of it was committed: {cause}; handle the error by returning it, or run the statement that may fail in a nested transaction (a savepoint)"
     )]
@@ -160,7 +160,7 @@ pub enum QueryError {
         code: Option<tokio_postgres::error::SqlState>,
     },
     /// A statement has more bind parameters than PostgreSQL's protocol carries.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error(
         "{statement} binds {count} values, more than PostgreSQL's limit of 65535 per statement: insert the rows in batches (e.g. 1,000 rows per insert), or bind a long list as one array with `where_any`"
     )]
@@ -171,7 +171,7 @@ pub enum QueryError {
         count: usize,
     },
     /// A row did not decode into the requested Rust type.
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error("cannot decode column `{column}`: {message}")]
     Decode {
         /// The column.
@@ -184,7 +184,7 @@ pub enum QueryError {
     NoRows,
 }
 
-#[cfg(any(feature = "sync", feature = "async"))]
+#[cfg(any(feature = "sync", feature = "async-conn"))]
 impl QueryError {
     /// PostgreSQL's SQLSTATE, when the server reported the error.
     ///

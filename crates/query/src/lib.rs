@@ -24,12 +24,12 @@ pub mod codegen;
 mod conditions;
 mod cte;
 mod delete;
-#[cfg(any(feature = "sync", feature = "async"))]
+#[cfg(any(feature = "sync", feature = "async-conn"))]
 mod driver;
 mod error;
 #[cfg(feature = "sync")]
 mod exec;
-#[cfg(feature = "async")]
+#[cfg(feature = "async-conn")]
 mod exec_async;
 mod ident;
 mod insert;
@@ -66,21 +66,23 @@ pub use update::Update;
 
 pub use sea_query::{PostgresQueryBuilder, Value, Values};
 
-#[cfg(any(feature = "sync", feature = "async"))]
+#[cfg(any(feature = "sync", feature = "async-conn"))]
 pub use driver::{FromRow, get};
-#[cfg(any(feature = "sync", feature = "async"))]
+#[cfg(any(feature = "sync", feature = "async-conn"))]
 pub use knexrs_connect::{
     ConnectConfig, ConnectError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Environment, MakeTls, SslMode,
     describe, in_async_context,
 };
 /// A row as the driver returns it.
-#[cfg(any(feature = "sync", feature = "async"))]
+#[cfg(any(feature = "sync", feature = "async-conn"))]
 pub use tokio_postgres::Row;
 
 #[cfg(feature = "sync")]
 pub use exec::{Connection, Db, Executor, PooledConnection, Transaction};
+#[cfg(feature = "async-conn")]
+pub use exec_async::{AsyncConn, AsyncExecutor, AsyncTransaction};
 #[cfg(feature = "async")]
-pub use exec_async::{AsyncConn, AsyncDb, AsyncExecutor, AsyncPooled, AsyncTransaction};
+pub use exec_async::{AsyncDb, AsyncPooled};
 
 // The crates of the types generated table definitions use.
 pub use {chrono, rust_decimal, serde_json, uuid};

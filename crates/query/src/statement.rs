@@ -61,7 +61,7 @@ pub trait Statement: sealed::Sealed {
 /// they live in the statement (running a statement copies no value).
 #[doc(hidden)]
 #[derive(Debug)]
-#[cfg_attr(not(any(feature = "sync", feature = "async")), allow(dead_code, reason = "read by the executors"))]
+#[cfg_attr(not(any(feature = "sync", feature = "async-conn")), allow(dead_code, reason = "read by the executors"))]
 pub struct Rendered<'a> {
     pub(crate) sql: String,
     pub(crate) values: Vec<Cow<'a, Value>>,

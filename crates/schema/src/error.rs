@@ -59,6 +59,14 @@ pub enum SchemaError {
         #[source]
         source: std::sync::Arc<dyn std::error::Error + Send + Sync>,
     },
+    /// A builder holding a run-time step was rendered as SQL.
+    #[error(
+        "step `{name}` runs Rust code: only the migration runner can run it (render the statements around it separately)"
+    )]
+    RuntimeStep {
+        /// The step's name.
+        name: String,
+    },
     /// An identifier is empty.
     #[error("empty {what} name: give the {what} a name")]
     EmptyIdentifier {

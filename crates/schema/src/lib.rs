@@ -40,7 +40,8 @@ pub use error::SchemaError;
 pub use naming::{MAX_IDENTIFIER_BYTES, default_index_name, default_primary_key_name, truncate_identifier};
 pub use statement::{
     AlterEnumType, AlterView, CreateExtension, CreateSchema, CreateView, DataSql, DropExtension, DropSchema, DropTable,
-    DropType, DropView, HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, SchemaStatement,
+    DropType, DropView, HasColumn, HasTable, RawSql, RefreshMaterializedView, RenameTable, RenameView, RuntimeStep,
+    SchemaStatement,
 };
 pub use table::{
     Alter, AlterTable, CheckDef, Create, CreateTable, Deferrable, DropDef, ForeignDef, IndexDef, IntoColumns,

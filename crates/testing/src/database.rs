@@ -214,7 +214,23 @@ impl TestDatabase {
     /// # Ok::<(), knexrs_testing::TestError>(())
     /// ```
     pub fn url(&self) -> String {
-        let pg = self.config.driver();
+        self.url_of(&self.config)
+    }
+
+    /// The URL of the server itself, never a pooler in front of it (a
+    /// child process's `MIGRATION_DATABASE_URL`).
+    ///
+    /// ```
+    /// let db = knexrs_testing::TestDatabase::empty()?;
+    /// assert!(db.direct_url().ends_with(db.name()));
+    /// # Ok::<(), knexrs_testing::TestError>(())
+    /// ```
+    pub fn direct_url(&self) -> String {
+        self.url_of(&self.direct)
+    }
+
+    fn url_of(&self, config: &ConnectConfig) -> String {
+        let pg = config.driver();
         let user = pg.get_user().unwrap_or("postgres");
         let password = pg.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
         let host = match pg.get_hosts().first() {

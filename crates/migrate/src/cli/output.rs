@@ -59,6 +59,9 @@ impl Reporter for Printer<'_> {
                     holders.join(", ")
                 )
             }
+            Event::Progress { migration, step, done, total, batches } => {
+                writeln!(self.out, "{step} ({migration}): {done} of {total} rows in {batches} batches")
+            }
             _ => Ok(()),
         };
     }

@@ -86,9 +86,19 @@ impl TxState {
         }
     }
 
+    /// Ends a transaction the connection was lent (opened by someone else):
+    /// an error when a failure inside it was not rolled back to a savepoint.
+    #[cfg(feature = "async-conn")]
+    pub(crate) fn release_adopted(&mut self) -> Result<(), QueryError> {
+        let error = self.failure.is_some().then(|| self.rolled_back_error());
+        self.failure = None;
+        self.depth = 0;
+        error.map_or(Ok(()), Err)
+    }
+
     /// Forgets the levels from `depth` up: they were rolled back (a guard
     /// dropped unfinished, or a connection cleaned before reuse).
-    #[cfg(feature = "async")]
+    #[cfg(feature = "async-conn")]
     pub(crate) fn abandon_to(&mut self, depth: usize) {
         self.depth = depth.saturating_sub(1);
         if self.failure.as_ref().is_some_and(|f| f.depth >= depth) {

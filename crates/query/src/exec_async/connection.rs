@@ -41,6 +41,7 @@ impl Outcome {
 
 /// The driver client of a connection: from the pool, or opened on its own.
 enum Client {
+    #[cfg(feature = "async")]
     Pooled(deadpool_postgres::ClientWrapper),
     Direct(tokio_postgres::Client),
 }
@@ -50,6 +51,7 @@ impl std::ops::Deref for Client {
 
     fn deref(&self) -> &tokio_postgres::Client {
         match self {
+            #[cfg(feature = "async")]
             Client::Pooled(client) => client,
             Client::Direct(client) => client,
         }
@@ -147,8 +149,68 @@ impl AsyncConn {
         })
     }
 
+    #[cfg(feature = "async")]
     pub(crate) fn pooled(client: deadpool_postgres::ClientWrapper, prepares: bool) -> Self {
         AsyncConn { client: Client::Pooled(client), state: Mutex::default(), prepares }
+    }
+
+    /// Wraps a driver connection opened elsewhere (whose connection task the
+    /// caller spawned); `prepared_statements` as
+    /// [`ConnectConfig::prepared_statements`] (off behind a transaction pooler).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, ConnectConfig};
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let (client, connection) = tokio_postgres::connect("postgres://postgres@localhost/app", tokio_postgres::NoTls).await?;
+    /// tokio::spawn(connection);
+    /// let conn = AsyncConn::from_client(client, true);
+    /// # let _ = conn;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_client(client: tokio_postgres::Client, prepared_statements: bool) -> Self {
+        AsyncConn { client: Client::Direct(client), state: Mutex::default(), prepares: prepared_statements }
+    }
+
+    /// Tells the connection that a transaction it did not open is open on it
+    /// (a migration runner's, around a run-time step): `begin` then opens a
+    /// savepoint, and a statement failing inside is remembered.
+    /// [`release_transaction`](Self::release_transaction) ends the loan.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::AsyncConn;
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), knexrs_query::QueryError> {
+    /// conn.client().batch_execute("begin").await.map_err(|e| knexrs_query::QueryError::database("begin", e))?;
+    /// conn.adopt_transaction();
+    /// // … statements through `conn`; `conn.begin()` would make a savepoint …
+    /// conn.release_transaction().await?; // the transaction is still open: commit it yourself
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn adopt_transaction(&self) {
+        let mut state = self.lock();
+        if state.tx.depth == 0 {
+            state.tx.depth = 1;
+        }
+    }
+
+    /// Ends [`adopt_transaction`](Self::adopt_transaction): the connection no
+    /// longer counts a transaction as its own. An error when a statement
+    /// failed inside it and was not rolled back to a savepoint: PostgreSQL
+    /// has aborted the transaction, and a commit would roll it back.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, QueryError};
+    /// # async fn demo(conn: &AsyncConn) {
+    /// conn.adopt_transaction();
+    /// let _ = conn.execute(&knexrs_query::raw("select 1/0")).await; // swallowed
+    /// assert!(matches!(conn.release_transaction().await, Err(QueryError::RolledBack { .. })));
+    /// # }
+    /// ```
+    pub async fn release_transaction(&self) -> Result<(), QueryError> {
+        // A savepoint guard dropped unfinished inside is rolled back first.
+        self.settle().await?;
+        self.lock().tx.release_adopted()
     }
 
     /// The driver connection, for what the builders do not cover.
@@ -165,6 +227,7 @@ impl AsyncConn {
     }
 
     /// The pooled driver client, for the pool's own recycling.
+    #[cfg(feature = "async")]
     pub(crate) fn wrapper_mut(&mut self) -> Option<&mut deadpool_postgres::ClientWrapper> {
         match &mut self.client {
             Client::Pooled(wrapper) => Some(wrapper),
@@ -172,6 +235,7 @@ impl AsyncConn {
         }
     }
 
+    #[cfg(feature = "async")]
     pub(crate) fn is_closed(&self) -> bool {
         self.client.is_closed()
     }

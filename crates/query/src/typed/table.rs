@@ -84,10 +84,10 @@ pub trait Table: Copy + Sized + 'static {
     /// # let _ = rows.iter().map(|r| &r.jti);
     /// # Ok::<(), QueryError>(())
     /// ```
-    #[cfg(any(feature = "sync", feature = "async"))]
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
     type Row: crate::FromRow;
     /// The row type (decoded by an executor, which the `sync` and `async` features add).
-    #[cfg(not(any(feature = "sync", feature = "async")))]
+    #[cfg(not(any(feature = "sync", feature = "async-conn")))]
     type Row;
 
     /// `select * from table`.

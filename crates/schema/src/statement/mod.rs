@@ -8,6 +8,7 @@ mod introspect;
 mod namespace;
 mod raw;
 mod rename_table;
+mod step;
 mod view;
 
 pub use data::DataSql;
@@ -18,6 +19,7 @@ pub use introspect::{HasColumn, HasTable};
 pub use namespace::{CreateSchema, DropSchema};
 pub use raw::RawSql;
 pub use rename_table::RenameTable;
+pub use step::RuntimeStep;
 pub use view::{AlterView, CreateView, DropView, RefreshMaterializedView, RenameView};
 
 use crate::{AlterTable, CreateTable, SchemaError};
@@ -70,6 +72,8 @@ pub enum SchemaStatement {
     Raw(RawSql),
     /// A data statement built with the query builder.
     Data(DataSql),
+    /// Rust code a migration runner runs at this place.
+    Step(RuntimeStep),
 }
 
 macro_rules! statements {
@@ -115,7 +119,8 @@ statements!(
     AlterView => AlterView,
     RefreshMaterializedView => RefreshMaterializedView,
     Raw => RawSql,
-    Data => DataSql
+    Data => DataSql,
+    Step => RuntimeStep
 );
 
 impl SchemaStatement {
@@ -135,6 +140,7 @@ impl SchemaStatement {
             SchemaStatement::AlterTable(t) => t.needs_no_transaction(),
             SchemaStatement::RefreshMaterializedView(r) => r.is_concurrent(),
             SchemaStatement::Raw(raw) => raw.needs_no_transaction(),
+            SchemaStatement::Step(step) => step.is_outside_transaction(),
             _ => false,
         }
     }
