@@ -7,7 +7,7 @@
 use knexrs_migrate::prelude::*;
 use knexrs_migrate::{Event, MigrateError, Migration, Migrator, Reporter, RunOptions, Silent, Target, TransactionMode};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, migration_set, through_pooler};
+use knexrs_tests::{fixture_migrate_command, kill_runner, migration_set, through_pooler};
 use std::time::{Duration, Instant};
 
 fn migrator(set: &str) -> Migrator {
@@ -102,6 +102,30 @@ fn a_step_that_swallows_a_failed_statement_is_reported_as_rolled_back_not_commit
     assert!(message.contains("failed in step \"derive name facts\""), "{message}");
     assert!(message.contains("no_such_table"), "the real cause is named: {message}");
     assert_eq!(error.code().map(|c| c.code()), Some("42P01"), "{message}");
+    assert!(!has_table(&db, "name_facts"));
+    assert_eq!(count(&db, "select count(*) from knex_migrations"), 1);
+}
+
+#[test]
+fn a_run_cancelled_inside_a_step_stops_at_once_and_rolls_the_migration_back() {
+    let (db, migrator) = names("steps:sleeps");
+    let options = options(TransactionMode::Knex, &db);
+    let handle = options.cancel.clone();
+    std::thread::scope(|scope| {
+        let run = scope.spawn(|| migrator.latest(db.config(), &options, &mut Silent));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let sleeping = "select count(*) from pg_stat_activity where query = 'select pg_sleep(30)' and datname = current_database()";
+        while count(&db, sleeping) == 0 {
+            assert!(Instant::now() < deadline, "the step never started sleeping");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let cancelled_at = Instant::now();
+        handle.cancel();
+        let error = run.join().unwrap().unwrap_err();
+        assert!(matches!(error, MigrateError::Interrupted { .. }), "{error}");
+        assert!(error.to_string().contains("rolled back the open transaction"), "{error}");
+        assert!(cancelled_at.elapsed() < Duration::from_secs(5), "{:?}", cancelled_at.elapsed());
+    });
     assert!(!has_table(&db, "name_facts"));
     assert_eq!(count(&db, "select count(*) from knex_migrations"), 1);
 }
@@ -229,17 +253,7 @@ fn a_batched_backfill_killed_halfway_resumes_and_updates_every_row_exactly_once(
         assert!(Instant::now() < deadline, "the backfill never got going");
         std::thread::sleep(Duration::from_millis(20));
     }
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGKILL).unwrap();
-    child.wait().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while count(
-        &db,
-        "select count(*) from pg_stat_activity where application_name = 'knexrs' and datname = current_database() and pid <> pg_backend_pid()",
-    ) > 0
-    {
-        assert!(Instant::now() < deadline, "the killed runner's sessions did not end");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    kill_runner(&mut child, &db);
     let done = count(&db, "select count(*) from big where kind is not null");
     assert!((300..2000).contains(&done), "killed halfway: {done} rows done");
     assert_eq!(count(&db, "select count(*) from knex_migrations"), 1, "the backfill is not recorded");

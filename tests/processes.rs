@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use knexrs_testing::TestDatabase;
-use knexrs_tests::fixture_migrate_command;
+use knexrs_tests::{fixture_migrate_command, kill_runner};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -48,18 +48,8 @@ fn a_runner_killed_mid_batch_leaves_no_half_migration_and_no_lock_and_the_next_r
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(300));
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGKILL).unwrap();
-    child.wait().unwrap();
     // The server notices the dead session and rolls its transaction back.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while count(
-        &db,
-        "select count(*) from pg_stat_activity where application_name = 'knexrs' and datname = current_database() and pid <> pg_backend_pid()",
-    ) > 0
-    {
-        assert!(Instant::now() < deadline, "the killed runner's sessions did not end");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    kill_runner(&mut child, &db);
     assert_eq!(count(&db, "select count(*) from knex_migrations"), 0, "one transaction: all or nothing");
     assert_eq!(count(&db, "select count(*) from pg_tables where tablename like 't\\_%'"), 0);
     assert_eq!(count(&db, "select count(*) from knex_migrations_lock where is_locked = 1"), 0);

@@ -14,6 +14,8 @@ pub enum StepEnd {
     Fails,
     /// A statement of it fails, it ignores the error and returns `Ok`.
     Swallows,
+    /// It sleeps 30 s on the server after writing its rows (to be cancelled).
+    Sleeps,
 }
 
 /// Creates `name_facts` and fills it by Rust code from `t_1` (one row per
@@ -43,6 +45,10 @@ pub fn derived_rows_migration(end: StepEnd) -> Migration {
                         StepEnd::Fails => Err("the facts do not add up".into()),
                         StepEnd::Swallows => {
                             let _ignored = db.execute(&raw("insert into no_such_table values (1)")).await;
+                            Ok(())
+                        }
+                        StepEnd::Sleeps => {
+                            db.execute(&raw("select pg_sleep(30)")).await?;
                             Ok(())
                         }
                     }

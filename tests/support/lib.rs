@@ -45,7 +45,7 @@ pub fn fixtures() -> PathBuf {
 /// - `slow:<n>:<ms>`: the same, each also sleeping `ms` milliseconds;
 /// - `failing:<k>:<n>`: `n` migrations whose `k`-th (1-based) fails at its second statement;
 /// - `concurrent`: a transactional migration, one creating an index concurrently, another transactional one;
-/// - `steps:<ok|fails|swallows>`, `has-column`, `batched:<rows>:<batch>:<pause ms>`: run-time
+/// - `steps:<ok|fails|swallows|sleeps>`, `has-column`, `batched:<rows>:<batch>:<pause ms>`: run-time
 ///   steps and a batched backfill (see [`data_steps`]);
 /// - `duplicate`: two migrations with the same name;
 /// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
@@ -135,6 +135,7 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
             let end = match parts.get(1).copied() {
                 Some("fails") => data_steps::StepEnd::Fails,
                 Some("swallows") => data_steps::StepEnd::Swallows,
+                Some("sleeps") => data_steps::StepEnd::Sleeps,
                 _ => data_steps::StepEnd::Ok,
             };
             Ok(vec![table_migration(1, 0), data_steps::derived_rows_migration(end)])
@@ -420,6 +421,21 @@ pub fn fixture_migrate_command(program: impl AsRef<OsStr>, db: &TestDatabase, se
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
+}
+
+/// SIGKILLs a runner process, then waits until the server has ended its
+/// sessions (and so rolled back their transactions and freed their locks).
+pub fn kill_runner(child: &mut std::process::Child, db: &TestDatabase) {
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).expect("killing the runner");
+    child.wait().expect("reaping the runner");
+    let sessions = "select count(*) from pg_stat_activity where application_name = 'knexrs' and datname = current_database() and pid <> pg_backend_pid()";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut client = db.connect().expect("connecting");
+    while client.query_one(sessions, &[]).expect("pg_stat_activity").get::<_, i64>(0) > 0 {
+        assert!(std::time::Instant::now() < deadline, "the killed runner's sessions did not end");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// Prints how many of `total` cases pass, then fails with every failure.
