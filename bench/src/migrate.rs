@@ -15,6 +15,8 @@ pub enum Action {
     Latest,
     /// `migrate rollback`
     Rollback,
+    /// `migrate status --exit-code`: fails unless everything is applied
+    Status,
 }
 
 /// Runs `action`; returns the summary line.
@@ -25,6 +27,13 @@ pub fn run(action: Action, url: &str, dir: &Path) -> Result<String, BenchError> 
     let report = match action {
         Action::Latest => migrator.latest(&config, &options, &mut Silent)?,
         Action::Rollback => migrator.rollback(&config, false, &options, &mut Silent)?,
+        Action::Status => {
+            let status = migrator.status(&config)?;
+            if !status.is_up_to_date() {
+                return Err("not up to date".into());
+            }
+            return Ok(format!("Status: {} migrations, all applied", status.migrations.len()));
+        }
     };
     Ok(format!("{:?}: {} migrations", action, report.migrations.len()))
 }

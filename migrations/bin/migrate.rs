@@ -20,13 +20,8 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let migrator = cliscale_migrations::migrator();
-    let connect = |environment| {
-        ConnectConfig::from_env(environment)?.ok_or_else(|| {
-            MigrateError::NoConnection(format!(
-                "no database configured for {environment}: set DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)"
-            ))
-        })
-    };
+    let connect =
+        |environment| ConnectConfig::from_env(environment)?.ok_or_else(|| MigrateError::NotConfigured { environment });
     let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
     cli::main(&context, &cli.migrate)
 }

@@ -26,9 +26,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let connect = |environment| {
-        ConnectConfig::from_env(environment)?.ok_or_else(|| MigrateError::NoConnection("set DATABASE_URL".into()))
-    };
+    let connect =
+        |environment| ConnectConfig::from_env(environment)?.ok_or(MigrateError::NotConfigured { environment });
     let context = cli::Context { migrator: &migrator, migrations_dir: None, connect: &connect };
     cli::main(&context, &cli.migrate)
 }

@@ -26,9 +26,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let connect = |environment| {
-        ConnectConfig::from_env(environment)?.ok_or_else(|| MigrateError::NoConnection("set DATABASE_URL".into()))
-    };
+    let connect =
+        |environment| ConnectConfig::from_env(environment)?.ok_or(MigrateError::NotConfigured { environment });
     let dir = std::env::var_os("FIXTURE_SEEDS_DIR").map(std::path::PathBuf::from);
     let context = cli::SeedContext { seeder: &seeder, seeds_dir: dir.as_deref(), connect: &connect };
     cli::seed_main(&context, &cli.seed)

@@ -29,6 +29,9 @@ pub(crate) struct BenchArgs {
 
 const WORKLOADS: [&str; 4] = ["w1", "w4", "w5", "w6"];
 
+/// Interleaved runs of `status --exit-code` and its floor at each size (as W2's 20).
+const STATUS_RUNS: usize = 20;
+
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
     let workloads: Vec<String> =
@@ -90,12 +93,14 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let peer_bench = target_dir().join("release/peer-bench");
     let rss =
         if with_w1 { Some(crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, first)?) } else { None };
-    let mut sizes = vec![(first, results["w1-w3"].clone(), rss.clone())];
+    let status = |size| crate::bench_status::measure(&harness, &peer_bench, STATUS_RUNS, size);
+    let first_status = if with_w1 { Some(status(first)?) } else { None };
+    let mut sizes = vec![(first, results["w1-w3"].clone(), rss.clone(), first_status)];
     if with_w1 {
         for &size in more {
             let (_, results) = run_harness(&["w1".to_owned()], size)?;
             let rss = crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, size)?;
-            sizes.push((size, results["w1-w3"].clone(), Some(rss)));
+            sizes.push((size, results["w1-w3"].clone(), Some(rss), Some(status(size)?)));
         }
     }
 

@@ -18,7 +18,7 @@ pub(crate) fn measure_child(command: &[String]) -> anyhow::Result<ExitCode> {
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn median(mut xs: Vec<i64>) -> i64 {
+pub(crate) fn median(mut xs: Vec<i64>) -> i64 {
     xs.sort_unstable();
     match xs.len() {
         0 => 0,
@@ -27,7 +27,7 @@ fn median(mut xs: Vec<i64>) -> i64 {
     }
 }
 
-fn sh(harness: &Path, argv: &[&str]) -> anyhow::Result<String> {
+pub(crate) fn sh(harness: &Path, argv: &[&str]) -> anyhow::Result<String> {
     let output = Command::new(argv[0]).args(&argv[1..]).current_dir(harness).output()?;
     if !output.status.success() {
         bail!("{} failed: {}", argv.join(" "), String::from_utf8_lossy(&output.stderr).trim());
@@ -37,19 +37,31 @@ fn sh(harness: &Path, argv: &[&str]) -> anyhow::Result<String> {
 
 /// Median peak RSS (KiB) of each peer over `runs` runs, interleaved.
 pub(crate) fn measure(harness: &Path, peer_bench: &Path, runs: usize, size: usize) -> anyhow::Result<Value> {
+    with_server(harness, |url| measure_on(harness, peer_bench, runs, url, size))
+}
+
+/// Runs `work` with the harness's server up (started for it, and stopped
+/// after unless it was already running); `work` gets its URL.
+pub(crate) fn with_server<T>(harness: &Path, work: impl FnOnce(&str) -> anyhow::Result<T>) -> anyhow::Result<T> {
     let was_running = Command::new("./pg.sh").arg("status").current_dir(harness).output()?.status.success();
     let url = sh(harness, &["./pg.sh", "start"])?;
-    let result = measure_on(harness, peer_bench, runs, &url, size);
+    let result = work(&url);
     if !was_running {
         let _ = sh(harness, &["./pg.sh", "stop"]);
     }
     result
 }
 
-fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: usize) -> anyhow::Result<Value> {
+/// The harness's `size` generated migrations (`lib/gen-migrations.js`), in `out/`.
+pub(crate) fn generated_migrations(harness: &Path, size: usize) -> anyhow::Result<std::path::PathBuf> {
     let dir = harness.join(format!("out/rss-migrations-{size}"));
+    sh(harness, &["node", "lib/gen-migrations.js", &dir.display().to_string(), &size.to_string()])?;
+    Ok(dir)
+}
+
+fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: usize) -> anyhow::Result<Value> {
+    let dir = generated_migrations(harness, size)?;
     let dir_text = dir.display().to_string();
-    sh(harness, &["node", "lib/gen-migrations.js", &dir_text, &size.to_string()])?;
     let admin = ConnectConfig::from_url(url)?;
     let db_url = format!("{}/knexrs_rss", url.rsplit_once('/').map_or(url, |(base, _)| base));
     let knexfile = dir.join("knexfile.js").display().to_string();

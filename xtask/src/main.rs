@@ -5,6 +5,7 @@
 mod bench;
 mod bench_report;
 mod bench_rss;
+mod bench_status;
 mod checks;
 mod e2e;
 mod stress;

@@ -77,13 +77,11 @@ pub fn connect(project: &Project, environment: Environment) -> Result<ConnectCon
         Environment::Development => (ClusterName::Dev, DEV_DATABASE),
         Environment::Test => (ClusterName::Test, TEST_DATABASE),
         other => {
-            return Err(MigrateError::NoConnection(format!(
-                "no database configured for {other}: set DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)"
-            )));
+            return Err(MigrateError::NotConfigured { environment: other });
         }
     };
-    let setup = |e: knexrs_cluster::ClusterError| MigrateError::NoConnection(e.to_string());
-    let cluster = cluster(project, name).map_err(|e| MigrateError::NoConnection(format!("{e:#}")))?;
+    let setup = |e: knexrs_cluster::ClusterError| MigrateError::LocalServer { source: Box::new(e) };
+    let cluster = cluster(project, name).map_err(|e| MigrateError::LocalServer { source: format!("{e:#}").into() })?;
     let port = cluster.start().map_err(setup)?;
     cluster.ensure_database(port, database).map_err(setup)?;
     let mut config = ConnectConfig::from_url(&cluster.url(port, database))?;

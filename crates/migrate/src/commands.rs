@@ -221,7 +221,7 @@ impl Migrator {
             // knex refuses every command that would migrate while its row is set, even one with nothing to do.
             return Err(MigrateError::Locked { table: self.tables().lock() });
         }
-        let known: std::collections::HashSet<&str> = states.iter().map(|s| s.name.as_str()).collect();
+        let known: rustc_hash::FxHashSet<&str> = states.iter().map(|s| s.name.as_str()).collect();
         let adopt = applied
             .iter()
             .any(|row| !known.contains(row.name()) && self.find(row.name()).is_some_and(|m| m.checksum().is_some()));
@@ -233,7 +233,7 @@ impl Migrator {
         if options.validate_migration_list && self.check_missing(&applied).is_err() {
             return Ok(None);
         }
-        let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
+        let applied_names: rustc_hash::FxHashSet<&str> = applied.iter().map(AppliedRow::name).collect();
         if self.migrations().iter().any(|m| !applied_names.contains(m.name())) {
             return Ok(None);
         }
@@ -386,13 +386,13 @@ impl Migrator {
     pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
         let conn = Conn::open(connection).await?;
         let (applied, states) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
-        let edited: std::collections::HashSet<String> = self.edited(&applied, &states).into_iter().collect();
+        let edited: rustc_hash::FxHashSet<String> = self.edited(&applied, &states).into_iter().collect();
         // Looked up by name: a long history stays linear.
-        let mut by_name: std::collections::HashMap<&str, &AppliedRow> = std::collections::HashMap::new();
+        let mut by_name: rustc_hash::FxHashMap<&str, &AppliedRow> = rustc_hash::FxHashMap::default();
         for row in &applied {
             by_name.entry(row.name()).or_insert(row);
         }
-        let incomplete: std::collections::HashSet<&str> =
+        let incomplete: rustc_hash::FxHashSet<&str> =
             states.iter().filter(|s| s.is_incomplete()).map(|s| s.name.as_str()).collect();
         let migrations = self
             .migrations()
@@ -454,7 +454,7 @@ impl Migrator {
 
     /// Applied migrations whose source no longer has the checksum recorded.
     pub(crate) fn edited(&self, applied: &[AppliedRow], states: &[StateRow]) -> Vec<String> {
-        let by_name: std::collections::HashMap<&str, &StateRow> = states.iter().map(|s| (s.name.as_str(), s)).collect();
+        let by_name: rustc_hash::FxHashMap<&str, &StateRow> = states.iter().map(|s| (s.name.as_str(), s)).collect();
         applied
             .iter()
             .filter_map(|row| {

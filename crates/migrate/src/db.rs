@@ -204,20 +204,43 @@ fn creating_tables(tables: &Tables) -> impl FnOnce(tokio_postgres::Error) -> Mig
 
 fn applied_sql(tables: &Tables) -> String {
     format!(
-        "select id, name, batch, (extract(epoch from migration_time) * 1000000)::int8 from {} where name is not null order by id",
+        "select id, name, batch, migration_time from {} where name is not null order by id",
         tables.qualified_migrations()
     )
 }
 
-fn parse_applied(rows: &[SimpleQueryRow]) -> Vec<AppliedRow> {
+/// Rows of [`applied_sql`], read in binary: the time arrives as microseconds,
+/// so the server converts nothing (`extract(epoch …)` on 1,000 rows costs
+/// more than reading them). A column of a type we cannot read is an error,
+/// never a skipped row (a skipped row would look pending and run again).
+fn parse_applied(tables: &Tables, rows: &[tokio_postgres::Row]) -> Result<Vec<AppliedRow>, MigrateError> {
+    let unreadable = |column: &str, e: tokio_postgres::Error| {
+        MigrateError::bookkeeping(format!("reading {}.{column}", tables.migrations()))(e)
+    };
     rows.iter()
-        .filter_map(|row| {
-            let id = row.get(0)?.parse().ok()?;
-            let recorded_name = row.get(1)?.to_owned();
-            let batch = row.get(2).and_then(|b| b.parse().ok()).unwrap_or(0);
-            let migration_time =
-                row.get(3).and_then(|us| us.parse::<i64>().ok()).and_then(DateTime::<Utc>::from_timestamp_micros);
-            Some(AppliedRow { id, recorded_name, batch, migration_time })
+        .map(|row| {
+            let id = match row.try_get::<_, i32>(0) {
+                Ok(id) => id,
+                Err(e) => row
+                    .try_get::<_, i64>(0)
+                    .ok()
+                    .and_then(|id| i32::try_from(id).ok())
+                    .ok_or_else(|| unreadable("id", e))?,
+            };
+            let migration_time = match row.try_get::<_, Option<DateTime<Utc>>>(3) {
+                Ok(time) => time,
+                // A `timestamp without time zone` column (a hand-made table) reads as UTC.
+                Err(e) => row
+                    .try_get::<_, Option<chrono::NaiveDateTime>>(3)
+                    .map_err(|_| unreadable("migration_time", e))?
+                    .map(|t| t.and_utc()),
+            };
+            Ok(AppliedRow {
+                id,
+                recorded_name: row.try_get(1).map_err(|e| unreadable("name", e))?,
+                batch: row.try_get::<_, Option<i32>>(2).map_err(|e| unreadable("batch", e))?.unwrap_or(0),
+                migration_time,
+            })
         })
         .collect()
 }
@@ -240,21 +263,27 @@ fn parse_states(rows: &[SimpleQueryRow]) -> Vec<StateRow> {
 
 /// Every row of `knex_migrations`, oldest first.
 pub(crate) async fn applied(client: &Client, tables: &Tables) -> Result<Vec<AppliedRow>, MigrateError> {
-    let rows = simple_rows(client, &applied_sql(tables))
+    let rows = client
+        .query_typed(&applied_sql(tables), &[])
         .await
         .map_err(MigrateError::bookkeeping(format!("reading {}", tables.migrations())))?;
-    Ok(rows.first().map(|r| parse_applied(r)).unwrap_or_default())
+    parse_applied(tables, &rows)
 }
 
 /// The applied rows and our side table in one round trip; `None` when the
 /// bookkeeping tables are not all there yet.
 pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<Snapshot>, MigrateError> {
-    let sql = format!("{}; {}", applied_sql(tables), states_sql(tables));
-    match simple_rows(client, &sql).await {
-        Ok(rows) => Ok(Some((
-            rows.first().map(|r| parse_applied(r)).unwrap_or_default(),
-            rows.get(1).map(|r| parse_states(r)).unwrap_or_default(),
-        ))),
+    // Both queries go out before either answer is read: one round trip.
+    let (applied_sql, states_sql) = (applied_sql(tables), states_sql(tables));
+    let both = futures_util::future::try_join(client.query_typed(&applied_sql, &[]), client.simple_query(&states_sql));
+    match both.await {
+        Ok((applied, states)) => {
+            let states: Vec<SimpleQueryRow> = states
+                .into_iter()
+                .filter_map(|m| if let SimpleQueryMessage::Row(row) = m { Some(row) } else { None })
+                .collect();
+            Ok(Some((parse_applied(tables, &applied)?, parse_states(&states))))
+        }
         Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }

@@ -140,9 +140,36 @@ pub enum MigrateError {
     /// Connecting, or the connection settings, failed.
     #[error(transparent)]
     Connect(#[from] ConnectError),
-    /// No connection could be set up (nothing configured, local cluster failed).
-    #[error("{0}")]
-    NoConnection(String),
+    /// No database is configured for the environment.
+    #[error(
+        "no database configured for {environment}: set DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)"
+    )]
+    NotConfigured {
+        /// The environment asked for.
+        environment: knexrs_connect::Environment,
+    },
+    /// A command that writes a file was run by a binary built without the folder.
+    #[error("this binary has no {what} folder: run `cargo xtask {command}` in the workspace")]
+    NoFolder {
+        /// `migrations` or `seeds`.
+        what: &'static str,
+        /// The command to run instead (`migrate make`, `seed make`).
+        command: &'static str,
+    },
+    /// The local PostgreSQL server (started when nothing is configured) could not be set up.
+    #[error("the local PostgreSQL server could not be set up: {source}")]
+    LocalServer {
+        /// What failed (`knexrs-cluster`'s error).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The migration or seed set could not be built (reported again for each
+    /// command of a command line that holds it).
+    #[error("{message}")]
+    InvalidSet {
+        /// The first report.
+        message: String,
+    },
     /// A migration could not be rendered; nothing ran.
     #[error("migration {migration} cannot be rendered, nothing was run: {source}")]
     Render {

@@ -1,7 +1,7 @@
 //! The migrator: the sorted, validated migrations and where their bookkeeping lives.
 
 use crate::{MigrateError, Migration, Tables};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Every migration of a project, sorted as knex sorts its files (by file
 /// name), and checked (no duplicate names, no file that cannot be a
@@ -26,7 +26,8 @@ use std::collections::HashMap;
 pub struct Migrator {
     migrations: Vec<Migration>,
     /// Position of each migration by name.
-    index: HashMap<String, usize>,
+    /// By name; FxHash, as names are ours and looked up for every applied row.
+    index: FxHashMap<String, usize>,
     tables: Tables,
 }
 
@@ -75,7 +76,7 @@ impl Migrator {
         if migrations.iter().any(|m| m.name().is_empty()) {
             return Err(MigrateError::EmptyName);
         }
-        let mut index = HashMap::with_capacity(migrations.len());
+        let mut index = FxHashMap::with_capacity_and_hasher(migrations.len(), Default::default());
         for (i, migration) in migrations.iter().enumerate() {
             if index.insert(migration.name().to_owned(), i).is_some() {
                 return Err(MigrateError::DuplicateName { name: migration.name().to_owned() });

@@ -316,7 +316,7 @@ impl Migrator {
             self.check_missing(applied)?;
         }
         let last_batch = db::last_batch(applied);
-        let applied_names: std::collections::HashSet<&str> = applied.iter().map(AppliedRow::name).collect();
+        let applied_names: rustc_hash::FxHashSet<&str> = applied.iter().map(AppliedRow::name).collect();
         let pending = || self.migrations().iter().filter(|m| !applied_names.contains(m.name()));
         let record_ext = options.record_extension.clone().or_else(|| recorded_extension(applied));
         match target {

@@ -173,9 +173,7 @@ fn main() -> ExitCode {{
     let migrator = {ident}::migrator();
     let connect = |environment| {{
         ConnectConfig::from_env(environment)?.ok_or_else(|| {{
-            MigrateError::NoConnection(format!(
-                "no database configured for {{environment}}: set DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)"
-            ))
+            MigrateError::NotConfigured {{ environment }}
         }})
     }};
     let context = cli::Context {{ migrator: &migrator, migrations_dir: None, connect: &connect }};

@@ -99,7 +99,7 @@ pub(crate) fn main_with(
 ///
 /// let migrator = Migrator::new(vec![]);
 /// let connect = |_env| -> Result<ConnectConfig, MigrateError> {
-///     Err(MigrateError::NoConnection("set DATABASE_URL".into()))
+///     Err(MigrateError::NotConfigured { environment: _env })
 /// };
 /// let context = cli::Context { migrator: &migrator, migrations_dir: Some(Path::new("migrations")), connect: &connect };
 /// assert!(context.migrator.is_ok());
@@ -166,11 +166,10 @@ pub fn run(
     cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
     if let MigrateCommand::Make { name, migrations_directory } = &args.command {
-        let dir = migrations_directory.as_deref().or(context.migrations_dir).ok_or_else(|| {
-            MigrateError::NoConnection(
-                "this binary has no migrations folder: run `cargo xtask migrate make` in the workspace".into(),
-            )
-        })?;
+        let dir = migrations_directory
+            .as_deref()
+            .or(context.migrations_dir)
+            .ok_or_else(|| MigrateError::NoFolder { what: "migrations", command: "migrate make" })?;
         let path = crate::make(dir, name, chrono::Utc::now())?;
         let _ = writeln!(out, "Created Migration: {}", path.display());
         return Ok(Outcome::Done);
@@ -293,7 +292,7 @@ fn replay(error: &MigrateError) -> MigrateError {
         MigrateError::MisnamedFiles { files } => MigrateError::MisnamedFiles { files: files.clone() },
         MigrateError::DuplicateName { name } => MigrateError::DuplicateName { name: name.clone() },
         MigrateError::EmptyName => MigrateError::EmptyName,
-        other => MigrateError::NoConnection(other.to_string()),
+        other => MigrateError::InvalidSet { message: other.to_string() },
     }
 }
 

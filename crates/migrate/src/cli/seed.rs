@@ -71,7 +71,7 @@ pub enum SeedCommand {
 /// use knexrs_connect::ConnectConfig;
 ///
 /// let seeder = Seeder::new(vec![]);
-/// let connect = |_env| -> Result<ConnectConfig, MigrateError> { Err(MigrateError::NoConnection("set DATABASE_URL".into())) };
+/// let connect = |_env| -> Result<ConnectConfig, MigrateError> { Err(MigrateError::NotConfigured { environment: _env }) };
 /// let context = cli::SeedContext { seeder: &seeder, seeds_dir: Some(std::path::Path::new("seeds")), connect: &connect };
 /// ```
 pub struct SeedContext<'a> {
@@ -108,11 +108,7 @@ pub fn run_seed(
     cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
     if let SeedCommand::Make { name } = &args.command {
-        let dir = context.seeds_dir.ok_or_else(|| {
-            MigrateError::NoConnection(
-                "this binary has no seeds folder: run `cargo xtask seed make` in the workspace".into(),
-            )
-        })?;
+        let dir = context.seeds_dir.ok_or_else(|| MigrateError::NoFolder { what: "seeds", command: "seed make" })?;
         let path = make_seed(dir, name)?;
         let _ = writeln!(out, "Created seed file: {}", path.display());
         return Ok(Outcome::Done);
@@ -129,7 +125,7 @@ pub fn run_seed(
     }
     let seeder = match context.seeder {
         Ok(seeder) => seeder,
-        Err(error) => return Err(MigrateError::NoConnection(error.to_string())),
+        Err(error) => return Err(MigrateError::InvalidSet { message: error.to_string() }),
     };
     let connection = (context.connect)(environment)?;
     let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());

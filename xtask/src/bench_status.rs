@@ -1,0 +1,70 @@
+//! `status --exit-code` at a history size, beside the raw floor: the
+//! harness's W2 measures a no-op `latest` only, so this runs ours
+//! (`peer-bench migrate status`, which fails unless everything is applied)
+//! and the floor (`raw-rust migrate latest` on the same migrated database:
+//! connect, read the names, compare) interleaved, whole process, wall clock.
+
+use crate::bench_rss::{generated_migrations, median, with_server};
+use anyhow::{Context as _, bail};
+use knexrs_connect::ConnectConfig;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Median (min–max) milliseconds of each peer over `runs` interleaved runs, after one warm-up each.
+pub(crate) fn measure(harness: &Path, peer_bench: &Path, runs: usize, size: usize) -> anyhow::Result<Value> {
+    with_server(harness, |url| measure_on(harness, peer_bench, runs, url, size))
+}
+
+fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: usize) -> anyhow::Result<Value> {
+    let dir = generated_migrations(harness, size)?.display().to_string();
+    let admin = ConnectConfig::from_url(url)?;
+    let db_url = format!("{}/knexrs_status", url.rsplit_once('/').map_or(url, |(base, _)| base));
+    {
+        let mut client = admin.connect()?;
+        client.batch_execute("drop database if exists knexrs_status with (force)")?;
+        client.batch_execute("create database knexrs_status")?;
+    }
+    let ours = peer_bench.display().to_string();
+    let floor = harness.join("raw-rust/target/release/raw-rust").display().to_string();
+    let migrate = |action: &str| {
+        vec![ours.clone(), "migrate".into(), action.into(), "--url".into(), db_url.clone(), "--dir".into(), dir.clone()]
+    };
+    let peers: [(&str, Vec<String>); 2] = [
+        ("knex_rs", migrate("status")),
+        ("rust_floor", vec![floor, "migrate".into(), "latest".into(), db_url.clone(), dir.clone()]),
+    ];
+    run(&migrate("latest")).context("migrating the status database")?;
+    let mut samples: Vec<Vec<i64>> = vec![Vec::new(); peers.len()];
+    for round in 0..=runs {
+        for (i, (_, command)) in peers.iter().enumerate() {
+            let micros = run(command)?;
+            if round > 0 {
+                samples[i].push(micros);
+            }
+        }
+    }
+    admin.connect()?.batch_execute("drop database if exists knexrs_status with (force)")?;
+    let mut out = serde_json::Map::new();
+    for ((name, _), values) in peers.iter().zip(samples) {
+        let ms = |us: i64| us as f64 / 1000.0;
+        let (min, max) = (values.iter().copied().min().unwrap_or(0), values.iter().copied().max().unwrap_or(0));
+        out.insert((*name).to_owned(), json!({ "median": ms(median(values)), "min": ms(min), "max": ms(max) }));
+    }
+    out.insert("runs".into(), json!(runs));
+    out.insert("migrations".into(), json!(size));
+    Ok(Value::Object(out))
+}
+
+/// Runs `command` to completion; its wall-clock time in microseconds.
+fn run(command: &[String]) -> anyhow::Result<i64> {
+    let (program, args) = command.split_first().context("an empty command")?;
+    let started = Instant::now();
+    let output = Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::piped()).output()?;
+    let micros = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
+    if !output.status.success() {
+        bail!("{} failed: {}", command.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(micros)
+}
