@@ -29,8 +29,9 @@ pub(crate) struct BenchArgs {
 
 const WORKLOADS: [&str; 4] = ["w1", "w4", "w5", "w6"];
 
-/// Interleaved runs of `status --exit-code` and its floor at each size (as W2's 20).
-const STATUS_RUNS: usize = 20;
+/// Interleaved runs of `status --exit-code` and its floor at each size (a run is ~5 ms;
+/// more runs than W2's 20, as one process start's noise is the size of the gap measured).
+const STATUS_RUNS: usize = 60;
 
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
