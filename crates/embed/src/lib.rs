@@ -4,8 +4,9 @@
 //! `migrations()`, so `migrate make` then `migrate latest` needs no
 //! registration by hand.
 //!
-//! A crate of its own, without dependencies, because build-dependencies are
-//! compiled a second time for the build script.
+//! A crate of its own, with one small dependency (`knexrs-sql`, for the
+//! checksum each migration gets at build time), because build-dependencies
+//! are compiled a second time for the build script.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -128,9 +129,11 @@ pub fn folders_registry(dirs: &[PathBuf], order: FolderOrder) -> std::io::Result
         } else {
             "::knexrs_migrate::MigrationConfig::new()".to_owned()
         };
+        // Checksummed here, from the same bytes: the binary hashes nothing when it starts.
+        let checksum = knexrs_sql::checksum(&source);
         writeln!(
             entries,
-            "        ::knexrs_migrate::Migration::from_source({stem:?}, {file:?}, {module}::up, {module}::down, ::core::include_str!({path:?}), {config}),"
+            "        ::knexrs_migrate::Migration::embedded({stem:?}, {file:?}, {module}::up, {module}::down, {checksum:?}, {config}),"
         )
         .ok();
     }
@@ -288,7 +291,7 @@ mod tests {
         let source = registry(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(source.contains("mod m0_20250101000000_add_pod_index;"), "{source}");
-        assert!(source.contains("from_source(\"20250101000000_add-pod-index\""), "{source}");
+        assert!(source.contains("embedded(\"20250101000000_add-pod-index\""), "{source}");
     }
 
     #[test]

@@ -183,6 +183,46 @@ impl Migration {
         migration
     }
 
+    /// A migration embedded by `knexrs-embed`, whose `checksum`
+    /// ([`checksum`](crate::checksum) of its source) was computed at build
+    /// time, so a binary with a long history hashes nothing when it starts.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Migration, MigrationConfig, checksum};
+    /// use knexrs_schema::SchemaBuilder;
+    ///
+    /// fn up(s: &mut SchemaBuilder) { s.create_table("users", |t| { t.increments("id"); }); }
+    /// fn down(s: &mut SchemaBuilder) { s.drop_table("users"); }
+    ///
+    /// let source = "pub fn up(s: &mut SchemaBuilder) { /* … */ }";
+    /// let embedded = Migration::embedded(
+    ///     "20250101000000_create_users",
+    ///     "20250101000000_create_users.rs",
+    ///     up,
+    ///     down,
+    ///     &checksum(source),
+    ///     MigrationConfig::new(),
+    /// );
+    /// let at_run_time = Migration::from_source(
+    ///     "20250101000000_create_users", "20250101000000_create_users.rs", up, down, source, MigrationConfig::new(),
+    /// );
+    /// assert_eq!(embedded.checksum(), at_run_time.checksum());
+    /// ```
+    pub fn embedded(
+        name: &str,
+        file_name: &str,
+        up: fn(&mut SchemaBuilder),
+        down: fn(&mut SchemaBuilder),
+        checksum: &str,
+        config: MigrationConfig,
+    ) -> Self {
+        let mut migration = Migration::new(name, up, down);
+        migration.file_name = file_name.to_owned();
+        migration.checksum = Some(checksum.to_owned());
+        migration.config = config;
+        migration
+    }
+
     /// A file in the migrations folder that cannot be a migration; the
     /// migrator refuses to run while it is there.
     ///
