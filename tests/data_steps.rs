@@ -107,6 +107,22 @@ fn a_step_that_swallows_a_failed_statement_is_reported_as_rolled_back_not_commit
 }
 
 #[test]
+fn a_step_that_panics_fails_its_migration_which_is_rolled_back_and_the_runner_goes_on() {
+    let (db, migrator) = names("steps:panics");
+    let error = migrator.latest(db.config(), &options(TransactionMode::Knex, &db), &mut Silent).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.starts_with("migration 20240101000002_derive_name_facts failed in step \"derive name facts\": it panicked: a bug in the step; rolled back"),
+        "{message}"
+    );
+    assert!(!has_table(&db, "name_facts"));
+    assert_eq!(count(&db, "select count(*) from knex_migrations"), 1);
+    // The process is fine: the next run in it works.
+    let again = migrator.latest(db.config(), &options(TransactionMode::Knex, &db), &mut Silent).unwrap_err();
+    assert!(matches!(again, MigrateError::Step { .. }), "{again}");
+}
+
+#[test]
 fn a_run_cancelled_inside_a_step_stops_at_once_and_rolls_the_migration_back() {
     let (db, migrator) = names("steps:sleeps");
     let options = options(TransactionMode::Knex, &db);

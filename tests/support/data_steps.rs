@@ -16,6 +16,8 @@ pub enum StepEnd {
     Swallows,
     /// It sleeps 30 s on the server after writing its rows (to be cancelled).
     Sleeps,
+    /// It panics after writing its rows.
+    Panics,
 }
 
 /// Creates `name_facts` and fills it by Rust code from `t_1` (one row per
@@ -47,6 +49,7 @@ pub fn derived_rows_migration(end: StepEnd) -> Migration {
                             let _ignored = db.execute(&raw("insert into no_such_table values (1)")).await;
                             Ok(())
                         }
+                        StepEnd::Panics => panic!("a bug in the step"),
                         StepEnd::Sleeps => {
                             db.execute(&raw("select pg_sleep(30)")).await?;
                             Ok(())

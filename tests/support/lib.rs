@@ -45,7 +45,7 @@ pub fn fixtures() -> PathBuf {
 /// - `slow:<n>:<ms>`: the same, each also sleeping `ms` milliseconds;
 /// - `failing:<k>:<n>`: `n` migrations whose `k`-th (1-based) fails at its second statement;
 /// - `concurrent`: a transactional migration, one creating an index concurrently, another transactional one;
-/// - `steps:<ok|fails|swallows|sleeps>`, `has-column`, `batched:<rows>:<batch>:<pause ms>`: run-time
+/// - `steps:<ok|fails|swallows|sleeps|panics>`, `has-column`, `batched:<rows>:<batch>:<pause ms>`: run-time
 ///   steps and a batched backfill (see [`data_steps`]);
 /// - `duplicate`: two migrations with the same name;
 /// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
@@ -136,6 +136,7 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
                 Some("fails") => data_steps::StepEnd::Fails,
                 Some("swallows") => data_steps::StepEnd::Swallows,
                 Some("sleeps") => data_steps::StepEnd::Sleeps,
+                Some("panics") => data_steps::StepEnd::Panics,
                 _ => data_steps::StepEnd::Ok,
             };
             Ok(vec![table_migration(1, 0), data_steps::derived_rows_migration(end)])

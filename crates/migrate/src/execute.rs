@@ -360,7 +360,17 @@ impl Run<'_> {
         }
         let db = StepDb::new(conn, session.work.version, &migration.name);
         let what = format!("step \"{}\" of migration {}", step.name, migration.name);
-        let watched = session.watch(Which::Work, &what, None, &mut *self.reporter, code(&db)).await;
+        // A panic in the step's code is its failure, rolled back like an error, not the runner's crash.
+        let guarded = async {
+            use futures_util::FutureExt as _;
+            match std::panic::AssertUnwindSafe(code(&db)).catch_unwind().await {
+                Ok(result) => result,
+                Err(payload) => {
+                    Err(format!("it panicked: {}", crate::migration::panic_message(payload.as_ref())).into())
+                }
+            }
+        };
+        let watched = session.watch(Which::Work, &what, None, &mut *self.reporter, guarded).await;
         let released =
             if in_transaction && !session.work.is_abandoned() { conn.release_transaction().await } else { Ok(()) };
         match watched {
