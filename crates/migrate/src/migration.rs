@@ -176,11 +176,7 @@ impl Migration {
         source: &str,
         config: MigrationConfig,
     ) -> Self {
-        let mut migration = Migration::new(name, up, down);
-        migration.file_name = file_name.to_owned();
-        migration.checksum = Some(checksum(source));
-        migration.config = config;
-        migration
+        Migration::embedded(name, file_name, up, down, &checksum(source), config)
     }
 
     /// A migration embedded by `knexrs-embed`, whose `checksum`
