@@ -29,6 +29,24 @@ pub(crate) struct BenchArgs {
 
 const WORKLOADS: [&str; 4] = ["w1", "w4", "w5", "w6"];
 
+/// What was measured at one history size.
+pub(crate) struct SizeRun {
+    /// The number of migrations.
+    pub(crate) size: usize,
+    /// The harness's W1–W3 results.
+    pub(crate) w1_w3: serde_json::Value,
+    /// W1's peak memory (`bench_rss`).
+    pub(crate) rss: Option<serde_json::Value>,
+    /// `status --exit-code` beside the floor (`bench_status`).
+    pub(crate) status: Option<serde_json::Value>,
+}
+
+impl SizeRun {
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "migrations": self.size, "w1-w3": self.w1_w3, "rss": self.rss, "status": self.status })
+    }
+}
+
 /// Interleaved runs of `status --exit-code` and its floor at each size (a run is ~5 ms;
 /// more runs than W2's 20, as one process start's noise is the size of the gap measured).
 const STATUS_RUNS: usize = 60;
@@ -96,12 +114,14 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         if with_w1 { Some(crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, first)?) } else { None };
     let status = |size| crate::bench_status::measure(&harness, &peer_bench, STATUS_RUNS, size);
     let first_status = if with_w1 { Some(status(first)?) } else { None };
-    let mut sizes = vec![(first, results["w1-w3"].clone(), rss.clone(), first_status)];
+    let mut sizes =
+        vec![SizeRun { size: first, w1_w3: results["w1-w3"].clone(), rss: rss.clone(), status: first_status }];
     if with_w1 {
         for &size in more {
             let (_, results) = run_harness(&["w1".to_owned()], size)?;
             let rss = crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, size)?;
-            sizes.push((size, results["w1-w3"].clone(), Some(rss), Some(status(size)?)));
+            let status = Some(status(size)?);
+            sizes.push(SizeRun { size, w1_w3: results["w1-w3"].clone(), rss: Some(rss), status });
         }
     }
 
@@ -111,7 +131,8 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if let Some(rss) = &rss {
         std::fs::write(out.join("rss.json"), serde_json::to_string_pretty(rss)?)?;
     }
-    std::fs::write(out.join("sizes.json"), serde_json::to_string_pretty(&sizes)?)?;
+    let sizes_json: Vec<serde_json::Value> = sizes.iter().map(SizeRun::to_json).collect();
+    std::fs::write(out.join("sizes.json"), serde_json::to_string_pretty(&sizes_json)?)?;
     let mut report = crate::bench_report::markdown(&summary, &results, rss.as_ref(), &workloads);
     if with_w1 {
         report.push_str(&crate::bench_report::sizes_section(&sizes));

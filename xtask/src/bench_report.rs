@@ -182,13 +182,13 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
 
 /// W1–W3 and W1's peak memory at each size run (issue: long histories), our
 /// figures beside the floors of the same run.
-pub(crate) fn sizes_section(sizes: &[(usize, Value, Option<Value>, Option<Value>)]) -> String {
+pub(crate) fn sizes_section(sizes: &[crate::bench::SizeRun]) -> String {
     let mut out = String::from(
         "\n## W1–W3 by history size\n\nThe same workloads at each number of migrations (`cargo xtask bench --migrations 200,1000`); each size is its own harness run, so compare within a size. `status --exit-code` is timed by `cargo xtask bench` itself (the harness's W2 times a no-op `latest` only), interleaved with the harness's `raw-rust` floor on the same migrated database.\n\n| target | knexrs | reference in the same run | ratio | goal | |\n|---|---|---|---|---|---|\n",
     );
     let as_mib = |v: &Value| serde_json::json!({ "median": v["median_kb"].as_f64().map(|k| k / 1024.0), "min": v["min_kb"].as_f64().map(|k| k / 1024.0), "max": v["max_kb"].as_f64().map(|k| k / 1024.0) });
-    let first_rss = sizes.first().and_then(|(_, _, rss, _)| rss.as_ref()).map(|rss| as_mib(&rss["knex_rs"]));
-    for (size, w, rss, status) in sizes {
+    let first_rss = sizes.first().and_then(|run| run.rss.as_ref()).map(|rss| as_mib(&rss["knex_rs"]));
+    for crate::bench::SizeRun { size, w1_w3: w, rss, status } in sizes {
         for (key, what, reference, bound) in [
             ("w1", "W1 `migrate latest`", "psql_1tx_bookkeeping", 1.0),
             ("w2", "W2 no-op `latest`", "rust_floor", 1.0),

@@ -275,14 +275,10 @@ pub(crate) async fn applied(client: &Client, tables: &Tables) -> Result<Vec<Appl
 pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<Snapshot>, MigrateError> {
     // Both queries go out before either answer is read: one round trip.
     let (applied_sql, states_sql) = (applied_sql(tables), states_sql(tables));
-    let both = futures_util::future::try_join(client.query_typed(&applied_sql, &[]), client.simple_query(&states_sql));
+    let both = futures_util::future::try_join(client.query_typed(&applied_sql, &[]), simple_rows(client, &states_sql));
     match both.await {
         Ok((applied, states)) => {
-            let states: Vec<SimpleQueryRow> = states
-                .into_iter()
-                .filter_map(|m| if let SimpleQueryMessage::Row(row) = m { Some(row) } else { None })
-                .collect();
-            Ok(Some((parse_applied(tables, &applied)?, parse_states(&states))))
+            Ok(Some((parse_applied(tables, &applied)?, states.first().map(|r| parse_states(r)).unwrap_or_default())))
         }
         Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),

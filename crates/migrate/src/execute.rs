@@ -8,7 +8,7 @@ use crate::backfill::Backfill;
 use crate::db::{self, State};
 use crate::plan::{PlannedMigration, PlannedStep, Unit};
 use crate::session::{Session, Watched, Which};
-use crate::step::{self, StepBody, StepDb};
+use crate::step::{StepBody, StepDb};
 use crate::{Direction, Event, MigrateError, Migrator, Plan, Ran, Reporter, RunOptions, RunReport, StepError};
 use knexrs_connect::describe;
 use std::time::{Duration, Instant};
@@ -343,15 +343,9 @@ impl Run<'_> {
         step: &PlannedStep,
         in_transaction: bool,
     ) -> Result<(), Failed> {
-        let code = match step::body_of(&step.step) {
-            Some(StepBody::Code(code)) => code.clone(),
-            Some(StepBody::Backfill(fill)) => return self.backfill(migration, step, fill).await,
-            None => {
-                return Err(Failed::Step {
-                    step: step.name.clone(),
-                    error: "it was not recorded by knexrs-migrate's MigrationSteps".into(),
-                });
-            }
+        let code = match &step.body {
+            StepBody::Code(code) => code.clone(),
+            StepBody::Backfill(fill) => return self.backfill(migration, step, fill).await,
         };
         let session = self.session;
         let conn = &session.work.conn;

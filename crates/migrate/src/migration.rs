@@ -376,9 +376,10 @@ impl Migration {
     /// it holds only resumable steps (batched backfills).
     pub(crate) fn resumes(&self) -> bool {
         let Ok(schema) = self.record(true) else { return false };
-        let statements = schema.statements();
-        !statements.is_empty()
-            && statements.iter().all(|s| matches!(s, knexrs_schema::SchemaStatement::Step(step) if step.is_resumable()))
+        crate::step::resumes(schema.statements().iter().map(|statement| match statement {
+            knexrs_schema::SchemaStatement::Step(step) => crate::step::body_of(step),
+            _ => None,
+        }))
     }
 
     pub(crate) fn record(&self, up: bool) -> Result<SchemaBuilder, crate::MigrateError> {

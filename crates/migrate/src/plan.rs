@@ -48,7 +48,7 @@ pub struct PlannedStep {
     pub name: String,
     /// For a backfill, the rows-left count and the first batch, as a dry run shows them.
     pub sql: Vec<String>,
-    pub(crate) step: RuntimeStep,
+    pub(crate) body: StepBody,
 }
 
 impl std::fmt::Debug for PlannedStep {
@@ -83,7 +83,8 @@ impl PlannedMigration {
     /// assert!(!planned.is_resumable());
     /// ```
     pub fn is_resumable(&self) -> bool {
-        self.statements.is_empty() && !self.steps.is_empty() && self.steps.iter().all(|s| s.step.is_resumable())
+        let statements = self.statements.iter().map(|_| None);
+        crate::step::resumes(statements.chain(self.steps.iter().map(|s| Some(&s.body))))
     }
 
     /// The steps placed before statement `at`.
@@ -490,17 +491,17 @@ fn prepare(
 /// A recorded step, checked: one this crate did not record cannot run, and
 /// a backfill renders now (so an error in it changes nothing).
 fn plan_step(migration: &Migration, step: &RuntimeStep, at: usize) -> Result<PlannedStep, MigrateError> {
-    let sql = match crate::step::body_of(step) {
-        None => {
-            return Err(MigrateError::Render {
-                migration: migration.name().to_owned(),
-                source: knexrs_schema::SchemaError::RuntimeStep { name: step.name().to_owned() },
-            });
-        }
-        Some(StepBody::Code(_)) => Vec::new(),
-        Some(StepBody::Backfill(fill)) => vec![fill.count_sql()?, fill.batch_sql(None)?],
+    let Some(body) = crate::step::body_of(step) else {
+        return Err(MigrateError::Render {
+            migration: migration.name().to_owned(),
+            source: knexrs_schema::SchemaError::RuntimeStep { name: step.name().to_owned() },
+        });
     };
-    Ok(PlannedStep { at, name: step.name().to_owned(), sql, step: step.clone() })
+    let sql = match body {
+        StepBody::Code(_) => Vec::new(),
+        StepBody::Backfill(fill) => vec![fill.count_sql()?, fill.batch_sql(None)?],
+    };
+    Ok(PlannedStep { at, name: step.name().to_owned(), sql, body: body.clone() })
 }
 
 /// Groups migrations into transaction units: one for the batch (`all`), one

@@ -4,11 +4,12 @@
 //! [`MigrationSteps`] into the schema builder; run by `execute.rs`.
 
 use crate::backfill::Backfill;
-use knexrs_query::{AsyncConn, AsyncExecutor, QueryError, Row, Select, Wheres, raw};
-use knexrs_schema::{PostgresQueryBuilder, RuntimeStep, SchemaBuilder, ServerVersion};
+use knexrs_query::{AsyncConn, AsyncExecutor, QueryError, Value, Values, raw};
+use knexrs_schema::{HasColumn, HasTable, PostgresQueryBuilder, RuntimeStep, SchemaBuilder, ServerVersion};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use tokio_postgres::types::ToSql;
 
 /// What a step's code returns on failure: any error (a [`QueryError`]
 /// converts with `?`). The migration fails and rolls back as its
@@ -22,11 +23,23 @@ pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StepError>> + S
 type StepFn = dyn for<'a, 'b> Fn(&'a StepDb<'b>) -> StepFuture<'a> + Send + Sync;
 
 /// What a recorded step runs.
+#[derive(Clone)]
 pub(crate) enum StepBody {
     /// Code given the migration's connection.
     Code(Arc<StepFn>),
     /// A batched backfill.
     Backfill(Box<Backfill>),
+}
+
+/// Whether a migration made of these parts (`None` for a SQL statement)
+/// finishes when run again after an interruption: it holds batched
+/// backfills, which only touch the rows still to do, and nothing else.
+pub(crate) fn resumes<'a>(mut parts: impl Iterator<Item = Option<&'a StepBody>>) -> bool {
+    let mut any = false;
+    parts.all(|part| {
+        any = true;
+        matches!(part, Some(StepBody::Backfill(_)))
+    }) && any
 }
 
 /// The database as a step sees it: the migration's own connection (inside
@@ -113,10 +126,12 @@ impl<'a> StepDb<'a> {
     /// # }
     /// ```
     pub async fn has_table(&self, table: &str) -> Result<bool, QueryError> {
-        let mut q = Select::from("information_schema.tables");
-        q.column_raw(raw("1"));
-        where_in_schema(&mut q, table);
-        Ok(self.conn.fetch_optional::<Row>(&q).await?.is_some())
+        let (schema, name) = split_schema(table);
+        let mut query = HasTable::new(name);
+        if let Some(schema) = schema {
+            query.with_schema(schema);
+        }
+        self.exists(query.build(PostgresQueryBuilder), table).await
     }
 
     /// Whether `table` has `column` (knex `hasColumn`).
@@ -130,11 +145,27 @@ impl<'a> StepDb<'a> {
     /// # }
     /// ```
     pub async fn has_column(&self, table: &str, column: &str) -> Result<bool, QueryError> {
-        let mut q = Select::from("information_schema.columns");
-        q.column_raw(raw("1"));
-        where_in_schema(&mut q, table);
-        q.where_eq("column_name", column.to_owned());
-        Ok(self.conn.fetch_optional::<Row>(&q).await?.is_some())
+        let (schema, name) = split_schema(table);
+        let mut query = HasColumn::new(name, column);
+        if let Some(schema) = schema {
+            query.with_schema(schema);
+        }
+        self.exists(query.build(PostgresQueryBuilder), table).await
+    }
+
+    /// Runs one of the schema crate's introspection queries (knex's, whose
+    /// bindings are names), on this connection.
+    async fn exists(&self, (sql, values): (String, Values), what: &str) -> Result<bool, QueryError> {
+        let names: Vec<String> = values
+            .into_iter()
+            .map(|value| match value {
+                Value::String(Some(name)) => name,
+                _ => String::new(),
+            })
+            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> = names.iter().map(|n| n as &(dyn ToSql + Sync)).collect();
+        let rows = self.conn.client().query(&sql, &params).await;
+        rows.map(|rows| !rows.is_empty()).map_err(|e| QueryError::database(format!("looking up {what}"), e))
     }
 
     /// Runs schema statements decided at run time (after a `has_column`,
@@ -160,15 +191,11 @@ impl<'a> StepDb<'a> {
     }
 }
 
-/// `table_name = …` and the schema: the one named in `schema.table`, else the current one.
-fn where_in_schema(q: &mut Select, table: &str) {
+/// `schema.table` as (schema, table); a plain name is looked up in the current schema.
+fn split_schema(table: &str) -> (Option<&str>, &str) {
     match table.split_once('.') {
-        Some((schema, name)) => {
-            q.where_eq("table_name", name.to_owned()).where_eq("table_schema", schema.to_owned());
-        }
-        None => {
-            q.where_eq("table_name", table.to_owned()).where_raw(raw("table_schema = current_schema()"));
-        }
+        Some((schema, name)) => (Some(schema), name),
+        None => (None, table),
     }
 }
 
@@ -242,7 +269,7 @@ impl MigrationSteps for SchemaBuilder {
 
     fn backfill(&mut self, backfill: &Backfill) -> &mut Self {
         let mut step = RuntimeStep::new(backfill.name(), Arc::new(StepBody::Backfill(Box::new(backfill.clone()))));
-        step.outside_transaction(true);
+        step.outside_transaction();
         self.push(step)
     }
 }

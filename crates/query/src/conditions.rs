@@ -49,7 +49,16 @@ pub(crate) enum Clause {
 
 impl Conditions {
     /// Whether nothing would be written (empty groups write nothing, as in knex).
-    pub(crate) fn is_empty(&self) -> bool {
+    ///
+    /// ```
+    /// use knexrs_query::{Conditions, Select, Wheres};
+    ///
+    /// assert!(Conditions::default().is_empty());
+    /// let mut q = Select::from("sessions");
+    /// q.where_null("pod_ip");
+    /// assert!(!q.conditions_mut().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
         self.items.iter().all(|c| matches!(&c.clause, Clause::Group(g) if g.is_empty()))
     }
 

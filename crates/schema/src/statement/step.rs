@@ -23,7 +23,6 @@ use std::sync::Arc;
 pub struct RuntimeStep {
     name: String,
     outside_transaction: bool,
-    resumable: bool,
     body: Arc<dyn Any + Send + Sync>,
 }
 
@@ -32,7 +31,6 @@ impl fmt::Debug for RuntimeStep {
         f.debug_struct("RuntimeStep")
             .field("name", &self.name)
             .field("outside_transaction", &self.outside_transaction)
-            .field("resumable", &self.resumable)
             .finish_non_exhaustive()
     }
 }
@@ -47,21 +45,19 @@ impl RuntimeStep {
     /// assert_eq!(step.body().downcast_ref::<u8>(), Some(&42));
     /// ```
     pub fn new(name: impl Into<String>, body: Arc<dyn Any + Send + Sync>) -> Self {
-        RuntimeStep { name: name.into(), outside_transaction: false, resumable: false, body }
+        RuntimeStep { name: name.into(), outside_transaction: false, body }
     }
 
     /// The step commits as it goes (a batched backfill), so its migration
-    /// runs outside a transaction; `resumable` when running it again after
-    /// an interruption finishes the work instead of repeating it.
+    /// runs outside a transaction.
     ///
     /// ```
     /// let mut step = knexrs_schema::RuntimeStep::new("backfill", std::sync::Arc::new(()));
-    /// step.outside_transaction(true);
-    /// assert!(step.is_outside_transaction() && step.is_resumable());
+    /// step.outside_transaction();
+    /// assert!(step.is_outside_transaction());
     /// ```
-    pub fn outside_transaction(&mut self, resumable: bool) -> &mut Self {
+    pub fn outside_transaction(&mut self) -> &mut Self {
         self.outside_transaction = true;
-        self.resumable = resumable;
         self
     }
 
@@ -81,15 +77,6 @@ impl RuntimeStep {
     /// ```
     pub fn is_outside_transaction(&self) -> bool {
         self.outside_transaction
-    }
-
-    /// Whether running it again after an interruption is safe and finishes it.
-    ///
-    /// ```
-    /// assert!(!knexrs_schema::RuntimeStep::new("s", std::sync::Arc::new(())).is_resumable());
-    /// ```
-    pub fn is_resumable(&self) -> bool {
-        self.resumable
     }
 
     /// What the runner runs.
