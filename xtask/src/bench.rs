@@ -112,7 +112,8 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let peer_bench = target_dir().join("release/peer-bench");
     let rss =
         if with_w1 { Some(crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, first)?) } else { None };
-    let status = |size| crate::bench_status::measure(&harness, &peer_bench, STATUS_RUNS, size);
+    let ours = crate::bench_status::Ours { root: root.clone(), target: target_dir(), peer_bench: peer_bench.clone() };
+    let status = |size| crate::bench_status::measure(&harness, &ours, STATUS_RUNS, size);
     let first_status = if with_w1 { Some(status(first)?) } else { None };
     let mut sizes =
         vec![SizeRun { size: first, w1_w3: results["w1-w3"].clone(), rss: rss.clone(), status: first_status }];

@@ -1,8 +1,11 @@
 //! `status --exit-code` at a history size, beside the raw floor: the
-//! harness's W2 measures a no-op `latest` only, so this runs ours
-//! (`peer-bench migrate status`, which fails unless everything is applied)
-//! and the floor (`raw-rust migrate latest` on the same migrated database:
-//! connect, read the names, compare) interleaved, whole process, wall clock.
+//! harness's W2 measures a no-op `latest` only, so this runs ours and the
+//! floor (`raw-rust migrate latest` on the same migrated database: connect,
+//! read the names, compare) interleaved, whole process, wall clock. Ours
+//! twice: the deployable binary with the migrations compiled in (what a
+//! readiness check runs: `migrate status --exit-code`), and `peer-bench
+//! migrate status`, which first registers them from the harness's
+//! `manifest.json` at run time.
 
 use crate::bench_rss::{generated_migrations, median, with_server};
 use anyhow::{Context as _, bail};
@@ -13,12 +16,31 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// Median (min–max) milliseconds of each peer over `runs` interleaved runs, after one warm-up each.
-pub(crate) fn measure(harness: &Path, peer_bench: &Path, runs: usize, size: usize) -> anyhow::Result<Value> {
-    with_server(harness, |url| measure_on(harness, peer_bench, runs, url, size))
+pub(crate) fn measure(harness: &Path, ours: &Ours, runs: usize, size: usize) -> anyhow::Result<Value> {
+    let dir = generated_migrations(harness, size)?;
+    let deployed = crate::bench_deployed::build(&ours.root, &ours.target, &dir, size)?;
+    with_server(harness, |url| measure_on(harness, &ours.peer_bench, &deployed, runs, url, (&dir, size)))
 }
 
-fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: usize) -> anyhow::Result<Value> {
-    let dir = generated_migrations(harness, size)?.display().to_string();
+/// Where our binaries come from.
+pub(crate) struct Ours {
+    /// The workspace (its crates, its lockfile).
+    pub(crate) root: std::path::PathBuf,
+    /// The target folder (the deployable binaries are built there).
+    pub(crate) target: std::path::PathBuf,
+    /// `peer-bench`, built.
+    pub(crate) peer_bench: std::path::PathBuf,
+}
+
+fn measure_on(
+    harness: &Path,
+    peer_bench: &Path,
+    deployed: &Path,
+    runs: usize,
+    url: &str,
+    (dir, size): (&Path, usize),
+) -> anyhow::Result<Value> {
+    let dir = dir.display().to_string();
     let admin = ConnectConfig::from_url(url)?;
     let db_url = format!("{}/knexrs_status", url.rsplit_once('/').map_or(url, |(base, _)| base));
     {
@@ -31,11 +53,12 @@ fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: u
     let migrate = |action: &str| {
         vec![ours.clone(), "migrate".into(), action.into(), "--url".into(), db_url.clone(), "--dir".into(), dir.clone()]
     };
-    let peers: [(&str, Vec<String>); 2] = [
-        ("knex_rs", migrate("status")),
+    let peers: [(&str, Vec<String>); 3] = [
+        ("knex_rs", vec![deployed.display().to_string(), "status".into(), "--exit-code".into()]),
+        ("knex_rs_peer_bench", migrate("status")),
         ("rust_floor", vec![floor, "migrate".into(), "latest".into(), db_url.clone(), dir.clone()]),
     ];
-    run(&migrate("latest")).context("migrating the status database")?;
+    run(&migrate("latest"), &db_url).context("migrating the status database")?;
     // Let the server settle after the harness's runs and this migration (autovacuum of a
     // thousand new tables, a pending checkpoint) before anything is timed.
     ConnectConfig::from_url(&db_url)?.connect()?.batch_execute("vacuum analyze")?;
@@ -43,7 +66,7 @@ fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: u
     let mut samples: Vec<Vec<i64>> = vec![Vec::new(); peers.len()];
     for round in 0..=runs {
         for (i, (_, command)) in peers.iter().enumerate() {
-            let micros = run(command)?;
+            let micros = run(command, &db_url)?;
             if round > 0 {
                 samples[i].push(micros);
             }
@@ -61,11 +84,17 @@ fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: u
     Ok(Value::Object(out))
 }
 
-/// Runs `command` to completion; its wall-clock time in microseconds.
-fn run(command: &[String]) -> anyhow::Result<i64> {
+/// Runs `command` to completion with `DATABASE_URL` set (the deployed binary's
+/// connection; the others take theirs as arguments); its wall-clock time in microseconds.
+fn run(command: &[String], database_url: &str) -> anyhow::Result<i64> {
     let (program, args) = command.split_first().context("an empty command")?;
     let started = Instant::now();
-    let output = Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::piped()).output()?;
+    let output = Command::new(program)
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()?;
     let micros = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
     if !output.status.success() {
         bail!("{} failed: {}", command.join(" "), String::from_utf8_lossy(&output.stderr).trim());

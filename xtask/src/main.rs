@@ -3,6 +3,7 @@
 //! repository's own (benchmarks, stress, checks, end-to-end scenarios).
 
 mod bench;
+mod bench_deployed;
 mod bench_report;
 mod bench_rss;
 mod bench_status;

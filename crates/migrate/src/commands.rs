@@ -387,25 +387,31 @@ impl Migrator {
         let conn = Conn::open(connection).await?;
         let (applied, states) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
         let edited: rustc_hash::FxHashSet<String> = self.edited(&applied, &states).into_iter().collect();
-        // Looked up by name: a long history stays linear.
-        let mut by_name: rustc_hash::FxHashMap<&str, &AppliedRow> = rustc_hash::FxHashMap::default();
-        for row in &applied {
-            by_name.entry(row.name()).or_insert(row);
-        }
         let incomplete: rustc_hash::FxHashSet<&str> =
             states.iter().filter(|s| s.is_incomplete()).map(|s| s.name.as_str()).collect();
+        // Each row moves to its migration by position (a long history stays
+        // linear); the first row of a name wins, the rest are missing files.
+        let mut rows: Vec<Option<AppliedRow>> = vec![None; self.migrations().len()];
+        let mut missing = Vec::new();
+        for row in applied {
+            match self.position(row.name()) {
+                Some(at) if rows[at].is_none() => rows[at] = Some(row),
+                Some(_) => {}
+                None => missing.push(row),
+            }
+        }
         let migrations = self
             .migrations()
             .iter()
-            .map(|m| MigrationStatus {
+            .zip(rows)
+            .map(|(m, applied)| MigrationStatus {
                 name: m.name().to_owned(),
                 file_name: m.file_name().to_owned(),
-                applied: by_name.get(m.name()).map(|row| (*row).clone()),
+                applied,
                 edited: edited.contains(m.name()),
                 incomplete: incomplete.contains(m.name()),
             })
             .collect();
-        let missing = applied.into_iter().filter(|row| self.find(row.name()).is_none()).collect();
         Ok(Status { migrations, missing })
     }
 

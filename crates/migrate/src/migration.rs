@@ -3,10 +3,26 @@
 
 use crate::checksum::checksum;
 use knexrs_schema::SchemaBuilder;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-type Step = Arc<dyn Fn(&mut SchemaBuilder) + Send + Sync>;
+/// An `up` or a `down`: a plain function for an embedded migration (nothing
+/// to allocate or free, however long the history), a closure otherwise.
+#[derive(Clone)]
+enum Step {
+    Function(fn(&mut SchemaBuilder)),
+    Closure(Arc<dyn Fn(&mut SchemaBuilder) + Send + Sync>),
+}
+
+impl Step {
+    fn record(&self, schema: &mut SchemaBuilder) {
+        match self {
+            Step::Function(step) => step(schema),
+            Step::Closure(step) => step(schema),
+        }
+    }
+}
 
 /// Per-migration settings (knex `exports.config`), declared in a migration file
 /// as `pub const CONFIG: MigrationConfig = MigrationConfig::new()…;`.
@@ -101,11 +117,13 @@ impl MigrationConfig {
 /// ```
 #[derive(Clone)]
 pub struct Migration {
-    name: String,
-    file_name: String,
+    // Borrowed from the binary when embedded: a registry of thousands of
+    // migrations is built and dropped without a string allocation.
+    name: Cow<'static, str>,
+    file_name: Cow<'static, str>,
     up: Step,
     down: Step,
-    checksum: Option<String>,
+    checksum: Option<Cow<'static, str>>,
     config: MigrationConfig,
     problem: Option<String>,
 }
@@ -136,11 +154,14 @@ impl Migration {
         down: impl Fn(&mut SchemaBuilder) + Send + Sync + 'static,
     ) -> Self {
         let name = name.into();
+        let mut file_name = String::with_capacity(name.len() + 3);
+        file_name.push_str(&name);
+        file_name.push_str(".rs");
         Migration {
-            file_name: format!("{name}.rs"),
-            name,
-            up: Arc::new(up),
-            down: Arc::new(down),
+            file_name: Cow::Owned(file_name),
+            name: Cow::Owned(name),
+            up: Step::Closure(Arc::new(up)),
+            down: Step::Closure(Arc::new(down)),
             checksum: None,
             config: MigrationConfig::new(),
             problem: None,
@@ -176,27 +197,38 @@ impl Migration {
         source: &str,
         config: MigrationConfig,
     ) -> Self {
-        Migration::embedded(name, file_name, up, down, &checksum(source), config)
+        Migration {
+            name: Cow::Owned(name.to_owned()),
+            file_name: Cow::Owned(file_name.to_owned()),
+            up: Step::Function(up),
+            down: Step::Function(down),
+            checksum: Some(Cow::Owned(checksum(source))),
+            config,
+            problem: None,
+        }
     }
 
     /// A migration embedded by `knexrs-embed`, whose `checksum`
     /// ([`checksum`](crate::checksum) of its source) was computed at build
-    /// time, so a binary with a long history hashes nothing when it starts.
+    /// time, so a binary with a long history hashes nothing when it starts;
+    /// its strings are the binary's own, never copied.
     ///
     /// ```
-    /// use knexrs_migrate::{Migration, MigrationConfig, checksum};
+    /// use knexrs_migrate::{Migration, MigrationConfig};
     /// use knexrs_schema::SchemaBuilder;
     ///
     /// fn up(s: &mut SchemaBuilder) { s.create_table("users", |t| { t.increments("id"); }); }
     /// fn down(s: &mut SchemaBuilder) { s.drop_table("users"); }
     ///
     /// let source = "pub fn up(s: &mut SchemaBuilder) { /* … */ }";
+    /// // What knexrs-embed's build script computed from `source`:
+    /// const CHECKSUM: &str = "c8b78b8d84d36e0e67979f7dcde7283b517e1511bb959b434a0c8bbb9890a1a7";
     /// let embedded = Migration::embedded(
     ///     "20250101000000_create_users",
     ///     "20250101000000_create_users.rs",
     ///     up,
     ///     down,
-    ///     &checksum(source),
+    ///     CHECKSUM,
     ///     MigrationConfig::new(),
     /// );
     /// let at_run_time = Migration::from_source(
@@ -205,18 +237,22 @@ impl Migration {
     /// assert_eq!(embedded.checksum(), at_run_time.checksum());
     /// ```
     pub fn embedded(
-        name: &str,
-        file_name: &str,
+        name: &'static str,
+        file_name: &'static str,
         up: fn(&mut SchemaBuilder),
         down: fn(&mut SchemaBuilder),
-        checksum: &str,
+        checksum: &'static str,
         config: MigrationConfig,
     ) -> Self {
-        let mut migration = Migration::new(name, up, down);
-        migration.file_name = file_name.to_owned();
-        migration.checksum = Some(checksum.to_owned());
-        migration.config = config;
-        migration
+        Migration {
+            name: Cow::Borrowed(name),
+            file_name: Cow::Borrowed(file_name),
+            up: Step::Function(up),
+            down: Step::Function(down),
+            checksum: Some(Cow::Borrowed(checksum)),
+            config,
+            problem: None,
+        }
     }
 
     /// A file in the migrations folder that cannot be a migration; the
@@ -231,7 +267,7 @@ impl Migration {
     /// ```
     pub fn invalid(file_name: &str, problem: &str) -> Self {
         let mut migration = Migration::new(file_name, |_| {}, |_| {});
-        migration.file_name = file_name.to_owned();
+        migration.file_name = Cow::Owned(file_name.to_owned());
         migration.problem = Some(problem.to_owned());
         migration
     }
@@ -248,7 +284,7 @@ impl Migration {
     /// assert_eq!(migration.file_name(), "20250126000001_create_sessions_table.js");
     /// ```
     pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
-        self.file_name = file_name.into();
+        self.file_name = Cow::Owned(file_name.into());
         self
     }
 
@@ -276,7 +312,7 @@ impl Migration {
     /// assert_eq!(before.checksum(), after.checksum()); // line endings are not edits
     /// ```
     pub fn with_source(mut self, source: &str) -> Self {
-        self.checksum = Some(checksum(source));
+        self.checksum = Some(Cow::Owned(checksum(source)));
         self
     }
 
@@ -366,7 +402,7 @@ impl Migration {
     /// ```
     pub fn up_schema(&self) -> SchemaBuilder {
         let mut schema = SchemaBuilder::new();
-        (self.up)(&mut schema);
+        self.up.record(&mut schema);
         schema
     }
 
@@ -385,9 +421,9 @@ impl Migration {
     pub(crate) fn record(&self, up: bool) -> Result<SchemaBuilder, crate::MigrateError> {
         let step = if up { &self.up } else { &self.down };
         let mut schema = SchemaBuilder::new();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(&mut schema))).map_err(|payload| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step.record(&mut schema))).map_err(|payload| {
             crate::MigrateError::Panicked {
-                migration: self.name.clone(),
+                migration: self.name.clone().into_owned(),
                 step: if up { "up" } else { "down" },
                 message: panic_message(payload.as_ref()),
             }
@@ -411,7 +447,7 @@ impl Migration {
     /// ```
     pub fn down_schema(&self) -> SchemaBuilder {
         let mut schema = SchemaBuilder::new();
-        (self.down)(&mut schema);
+        self.down.record(&mut schema);
         schema
     }
 }
