@@ -10,7 +10,9 @@ use std::process::{Command, ExitCode, Stdio};
 /// Options of `bench`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct BenchArgs {
-    /// Workloads to run: w1 (W1–W3), w4, w5, w6; all when none is given
+    /// Workloads to run: w1 (W1–W3), w4, w5, w6; all when none is given.
+    /// `status` alone times only `status --exit-code` at each size and
+    /// prints it (BENCHMARKS.md is left as it is)
     workloads: Vec<String>,
     /// The peer harness (default: ../shared/peers beside the workspace)
     #[arg(long, env = "KNEXRS_PEERS")]
@@ -55,8 +57,9 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
     let workloads: Vec<String> =
         if args.workloads.is_empty() { WORKLOADS.map(str::to_owned).to_vec() } else { args.workloads.clone() };
-    if let Some(unknown) = workloads.iter().find(|w| !WORKLOADS.contains(&w.as_str())) {
-        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6");
+    let status_only = workloads == ["status"];
+    if let Some(unknown) = workloads.iter().find(|w| !WORKLOADS.contains(&w.as_str()) && !status_only) {
+        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6, or status alone");
     }
     let shared = root.parent().map(|p| p.join("shared")).unwrap_or_default();
     let peers = args.peers.clone().unwrap_or_else(|| shared.join("peers"));
@@ -84,8 +87,24 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if !status.success() {
         bail!("building peer-bench failed");
     }
-    let bench = target_dir().join("release/peer-bench");
-    let bench = bench.display();
+    let peer_bench = target_dir().join("release/peer-bench");
+    let ours = crate::bench_status::Ours { root: root.clone(), target: target_dir(), peer_bench: peer_bench.clone() };
+    let status = |size| crate::bench_status::measure(&harness, &ours, STATUS_RUNS, size);
+    if status_only {
+        // The floor is built by the harness's run-all.sh otherwise.
+        let built = Command::new(&cargo)
+            .args(["build", "--release", "--quiet", "--manifest-path", "raw-rust/Cargo.toml"])
+            .current_dir(&harness)
+            .status()?;
+        if !built.success() {
+            bail!("building the harness's raw-rust floor failed");
+        }
+        for &size in &args.migrations {
+            println!("{}", serde_json::to_string_pretty(&status(size)?)?);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bench = peer_bench.display();
 
     let run_harness = |workloads: &[String], size: usize| -> anyhow::Result<(String, Value)> {
         eprintln!("bench: {} with W1_MIGRATIONS={size}", workloads.join(" "));
@@ -109,11 +128,8 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let Some((&first, more)) = args.migrations.split_first() else { bail!("--migrations needs at least one size") };
     let (summary, results) = run_harness(&workloads, first)?;
     let with_w1 = workloads.iter().any(|w| w == "w1");
-    let peer_bench = target_dir().join("release/peer-bench");
     let rss =
         if with_w1 { Some(crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, first)?) } else { None };
-    let ours = crate::bench_status::Ours { root: root.clone(), target: target_dir(), peer_bench: peer_bench.clone() };
-    let status = |size| crate::bench_status::measure(&harness, &ours, STATUS_RUNS, size);
     let first_status = if with_w1 { Some(status(first)?) } else { None };
     let mut sizes =
         vec![SizeRun { size: first, w1_w3: results["w1-w3"].clone(), rss: rss.clone(), status: first_status }];

@@ -59,6 +59,19 @@ fn workspace_rust_version(metadata: &serde_json::Value) -> anyhow::Result<Versio
     }
 }
 
+/// The workspace's crates that are published (no `publish = false`), by name.
+pub(crate) fn publishable_crates() -> anyhow::Result<Vec<String>> {
+    let metadata = metadata()?;
+    let members: Vec<&str> =
+        metadata["workspace_members"].as_array().into_iter().flatten().filter_map(|m| m.as_str()).collect();
+    Ok(packages(&metadata)
+        .filter(|p| p["id"].as_str().is_some_and(|id| members.contains(&id)))
+        // `publish` is null (anywhere) or the registries allowed; `[]` is `publish = false`.
+        .filter(|p| p["publish"].as_array().is_none_or(|registries| !registries.is_empty()))
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect())
+}
+
 fn packages(metadata: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
     metadata["packages"].as_array().into_iter().flatten()
 }

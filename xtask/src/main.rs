@@ -9,6 +9,7 @@ mod bench_rss;
 mod bench_status;
 mod checks;
 mod e2e;
+mod semver;
 mod stress;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,8 @@ enum Command {
     Check,
     /// What a user does, end to end, in a scratch folder (see `cargo xtask e2e --help`)
     E2e(e2e::E2eArgs),
+    /// The publishable crates' public API against the previous release (cargo-semver-checks, installed on first use)
+    Semver(semver::SemverArgs),
 }
 
 /// The workspace root (the xtask lives one folder below it).
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Stress => stress::run().unwrap_or_else(failure),
         Command::Check => checks::run().unwrap_or_else(failure),
         Command::E2e(args) => e2e::run(&args).unwrap_or_else(failure),
+        Command::Semver(args) => semver::run(&args).unwrap_or_else(failure),
     }
 }
 
