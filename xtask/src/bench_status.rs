@@ -5,7 +5,8 @@
 //! twice: the deployable binary with the migrations compiled in (what a
 //! readiness check runs: `migrate status --exit-code`), and `peer-bench
 //! migrate status`, which first registers them from the harness's
-//! `manifest.json` at run time.
+//! `manifest.json` at run time. The deployed binary's no-op `latest` is
+//! timed beside them too (the harness's W2 runs peer-bench's).
 
 use crate::bench_rss::{generated_migrations, median, with_server};
 use anyhow::{Context as _, bail};
@@ -53,8 +54,10 @@ fn measure_on(
     let migrate = |action: &str| {
         vec![ours.clone(), "migrate".into(), action.into(), "--url".into(), db_url.clone(), "--dir".into(), dir.clone()]
     };
-    let peers: [(&str, Vec<String>); 3] = [
+    let peers: [(&str, Vec<String>); 4] = [
         ("knex_rs", vec![deployed.display().to_string(), "status".into(), "--exit-code".into()]),
+        // The deployed binary's no-op `latest` (W2's command, with the migrations compiled in).
+        ("knex_rs_noop_latest", vec![deployed.display().to_string(), "latest".into()]),
         ("knex_rs_peer_bench", migrate("status")),
         ("rust_floor", vec![floor, "migrate".into(), "latest".into(), db_url.clone(), dir.clone()]),
     ];

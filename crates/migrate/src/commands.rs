@@ -214,7 +214,11 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<Option<RunReport>, MigrateError> {
-        let Some((applied, states, locked)) = db::noop_snapshot(session.work.client(), self.tables()).await? else {
+        // Without a checksum nothing can be edited or adopted: only unfinished rows matter.
+        let checksums = self.migrations().iter().any(|m| m.checksum().is_some());
+        let Some((applied, states, locked)) =
+            db::noop_snapshot(session.work.client(), self.tables(), checksums).await?
+        else {
             return Ok(None);
         };
         if locked {

@@ -290,16 +290,20 @@ pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<
 
 /// What a no-op `latest` needs, in one round trip and with as little work
 /// for the server as possible: the applied names and batches (no order, no
-/// times), our side table, and knex's lock row. `None` when a table is
-/// missing. The rows carry no id or time: they only decide "nothing to do".
+/// times), our side table (every row when `checksums`, so edits are noticed;
+/// otherwise only migrations that did not finish), and knex's lock row.
+/// `None` when a table is missing. The rows carry no id or time: they only
+/// decide "nothing to do".
 pub(crate) async fn noop_snapshot(
     client: &Client,
     tables: &Tables,
+    checksums: bool,
 ) -> Result<Option<(Vec<AppliedRow>, Vec<StateRow>, bool)>, MigrateError> {
+    let states = states_sql(tables);
+    let unfinished = if checksums { String::new() } else { format!(" where state <> '{}'", State::Applied.as_str()) };
     let sql = format!(
-        "select name, batch from {} where name is not null; {}; select is_locked from {}",
+        "select name, batch from {} where name is not null; {states}{unfinished}; select is_locked from {}",
         tables.qualified_migrations(),
-        states_sql(tables),
         tables.qualified_lock()
     );
     match simple_rows(client, &sql).await {
