@@ -580,14 +580,11 @@ impl Run<'_> {
                 migration.name
             ));
         }
-        let after = if migration.steps.is_empty() {
-            format!("statement {completed} of {}", migration.statements.len())
-        } else {
-            format!("{completed} of {} statements and steps", migration.statements.len() + migration.steps.len())
-        };
         self.interrupted(&format!(
-            "inside {} after {after} (it runs outside a transaction, so those stay applied): repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`",
-            migration.name, migration.name
+            "inside {} after {} (it runs outside a transaction, so those stay applied): repair by hand, then run `migrate resolve {} --applied` or `--rolled-back`",
+            migration.name,
+            done_of(migration, completed),
+            migration.name
         ))
     }
 }

@@ -197,15 +197,8 @@ impl Migration {
         source: &str,
         config: MigrationConfig,
     ) -> Self {
-        Migration {
-            name: Cow::Owned(name.to_owned()),
-            file_name: Cow::Owned(file_name.to_owned()),
-            up: Step::Function(up),
-            down: Step::Function(down),
-            checksum: Some(Cow::Owned(checksum(source))),
-            config,
-            problem: None,
-        }
+        let (name, file_name) = (Cow::Owned(name.to_owned()), Cow::Owned(file_name.to_owned()));
+        Migration::of_functions(name, file_name, up, down, Cow::Owned(checksum(source)), config)
     }
 
     /// A migration embedded by `knexrs-embed`, whose `checksum`
@@ -244,12 +237,24 @@ impl Migration {
         checksum: &'static str,
         config: MigrationConfig,
     ) -> Self {
+        Migration::of_functions(name.into(), file_name.into(), up, down, checksum.into(), config)
+    }
+
+    /// A migration of plain `up` / `down` functions with a known checksum.
+    fn of_functions(
+        name: Cow<'static, str>,
+        file_name: Cow<'static, str>,
+        up: fn(&mut SchemaBuilder),
+        down: fn(&mut SchemaBuilder),
+        checksum: Cow<'static, str>,
+        config: MigrationConfig,
+    ) -> Self {
         Migration {
-            name: Cow::Borrowed(name),
-            file_name: Cow::Borrowed(file_name),
+            name,
+            file_name,
             up: Step::Function(up),
             down: Step::Function(down),
-            checksum: Some(Cow::Borrowed(checksum)),
+            checksum: Some(checksum),
             config,
             problem: None,
         }
