@@ -1,5 +1,5 @@
-//! `cargo xtask bench [w1 w4 w5 w6]`: the Knex.js peer harness with our
-//! commands, in a scratch copy; writes BENCHMARKS.md and the raw JSON.
+//! `cargo xtask bench [w1 w4 w5 w6 w7 w6b | all]`: the Knex.js peer harness
+//! with our commands, in a scratch copy; writes BENCHMARKS.md and the raw JSON.
 
 use crate::workspace_root;
 use anyhow::{Context as _, bail};
@@ -10,9 +10,11 @@ use std::process::{Command, ExitCode, Stdio};
 /// Options of `bench`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct BenchArgs {
-    /// Workloads to run: w1 (W1–W3), w4, w5, w6; all when none is given.
-    /// `status` alone times only `status --exit-code` at each size and
-    /// prints it (BENCHMARKS.md is left as it is)
+    /// Workloads to run: w1 (W1–W3), w4, w5 (with W5 through the async
+    /// executor), w6, w7, w6b; the harness's default set (w1 w4 w5 w6 w7)
+    /// when none is given, `all` adds the long w6b. `status` alone times only
+    /// `status --exit-code` at each size and prints it (BENCHMARKS.md is left
+    /// as it is)
     workloads: Vec<String>,
     /// The peer harness (default: ../shared/peers beside the workspace)
     #[arg(long, env = "KNEXRS_PEERS")]
@@ -29,7 +31,10 @@ pub(crate) struct BenchArgs {
     migrations: Vec<usize>,
 }
 
-const WORKLOADS: [&str; 4] = ["w1", "w4", "w5", "w6"];
+/// Every workload we plug into; the harness's own default set leaves out
+/// the long opt-in W6b (about 11 minutes, plus sqlx's first build).
+const WORKLOADS: [&str; 6] = ["w1", "w4", "w5", "w6", "w7", "w6b"];
+const DEFAULT_WORKLOADS: [&str; 5] = ["w1", "w4", "w5", "w6", "w7"];
 
 /// What was measured at one history size.
 pub(crate) struct SizeRun {
@@ -55,11 +60,14 @@ const STATUS_RUNS: usize = 60;
 
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
-    let workloads: Vec<String> =
-        if args.workloads.is_empty() { WORKLOADS.map(str::to_owned).to_vec() } else { args.workloads.clone() };
+    let workloads: Vec<String> = match args.workloads.as_slice() {
+        [] => DEFAULT_WORKLOADS.map(str::to_owned).to_vec(),
+        [all] if all == "all" => WORKLOADS.map(str::to_owned).to_vec(),
+        some => some.to_vec(),
+    };
     let status_only = workloads == ["status"];
     if let Some(unknown) = workloads.iter().find(|w| !WORKLOADS.contains(&w.as_str()) && !status_only) {
-        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6, or status alone");
+        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6, w7, w6b, all, or status alone");
     }
     let shared = root.parent().map(|p| p.join("shared")).unwrap_or_default();
     let peers = args.peers.clone().unwrap_or_else(|| shared.join("peers"));
@@ -116,6 +124,15 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             .env("KNEXRS_W4_CMD", format!("{bench} w4 {{iters}} {{rounds}}"))
             .env("KNEXRS_W5_CMD", format!("{bench} w5 {{url}} {{n}}"))
             .env("KNEXRS_W6_CMD", format!("{bench} w6 {{url}} {{runs}} {{migrations}}"))
+            .env(
+                "KNEXRS_W7_ASYNC_CMD",
+                format!("{bench} w7-async {{url}} {{seconds}} {{concurrency}} {{pool}} {{rows}} {{warmup}}"),
+            )
+            .env(
+                "KNEXRS_W7_SYNC_CMD",
+                format!("{bench} w7-sync {{url}} {{seconds}} {{concurrency}} {{pool}} {{rows}} {{warmup}}"),
+            )
+            .env("KNEXRS_W6B_CMD", format!("{bench} w6b {{url}} {{tests}} {{threads}} {{migrations}}"))
             .stderr(Stdio::inherit())
             .output()
             .context("running the harness (run-all.sh)")?;
@@ -128,6 +145,18 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let Some((&first, more)) = args.migrations.split_first() else { bail!("--migrations needs at least one size") };
     let (summary, results) = run_harness(&workloads, first)?;
     let with_w1 = workloads.iter().any(|w| w == "w1");
+    let w5_async = if workloads.iter().any(|w| w == "w5") {
+        let ddl: Vec<String> = results["w5-execute"]["ddl"]
+            .as_array()
+            .map(|statements| statements.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        // The harness's own sizes (`W5_ROUNDS`, `W5_N`), so both tables measure the same thing.
+        let size = |key: &str, default| results["w5-execute"][key].as_u64().map_or(default, |v| v as usize);
+        eprintln!("bench: W5 through the async executor beside the blocking one and the floor");
+        Some(crate::bench_w5_async::measure(&harness, &peer_bench, &ddl, size("rounds", 5), size("n", 10_000))?)
+    } else {
+        None
+    };
     let rss =
         if with_w1 { Some(crate::bench_rss::measure(&harness, &peer_bench, args.rss_runs, first)?) } else { None };
     let first_status = if with_w1 { Some(status(first)?) } else { None };
@@ -148,9 +177,15 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if let Some(rss) = &rss {
         std::fs::write(out.join("rss.json"), serde_json::to_string_pretty(rss)?)?;
     }
+    if let Some(w5_async) = &w5_async {
+        std::fs::write(out.join("w5-async.json"), serde_json::to_string_pretty(w5_async)?)?;
+    }
     let sizes_json: Vec<serde_json::Value> = sizes.iter().map(SizeRun::to_json).collect();
     std::fs::write(out.join("sizes.json"), serde_json::to_string_pretty(&sizes_json)?)?;
     let mut report = crate::bench_report::markdown(&summary, &results, rss.as_ref(), &workloads);
+    if let Some(w5_async) = &w5_async {
+        report.push_str(&crate::bench_report::w5_async_section(w5_async));
+    }
     if with_w1 {
         report.push_str(&crate::bench_report::sizes_section(&sizes));
     }

@@ -140,6 +140,54 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
             },
         );
     }
+    let w7 = &results["w7-concurrent"];
+    if !w7.is_null() {
+        for phase in ["select", "update"] {
+            for (ours, reference, what, bound) in [
+                ("knex_rs_async", "raw_async", "async, 64 tasks", 0.95),
+                ("knex_rs_async", "knex", "async, 64 tasks", 2.0),
+                ("knex_rs_sync", "raw_sync", "blocking, 16 threads", 0.95),
+            ] {
+                target_row(
+                    &mut out,
+                    &Target {
+                        what: format!("W7 `{phase}` {what}, pool 16 (ops/s)"),
+                        ours: &w7[ours][phase]["ops_s"],
+                        reference: &w7[reference][phase]["ops_s"],
+                        reference_name: reference,
+                        bound,
+                        at_least: true,
+                        extra_ok: true,
+                    },
+                );
+            }
+        }
+    }
+    let w6b = &results["w6b-suite"];
+    if !w6b.is_null() {
+        let leftover = w6b["knex_rs"]["leftover_dbs"].as_u64().unwrap_or(0);
+        target_row(
+            &mut out,
+            &Target {
+                what: format!(
+                    "W6b whole suite, {} tests on {} threads (ms){}",
+                    w6b["tests"],
+                    w6b["threads"],
+                    if leftover == 0 {
+                        ", no database left".to_owned()
+                    } else {
+                        format!(", **{leftover} databases left**")
+                    }
+                ),
+                ours: &w6b["knex_rs"]["wall_ms"],
+                reference: &w6b["sqlx"]["wall_ms"],
+                reference_name: "sqlx",
+                bound: 0.5,
+                at_least: false,
+                extra_ok: leftover == 0,
+            },
+        );
+    }
     let fifteen = serde_json::json!({ "median": 15.0, "min": 15.0, "max": 15.0 });
     target_row(
         &mut out,
@@ -177,6 +225,35 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
     out.push_str("\n## The harness's tables\n\n`knex-rs` rows are ours (`peer-bench`, built from this workspace).\n\n");
     out.push_str(summary.trim());
     out.push('\n');
+    out
+}
+
+/// W5 through the async executor (`bench_w5_async`), beside the blocking
+/// executor and the harness's floor, measured interleaved in the same run.
+pub(crate) fn w5_async_section(w5: &Value) -> String {
+    let mut out = format!(
+        "\n## W5 through the async executor\n\nThe harness's W5 contract ({} sequential operations per phase, one connection over loopback TCP, a builder per call) run by `cargo xtask bench` itself, {} interleaved rounds on fresh databases with the harness's `sessions` DDL: `peer-bench w5-async` (tokio-postgres, one connection, each call awaited in turn) beside `peer-bench w5` (the blocking executor) and `raw-rust w5` (the floor: the `postgres` crate, prepared statements, no builder). Ops/s, median (min–max); the ratio is to the floor.\n\n| peer | insert | first() by pk | update pod_ip |\n|---|---|---|---|\n",
+        w5["n"],
+        w5["rounds"]
+    );
+    let floor = &w5["rust_floor"];
+    for (key, name) in [
+        ("rust_floor", "raw-rust: postgres crate, prepared"),
+        ("knex_rs", "knex-rs, blocking executor"),
+        ("knex_rs_async", "knex-rs, async executor"),
+    ] {
+        let cells: Vec<String> = ["insert", "select", "update"]
+            .iter()
+            .map(|phase| {
+                let ours = &w5[key][*phase];
+                match (median(ours), median(&floor[*phase])) {
+                    (Some(m), Some(f)) if key != "rust_floor" => format!("{} · {:.2}×", figure(ours), m / f),
+                    _ => figure(ours),
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
+    }
     out
 }
 

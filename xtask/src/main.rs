@@ -7,6 +7,7 @@ mod bench_deployed;
 mod bench_report;
 mod bench_rss;
 mod bench_status;
+mod bench_w5_async;
 mod checks;
 mod e2e;
 mod semver;
