@@ -233,8 +233,7 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
 pub(crate) fn w5_async_section(w5: &Value) -> String {
     let mut out = format!(
         "\n## W5 through the async executor\n\nThe harness's W5 contract ({} sequential operations per phase, one connection over loopback TCP, a builder per call) run by `cargo xtask bench` itself, {} interleaved rounds on fresh databases with the harness's `sessions` DDL: `peer-bench w5-async` (tokio-postgres, one connection, each call awaited in turn) beside `peer-bench w5` (the blocking executor) and `raw-rust w5` (the floor: the `postgres` crate, prepared statements, no builder). Ops/s, median (min–max); the ratio is to the floor.\n\n| peer | insert | first() by pk | update pod_ip |\n|---|---|---|---|\n",
-        w5["n"],
-        w5["rounds"]
+        w5["n"], w5["rounds"]
     );
     let floor = &w5["rust_floor"];
     for (key, name) in [

@@ -128,17 +128,29 @@ pub(crate) fn with_params<T>(
     values: &[std::borrow::Cow<'_, Value>],
     call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T,
 ) -> T {
-    // Most statements bind a handful of values: no allocation for those.
-    const ON_STACK: usize = 16;
-    static NULL: Value = Value::Bool(None);
-    if values.len() <= ON_STACK {
-        let params: [Param<'_>; ON_STACK] = std::array::from_fn(|i| Param(values.get(i).map_or(&NULL, AsRef::as_ref)));
-        let refs: [&(dyn ToSql + Sync); ON_STACK] = std::array::from_fn(|i| &params[i] as &(dyn ToSql + Sync));
-        return call(&refs[..values.len()]);
+    // Most statements bind a handful of values: no allocation for those, and
+    // no more slots filled than a small statement needs.
+    match values.len() {
+        0..=4 => on_stack::<4, T>(values, call),
+        5..=16 => on_stack::<16, T>(values, call),
+        _ => {
+            let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+            call(&refs)
+        }
     }
-    let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-    call(&refs)
+}
+
+/// [`with_params`] for at most `N` values, on the stack.
+#[cfg(feature = "sync")]
+fn on_stack<const N: usize, T>(
+    values: &[std::borrow::Cow<'_, Value>],
+    call: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T,
+) -> T {
+    static NULL: Value = Value::Bool(None);
+    let params: [Param<'_>; N] = std::array::from_fn(|i| Param(values.get(i).map_or(&NULL, AsRef::as_ref)));
+    let refs: [&(dyn ToSql + Sync); N] = std::array::from_fn(|i| &params[i] as &(dyn ToSql + Sync));
+    call(&refs[..values.len().min(N)])
 }
 
 /// Refuses a statement with more values than the protocol's 16-bit
