@@ -70,6 +70,26 @@ fn a_test_that_panics_still_releases_its_database() {
     assert!(wait_until_gone(&name), "{name} is still there after its test panicked");
 }
 
+#[test]
+fn a_released_database_is_dropped_while_other_tests_keep_asking() {
+    // Dropped while its pages are still in the server's buffers (cheap), not
+    // held back until tests stop asking (then written out and costly to drop).
+    let options = DatabasesOptions { prefix: "knexrs_t_busy_".into(), ready: 2, producers: 2 };
+    let databases = Databases::new(&server().unwrap(), &cliscale(), options).unwrap();
+    let first = databases.get().unwrap();
+    let name = first.name().to_owned();
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut gone = false;
+    while !gone && Instant::now() < deadline {
+        // Another test asks in the meantime, and releases its database too.
+        drop(databases.get().unwrap());
+        gone = !database_exists(&name);
+    }
+    databases.shut_down_and_drop_template();
+    assert!(gone, "{name} was still there while tests kept asking");
+}
+
 fn notes_migrator(with_title: bool) -> Migrator {
     let up = if with_title {
         |s: &mut knexrs_schema::SchemaBuilder| {
