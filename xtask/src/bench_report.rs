@@ -36,6 +36,33 @@ struct Target<'a> {
     extra_ok: bool,
 }
 
+impl<'a> Target<'a> {
+    /// `ours` must be at most `bound` times `reference`.
+    fn at_most(
+        what: impl Into<String>,
+        ours: &'a Value,
+        (reference_name, reference): (&'a str, &'a Value),
+        bound: f64,
+    ) -> Self {
+        Target { what: what.into(), ours, reference, reference_name, bound, at_least: false, extra_ok: true }
+    }
+
+    /// `ours` must be at least `bound` times `reference` (throughput).
+    fn at_least(
+        what: impl Into<String>,
+        ours: &'a Value,
+        (reference_name, reference): (&'a str, &'a Value),
+        bound: f64,
+    ) -> Self {
+        Target { at_least: true, ..Target::at_most(what, ours, (reference_name, reference), bound) }
+    }
+
+    /// Met only if `ok` holds as well (the SQL matches, nothing was left behind).
+    fn provided(self, ok: bool) -> Self {
+        Target { extra_ok: ok, ..self }
+    }
+}
+
 fn target_row(out: &mut String, t: &Target<'_>) {
     let (Some(ours), Some(reference)) = (median(t.ours), median(t.reference)) else {
         let _ = writeln!(out, "| {} | not run | | | | |", t.what);
@@ -54,6 +81,12 @@ fn target_row(out: &mut String, t: &Target<'_>) {
         ratio,
         if met { "met" } else { "**missed**" }
     );
+}
+
+/// A peak-memory reading (`bench_rss`, KiB) as a figure in MiB.
+fn mib(reading: &Value) -> Value {
+    let to_mib = |key: &str| reading[key].as_f64().map(|kib| kib / 1024.0);
+    serde_json::json!({ "median": to_mib("median_kb"), "min": to_mib("min_kb"), "max": to_mib("max_kb") })
 }
 
 /// The whole report.
@@ -92,53 +125,28 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
         ("w2", "W2 no-op `latest` (ms)", "rust_floor", 1.2),
         ("w3", "W3 `rollback` (ms)", "psql_per_migration", 1.0),
     ] {
-        target_row(
-            &mut out,
-            &Target {
-                what: what.into(),
-                ours: &w[key]["knex_rs"],
-                reference: &w[key][reference],
-                reference_name: reference,
-                bound,
-                at_least: false,
-                extra_ok: true,
-            },
-        );
+        target_row(&mut out, &Target::at_most(what, &w[key]["knex_rs"], (reference, &w[key][reference]), bound));
     }
     let w4 = &results["w4-build"];
     for query in ["first", "insert", "update", "join3"] {
         let ours = &w4["knex_rs"][query];
         let matches = ours["sql_matches_knex"].as_bool().unwrap_or(false) || ours.is_null();
-        target_row(
-            &mut out,
-            &Target {
-                what: format!(
-                    "W4 build + render `{query}` (ns){}",
-                    if matches { ", SQL = knex's" } else { ", **SQL differs from knex's**" }
-                ),
-                ours,
-                reference: &w4["sea_query"][query],
-                reference_name: "sea_query",
-                bound: 1.0,
-                at_least: false,
-                extra_ok: matches,
-            },
+        let what = format!(
+            "W4 build + render `{query}` (ns){}",
+            if matches { ", SQL = knex's" } else { ", **SQL differs from knex's**" }
         );
+        let row = Target::at_most(what, ours, ("sea_query", &w4["sea_query"][query]), 1.0).provided(matches);
+        target_row(&mut out, &row);
     }
     let w5 = &results["w5-execute"];
     for phase in ["insert", "select", "update"] {
-        target_row(
-            &mut out,
-            &Target {
-                what: format!("W5 {phase} (ops/s)"),
-                ours: &w5["knex_rs"][phase],
-                reference: &w5["rust_floor"][phase],
-                reference_name: "rust_floor",
-                bound: 0.95,
-                at_least: true,
-                extra_ok: true,
-            },
+        let row = Target::at_least(
+            format!("W5 {phase} (ops/s)"),
+            &w5["knex_rs"][phase],
+            ("rust_floor", &w5["rust_floor"][phase]),
+            0.95,
         );
+        target_row(&mut out, &row);
     }
     let w7 = &results["w7-concurrent"];
     if !w7.is_null() {
@@ -150,15 +158,12 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
             ] {
                 target_row(
                     &mut out,
-                    &Target {
-                        what: format!("W7 `{phase}` {what}, pool 16 (ops/s)"),
-                        ours: &w7[ours][phase]["ops_s"],
-                        reference: &w7[reference][phase]["ops_s"],
-                        reference_name: reference,
+                    &Target::at_least(
+                        format!("W7 `{phase}` {what}, pool 16 (ops/s)"),
+                        &w7[ours][phase]["ops_s"],
+                        (reference, &w7[reference][phase]["ops_s"]),
                         bound,
-                        at_least: true,
-                        extra_ok: true,
-                    },
+                    ),
                 );
             }
         }
@@ -168,8 +173,8 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
         let leftover = w6b["knex_rs"]["leftover_dbs"].as_u64().unwrap_or(0);
         target_row(
             &mut out,
-            &Target {
-                what: format!(
+            &Target::at_most(
+                format!(
                     "W6b whole suite, {} tests on {} threads (ms){}",
                     w6b["tests"],
                     w6b["threads"],
@@ -179,43 +184,21 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
                         format!(", **{leftover} databases left**")
                     }
                 ),
-                ours: &w6b["knex_rs"]["wall_ms"],
-                reference: &w6b["sqlx"]["wall_ms"],
-                reference_name: "sqlx",
-                bound: 0.5,
-                at_least: false,
-                extra_ok: leftover == 0,
-            },
+                &w6b["knex_rs"]["wall_ms"],
+                ("sqlx", &w6b["sqlx"]["wall_ms"]),
+                0.5,
+            )
+            .provided(leftover == 0),
         );
     }
     let fifteen = serde_json::json!({ "median": 15.0, "min": 15.0, "max": 15.0 });
     target_row(
         &mut out,
-        &Target {
-            what: "W6 fresh migrated database (ms)".into(),
-            ours: &results["w6-testdb"]["knex_rs"],
-            reference: &fifteen,
-            reference_name: "15 ms",
-            bound: 1.0,
-            at_least: false,
-            extra_ok: true,
-        },
+        &Target::at_most("W6 fresh migrated database (ms)", &results["w6-testdb"]["knex_rs"], ("15 ms", &fifteen), 1.0),
     );
     if let Some(rss) = rss {
-        let as_figure = |v: &Value| serde_json::json!({ "median": v["median_kb"].as_f64().map(|k| k / 1024.0), "min": v["min_kb"].as_f64().map(|k| k / 1024.0), "max": v["max_kb"].as_f64().map(|k| k / 1024.0) });
-        let (ours, knex) = (as_figure(&rss["knex_rs"]), as_figure(&rss["knex_cli"]));
-        target_row(
-            &mut out,
-            &Target {
-                what: "W1 peak memory, max RSS (MiB)".into(),
-                ours: &ours,
-                reference: &knex,
-                reference_name: "knex_cli",
-                bound: 0.25,
-                at_least: false,
-                extra_ok: true,
-            },
-        );
+        let (ours, knex) = (mib(&rss["knex_rs"]), mib(&rss["knex_cli"]));
+        target_row(&mut out, &Target::at_most("W1 peak memory, max RSS (MiB)", &ours, ("knex_cli", &knex), 0.25));
         let _ = writeln!(
             out,
             "\nPeak memory: `migrate latest` of the 200 generated migrations on a fresh database, {} runs each, the process's max RSS (`getrusage`).",
@@ -262,8 +245,7 @@ pub(crate) fn sizes_section(sizes: &[crate::bench::SizeRun]) -> String {
     let mut out = String::from(
         "\n## W1–W3 by history size\n\nThe same workloads at each number of migrations (`cargo xtask bench --migrations 200,1000`); each size is its own harness run, so compare within a size. `status --exit-code` is timed by `cargo xtask bench` itself (the harness's W2 times a no-op `latest` only), interleaved with the harness's `raw-rust` floor on the same migrated database: on the deployable binary (the manifest's migrations as Rust files compiled in by knexrs-embed, as a project ships them), and on `peer-bench`, which first registers them from `manifest.json` at run time; the deployable binary's no-op `latest` beside them (the harness's W2 above times peer-bench's, whose manifest parse is about 0.5 ms of it at N = 1000).\n\n| target | knexrs | reference in the same run | ratio | goal | |\n|---|---|---|---|---|---|\n",
     );
-    let as_mib = |v: &Value| serde_json::json!({ "median": v["median_kb"].as_f64().map(|k| k / 1024.0), "min": v["min_kb"].as_f64().map(|k| k / 1024.0), "max": v["max_kb"].as_f64().map(|k| k / 1024.0) });
-    let first_rss = sizes.first().and_then(|run| run.rss.as_ref()).map(|rss| as_mib(&rss["knex_rs"]));
+    let first_rss = sizes.first().and_then(|run| run.rss.as_ref()).map(|rss| mib(&rss["knex_rs"]));
     for crate::bench::SizeRun { size, w1_w3: w, rss, status } in sizes {
         for (key, what, reference, bound) in [
             ("w1", "W1 `migrate latest`", "psql_1tx_bookkeeping", 1.0),
@@ -272,15 +254,12 @@ pub(crate) fn sizes_section(sizes: &[crate::bench::SizeRun]) -> String {
         ] {
             target_row(
                 &mut out,
-                &Target {
-                    what: format!("{what}, N = {size} (ms)"),
-                    ours: &w[key]["knex_rs"],
-                    reference: &w[key][reference],
-                    reference_name: reference,
+                &Target::at_most(
+                    format!("{what}, N = {size} (ms)"),
+                    &w[key]["knex_rs"],
+                    (reference, &w[key][reference]),
                     bound,
-                    at_least: false,
-                    extra_ok: true,
-                },
+                ),
             );
         }
         if let Some(status) = status {
@@ -291,34 +270,28 @@ pub(crate) fn sizes_section(sizes: &[crate::bench::SizeRun]) -> String {
             ] {
                 target_row(
                     &mut out,
-                    &Target {
-                        what: format!(
+                    &Target::at_most(
+                        format!(
                             "{} (ms; {} interleaved runs beside the floor)",
                             what.replace("{size}", &size.to_string()),
                             status["runs"]
                         ),
-                        ours: &status[key],
-                        reference: &status["rust_floor"],
-                        reference_name: "rust_floor",
+                        &status[key],
+                        ("rust_floor", &status["rust_floor"]),
                         bound,
-                        at_least: false,
-                        extra_ok: true,
-                    },
+                    ),
                 );
             }
         }
         if let (Some(rss), Some(first)) = (rss, &first_rss) {
             target_row(
                 &mut out,
-                &Target {
-                    what: format!("W1 peak memory, N = {size} (MiB)"),
-                    ours: &as_mib(&rss["knex_rs"]),
-                    reference: first,
-                    reference_name: "knexrs at the first size",
-                    bound: 2.0,
-                    at_least: false,
-                    extra_ok: true,
-                },
+                &Target::at_most(
+                    format!("W1 peak memory, N = {size} (MiB)"),
+                    &mib(&rss["knex_rs"]),
+                    ("knexrs at the first size", first),
+                    2.0,
+                ),
             );
         }
     }

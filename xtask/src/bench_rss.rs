@@ -18,12 +18,51 @@ pub(crate) fn measure_child(command: &[String]) -> anyhow::Result<ExitCode> {
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-pub(crate) fn median(mut xs: Vec<i64>) -> i64 {
-    xs.sort_unstable();
-    match xs.len() {
-        0 => 0,
+/// Median, min and max of the samples (all zero when there are none).
+pub(crate) fn spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    let median = match n {
+        0 => 0.0,
         n if n % 2 == 1 => xs[n / 2],
-        n => (xs[n / 2 - 1] + xs[n / 2]) / 2,
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    };
+    (median, xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(0.0))
+}
+
+/// A database of the harness's server that a measurement recreates empty
+/// before each run and drops at the end.
+pub(crate) struct ScratchDatabase {
+    admin: ConnectConfig,
+    name: &'static str,
+    /// Its URL.
+    pub(crate) url: String,
+}
+
+impl ScratchDatabase {
+    /// `name` on the server `server_url` points at.
+    pub(crate) fn new(server_url: &str, name: &'static str) -> anyhow::Result<Self> {
+        let base = server_url.rsplit_once('/').map_or(server_url, |(base, _)| base);
+        Ok(ScratchDatabase { admin: ConnectConfig::from_url(server_url)?, name, url: format!("{base}/{name}") })
+    }
+
+    /// Drops it if it is there and creates it empty.
+    pub(crate) fn recreate(&self) -> anyhow::Result<()> {
+        let mut client = self.admin.connect()?;
+        client.batch_execute(&format!("drop database if exists {} with (force)", self.name))?;
+        client.batch_execute(&format!("create database {}", self.name))?;
+        Ok(())
+    }
+
+    /// Drops it.
+    pub(crate) fn drop_database(&self) -> anyhow::Result<()> {
+        self.admin.connect()?.batch_execute(&format!("drop database if exists {} with (force)", self.name))?;
+        Ok(())
+    }
+
+    /// The server's admin connection settings.
+    pub(crate) fn admin(&self) -> &ConnectConfig {
+        &self.admin
     }
 }
 
@@ -62,8 +101,8 @@ pub(crate) fn generated_migrations(harness: &Path, size: usize) -> anyhow::Resul
 fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: usize) -> anyhow::Result<Value> {
     let dir = generated_migrations(harness, size)?;
     let dir_text = dir.display().to_string();
-    let admin = ConnectConfig::from_url(url)?;
-    let db_url = format!("{}/knexrs_rss", url.rsplit_once('/').map_or(url, |(base, _)| base));
+    let database = ScratchDatabase::new(url, "knexrs_rss")?;
+    let db_url = &database.url;
     let knexfile = dir.join("knexfile.js").display().to_string();
     let me = std::env::current_exe()?;
     let peers: [(&str, Vec<String>); 2] = [
@@ -75,22 +114,20 @@ fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: u
         ),
         (
             "knex_rs",
-            [&peer_bench.display().to_string(), "migrate", "latest", "--url", &db_url, "--dir", &dir_text]
+            [&peer_bench.display().to_string(), "migrate", "latest", "--url", db_url, "--dir", &dir_text]
                 .map(|s| s.to_owned())
                 .to_vec(),
         ),
     ];
-    let mut samples: Vec<Vec<i64>> = vec![Vec::new(); peers.len()];
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); peers.len()];
     for _ in 0..runs.max(1) {
         for (i, (name, command)) in peers.iter().enumerate() {
-            let mut client = admin.connect()?;
-            client.batch_execute("drop database if exists knexrs_rss with (force)")?;
-            client.batch_execute("create database knexrs_rss")?;
+            database.recreate()?;
             let output = Command::new(&me)
                 .arg("measure-rss")
                 .arg("--")
                 .args(command)
-                .env("DATABASE_URL", &db_url)
+                .env("DATABASE_URL", db_url)
                 .current_dir(harness)
                 .output()?;
             let reading: Value = serde_json::from_slice(&output.stdout)
@@ -98,14 +135,14 @@ fn measure_on(harness: &Path, peer_bench: &Path, runs: usize, url: &str, size: u
             if reading["success"] != Value::Bool(true) {
                 bail!("{name} failed its migrate latest: {}", String::from_utf8_lossy(&output.stderr));
             }
-            samples[i].push(reading["max_rss_kb"].as_i64().unwrap_or(0));
+            samples[i].push(reading["max_rss_kb"].as_f64().unwrap_or(0.0));
         }
     }
-    admin.connect()?.batch_execute("drop database if exists knexrs_rss with (force)")?;
+    database.drop_database()?;
     let mut out = serde_json::Map::new();
     for ((name, _), values) in peers.iter().zip(samples) {
-        let (min, max) = (values.iter().copied().min().unwrap_or(0), values.iter().copied().max().unwrap_or(0));
-        out.insert((*name).to_owned(), json!({ "median_kb": median(values), "min_kb": min, "max_kb": max }));
+        let (median, min, max) = spread(values);
+        out.insert((*name).to_owned(), json!({ "median_kb": median, "min_kb": min, "max_kb": max }));
     }
     out.insert("runs".into(), json!(runs));
     out.insert("migrations".into(), json!(size));

@@ -8,7 +8,7 @@
 //! `manifest.json` at run time. The deployed binary's no-op `latest` is
 //! timed beside them too (the harness's W2 runs peer-bench's).
 
-use crate::bench_rss::{generated_migrations, median, with_server};
+use crate::bench_rss::{ScratchDatabase, generated_migrations, spread, with_server};
 use anyhow::{Context as _, bail};
 use knexrs_connect::ConnectConfig;
 use serde_json::{Value, json};
@@ -42,13 +42,9 @@ fn measure_on(
     (dir, size): (&Path, usize),
 ) -> anyhow::Result<Value> {
     let dir = dir.display().to_string();
-    let admin = ConnectConfig::from_url(url)?;
-    let db_url = format!("{}/knexrs_status", url.rsplit_once('/').map_or(url, |(base, _)| base));
-    {
-        let mut client = admin.connect()?;
-        client.batch_execute("drop database if exists knexrs_status with (force)")?;
-        client.batch_execute("create database knexrs_status")?;
-    }
+    let database = ScratchDatabase::new(url, "knexrs_status")?;
+    database.recreate()?;
+    let db_url = database.url.clone();
     let ours = peer_bench.display().to_string();
     let floor = harness.join("raw-rust/target/release/raw-rust").display().to_string();
     let migrate = |action: &str| {
@@ -65,22 +61,21 @@ fn measure_on(
     // Let the server settle after the harness's runs and this migration (autovacuum of a
     // thousand new tables, a pending checkpoint) before anything is timed.
     ConnectConfig::from_url(&db_url)?.connect()?.batch_execute("vacuum analyze")?;
-    admin.connect()?.batch_execute("checkpoint")?;
-    let mut samples: Vec<Vec<i64>> = vec![Vec::new(); peers.len()];
+    database.admin().connect()?.batch_execute("checkpoint")?;
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); peers.len()];
     for round in 0..=runs {
         for (i, (_, command)) in peers.iter().enumerate() {
             let micros = run(command, &db_url)?;
             if round > 0 {
-                samples[i].push(micros);
+                samples[i].push(micros as f64 / 1000.0);
             }
         }
     }
-    admin.connect()?.batch_execute("drop database if exists knexrs_status with (force)")?;
+    database.drop_database()?;
     let mut out = serde_json::Map::new();
     for ((name, _), values) in peers.iter().zip(samples) {
-        let ms = |us: i64| us as f64 / 1000.0;
-        let (min, max) = (values.iter().copied().min().unwrap_or(0), values.iter().copied().max().unwrap_or(0));
-        out.insert((*name).to_owned(), json!({ "median": ms(median(values)), "min": ms(min), "max": ms(max) }));
+        let (median, min, max) = spread(values);
+        out.insert((*name).to_owned(), json!({ "median": median, "min": min, "max": max }));
     }
     out.insert("runs".into(), json!(runs));
     out.insert("migrations".into(), json!(size));

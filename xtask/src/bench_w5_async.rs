@@ -4,7 +4,7 @@
 //! fresh database with the harness's own `sessions` DDL (the statements knex
 //! rendered in the same run), and reads the contract's JSON line of each.
 
-use crate::bench_rss::with_server;
+use crate::bench_rss::{ScratchDatabase, spread, with_server};
 use anyhow::{Context as _, bail};
 use knexrs_connect::ConnectConfig;
 use serde_json::{Value, json};
@@ -28,20 +28,18 @@ pub(crate) fn measure(
     with_server(harness, |url| {
         let ours = peer_bench.display().to_string();
         let floor = harness.join("raw-rust/target/release/raw-rust").display().to_string();
-        let db_url = format!("{}/knexrs_w5", url.rsplit_once('/').map_or(url, |(base, _)| base));
+        let database = ScratchDatabase::new(url, "knexrs_w5")?;
+        let db_url = database.url.clone();
         let n_text = n.to_string();
         let peers: [(&str, [&str; 4]); 3] = [
             ("rust_floor", [&floor, "w5", &db_url, &n_text]),
             ("knex_rs", [&ours, "w5", &db_url, &n_text]),
             ("knex_rs_async", [&ours, "w5-async", &db_url, &n_text]),
         ];
-        let admin = ConnectConfig::from_url(url)?;
         let mut samples = vec![[Vec::new(), Vec::new(), Vec::new()]; peers.len()];
         for _ in 0..rounds.max(1) {
             for (i, (name, command)) in peers.iter().enumerate() {
-                let mut client = admin.connect()?;
-                client.batch_execute("drop database if exists knexrs_w5 with (force)")?;
-                client.batch_execute("create database knexrs_w5")?;
+                database.recreate()?;
                 ConnectConfig::from_url(&db_url)?.connect()?.batch_execute(&ddl.join(";\n"))?;
                 let output = Command::new(command[0]).args(&command[1..]).output()?;
                 if !output.status.success() {
@@ -55,12 +53,16 @@ pub(crate) fn measure(
                 }
             }
         }
-        admin.connect()?.batch_execute("drop database if exists knexrs_w5 with (force)")?;
+        database.drop_database()?;
         let mut out = serde_json::Map::new();
         for ((name, _), per_phase) in peers.iter().zip(samples) {
             let mut phases = serde_json::Map::new();
             for ((phase, _), values) in PHASES.iter().zip(per_phase) {
-                phases.insert((*phase).to_owned(), stats(values));
+                let (median, min, max) = spread(values);
+                phases.insert(
+                    (*phase).to_owned(),
+                    json!({ "median": median.round(), "min": min.round(), "max": max.round() }),
+                );
             }
             out.insert((*name).to_owned(), Value::Object(phases));
         }
@@ -68,11 +70,4 @@ pub(crate) fn measure(
         out.insert("n".into(), json!(n));
         Ok(Value::Object(out))
     })
-}
-
-fn stats(mut values: Vec<f64>) -> Value {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    let median = if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 };
-    json!({ "median": median.round(), "min": values[0].round(), "max": values[values.len() - 1].round() })
 }
