@@ -216,38 +216,20 @@ impl Migrator {
     ) -> Result<Option<RunReport>, MigrateError> {
         // Without a checksum nothing can be edited or adopted: only unfinished rows matter.
         let checksums = self.migrations().iter().any(|m| m.checksum().is_some());
-        let Some((applied, states, locked)) =
-            db::noop_snapshot(session.work.client(), self.tables(), checksums).await?
-        else {
+        let Some(row) = db::noop_snapshot(session.work.client(), self.tables(), checksums).await? else {
             return Ok(None);
         };
-        if locked {
+        let view = db::noop_view(&row, self.tables())?;
+        if view.locked {
             // knex refuses every command that would migrate while its row is set, even one with nothing to do.
             return Err(MigrateError::Locked { table: self.tables().lock() });
         }
-        let known: rustc_hash::FxHashSet<&str> = states.iter().map(|s| s.name.as_str()).collect();
-        let adopt = applied
-            .iter()
-            .any(|row| !known.contains(row.name()) && self.find(row.name()).is_some_and(|m| m.checksum().is_some()));
-        if adopt || states.iter().any(StateRow::is_incomplete) {
+        let Some(batch) = self.noop_batch(&view, options.validate_migration_list) else {
             return Ok(None);
-        }
-        // A missing file or an edited migration is an error the full path
-        // reports (its rows are read in knex's order, for knex's message).
-        if options.validate_migration_list && self.check_missing(&applied).is_err() {
-            return Ok(None);
-        }
-        let applied_names: rustc_hash::FxHashSet<&str> = applied.iter().map(AppliedRow::name).collect();
-        if self.migrations().iter().any(|m| !applied_names.contains(m.name())) {
-            return Ok(None);
-        }
-        if !self.edited(&applied, &states).is_empty() {
-            return Ok(None);
-        }
+        };
         if options.cancel.is_cancelled() {
             return Err(MigrateError::interrupted("before anything ran", &[]));
         }
-        let batch = db::last_batch(&applied) + 1;
         reporter.report(Event::Planned { direction: crate::Direction::Up, batch, migrations: 0 });
         Ok(Some(RunReport { direction: crate::Direction::Up, batch, migrations: Vec::new() }))
     }

@@ -1,6 +1,6 @@
 //! Every SQL statement the runner sends about its own bookkeeping and locks,
 //! as small async functions over a `tokio_postgres::Client` (the data side
-//! lives elsewhere). Reads use the simple protocol: one round trip each.
+//! lives elsewhere). Each read is one round trip.
 
 use crate::migration::stem_of;
 use crate::{MigrateError, Migration, Tables};
@@ -288,50 +288,87 @@ pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<
     }
 }
 
-/// What a no-op `latest` needs, in one round trip and with as little work
-/// for the server as possible: the applied names and batches (no order, no
-/// times), our side table (every row when `checksums`, so edits are noticed;
-/// otherwise only migrations that did not finish), and knex's lock row.
-/// `None` when a table is missing. The rows carry no id or time: they only
-/// decide "nothing to do".
+/// What a no-op `latest` needs, in one statement and one round trip, with
+/// as little work as possible on both sides: the applied names and the last
+/// batch, our side table as three arrays (every row when `checksums`, so
+/// edits are noticed; otherwise only migrations that did not finish), and
+/// whether knex's lock row is set. One row of arrays instead of a row per
+/// migration: the client decodes a thousand names by borrowing them from
+/// the reply ([`noop_view`]), with no allocation per migration. `None` when
+/// a table is missing.
 pub(crate) async fn noop_snapshot(
     client: &Client,
     tables: &Tables,
     checksums: bool,
-) -> Result<Option<(Vec<AppliedRow>, Vec<StateRow>, bool)>, MigrateError> {
-    let states = states_sql(tables);
+) -> Result<Option<tokio_postgres::Row>, MigrateError> {
     let unfinished = if checksums { String::new() } else { format!(" where state <> '{}'", State::Applied.as_str()) };
     let sql = format!(
-        "select name, batch from {} where name is not null; {states}{unfinished}; select is_locked from {}",
+        "select m.names, m.last_batch, s.names, s.checksums, s.states, l.locked \
+         from (select array_agg(name::text) as names, max(batch) as last_batch from {} where name is not null) as m, \
+         (select array_agg(name::text) as names, array_agg(checksum::text) as checksums, array_agg(state::text) as states \
+         from {}{unfinished}) as s, \
+         (select count(*) > 1 or coalesce(bool_or(is_locked::text = '1'), false) as locked from {}) as l",
         tables.qualified_migrations(),
+        tables.qualified_state(),
         tables.qualified_lock()
     );
-    match simple_rows(client, &sql).await {
-        Ok(rows) => {
-            let applied = rows
-                .first()
-                .map(|rows| {
-                    rows.iter()
-                        .filter_map(|row| {
-                            Some(AppliedRow {
-                                id: 0,
-                                recorded_name: row.get(0)?.to_owned(),
-                                batch: row.get(1).and_then(|b| b.parse().ok()).unwrap_or(0),
-                                migration_time: None,
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Ok(Some((
-                applied,
-                rows.get(1).map(|r| parse_states(r)).unwrap_or_default(),
-                rows.get(2).is_some_and(|r| knex_lock_is_set(r)),
-            )))
-        }
+    match client.query_typed(&sql, &[]).await {
+        Ok(mut rows) => Ok(rows.pop()),
         Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }
+}
+
+/// [`noop_snapshot`]'s row, decoded without copying a name.
+pub(crate) fn noop_view<'a>(row: &'a tokio_postgres::Row, tables: &Tables) -> Result<NoopView<'a>, MigrateError> {
+    let decode = |e: tokio_postgres::Error| MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e);
+    let applied: Option<Vec<&str>> = row.try_get(0).map_err(decode)?;
+    let last_batch: Option<i32> = row.try_get(1).map_err(decode)?;
+    let names: Option<Vec<&str>> = row.try_get(2).map_err(decode)?;
+    let checksums: Option<Vec<Option<&str>>> = row.try_get(3).map_err(decode)?;
+    let states: Option<Vec<Option<&str>>> = row.try_get(4).map_err(decode)?;
+    let names = names.unwrap_or_default();
+    let (checksums, states) = (checksums.unwrap_or_default(), states.unwrap_or_default());
+    let side = names
+        .into_iter()
+        .zip(checksums)
+        .zip(states)
+        .map(|((name, checksum), state)| SideRow {
+            name,
+            checksum,
+            incomplete: State::parse(state.unwrap_or("")) != State::Applied,
+        })
+        .collect();
+    Ok(NoopView {
+        applied: applied.unwrap_or_default(),
+        last_batch: last_batch.unwrap_or(0),
+        side,
+        locked: row.try_get(5).map_err(decode)?,
+    })
+}
+
+/// The bookkeeping as a no-op `latest` sees it, borrowed from the reply.
+#[derive(Debug, Default)]
+pub(crate) struct NoopView<'a> {
+    /// `knex_migrations`' names as recorded (`….js` when knex ran them).
+    pub(crate) applied: Vec<&'a str>,
+    /// The highest batch (0 when nothing is applied).
+    pub(crate) last_batch: i32,
+    /// Our side table's rows.
+    pub(crate) side: Vec<SideRow<'a>>,
+    /// Whether knex's lock row is set.
+    pub(crate) locked: bool,
+}
+
+/// A row of our side table, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SideRow<'a> {
+    /// The migration's name.
+    pub(crate) name: &'a str,
+    /// The checksum recorded when it was applied (none when knex applied it).
+    pub(crate) checksum: Option<&'a str>,
+    /// Whether it stopped halfway outside a transaction.
+    pub(crate) incomplete: bool,
 }
 
 /// The applied rows and our side table, empty where a table does not exist

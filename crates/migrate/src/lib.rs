@@ -43,6 +43,7 @@ mod lock;
 mod make;
 mod migration;
 mod migrator;
+mod noop;
 mod options;
 mod plan;
 mod pooled;

@@ -2,6 +2,7 @@
 
 use crate::{MigrateError, Migration, Tables};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Every migration of a project, sorted as knex sorts its files (by file
 /// name), and checked (no duplicate names, no file that cannot be a
@@ -24,10 +25,11 @@ use rustc_hash::FxHashMap;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Migrator {
-    migrations: Vec<Migration>,
-    /// Position of each migration by name.
-    /// By name; FxHash, as names are ours and looked up for every applied row.
-    index: FxHashMap<String, usize>,
+    /// Shared, as the index is: a clone (a command's own tables) copies no migration.
+    migrations: Arc<[Migration]>,
+    /// Position of each migration by name; FxHash, as names are ours and
+    /// looked up for every applied row.
+    index: Arc<FxHashMap<String, usize>>,
     tables: Tables,
 }
 
@@ -82,7 +84,7 @@ impl Migrator {
                 return Err(MigrateError::DuplicateName { name: migration.name().to_owned() });
             }
         }
-        Ok(Migrator { migrations, index, tables: Tables::default() })
+        Ok(Migrator { migrations: migrations.into(), index: Arc::new(index), tables: Tables::default() })
     }
 
     /// Records into other bookkeeping tables than knex's defaults.
