@@ -254,6 +254,38 @@ fn knex_holding_its_lock_row_stops_the_run_until_unlock() {
     assert_eq!(tables(&db), ["t_1", "t_2"]);
 }
 
+/// The migrations of `tables:2`, each with a source (so a checksum); `edit` changes the second's.
+fn sourced(edit: bool) -> Migrator {
+    let migrations = migration_set("tables:2").unwrap().into_iter().enumerate().map(|(i, m)| {
+        let source = if edit && i == 1 {
+            format!("fn up() {{ /* {i}, edited */ }}")
+        } else {
+            format!("fn up() {{ /* {i} */ }}")
+        };
+        m.with_source(&source)
+    });
+    Migrator::new(migrations).unwrap()
+}
+
+#[test]
+fn a_noop_latest_reports_the_next_batch_and_still_refuses_a_set_lock_row_and_an_edit() {
+    let db = TestDatabase::empty().unwrap();
+    let first = sourced(false).latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!((first.batch, first.migrations.len()), (1, 2));
+    let again = sourced(false).latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!((again.batch, again.migrations.len()), (2, 0), "nothing ran; knex prints the batch it would have been");
+
+    db.connect().unwrap().batch_execute("update knex_migrations_lock set is_locked = 1").unwrap();
+    let locked = sourced(false).latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    assert!(matches!(locked, MigrateError::Locked { .. }), "{locked}");
+    db.connect().unwrap().batch_execute("update knex_migrations_lock set is_locked = 0").unwrap();
+
+    let edited = sourced(true).latest(db.config(), &RunOptions::default(), &mut Silent).unwrap_err();
+    let MigrateError::Edited { names } = &edited else { panic!("expected an edit: {edited}") };
+    assert_eq!(names.len(), 1, "{edited}");
+    assert_eq!(tables(&db), ["t_1", "t_2"]);
+}
+
 #[test]
 fn batches_count_up_and_rollback_undoes_only_the_last_one() {
     let db = TestDatabase::empty().unwrap();

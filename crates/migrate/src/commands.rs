@@ -216,10 +216,10 @@ impl Migrator {
     ) -> Result<Option<RunReport>, MigrateError> {
         // Without a checksum nothing can be edited or adopted: only unfinished rows matter.
         let checksums = self.migrations().iter().any(|m| m.checksum().is_some());
-        let Some(row) = db::noop_snapshot(session.work.client(), self.tables(), checksums).await? else {
+        let Some(reply) = db::noop_snapshot(session.work.client(), self.tables(), checksums).await? else {
             return Ok(None);
         };
-        let view = db::noop_view(&row, self.tables())?;
+        let view = db::noop_view(&reply, self.tables())?;
         if view.locked {
             // knex refuses every command that would migrate while its row is set, even one with nothing to do.
             return Err(MigrateError::Locked { table: self.tables().lock() });

@@ -2,6 +2,7 @@
 
 use crate::{MigrateError, Migration, Tables};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Every migration of a project, sorted as knex sorts its files (by file
@@ -26,10 +27,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Migrator {
     /// Shared, as the index is: a clone (a command's own tables) copies no migration.
-    migrations: Arc<[Migration]>,
+    migrations: Arc<Vec<Migration>>,
     /// Position of each migration by name; FxHash, as names are ours and
     /// looked up for every applied row.
-    index: Arc<FxHashMap<String, usize>>,
+    index: Arc<FxHashMap<Cow<'static, str>, usize>>,
     tables: Tables,
 }
 
@@ -80,11 +81,11 @@ impl Migrator {
         }
         let mut index = FxHashMap::with_capacity_and_hasher(migrations.len(), Default::default());
         for (i, migration) in migrations.iter().enumerate() {
-            if index.insert(migration.name().to_owned(), i).is_some() {
+            if index.insert(migration.shared_name(), i).is_some() {
                 return Err(MigrateError::DuplicateName { name: migration.name().to_owned() });
             }
         }
-        Ok(Migrator { migrations: migrations.into(), index: Arc::new(index), tables: Tables::default() })
+        Ok(Migrator { migrations: Arc::new(migrations), index: Arc::new(index), tables: Tables::default() })
     }
 
     /// Records into other bookkeeping tables than knex's defaults.
