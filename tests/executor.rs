@@ -149,6 +149,31 @@ fn transactions_commit_on_ok_roll_back_on_err_and_panic_and_nest_as_savepoints()
 }
 
 #[test]
+fn fetch_optional_keeps_the_first_row_but_fails_on_an_error_in_a_later_one_and_the_transaction_knows() {
+    let db = migrated();
+    let pool = db.pool().unwrap();
+    // Row 1 is fine (1 / -1); row 2 divides by zero after the first row was sent.
+    let later_error = raw("select 1 / (x - 2) as v from generate_series(1, 3) as x");
+    let first = pool.fetch_optional::<(i32,)>(&later_error);
+    let Err(error) = first else { panic!("an error after the first row must fail the call: {first:?}") };
+    assert_eq!(error.code(), Some(&SqlState::DIVISION_BY_ZERO), "{error}");
+
+    let ok = raw("select x from generate_series(1, 3) as x");
+    assert_eq!(pool.fetch_optional::<(i32,)>(&ok).unwrap(), Some((1,)), "the first of several rows");
+
+    // Inside a transaction, swallowing that error cannot end in a reported commit.
+    let swallowed: Result<(), QueryError> = pool.transaction(|tx| {
+        insert_session(tx, "lost", "job-lost")?;
+        let _ = tx.fetch_optional::<(i32,)>(&later_error);
+        Ok(())
+    });
+    assert!(matches!(swallowed, Err(QueryError::RolledBack { .. })), "{swallowed:?}");
+    let mut q = table("sessions");
+    q.count("*");
+    assert_eq!(pool.fetch_one::<(i64,)>(&q).unwrap().0, 0);
+}
+
+#[test]
 fn a_unique_violation_keeps_its_sqlstate_and_names_the_constraint() {
     let db = migrated();
     let pool = db.pool().unwrap();

@@ -5,6 +5,7 @@ use crate::driver::context;
 use crate::driver::param::{Param, check_count, inferred_params, with_params};
 use crate::statement::Rendered;
 use crate::{FromRow, QueryError, Select, Statement};
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::FromSql;
 use sea_query::Value;
 use std::borrow::Cow;
@@ -96,8 +97,7 @@ pub trait Executor {
         if sql.is_empty() {
             return Ok(None);
         }
-        let rows = run(self.connection(), &sql, &values, Call::Query)?.rows();
-        rows.into_iter().next().map(R::from_row).transpose()
+        run(self.connection(), &sql, &values, Call::First)?.first().map(R::from_row).transpose()
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].
@@ -200,19 +200,32 @@ impl Executor for Connection {
 enum Call {
     Execute,
     Query,
+    /// The first row only: the rest are read (an error after the first row
+    /// still fails the call and is noted on the transaction) but not kept.
+    First,
 }
 
 /// What it returned.
 enum Outcome {
     Count(u64),
     Rows(Vec<postgres::Row>),
+    First(Option<postgres::Row>),
 }
 
 impl Outcome {
     fn rows(self) -> Vec<postgres::Row> {
         match self {
             Outcome::Rows(rows) => rows,
+            Outcome::First(row) => row.into_iter().collect(),
             Outcome::Count(_) => Vec::new(),
+        }
+    }
+
+    fn first(self) -> Option<postgres::Row> {
+        match self {
+            Outcome::Rows(rows) => rows.into_iter().next(),
+            Outcome::First(row) => row,
+            Outcome::Count(_) => None,
         }
     }
 
@@ -220,6 +233,7 @@ impl Outcome {
         match self {
             Outcome::Count(n) => n,
             Outcome::Rows(rows) => rows.len() as u64,
+            Outcome::First(row) => u64::from(row.is_some()),
         }
     }
 }
@@ -253,7 +267,7 @@ fn run(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: 
         let client = connection.client();
         match call {
             Call::Execute => client.execute_typed(sql, &typed).map(Outcome::Count),
-            Call::Query => client.query_typed(sql, &typed).map(Outcome::Rows),
+            Call::Query | Call::First => client.query_typed(sql, &typed).map(Outcome::Rows),
         }
     };
     result.map_err(|error| {
@@ -271,5 +285,13 @@ fn call_prepared(
     with_params(values, |params| match call {
         Call::Execute => client.execute(prepared, params).map(Outcome::Count),
         Call::Query => client.query(prepared, params).map(Outcome::Rows),
+        Call::First => {
+            let mut rows = client.query_raw(prepared, params.iter().copied())?;
+            let mut first = None;
+            while let Some(row) = rows.next()? {
+                first.get_or_insert(row);
+            }
+            Ok(Outcome::First(first))
+        }
     })
 }
