@@ -303,15 +303,18 @@ pub(crate) async fn noop_snapshot(
     let unfinished = if checksums { String::new() } else { format!(" where state <> '{}'", State::Applied.as_str()) };
     let applied = format!("select name::text, batch from {} where name is not null", tables.qualified_migrations());
     let side = format!("select name::text, checksum::text, state::text from {}{unfinished}", tables.qualified_state());
-    let lock = format!("select is_locked::text = '1' from {}", tables.qualified_lock());
+    let lock = format!("select is_locked from {}", tables.qualified_lock());
     // All three go out before any answer is read.
     let all = futures_util::future::try_join3(
         client.query_typed(&applied, &[]),
         client.query_typed(&side, &[]),
-        client.query_typed(&lock, &[]),
+        simple_rows(client, &lock),
     );
     match all.await {
-        Ok((applied, side, lock)) => Ok(Some(NoopReply { applied, side, lock })),
+        Ok((applied, side, lock)) => {
+            let locked = lock.first().is_some_and(|rows| knex_lock_is_set(rows));
+            Ok(Some(NoopReply { applied, side, locked }))
+        }
         Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }
@@ -322,13 +325,14 @@ pub(crate) async fn noop_snapshot(
 pub(crate) struct NoopReply {
     applied: Vec<tokio_postgres::Row>,
     side: Vec<tokio_postgres::Row>,
-    lock: Vec<tokio_postgres::Row>,
+    locked: bool,
 }
 
 /// [`noop_snapshot`]'s rows, decoded without copying a name.
 pub(crate) fn noop_view<'a>(reply: &'a NoopReply, tables: &Tables) -> Result<NoopView<'a>, MigrateError> {
     let decode = |e: tokio_postgres::Error| MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e);
-    let mut view = NoopView { applied: Vec::with_capacity(reply.applied.len()), ..NoopView::default() };
+    let mut view =
+        NoopView { applied: Vec::with_capacity(reply.applied.len()), locked: reply.locked, ..NoopView::default() };
     for row in &reply.applied {
         view.applied.push(row.try_get(0).map_err(decode)?);
         let batch: Option<i32> = row.try_get(1).map_err(decode)?;
@@ -343,9 +347,6 @@ pub(crate) fn noop_view<'a>(reply: &'a NoopReply, tables: &Tables) -> Result<Noo
             incomplete: State::parse(state.unwrap_or("")) != State::Applied,
         });
     }
-    // knex: more than one row, or a row set to 1.
-    view.locked = reply.lock.len() > 1
-        || reply.lock.iter().any(|row| row.try_get::<_, Option<bool>>(0).ok().flatten().unwrap_or(false));
     Ok(view)
 }
 
