@@ -334,12 +334,6 @@ impl Migration {
         &self.name
     }
 
-    /// The name as stored: an embedded migration's is borrowed from the
-    /// binary, so indexing it copies nothing.
-    pub(crate) fn shared_name(&self) -> Cow<'static, str> {
-        self.name.clone()
-    }
-
     /// The name recorded in `knex_migrations`.
     ///
     /// ```

@@ -1,8 +1,9 @@
 //! The migrator: the sorted, validated migrations and where their bookkeeping lives.
 
 use crate::{MigrateError, Migration, Tables};
-use rustc_hash::FxHashMap;
-use std::borrow::Cow;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher as _;
 use std::sync::Arc;
 
 /// Every migration of a project, sorted as knex sorts its files (by file
@@ -28,9 +29,11 @@ use std::sync::Arc;
 pub struct Migrator {
     /// Shared, as the index is: a clone (a command's own tables) copies no migration.
     migrations: Arc<Vec<Migration>>,
-    /// Position of each migration by name; FxHash, as names are ours and
-    /// looked up for every applied row.
-    index: Arc<FxHashMap<Cow<'static, str>, usize>>,
+    /// Position of each migration, hashed by its name (FxHash: names are
+    /// ours, and one is looked up for every applied row). The table holds
+    /// positions only: a lookup compares the name of the migration there, so
+    /// building it copies no name.
+    index: Arc<HashTable<usize>>,
     tables: Tables,
 }
 
@@ -79,10 +82,17 @@ impl Migrator {
         if migrations.iter().any(|m| m.name().is_empty()) {
             return Err(MigrateError::EmptyName);
         }
-        let mut index = FxHashMap::with_capacity_and_hasher(migrations.len(), Default::default());
+        let mut index = HashTable::with_capacity(migrations.len());
+        let hash_of = |i: &usize| FxBuildHasher.hash_one(migrations[*i].name());
         for (i, migration) in migrations.iter().enumerate() {
-            if index.insert(migration.shared_name(), i).is_some() {
-                return Err(MigrateError::DuplicateName { name: migration.name().to_owned() });
+            let name = migration.name();
+            match index.entry(FxBuildHasher.hash_one(name), |&at| migrations[at].name() == name, hash_of) {
+                hashbrown::hash_table::Entry::Occupied(_) => {
+                    return Err(MigrateError::DuplicateName { name: name.to_owned() });
+                }
+                hashbrown::hash_table::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
             }
         }
         Ok(Migrator { migrations: Arc::new(migrations), index: Arc::new(index), tables: Tables::default() })
@@ -147,13 +157,17 @@ impl Migrator {
     /// # Ok::<(), knexrs_migrate::MigrateError>(())
     /// ```
     pub fn find(&self, name: &str) -> Option<&Migration> {
-        let index = self.index.get(name).or_else(|| self.index.get(crate::migration::stem_of(name)))?;
-        self.migrations.get(*index)
+        self.migrations.get(self.position(name)?)
     }
 
     /// Where a migration stands in the order, by name.
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
-        self.index.get(name).or_else(|| self.index.get(crate::migration::stem_of(name))).copied()
+        self.exact(name).or_else(|| self.exact(crate::migration::stem_of(name)))
+    }
+
+    /// Where the migration named exactly `name` stands.
+    fn exact(&self, name: &str) -> Option<usize> {
+        self.index.find(FxBuildHasher.hash_one(name), |&at| self.migrations[at].name() == name).copied()
     }
 }
 
