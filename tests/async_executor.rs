@@ -153,6 +153,28 @@ async fn a_transaction_left_open_never_reaches_the_next_caller_of_the_pool() {
 }
 
 #[tokio::test]
+async fn fetch_optional_keeps_the_first_row_but_fails_on_an_error_in_a_later_one_and_the_transaction_knows() {
+    let (_db, pool) = cliscale().await;
+    // Row 1 is fine (1 / -1); row 2 divides by zero after the first row was sent.
+    let later_error = raw("select 1 / (x - 2) as v from generate_series(1, 3) as x");
+    let first = pool.fetch_optional::<(i32,)>(&later_error).await;
+    let Err(error) = first else { panic!("an error after the first row must fail the call: {first:?}") };
+    assert_eq!(error.code(), Some(&tokio_postgres::error::SqlState::DIVISION_BY_ZERO), "{error}");
+
+    let ok = raw("select x from generate_series(1, 3) as x");
+    assert_eq!(pool.fetch_optional::<(i32,)>(&ok).await.unwrap(), Some((1,)), "the first of several rows");
+    assert_eq!(pool.fetch_one::<(i32,)>(&ok).await.unwrap(), (1,));
+
+    // Inside a transaction, swallowing that error cannot end in a reported commit.
+    let conn = pool.get().await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    tx.execute(&new_session("lost", "job-lost")).await.unwrap();
+    let _ = tx.fetch_optional::<(i32,)>(&later_error).await;
+    assert!(matches!(tx.commit().await, Err(QueryError::RolledBack { .. })));
+    assert_eq!(count(&conn, "sessions").await, 0);
+}
+
+#[tokio::test]
 async fn savepoints_nest_and_a_swallowed_failure_is_reported_not_committed() {
     let (_db, pool) = cliscale().await;
     let conn = pool.get().await.unwrap();

@@ -9,7 +9,8 @@ use crate::driver::param::{Param, check_count, inferred_params};
 use crate::driver::tx_state::TxState;
 use crate::statement::Rendered;
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
-use postgres_types::{FromSql, ToSql};
+use futures_util::TryStreamExt as _;
+use postgres_types::FromSql;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
 use tokio_postgres::error::SqlState;
@@ -22,19 +23,31 @@ const CACHE_CAPACITY: usize = 512;
 enum Call {
     Execute,
     Query,
+    /// The first row only (the others are still read, for their errors).
+    First,
 }
 
 /// What it returned.
 enum Outcome {
     Count(u64),
     Rows(Vec<tokio_postgres::Row>),
+    First(Option<tokio_postgres::Row>),
 }
 
 impl Outcome {
     fn rows(self) -> Vec<tokio_postgres::Row> {
         match self {
             Outcome::Rows(rows) => rows,
+            Outcome::First(row) => row.into_iter().collect(),
             Outcome::Count(_) => Vec::new(),
+        }
+    }
+
+    fn first(self) -> Option<tokio_postgres::Row> {
+        match self {
+            Outcome::Rows(rows) => rows.into_iter().next(),
+            Outcome::First(row) => row,
+            Outcome::Count(_) => None,
         }
     }
 }
@@ -295,14 +308,13 @@ impl AsyncConn {
     ) -> Result<Outcome, QueryError> {
         self.settle().await?;
         check_count(sql, values.len())?;
-        let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         if !self.prepares {
             // One round trip, unnamed: nothing outlives a transaction pooler's assignment.
+            let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
             let typed = inferred_params(&params);
             let result = match call {
                 Call::Execute => self.client.execute_typed(sql, &typed).await.map(Outcome::Count),
-                Call::Query => self.client.query_typed(sql, &typed).await.map(Outcome::Rows),
+                Call::Query | Call::First => self.client.query_typed(sql, &typed).await.map(Outcome::Rows),
             };
             return result.map_err(|error| {
                 self.lock().tx.note_failure(&error);
@@ -310,12 +322,12 @@ impl AsyncConn {
             });
         }
         let prepared = self.prepared(sql).await?;
-        let result = match self.call(call, &prepared, &refs).await {
+        let result = match self.call(call, &prepared, values).await {
             Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && self.lock().tx.depth == 0 => {
                 // "cached plan must not change result type": the table changed under us.
                 self.lock().statements.clear();
                 let prepared = self.prepared(sql).await?;
-                self.call(call, &prepared, &refs).await
+                self.call(call, &prepared, values).await
             }
             other => other,
         };
@@ -325,15 +337,28 @@ impl AsyncConn {
         })
     }
 
+    /// Runs the prepared statement, its values bound as they are (no list of
+    /// parameters is built: the driver reads them one by one).
     async fn call(
         &self,
         call: Call,
         prepared: &tokio_postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
+        values: &[std::borrow::Cow<'_, sea_query::Value>],
     ) -> Result<Outcome, tokio_postgres::Error> {
+        let params = values.iter().map(|v| Param(v.as_ref()));
         match call {
-            Call::Execute => self.client.execute(prepared, params).await.map(Outcome::Count),
-            Call::Query => self.client.query(prepared, params).await.map(Outcome::Rows),
+            Call::Execute => self.client.execute_raw(prepared, params).await.map(Outcome::Count),
+            Call::Query => self.client.query_raw(prepared, params).await?.try_collect().await.map(Outcome::Rows),
+            Call::First => {
+                let mut rows = std::pin::pin!(self.client.query_raw(prepared, params).await?);
+                let first = rows.try_next().await?;
+                // The rest are read too (an error in a later row fails the
+                // call); an ended stream is not polled again.
+                if first.is_some() {
+                    while rows.try_next().await?.is_some() {}
+                }
+                Ok(Outcome::First(first))
+            }
         }
     }
 
@@ -356,6 +381,7 @@ impl AsyncConn {
         match self.run(&sql, &values, Call::Execute).await? {
             Outcome::Count(n) => Ok(n),
             Outcome::Rows(rows) => Ok(rows.len() as u64),
+            Outcome::First(row) => Ok(u64::from(row.is_some())),
         }
     }
 
@@ -395,8 +421,7 @@ impl AsyncConn {
         if sql.is_empty() {
             return Ok(None);
         }
-        let rows = self.run(&sql, &values, Call::Query).await?.rows();
-        rows.into_iter().next().map(R::from_row).transpose()
+        self.run(&sql, &values, Call::First).await?.first().map(R::from_row).transpose()
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].
