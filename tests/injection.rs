@@ -5,8 +5,9 @@
 //! builders rendered.
 //!
 //! Names exclude what knex gives a meaning to in a name: `.` (schema and
-//! table), ` as ` (alias) and a trailing `[n]` (array subscript). Values
-//! exclude NUL, which PostgreSQL text cannot hold.
+//! table), ` as ` (alias), a trailing `[n]` (array subscript) and a bare `*`
+//! (every column: knex never quotes it). Values exclude NUL, which
+//! PostgreSQL text cannot hold.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
@@ -52,6 +53,7 @@ fn name() -> impl Strategy<Value = String> {
             && !s.to_ascii_lowercase().contains(" as ")
             && !SYSTEM_COLUMNS.contains(&s.as_str())
             && s != "id"
+            && s != "*"
     })
 }
 
@@ -203,4 +205,12 @@ fn squash_in_lists(sql: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[test]
+fn a_bare_star_is_knexs_every_column_so_the_names_above_leave_it_out() {
+    let mut select = table("t");
+    select.columns(["*"]).where_eq("*", "x");
+    let (sql, _) = select.build(PostgresQueryBuilder).unwrap();
+    assert_eq!(sql, r#"select * from "t" where * = $1"#, "knex renders `*` unquoted wherever it is a name");
 }
