@@ -83,10 +83,10 @@ impl Migrator {
             return Err(MigrateError::EmptyName);
         }
         let mut index = HashTable::with_capacity(migrations.len());
-        let hash_of = |i: &usize| FxBuildHasher.hash_one(migrations[*i].name());
+        let hash_of = |i: &usize| name_hash(migrations[*i].name());
         for (i, migration) in migrations.iter().enumerate() {
             let name = migration.name();
-            match index.entry(FxBuildHasher.hash_one(name), |&at| migrations[at].name() == name, hash_of) {
+            match index.entry(name_hash(name), |&at| migrations[at].name() == name, hash_of) {
                 hashbrown::hash_table::Entry::Occupied(_) => {
                     return Err(MigrateError::DuplicateName { name: name.to_owned() });
                 }
@@ -167,8 +167,13 @@ impl Migrator {
 
     /// Where the migration named exactly `name` stands.
     fn exact(&self, name: &str) -> Option<usize> {
-        self.index.find(FxBuildHasher.hash_one(name), |&at| self.migrations[at].name() == name).copied()
+        self.index.find(name_hash(name), |&at| self.migrations[at].name() == name).copied()
     }
+}
+
+/// The index's hash of a migration name.
+fn name_hash(name: &str) -> u64 {
+    FxBuildHasher.hash_one(name)
 }
 
 /// The order knex gives its files: by file name, extension included. Names

@@ -2,6 +2,7 @@
 //! statements in errors.
 
 mod from_row;
+pub(crate) mod outcome;
 pub(crate) mod param;
 pub(crate) mod tx_state;
 

@@ -2,6 +2,7 @@
 
 use super::{Connection, Transaction};
 use crate::driver::context;
+use crate::driver::outcome::{Call, Outcome};
 use crate::driver::param::{Param, check_count, inferred_params, with_params};
 use crate::statement::Rendered;
 use crate::{FromRow, QueryError, Select, Statement};
@@ -192,49 +193,6 @@ pub trait Executor {
 impl Executor for Connection {
     fn connection(&mut self) -> &mut Connection {
         self
-    }
-}
-
-/// What a statement is run for.
-#[derive(Clone, Copy)]
-enum Call {
-    Execute,
-    Query,
-    /// The first row only: the rest are read (an error after the first row
-    /// still fails the call and is noted on the transaction) but not kept.
-    First,
-}
-
-/// What it returned.
-enum Outcome {
-    Count(u64),
-    Rows(Vec<postgres::Row>),
-    First(Option<postgres::Row>),
-}
-
-impl Outcome {
-    fn rows(self) -> Vec<postgres::Row> {
-        match self {
-            Outcome::Rows(rows) => rows,
-            Outcome::First(row) => row.into_iter().collect(),
-            Outcome::Count(_) => Vec::new(),
-        }
-    }
-
-    fn first(self) -> Option<postgres::Row> {
-        match self {
-            Outcome::Rows(rows) => rows.into_iter().next(),
-            Outcome::First(row) => row,
-            Outcome::Count(_) => None,
-        }
-    }
-
-    fn count(self) -> u64 {
-        match self {
-            Outcome::Count(n) => n,
-            Outcome::Rows(rows) => rows.len() as u64,
-            Outcome::First(row) => u64::from(row.is_some()),
-        }
     }
 }
 

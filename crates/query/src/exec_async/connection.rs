@@ -5,6 +5,7 @@
 
 use super::AsyncTransaction;
 use crate::driver::context;
+use crate::driver::outcome::{Call, Outcome};
 use crate::driver::param::{Param, check_count, inferred_params};
 use crate::driver::tx_state::TxState;
 use crate::statement::Rendered;
@@ -17,40 +18,6 @@ use tokio_postgres::error::SqlState;
 
 /// How many statements a connection keeps prepared; past it the cache starts over.
 const CACHE_CAPACITY: usize = 512;
-
-/// What a statement is run for.
-#[derive(Debug, Clone, Copy)]
-enum Call {
-    Execute,
-    Query,
-    /// The first row only (the others are still read, for their errors).
-    First,
-}
-
-/// What it returned.
-enum Outcome {
-    Count(u64),
-    Rows(Vec<tokio_postgres::Row>),
-    First(Option<tokio_postgres::Row>),
-}
-
-impl Outcome {
-    fn rows(self) -> Vec<tokio_postgres::Row> {
-        match self {
-            Outcome::Rows(rows) => rows,
-            Outcome::First(row) => row.into_iter().collect(),
-            Outcome::Count(_) => Vec::new(),
-        }
-    }
-
-    fn first(self) -> Option<tokio_postgres::Row> {
-        match self {
-            Outcome::Rows(rows) => rows.into_iter().next(),
-            Outcome::First(row) => row,
-            Outcome::Count(_) => None,
-        }
-    }
-}
 
 /// The driver client of a connection: from the pool, or opened on its own.
 enum Client {
@@ -378,11 +345,7 @@ impl AsyncConn {
         if sql.is_empty() {
             return Ok(0);
         }
-        match self.run(&sql, &values, Call::Execute).await? {
-            Outcome::Count(n) => Ok(n),
-            Outcome::Rows(rows) => Ok(rows.len() as u64),
-            Outcome::First(row) => Ok(u64::from(row.is_some())),
-        }
+        Ok(self.run(&sql, &values, Call::Execute).await?.count())
     }
 
     /// Every row, decoded.
