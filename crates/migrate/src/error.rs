@@ -364,6 +364,26 @@ pub enum MigrateError {
         #[source]
         source: std::io::Error,
     },
+    /// A list of databases for a fleet run (`--targets`) cannot be used; nothing ran.
+    #[error("{}", targets_text(origin, *line, problem))]
+    InvalidTargets {
+        /// Where the list came from (its file).
+        origin: String,
+        /// The line at fault (1-based); 0 for the list as a whole.
+        line: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Some databases of a fleet run did not finish; the others did.
+    #[error("{}", fleet_text(*total, failed, *not_started))]
+    FleetFailed {
+        /// How many databases the fleet had.
+        total: usize,
+        /// The databases whose run failed, in the list's order.
+        failed: Vec<String>,
+        /// How many were not started (cancelled, or stopped by `--fail-fast`).
+        not_started: usize,
+    },
     /// The run was cancelled (SIGINT/SIGTERM, or its [`Cancel`](crate::Cancel) handle).
     #[error("interrupted {when}; {kept}")]
     Interrupted {
@@ -438,4 +458,27 @@ fn step_code<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e Sql
         return pg.code();
     }
     error.source().and_then(step_code)
+}
+
+fn targets_text(origin: &str, line: usize, problem: &str) -> String {
+    if line == 0 {
+        format!("{origin} {problem}; nothing was run")
+    } else {
+        format!("{origin} line {line} {problem}; nothing was run")
+    }
+}
+
+/// At most ten names: a fleet of thousands must still fit on one readable line.
+fn fleet_text(total: usize, failed: &[String], not_started: usize) -> String {
+    const SHOWN: usize = 10;
+    let mut names = failed.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if failed.len() > SHOWN {
+        names.push_str(&format!(" and {} more", failed.len() - SHOWN));
+    }
+    let advice = "the others finished; run the command again on the unfinished ones alone (`--targets` a list of them)";
+    match (failed.len(), not_started) {
+        (0, n) => format!("{n} of {total} databases were not started: {advice}"),
+        (f, 0) => format!("{f} of {total} databases failed ({names}): fix them; {advice}"),
+        (f, n) => format!("{f} of {total} databases failed ({names}) and {n} were not started: fix them; {advice}"),
+    }
 }

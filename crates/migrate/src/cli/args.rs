@@ -208,6 +208,15 @@ pub struct RunArgs {
     /// Wait this long for a lock another session holds (another run's, or knex's lock row) before giving up
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
     pub lock_wait: Duration,
+    /// Run on every database listed in FILE (`name url` or a URL per line), each as its own run
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dry_run", "direct_url"])]
+    pub targets: Option<std::path::PathBuf>,
+    /// With --targets: how many databases at a time [default: 8]
+    #[arg(long, value_name = "N", requires = "targets")]
+    pub parallel: Option<usize>,
+    /// With --targets: after a database fails, start no other
+    #[arg(long, requires = "targets")]
+    pub fail_fast: bool,
 }
 
 /// Options of `status`.

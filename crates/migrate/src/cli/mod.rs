@@ -2,6 +2,7 @@
 //! binaries (feature `cli`).
 
 mod args;
+mod fleet;
 mod output;
 mod run;
 mod seed;

@@ -183,6 +183,10 @@ pub fn run(
         Err(error) => return Err(replay(error)),
     };
     migrator.set_tables(Tables::new(args.connection.table.clone(), args.connection.schema.clone())?);
+    let target = run_target(&args.command);
+    if let Some((target, run @ RunArgs { targets: Some(file), .. })) = &target {
+        return super::fleet::run_fleet(&migrator, environment, &args.connection, file, target, run, out, cancel);
+    }
     let mut connection = (context.connect)(environment)?;
     if let Some(pooler) = args.connection.pooler {
         connection.set_pooler(pooler);
@@ -205,15 +209,6 @@ pub fn run(
     } else {
         let _ = writeln!(out, "{banner}");
     }
-    let target = match &args.command {
-        MigrateCommand::Latest(run) => Some((Target::Latest, run)),
-        MigrateCommand::Rollback { all, run } => Some((Target::Rollback { all: *all }, run)),
-        MigrateCommand::Up { name, run } => Some((Target::Up(name.clone()), run)),
-        MigrateCommand::Down { name, run } => Some((Target::Down(name.clone()), run)),
-        MigrateCommand::To { name, run } => Some((Target::To(name.clone()), run)),
-        MigrateCommand::Before { name, run } => Some((Target::Before(name.clone()), run)),
-        _ => None,
-    };
     if let Some((target, run)) = target {
         return run_migrations(&migrator, &connection, direct, &target, run, out, cancel);
     }
@@ -285,6 +280,39 @@ pub fn run(
     Ok(Outcome::Done)
 }
 
+/// The target of a command that runs migrations, with its options.
+fn run_target(command: &MigrateCommand) -> Option<(Target, &RunArgs)> {
+    match command {
+        MigrateCommand::Latest(run) => Some((Target::Latest, run)),
+        MigrateCommand::Rollback { all, run } => Some((Target::Rollback { all: *all }, run)),
+        MigrateCommand::Up { name, run } => Some((Target::Up(name.clone()), run)),
+        MigrateCommand::Down { name, run } => Some((Target::Down(name.clone()), run)),
+        MigrateCommand::To { name, run } => Some((Target::To(name.clone()), run)),
+        MigrateCommand::Before { name, run } => Some((Target::Before(name.clone()), run)),
+        _ => None,
+    }
+}
+
+/// The run's options from its command line, stopped by `cancel`.
+pub(super) fn run_options(args: &RunArgs, cancel: &Cancel) -> RunOptions {
+    let mut options = RunOptions::default();
+    if let Some(mode) = args.transaction {
+        options.transaction(mode);
+    }
+    if let Some(t) = args.lock_timeout {
+        options.lock_timeout(t);
+    }
+    if let Some(t) = args.statement_timeout {
+        options.statement_timeout(t);
+    }
+    options.lock_wait(args.lock_wait);
+    options.cancel = cancel.clone();
+    options.record_extension = args.record_extension.as_ref().map(|e| e.trim_start_matches('.').to_owned());
+    options.validate_migration_list = !args.disable_migrations_list_validation;
+    options.pg_version = args.pg_version;
+    options
+}
+
 /// The migrator's error again (the context holds it by reference; errors
 /// are not `Clone`), as the same variant where it has no source.
 fn replay(error: &MigrateError) -> MigrateError {
@@ -327,21 +355,7 @@ fn run_migrations(
     out: &mut (dyn Write + Send),
     cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
-    let mut options = RunOptions::default();
-    if let Some(mode) = args.transaction {
-        options.transaction(mode);
-    }
-    if let Some(t) = args.lock_timeout {
-        options.lock_timeout(t);
-    }
-    if let Some(t) = args.statement_timeout {
-        options.statement_timeout(t);
-    }
-    options.lock_wait(args.lock_wait);
-    options.cancel = cancel.clone();
-    options.record_extension = args.record_extension.as_ref().map(|e| e.trim_start_matches('.').to_owned());
-    options.validate_migration_list = !args.disable_migrations_list_validation;
-    options.pg_version = args.pg_version;
+    let mut options = run_options(args, cancel);
     options.direct = direct;
     if args.dry_run {
         let plan = migrator.dry_run(connection, target, &options)?;

@@ -1,0 +1,129 @@
+//! `--targets FILE`: a run command on every database of a list, printed
+//! database by database with its name in front of each line.
+
+use super::args::{ConnectionArgs, RunArgs};
+use super::output::{Printer, millis};
+use super::run::{Outcome, run_options};
+use crate::{Event, FleetOptions, FleetOutcome, FleetReporter, FleetTarget, MigrateError, Migrator, Reporter, Target};
+use knexrs_connect::{ConnectConfig, ConnectError, Environment};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+/// Reads the list, runs `target` on each database, prints each one's lines
+/// as it ends and a total; any database left unfinished makes it an error.
+#[allow(clippy::too_many_arguments, reason = "the command line's pieces, passed on as they are")]
+pub(super) fn run_fleet(
+    migrator: &Migrator,
+    environment: Environment,
+    connection: &ConnectionArgs,
+    file: &Path,
+    target: &Target,
+    args: &RunArgs,
+    out: &mut (dyn Write + Send),
+    cancel: &crate::Cancel,
+) -> Result<Outcome, MigrateError> {
+    let origin = file.display().to_string();
+    let text = std::fs::read_to_string(file)
+        .map_err(|source| MigrateError::Io { context: format!("reading the list of databases {origin}"), source })?;
+    // Each database as if it were the only one: its URL in place of
+    // DATABASE_URL, the rest of the process's settings as they are.
+    let connect = |url: &str| -> Result<ConnectConfig, ConnectError> {
+        let parsed = ConnectConfig::from_url(url)?;
+        let vars = |name: &str| if name == "DATABASE_URL" { Some(url.to_owned()) } else { std::env::var(name).ok() };
+        let mut config = ConnectConfig::from_vars(vars, environment)?.unwrap_or(parsed);
+        if let Some(pooler) = connection.pooler {
+            config.set_pooler(pooler);
+        }
+        Ok(config)
+    };
+    let targets = FleetTarget::parse_list_with(&text, &origin, connect)?;
+    let mut fleet = FleetOptions::default();
+    if let Some(parallel) = args.parallel {
+        fleet.parallel(parallel);
+    }
+    fleet.fail_fast(args.fail_fast);
+    let _ = writeln!(
+        out,
+        "Using environment: {environment} ({} databases from {origin}, {} at a time)",
+        targets.len(),
+        fleet.parallel
+    );
+    if std::env::var_os("MIGRATION_DATABASE_URL").is_some_and(|url| !url.is_empty()) {
+        // One server's direct URL cannot stand for every database of a list.
+        let _ = writeln!(out, "MIGRATION_DATABASE_URL is ignored with --targets: each database uses its own URL");
+    }
+    let mut options = run_options(args, cancel);
+    options.direct = None;
+    let started = Instant::now();
+    let by_name = matches!(target, Target::Up(_) | Target::Down(_) | Target::To(_) | Target::Before(_));
+    let mut printer = FleetPrinter { out: &mut *out, applies: target.applies(), by_name };
+    let report = migrator.run_fleet(&targets, target, &options, &fleet, &mut printer)?;
+    let mut finished = 0;
+    let mut changed = 0;
+    let mut migrations = 0;
+    for (_, outcome) in &report.targets {
+        if let FleetOutcome::Ran(run) = outcome {
+            finished += 1;
+            changed += usize::from(!run.is_empty());
+            migrations += run.migrations.len();
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{finished} of {} databases finished: {changed} ran {migrations} migrations, {} had nothing to do",
+        report.targets.len(),
+        finished - changed
+    );
+    let _ = writeln!(out, "Done in {}", millis(started.elapsed()));
+    report.into_result()?;
+    Ok(Outcome::Done)
+}
+
+/// Each database's lines as the single-database run prints them, with
+/// `[name] ` in front, written whole so runs in flight never cut into each
+/// other's lines.
+struct FleetPrinter<'a> {
+    out: &'a mut (dyn Write + Send),
+    applies: bool,
+    by_name: bool,
+}
+
+impl FleetPrinter<'_> {
+    fn write_prefixed(&mut self, target: &str, text: &[u8]) {
+        let mut lines = Vec::with_capacity(text.len() + 32);
+        for line in String::from_utf8_lossy(text).lines() {
+            let _ = writeln!(lines, "[{target}] {line}");
+        }
+        let _ = self.out.write_all(&lines);
+    }
+}
+
+impl FleetReporter for FleetPrinter<'_> {
+    fn report(&mut self, target: &str, event: Event<'_>) {
+        let mut text = Vec::new();
+        Printer::new(&mut text).report(event);
+        if !text.is_empty() {
+            self.write_prefixed(target, &text);
+        }
+    }
+
+    fn finished(&mut self, target: &str, outcome: &FleetOutcome) {
+        let mut text = Vec::new();
+        match outcome {
+            FleetOutcome::Ran(report) if report.is_empty() => {
+                let _ = if self.applies {
+                    writeln!(text, "Already up to date")
+                } else {
+                    writeln!(text, "Already at the base migration")
+                };
+            }
+            FleetOutcome::Ran(report) => Printer::new(&mut text).summary(report, self.by_name),
+            FleetOutcome::Failed(error) => {
+                let _ = writeln!(text, "error: {error}");
+            }
+            _ => {}
+        }
+        self.write_prefixed(target, &text);
+    }
+}
