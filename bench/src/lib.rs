@@ -8,6 +8,7 @@ pub mod w5;
 pub mod w6;
 pub mod w6b;
 pub mod w7;
+pub mod w8;
 
 /// Any error, as one line.
 pub type BenchError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,8 +1,8 @@
 //! `peer-bench`: our commands for the peer benchmark harness (its README's
-//! `KNEXRS_MIGRATE_CMD`, `KNEXRS_W4_CMD`, `KNEXRS_W5_CMD`, `KNEXRS_W6_CMD`).
+//! `KNEXRS_MIGRATE_CMD`, `KNEXRS_W4_CMD` … `KNEXRS_W8_CMD`).
 
 use clap::{Parser, Subcommand};
-use knexrs_bench::{migrate, w4, w5, w6, w6b, w7};
+use knexrs_bench::{migrate, w4, w5, w6, w6b, w7, w8};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,6 +46,8 @@ enum Command {
     W7Async { url: String, seconds: f64, concurrency: usize, pool: u32, rows: Option<u64>, warmup: Option<f64> },
     /// W7 through the blocking executor: `concurrency` threads on a pool of `pool`
     W7Sync { url: String, seconds: f64, concurrency: usize, pool: u32, rows: Option<u64>, warmup: Option<f64> },
+    /// W8: every database of `targets` (`name url` lines) to latest, `parallel` at a time
+    W8 { targets: PathBuf, parallel: usize, dir: PathBuf, n: usize },
 }
 
 fn main() -> ExitCode {
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
             &url,
             w7::Args { seconds, concurrency, pool, rows: rows.unwrap_or(10_000), warmup: warmup.unwrap_or(2.0) },
         ),
+        Command::W8 { targets, parallel, dir, n } => w8::run(&targets, parallel, &dir, n),
     };
     match result {
         Ok(json) => {

@@ -21,6 +21,11 @@ use std::sync::Arc;
 pub struct ManifestMigration {
     /// Its file name, as knex records it (`00001_create_t_1.js`).
     pub name: String,
+    /// What it is (W8's manifest): `create_t`, W1's migration (also when
+    /// absent, as in W1's), or `cliscale`, one of the fixture's migrations,
+    /// which this workspace ports in `migrations/`.
+    #[serde(default)]
+    pub kind: Option<String>,
     /// The table it creates.
     pub table: String,
 }
@@ -90,14 +95,31 @@ impl Manifest {
     }
 
     /// The migrator over every migration, recording knex's file names.
+    /// `cliscale` entries are this workspace's port of the fixture's
+    /// migrations (`migrations/`), found by name.
     pub fn migrator(self) -> Result<Migrator, BenchError> {
-        let migrations = self.migrations.into_iter().map(|m| {
+        let mut ported: Option<Vec<Migration>> = None;
+        let mut migrations = Vec::with_capacity(self.migrations.len());
+        for m in self.migrations {
             let stem = m.name.rsplit_once('.').map_or(m.name.as_str(), |(stem, _)| stem).to_owned();
-            // One copy of the table name for both steps.
-            let table: Arc<str> = m.table.into();
-            let down_table = table.clone();
-            Migration::new(stem, move |s| up(s, &table), move |s| down(s, &down_table)).with_file_name(m.name)
-        });
+            let migration = match m.kind.as_deref() {
+                None | Some("create_t") => {
+                    // One copy of the table name for both steps.
+                    let table: Arc<str> = m.table.into();
+                    let down_table = table.clone();
+                    Migration::new(stem, move |s| up(s, &table), move |s| down(s, &down_table))
+                }
+                Some("cliscale") => {
+                    let ported = ported.get_or_insert_with(cliscale_migrations::migrations);
+                    let at = ported.iter().position(|p| p.name() == stem).ok_or_else(|| {
+                        format!("the manifest's cliscale migration {} is not in this workspace's migrations/", m.name)
+                    })?;
+                    ported.swap_remove(at)
+                }
+                Some(other) => return Err(format!("{}: unknown kind `{other}` (create_t or cliscale)", m.name).into()),
+            };
+            migrations.push(migration.with_file_name(m.name));
+        }
         Ok(Migrator::new(migrations)?)
     }
 }
@@ -109,6 +131,8 @@ struct Scan {
     count: Option<usize>,
     /// The entry's `name`, until its `table`.
     name: Option<String>,
+    /// The entry's `kind`, between its `name` and its `table`.
+    kind: Option<String>,
     migrations: Vec<ManifestMigration>,
 }
 
@@ -132,9 +156,15 @@ impl Scan {
                         return false;
                     }
                 }
+                b"\"kind\"" => {
+                    let (true, Some(kind)) = (self.name.is_some(), string(value)) else { return false };
+                    if self.kind.replace(kind).is_some() {
+                        return false;
+                    }
+                }
                 b"\"table\"" => {
                     let (Some(name), Some(table)) = (self.name.take(), string(value)) else { return false };
-                    self.migrations.push(ManifestMigration { name, table });
+                    self.migrations.push(ManifestMigration { name, kind: self.kind.take(), table });
                 }
                 _ => {}
             }
@@ -144,8 +174,10 @@ impl Scan {
 
     /// The manifest, once every line is in.
     fn finish(self) -> Option<Manifest> {
-        let complete =
-            !self.migrations.is_empty() && self.name.is_none() && self.count.is_none_or(|n| n == self.migrations.len());
+        let complete = !self.migrations.is_empty()
+            && self.name.is_none()
+            && self.kind.is_none()
+            && self.count.is_none_or(|n| n == self.migrations.len());
         complete.then_some(Manifest { migrations: self.migrations })
     }
 }
@@ -222,7 +254,7 @@ mod tests {
 }"#;
 
     fn expected() -> Manifest {
-        let entry = |name: &str, table: &str| ManifestMigration { name: name.into(), table: table.into() };
+        let entry = |name: &str, table: &str| ManifestMigration { name: name.into(), kind: None, table: table.into() };
         Manifest { migrations: vec![entry("00001_create_t_1.js", "t_1"), entry("00002_create_\"t\"\\2.js", "t_2")] }
     }
 
@@ -250,6 +282,48 @@ mod tests {
         let long_line = PRETTY.replace("(\\\"name\\\": \\\"x\\\")", &"x".repeat(200_000));
         assert_ne!(long_line, PRETTY);
         assert_eq!(Manifest::scan(long_line.as_bytes()).unwrap(), Some(expected()), "a line longer than the buffer");
+    }
+
+    /// W8's manifest: entries with a `kind`, the fixture's with its source text.
+    const FLEET: &str = r#"{
+ "n": 2,
+ "migrations": [
+  {
+   "name": "20250126000001_create_sessions_table.js",
+   "kind": "cliscale",
+   "table": "sessions",
+   "fixture": "/x/20250126000001_create_sessions_table.js",
+   "source": "exports.up = async (knex) => { await knex.raw('CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\"'); };\n",
+   "up": [
+    "create table \"sessions\" (\"id\": \"x\")"
+   ],
+   "down": []
+  },
+  {
+   "name": "20250126000003_create_t_1.js",
+   "kind": "create_t",
+   "table": "t_1",
+   "up": [],
+   "down": []
+  }
+ ]
+}"#;
+
+    #[test]
+    fn the_fleet_layout_is_read_with_each_entry_s_kind() {
+        let kinds = |m: Manifest| m.migrations.into_iter().map(|m| (m.name, m.kind, m.table)).collect::<Vec<_>>();
+        let expected = vec![
+            ("20250126000001_create_sessions_table.js".to_owned(), Some("cliscale".to_owned()), "sessions".to_owned()),
+            ("20250126000003_create_t_1.js".to_owned(), Some("create_t".to_owned()), "t_1".to_owned()),
+        ];
+        assert_eq!(kinds(Manifest::scan(FLEET.as_bytes()).unwrap().unwrap()), expected);
+        assert_eq!(kinds(Manifest::parse(FLEET).unwrap()), expected, "the JSON parse agrees");
+        let migrator = Manifest::parse(FLEET).unwrap().migrator().unwrap();
+        let names: Vec<&str> = migrator.migrations().iter().map(|m| m.name()).collect();
+        assert_eq!(names, ["20250126000001_create_sessions_table", "20250126000003_create_t_1"]);
+        let unknown = FLEET.replace("\"create_t\"", "\"drop_t\"");
+        let err = Manifest::parse(&unknown).unwrap().migrator().unwrap_err();
+        assert!(err.to_string().contains("unknown kind `drop_t`"), "{err}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [w1 w4 w5 w6 w7 w6b | all]`: the Knex.js peer harness
+//! `cargo xtask bench [w1 w4 w5 w6 w7 w8 w6b | all]`: the Knex.js peer harness
 //! with our commands, in a scratch copy; writes BENCHMARKS.md and the raw JSON.
 
 use crate::workspace_root;
@@ -11,8 +11,8 @@ use std::process::{Command, ExitCode, Stdio};
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct BenchArgs {
     /// Workloads to run: w1 (W1–W3), w4, w5 (with W5 through the async
-    /// executor), w6, w7, w6b; the harness's default set (w1 w4 w5 w6 w7)
-    /// when none is given, `all` adds the long w6b. `status` alone times only
+    /// executor), w6, w7, w8, w6b; the harness's default set (w1 w4 w5 w6
+    /// w7) when none is given, `all` adds the long w8 and w6b. `status` alone times only
     /// `status --exit-code` at each size and prints it (BENCHMARKS.md is left
     /// as it is)
     workloads: Vec<String>,
@@ -32,8 +32,8 @@ pub(crate) struct BenchArgs {
 }
 
 /// Every workload we plug into; the harness's own default set leaves out
-/// the long opt-in W6b (about 11 minutes, plus sqlx's first build).
-const WORKLOADS: [&str; 6] = ["w1", "w4", "w5", "w6", "w7", "w6b"];
+/// the long opt-in W8 (about 10 minutes) and W6b (about 11, plus sqlx's first build).
+const WORKLOADS: [&str; 7] = ["w1", "w4", "w5", "w6", "w7", "w8", "w6b"];
 const DEFAULT_WORKLOADS: [&str; 5] = ["w1", "w4", "w5", "w6", "w7"];
 
 /// What was measured at one history size.
@@ -67,7 +67,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let status_only = workloads == ["status"];
     if let Some(unknown) = workloads.iter().find(|w| !WORKLOADS.contains(&w.as_str()) && !status_only) {
-        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6, w7, w6b, all, or status alone");
+        bail!("unknown workload `{unknown}`: choose from w1 (W1–W3), w4, w5, w6, w7, w8, w6b, all, or status alone");
     }
     let shared = root.parent().map(|p| p.join("shared")).unwrap_or_default();
     let peers = args.peers.clone().unwrap_or_else(|| shared.join("peers"));
@@ -132,6 +132,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
                 "KNEXRS_W7_SYNC_CMD",
                 format!("{bench} w7-sync {{url}} {{seconds}} {{concurrency}} {{pool}} {{rows}} {{warmup}}"),
             )
+            .env("KNEXRS_W8_CMD", format!("{bench} w8 {{targets}} {{parallel}} {{dir}} {{n}}"))
             .env("KNEXRS_W6B_CMD", format!("{bench} w6b {{url}} {{tests}} {{threads}} {{migrations}}"))
             .stderr(Stdio::inherit())
             .output()
