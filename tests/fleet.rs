@@ -172,3 +172,43 @@ fn a_cancelled_fleet_starts_nothing_and_says_so() {
     assert!(matches!(err, MigrateError::FleetFailed { total: 2, not_started: 2, .. }), "{err}");
     assert!(dbs.iter().all(|db| applied(db) == 0));
 }
+
+#[test]
+fn status_with_targets_says_which_databases_are_behind_and_which_cannot_be_read() {
+    let home = TestDatabase::empty().unwrap();
+    let dbs: Vec<TestDatabase> = (0..3).map(|_| TestDatabase::empty().unwrap()).collect();
+    let list = targets_file(&dbs.iter().collect::<Vec<_>>());
+    let list_arg = list.to_str().unwrap();
+    let out = fleet_run(&home, "tables:2", &["latest", "--targets", list_arg]);
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let status = fleet_run(&home, "tables:2", &["status", "--targets", list_arg, "--exit-code"]);
+    let (stdout, stderr) = text(&status);
+    assert_eq!(status.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains(&format!("[{}] up to date: 2 applied", dbs[1].name())), "{stdout}");
+    assert!(stdout.contains("3 of 3 databases up to date, 0 behind, 0 could not be read"), "{stdout}");
+
+    // A migration added since: every database is behind by one.
+    let behind = fleet_run(&home, "tables:3", &["status", "--targets", list_arg, "--exit-code"]);
+    let (stdout, stderr) = text(&behind);
+    assert_eq!(behind.status.code(), Some(3), "{stdout}{stderr}");
+    let line = format!("[{}] 1 pending (20240101000003_create_t_3), 2 applied", dbs[0].name());
+    assert!(stdout.contains(&line), "{stdout}");
+    assert!(stdout.contains("0 of 3 databases up to date, 3 behind, 0 could not be read"), "{stdout}");
+
+    let json = fleet_run(&home, "tables:3", &["status", "--targets", list_arg, "--json"]);
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(parsed["databases"][2]["name"], dbs[2].name());
+    assert_eq!(parsed["databases"][2]["status"]["up_to_date"], false);
+
+    // A database that does not exist cannot be read: exit 1, naming it.
+    let ghost = home.url().replace(home.name(), "knexrs_no_such_database");
+    std::fs::write(&list, format!("{} {}\nghost {ghost}\n", dbs[0].name(), dbs[0].url())).unwrap();
+    let unreadable = fleet_run(&home, "tables:2", &["status", "--targets", list_arg]);
+    let (stdout, stderr) = text(&unreadable);
+    assert_eq!(unreadable.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("[ghost] error: "), "{stdout}");
+    assert!(stdout.contains("1 of 2 databases up to date, 0 behind, 1 could not be read"), "{stdout}");
+    assert!(stderr.contains("1 of 2 databases failed (ghost)"), "{stderr}");
+    std::fs::remove_file(list).unwrap();
+}

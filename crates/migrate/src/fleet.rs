@@ -413,6 +413,66 @@ impl Migrator {
     }
 }
 
+impl Migrator {
+    /// The [`status`](Self::status) of every database of `targets`,
+    /// `parallel` at a time, in the list's order: which databases are
+    /// behind, and which could not be read.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{FleetTarget, Migrator};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let targets = FleetTarget::parse_list(&std::fs::read_to_string("tenants.txt")?, "tenants.txt")?;
+    /// for (name, status) in Migrator::new(migrations())?.status_fleet(&targets, 8)? {
+    ///     match status {
+    ///         Ok(status) if status.is_up_to_date() => {}
+    ///         Ok(status) => println!("{name}: {} pending", status.pending().count()),
+    ///         Err(error) => println!("{name}: {error}"),
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn status_fleet(&self, targets: &[FleetTarget], parallel: usize) -> Result<FleetStatus, MigrateError> {
+        block_on("Migrator::status_fleet", "Migrator::status_fleet_async", self.status_fleet_async(targets, parallel))
+    }
+
+    /// [`status_fleet`](Self::status_fleet) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{FleetTarget, Migrator};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn behind(targets: Vec<FleetTarget>) -> Result<usize, knexrs_migrate::MigrateError> {
+    /// let statuses = Migrator::new(migrations())?.status_fleet_async(&targets, 8).await?;
+    /// Ok(statuses.iter().filter(|(_, s)| !s.as_ref().is_ok_and(|s| s.is_up_to_date())).count())
+    /// # }
+    /// ```
+    pub async fn status_fleet_async(
+        &self,
+        targets: &[FleetTarget],
+        parallel: usize,
+    ) -> Result<FleetStatus, MigrateError> {
+        if parallel == 0 {
+            return Err(MigrateError::InvalidOption {
+                option: "--parallel",
+                value: "0".into(),
+                expected: "at least 1 database at a time",
+            });
+        }
+        let mut statuses: Vec<_> = futures_util::stream::iter(targets.iter().enumerate())
+            .map(|(index, one)| async move { (index, self.status_async(&one.connection).await) })
+            .buffer_unordered(parallel)
+            .collect()
+            .await;
+        statuses.sort_unstable_by_key(|(index, _)| *index);
+        Ok(targets.iter().zip(statuses).map(|(one, (_, status))| (one.name.clone(), status)).collect())
+    }
+}
+
+/// Each database's name and [`Status`](crate::Status) (or why it could not
+/// be read), in the list's order: what [`Migrator::status_fleet`] returns.
+pub type FleetStatus = Vec<(String, Result<crate::Status, MigrateError>)>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

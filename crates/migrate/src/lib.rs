@@ -63,7 +63,7 @@ pub use catalog::{Catalog, CatalogKey};
 pub use checksum::checksum;
 pub use db::{AppliedRow, Blocker};
 pub use error::{LockKind, MigrateError};
-pub use fleet::{FleetOptions, FleetOutcome, FleetReport, FleetReporter, FleetTarget};
+pub use fleet::{FleetOptions, FleetOutcome, FleetReport, FleetReporter, FleetStatus, FleetTarget};
 pub use make::make;
 pub use migration::{Migration, MigrationConfig};
 pub use migrator::Migrator;

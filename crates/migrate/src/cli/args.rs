@@ -242,6 +242,12 @@ pub struct StatusArgs {
     /// Each migration with its batch, time and recorded name (knex's plain list otherwise)
     #[arg(long)]
     pub verbose: bool,
+    /// One line per database of FILE (`name url` or a URL per line): which are behind
+    #[arg(long, value_name = "FILE", conflicts_with = "direct_url")]
+    pub targets: Option<std::path::PathBuf>,
+    /// With --targets: how many databases to read at a time [default: 8]
+    #[arg(long, value_name = "N", requires = "targets")]
+    pub parallel: Option<usize>,
 }
 
 pub(super) fn parse_environment(text: &str) -> Result<Environment, String> {

@@ -1,11 +1,12 @@
-//! `--targets FILE`: a run command on every database of a list, printed
-//! database by database with its name in front of each line.
+//! `--targets FILE`: a run command, or `status`, on every database of a
+//! list, printed database by database with its name in front of each line.
 
-use super::args::{ConnectionArgs, RunArgs};
-use super::output::{Printer, millis};
+use super::args::{ConnectionArgs, RunArgs, StatusArgs};
+use super::output::{Printer, millis, status_json};
 use super::run::{Outcome, run_options};
 use crate::{Event, FleetOptions, FleetOutcome, FleetReporter, FleetTarget, MigrateError, Migrator, Reporter, Target};
 use knexrs_connect::{ConnectConfig, ConnectError, Environment};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -23,21 +24,7 @@ pub(super) fn run_fleet(
     out: &mut (dyn Write + Send),
     cancel: &crate::Cancel,
 ) -> Result<Outcome, MigrateError> {
-    let origin = file.display().to_string();
-    let text = std::fs::read_to_string(file)
-        .map_err(|source| MigrateError::Io { context: format!("reading the list of databases {origin}"), source })?;
-    // Each database as if it were the only one: its URL in place of
-    // DATABASE_URL, the rest of the process's settings as they are.
-    let connect = |url: &str| -> Result<ConnectConfig, ConnectError> {
-        let parsed = ConnectConfig::from_url(url)?;
-        let vars = |name: &str| if name == "DATABASE_URL" { Some(url.to_owned()) } else { std::env::var(name).ok() };
-        let mut config = ConnectConfig::from_vars(vars, environment)?.unwrap_or(parsed);
-        if let Some(pooler) = connection.pooler {
-            config.set_pooler(pooler);
-        }
-        Ok(config)
-    };
-    let targets = FleetTarget::parse_list_with(&text, &origin, connect)?;
+    let (origin, targets) = read_targets(file, environment, connection)?;
     let mut fleet = FleetOptions::default();
     if let Some(parallel) = args.parallel {
         fleet.parallel(parallel);
@@ -78,6 +65,103 @@ pub(super) fn run_fleet(
     let _ = writeln!(out, "Done in {}", millis(started.elapsed()));
     report.into_result()?;
     Ok(Outcome::Done)
+}
+
+/// `status --targets`: one line per database (what is behind, what could
+/// not be read) and a total; exit 3 with `--exit-code` while one is behind,
+/// 1 when one could not be read.
+pub(super) fn status_fleet(
+    migrator: &Migrator,
+    environment: Environment,
+    connection: &ConnectionArgs,
+    file: &Path,
+    args: &StatusArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<Outcome, MigrateError> {
+    let (origin, targets) = read_targets(file, environment, connection)?;
+    let parallel = args.parallel.unwrap_or(FleetOptions::default().parallel);
+    if !args.json {
+        let _ = writeln!(
+            out,
+            "Using environment: {environment} ({} databases from {origin}, {parallel} at a time)",
+            targets.len()
+        );
+    }
+    let statuses = migrator.status_fleet(&targets, parallel)?;
+    let behind = statuses.iter().filter(|(_, s)| s.as_ref().is_ok_and(|s| !s.is_up_to_date())).count();
+    let unreadable: Vec<String> = statuses.iter().filter(|(_, s)| s.is_err()).map(|(name, _)| name.clone()).collect();
+    if args.json {
+        let databases: Vec<serde_json::Value> = statuses
+            .iter()
+            .map(|(name, status)| match status {
+                Ok(status) => serde_json::json!({ "name": name, "status": status_json(status) }),
+                Err(error) => serde_json::json!({ "name": name, "error": error.to_string() }),
+            })
+            .collect();
+        let _ = writeln!(out, "{}", serde_json::json!({ "databases": databases }));
+    } else {
+        let mut text = String::new();
+        for (name, status) in &statuses {
+            let _ = match status {
+                Ok(status) => writeln!(text, "[{name}] {}", status_line(status)),
+                Err(error) => writeln!(text, "[{name}] error: {error}"),
+            };
+        }
+        let _ = writeln!(
+            text,
+            "{} of {} databases up to date, {behind} behind, {} could not be read",
+            statuses.len() - behind - unreadable.len(),
+            statuses.len(),
+            unreadable.len()
+        );
+        let _ = out.write_all(text.as_bytes());
+    }
+    if !unreadable.is_empty() {
+        return Err(MigrateError::FleetFailed { total: statuses.len(), failed: unreadable, not_started: 0 });
+    }
+    Ok(if args.exit_code && behind > 0 { Outcome::NotUpToDate } else { Outcome::Done })
+}
+
+/// One database's status on one line: how many are applied and pending, and
+/// what needs a person (edited, stopped halfway, missing files).
+fn status_line(status: &crate::Status) -> String {
+    let pending: Vec<&str> = status.pending().map(|m| m.name.as_str()).collect();
+    let mut line = match pending.as_slice() {
+        [] => format!("up to date: {} applied", status.applied().count()),
+        [one] => format!("1 pending ({one}), {} applied", status.applied().count()),
+        [first, ..] => format!("{} pending (from {first}), {} applied", pending.len(), status.applied().count()),
+    };
+    let edited = status.applied().filter(|m| m.edited).count();
+    let halfway = status.pending().filter(|m| m.incomplete).count();
+    for (count, what) in [(edited, "edited"), (halfway, "stopped halfway"), (status.missing.len(), "missing files")] {
+        if count > 0 {
+            line.push_str(&format!(", {count} {what}"));
+        }
+    }
+    line
+}
+
+/// The list in `file`, each database as if it were the only one: its URL in
+/// place of `DATABASE_URL`, the rest of the process's settings as they are.
+fn read_targets(
+    file: &Path,
+    environment: Environment,
+    connection: &ConnectionArgs,
+) -> Result<(String, Vec<FleetTarget>), MigrateError> {
+    let origin = file.display().to_string();
+    let text = std::fs::read_to_string(file)
+        .map_err(|source| MigrateError::Io { context: format!("reading the list of databases {origin}"), source })?;
+    let connect = |url: &str| -> Result<ConnectConfig, ConnectError> {
+        let parsed = ConnectConfig::from_url(url)?;
+        let vars = |name: &str| if name == "DATABASE_URL" { Some(url.to_owned()) } else { std::env::var(name).ok() };
+        let mut config = ConnectConfig::from_vars(vars, environment)?.unwrap_or(parsed);
+        if let Some(pooler) = connection.pooler {
+            config.set_pooler(pooler);
+        }
+        Ok(config)
+    };
+    let targets = FleetTarget::parse_list_with(&text, &origin, connect)?;
+    Ok((origin, targets))
 }
 
 /// Each database's lines as the single-database run prints them, with

@@ -1,6 +1,6 @@
 //! Dispatching a parsed command to the migrator and printing the outcome.
 
-use super::args::{ConnectionArgs, MigrateArgs, MigrateCommand, RunArgs};
+use super::args::{ConnectionArgs, MigrateArgs, MigrateCommand, RunArgs, StatusArgs};
 use super::output::{Printer, millis, status_json, status_text};
 use crate::{Cancel, MigrateError, Migrator, RunOptions, Tables, Target};
 use knexrs_connect::{ConnectConfig, Environment};
@@ -186,6 +186,9 @@ pub fn run(
     let target = run_target(&args.command);
     if let Some((target, run @ RunArgs { targets: Some(file), .. })) = &target {
         return super::fleet::run_fleet(&migrator, environment, &args.connection, file, target, run, out, cancel);
+    }
+    if let MigrateCommand::Status(status @ StatusArgs { targets: Some(file), .. }) = &args.command {
+        return super::fleet::status_fleet(&migrator, environment, &args.connection, file, status, out);
     }
     let mut connection = (context.connect)(environment)?;
     if let Some(pooler) = args.connection.pooler {
