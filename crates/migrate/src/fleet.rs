@@ -79,6 +79,7 @@ impl FleetTarget {
         let invalid =
             |line: usize, problem: String| MigrateError::InvalidTargets { origin: origin.to_owned(), line, problem };
         let mut targets: Vec<FleetTarget> = Vec::new();
+        let mut lines: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
         for (index, line) in text.lines().enumerate() {
             let number = index + 1;
             let line = line.trim();
@@ -101,17 +102,10 @@ impl FleetTarget {
                     None => return Err(invalid(number, "names no database: write `name url`".into())),
                 },
             };
-            if let Some(first) = targets.iter().position(|t| t.name == name) {
-                let first_line = text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with('#'))
-                    .nth(first)
-                    .map_or(0, |(i, _)| i + 1);
-                return Err(invalid(
-                    number,
-                    format!("names `{name}` again (line {first_line}): give each database its own name"),
-                ));
+            // Where each name was first given: a list of thousands stays linear.
+            if let Some(first) = lines.insert(name.clone(), number) {
+                let problem = format!("names `{name}` again (line {first}): give each database its own name");
+                return Err(invalid(number, problem));
             }
             targets.push(FleetTarget { name, connection });
         }
@@ -403,7 +397,6 @@ impl Migrator {
         while let Some((index, outcome)) = runs.next().await {
             outcomes[index] = Some(outcome);
         }
-        drop(runs);
         let targets = targets
             .iter()
             .zip(outcomes)
