@@ -70,7 +70,8 @@ impl Session {
             self.conn
                 .client()
                 .batch_execute(&sql)
-                .map_err(|e| TestCaseError::fail(format!("{sql}: {}", failure(&e))))?;
+                // The server's whole message (`postgres::Error` alone prints "db error").
+                .map_err(|e| TestCaseError::fail(format!("{sql}: {}", knexrs_connect::describe(&e))))?;
         }
         Ok(())
     }
@@ -81,11 +82,6 @@ impl Session {
         self.sent.insert(squash_in_lists(&sql));
         self.sent.insert(sql);
     }
-}
-
-/// The server's whole message (`postgres::Error` alone prints "db error").
-fn failure(error: &postgres::Error) -> String {
-    error.as_db_error().map_or_else(|| error.to_string(), |db| format!("{}: {}", db.code().code(), db.message()))
 }
 
 fn round_trip(

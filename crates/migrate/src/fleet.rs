@@ -362,13 +362,7 @@ impl Migrator {
         fleet: &FleetOptions,
         reporter: &mut dyn FleetReporter,
     ) -> Result<FleetReport, MigrateError> {
-        if fleet.parallel == 0 {
-            return Err(MigrateError::InvalidOption {
-                option: "--parallel",
-                value: "0".into(),
-                expected: "at least 1 database at a time",
-            });
-        }
+        check_parallel(fleet.parallel)?;
         let shared: Mutex<&mut dyn FleetReporter> = Mutex::new(reporter);
         let stopped = AtomicBool::new(false);
         let (shared, stopped) = (&shared, &stopped);
@@ -445,13 +439,7 @@ impl Migrator {
         targets: &[FleetTarget],
         parallel: usize,
     ) -> Result<FleetStatus, MigrateError> {
-        if parallel == 0 {
-            return Err(MigrateError::InvalidOption {
-                option: "--parallel",
-                value: "0".into(),
-                expected: "at least 1 database at a time",
-            });
-        }
+        check_parallel(parallel)?;
         let mut statuses: Vec<_> = futures_util::stream::iter(targets.iter().enumerate())
             .map(|(index, one)| async move { (index, self.status_async(&one.connection).await) })
             .buffer_unordered(parallel)
@@ -460,6 +448,18 @@ impl Migrator {
         statuses.sort_unstable_by_key(|(index, _)| *index);
         Ok(targets.iter().zip(statuses).map(|(one, (_, status))| (one.name.clone(), status)).collect())
     }
+}
+
+/// Refuses a fleet that would run no database at a time.
+fn check_parallel(parallel: usize) -> Result<(), MigrateError> {
+    if parallel == 0 {
+        return Err(MigrateError::InvalidOption {
+            option: "--parallel",
+            value: "0".into(),
+            expected: "at least 1 database at a time",
+        });
+    }
+    Ok(())
 }
 
 /// Each database's name and [`Status`](crate::Status) (or why it could not

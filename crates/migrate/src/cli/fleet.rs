@@ -40,11 +40,10 @@ pub(super) fn run_fleet(
         // One server's direct URL cannot stand for every database of a list.
         let _ = writeln!(out, "MIGRATION_DATABASE_URL is ignored with --targets: each database uses its own URL");
     }
-    let mut options = run_options(args, cancel);
-    options.direct = None;
+    // No direct connection: `run_options` leaves it out.
+    let options = run_options(args, cancel);
     let started = Instant::now();
-    let by_name = matches!(target, Target::Up(_) | Target::Down(_) | Target::To(_) | Target::Before(_));
-    let mut printer = FleetPrinter { out: &mut *out, applies: target.applies(), by_name };
+    let mut printer = FleetPrinter { out: &mut *out, target };
     let report = migrator.run_fleet(&targets, target, &options, &fleet, &mut printer)?;
     let mut finished = 0;
     let mut changed = 0;
@@ -169,8 +168,7 @@ fn read_targets(
 /// other's lines.
 struct FleetPrinter<'a> {
     out: &'a mut (dyn Write + Send),
-    applies: bool,
-    by_name: bool,
+    target: &'a Target,
 }
 
 impl FleetPrinter<'_> {
@@ -195,14 +193,7 @@ impl FleetReporter for FleetPrinter<'_> {
     fn finished(&mut self, target: &str, outcome: &FleetOutcome) {
         let mut text = Vec::new();
         match outcome {
-            FleetOutcome::Ran(report) if report.is_empty() => {
-                let _ = if self.applies {
-                    writeln!(text, "Already up to date")
-                } else {
-                    writeln!(text, "Already at the base migration")
-                };
-            }
-            FleetOutcome::Ran(report) => Printer::new(&mut text).summary(report, self.by_name),
+            FleetOutcome::Ran(report) => Printer::new(&mut text).summary(report, self.target),
             FleetOutcome::Failed(error) => {
                 let _ = writeln!(text, "error: {error}");
             }

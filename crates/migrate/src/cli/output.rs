@@ -1,6 +1,6 @@
 //! Printing: knex's wording, plus each migration's time.
 
-use crate::{Direction, Event, Reporter, RunReport, Status};
+use crate::{Direction, Event, Reporter, RunReport, Status, Target};
 use std::io::Write;
 use std::time::Duration;
 
@@ -20,13 +20,20 @@ impl<'a> Printer<'a> {
     /// K migrations` (latest) or `Batch N rolled back: K migrations`
     /// (rollback) with each migration and its time below; `Batch N ran the
     /// following migrations:` / `rolled back the following migrations:` and
-    /// the recorded names (up, down, to, before, `by_name`).
-    pub(crate) fn summary(&mut self, report: &RunReport, by_name: bool) {
+    /// the recorded names (up, down, to, before); `Already up to date` /
+    /// `Already at the base migration` when nothing ran.
+    pub(crate) fn summary(&mut self, report: &RunReport, target: &Target) {
+        // Output is best effort: a closed stdout must not fail a migration that ran.
         if report.migrations.is_empty() {
+            let _ = if target.applies() {
+                writeln!(self.out, "Already up to date")
+            } else {
+                writeln!(self.out, "Already at the base migration")
+            };
             return;
         }
+        let by_name = matches!(target, Target::Up(_) | Target::Down(_) | Target::To(_) | Target::Before(_));
         let n = report.migrations.len();
-        // Output is best effort: a closed stdout must not fail a migration that ran.
         let _ = match (report.direction, by_name) {
             (Direction::Up, false) => writeln!(self.out, "Batch {} run: {n} migrations", report.batch),
             (Direction::Down, false) => writeln!(self.out, "Batch {} rolled back: {n} migrations", report.batch),

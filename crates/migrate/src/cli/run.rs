@@ -368,16 +368,9 @@ fn run_migrations(
     let started = Instant::now();
     let mut printer = Printer::new(&mut *out);
     let report = migrator.run(connection, target, &options, &mut printer)?;
-    let _ = if report.is_empty() {
-        if target.applies() {
-            writeln!(out, "Already up to date")
-        } else {
-            writeln!(out, "Already at the base migration")
-        }
-    } else {
-        let by_name = matches!(target, Target::Up(_) | Target::Down(_) | Target::To(_) | Target::Before(_));
-        Printer::new(&mut *out).summary(&report, by_name);
-        writeln!(out, "Done in {}", millis(started.elapsed()))
-    };
+    Printer::new(&mut *out).summary(&report, target);
+    if !report.is_empty() {
+        let _ = writeln!(out, "Done in {}", millis(started.elapsed()));
+    }
     Ok(Outcome::Done)
 }
