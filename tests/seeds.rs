@@ -154,3 +154,56 @@ fn tempdir() -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
+
+/// A list of `dbs` (`name url` lines) in a file of its own.
+fn targets_file(label: &str, dbs: &[&TestDatabase]) -> std::path::PathBuf {
+    let text: String = dbs.iter().map(|db| format!("{} {}\n", db.name(), db.url())).collect();
+    let path = std::env::temp_dir().join(format!("knexrs-seed-fleet-{}-{label}.txt", dbs[0].name()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn seed_run_with_targets_seeds_every_listed_database_and_one_that_fails_does_not_stop_the_others() {
+    let home = people_db();
+    let (acme, globex) = (people_db(), people_db());
+    let broken = TestDatabase::empty().unwrap(); // no `people` table: its first seed fails
+    let list = targets_file("all", &[&acme, &broken, &globex]);
+    let list_arg = list.to_str().unwrap();
+
+    let out = fixture_seed(&home, &["people", "run", "--targets", list_arg, "--parallel", "2"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("(3 databases from "), "{stdout}");
+    for db in [&acme, &globex] {
+        assert!(
+            stdout.contains(&format!("[{0}] Ran 2 seed files\n[{0}] 01_alice\n[{0}] 02_bob\n", db.name())),
+            "{stdout}"
+        );
+        assert_eq!(people(db), ["alice", "bob"]);
+    }
+    assert!(stdout.contains(&format!("[{}] error: seed 01_alice", broken.name())), "{stdout}");
+    assert!(stdout.contains("2 of 3 databases finished: 4 seed runs, 0 skipped as already run"), "{stdout}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("1 of 3 databases failed ({})", broken.name())), "{stderr}");
+    assert!(people(&home).is_empty(), "DATABASE_URL's database is not one of the list");
+
+    let good = targets_file("good", &[&acme, &globex]);
+    let out = fixture_seed(&home, &["people", "run", "--targets", good.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains(&format!("[{}] Skipped 01_alice: already run", acme.name())), "{stdout}");
+    assert!(stdout.contains("2 of 2 databases finished: 0 seed runs, 4 skipped as already run"), "{stdout}");
+
+    let out = fixture_seed(&home, &["people", "status", "--targets", list_arg]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "a database no seed ran on reads as `not run`: {stdout}");
+    assert!(stdout.contains(&format!("[{}] 02_bob: ran ", globex.name())), "{stdout}");
+    assert!(stdout.contains(&format!("[{}] 01_alice: not run", broken.name())), "{stdout}");
+    assert!(stdout.contains("3 of 3 databases read, 0 could not be read"), "{stdout}");
+
+    let out = fixture_seed(&home, &["people", "run", "--targets", list_arg, "--env", "production"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("refusing to run them in production"), "{}", text(&out.stderr));
+    let _ = (std::fs::remove_file(list), std::fs::remove_file(good));
+}

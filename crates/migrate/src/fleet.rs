@@ -8,7 +8,7 @@
 //! flight (each as its transaction rules say) and starts no other.
 
 use crate::runtime::block_on;
-use crate::{Event, MigrateError, Migrator, Reporter, RunOptions, RunReport, Target};
+use crate::{Cancel, Event, MigrateError, Migrator, Reporter, RunOptions, RunReport, Target};
 use futures_util::StreamExt;
 use knexrs_connect::ConnectConfig;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -172,24 +172,26 @@ impl FleetOptions {
 ///
 /// let ran = FleetOutcome::Ran(RunReport { direction: Direction::Up, batch: 1, migrations: vec![] });
 /// assert!(ran.is_success());
-/// assert!(!FleetOutcome::NotStarted.is_success());
+/// assert!(!FleetOutcome::<RunReport>::NotStarted.is_success());
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum FleetOutcome {
-    /// Its run finished (it may have had nothing to do).
-    Ran(RunReport),
+pub enum FleetOutcome<R = RunReport> {
+    /// Its run finished (it may have had nothing to do): what it did, a
+    /// [`RunReport`] for migrations, a [`SeedReport`](crate::SeedReport) for seeds.
+    Ran(R),
     /// Its run failed; the database is as the run's transaction rules leave it.
     Failed(MigrateError),
     /// It was not started: the fleet was cancelled, or stopped by `fail_fast`.
     NotStarted,
 }
 
-impl FleetOutcome {
+impl<R> FleetOutcome<R> {
     /// Whether its run finished.
     ///
     /// ```
-    /// assert!(!knexrs_migrate::FleetOutcome::NotStarted.is_success());
+    /// use knexrs_migrate::{FleetOutcome, SeedReport};
+    /// assert!(!FleetOutcome::<SeedReport>::NotStarted.is_success());
     /// ```
     pub fn is_success(&self) -> bool {
         matches!(self, FleetOutcome::Ran(_))
@@ -210,16 +212,16 @@ impl FleetOutcome {
 /// assert_eq!(report.unfinished().collect::<Vec<_>>(), ["globex"]);
 /// ```
 #[derive(Debug)]
-pub struct FleetReport {
+pub struct FleetReport<R = RunReport> {
     /// Each database's name and outcome.
-    pub targets: Vec<(String, FleetOutcome)>,
+    pub targets: Vec<(String, FleetOutcome<R>)>,
 }
 
-impl FleetReport {
+impl<R> FleetReport<R> {
     /// The databases whose run did not finish (failed or not started).
     ///
     /// ```
-    /// let report = knexrs_migrate::FleetReport { targets: vec![] };
+    /// let report: knexrs_migrate::FleetReport = knexrs_migrate::FleetReport { targets: vec![] };
     /// assert_eq!(report.unfinished().count(), 0);
     /// ```
     pub fn unfinished(&self) -> impl Iterator<Item = &str> {
@@ -232,10 +234,10 @@ impl FleetReport {
     /// ```
     /// use knexrs_migrate::{FleetOutcome, FleetReport, MigrateError};
     ///
-    /// let report = FleetReport { targets: vec![("acme".into(), FleetOutcome::NotStarted)] };
+    /// let report: FleetReport = FleetReport { targets: vec![("acme".into(), FleetOutcome::NotStarted)] };
     /// assert!(matches!(report.into_result(), Err(MigrateError::FleetFailed { not_started: 1, .. })));
     /// ```
-    pub fn into_result(self) -> Result<FleetReport, MigrateError> {
+    pub fn into_result(self) -> Result<FleetReport<R>, MigrateError> {
         let failed: Vec<String> = self
             .targets
             .iter()
@@ -362,42 +364,71 @@ impl Migrator {
         fleet: &FleetOptions,
         reporter: &mut dyn FleetReporter,
     ) -> Result<FleetReport, MigrateError> {
-        check_parallel(fleet.parallel)?;
         let shared: Mutex<&mut dyn FleetReporter> = Mutex::new(reporter);
-        let stopped = AtomicBool::new(false);
-        let (shared, stopped) = (&shared, &stopped);
-        let mut outcomes: Vec<Option<FleetOutcome>> = targets.iter().map(|_| None).collect();
-        let mut runs = futures_util::stream::iter(targets.iter().enumerate())
-            .map(|(index, one)| async move {
-                // Checked when the run would start: later databases of a
-                // cancelled or failed fleet are left untouched.
-                if options.cancel.is_cancelled() || stopped.load(Ordering::Relaxed) {
-                    return (index, FleetOutcome::NotStarted);
-                }
-                let mut named = Named { name: &one.name, fleet: shared };
-                let outcome = match self.run_async(&one.connection, target, options, &mut named).await {
-                    Ok(report) => FleetOutcome::Ran(report),
-                    Err(error) => {
-                        if fleet.fail_fast {
-                            stopped.store(true, Ordering::Relaxed);
-                        }
-                        FleetOutcome::Failed(error)
-                    }
-                };
-                shared.lock().unwrap_or_else(PoisonError::into_inner).finished(&one.name, &outcome);
-                (index, outcome)
-            })
-            .buffer_unordered(fleet.parallel);
-        while let Some((index, outcome)) = runs.next().await {
-            outcomes[index] = Some(outcome);
-        }
-        let targets = targets
-            .iter()
-            .zip(outcomes)
-            .map(|(one, outcome)| (one.name.clone(), outcome.unwrap_or(FleetOutcome::NotStarted)))
-            .collect();
-        Ok(FleetReport { targets })
+        let shared = &shared;
+        let finished = |name: &str, outcome: &FleetOutcome| {
+            shared.lock().unwrap_or_else(PoisonError::into_inner).finished(name, outcome);
+        };
+        let run = |one| async move {
+            let one: &FleetTarget = one;
+            let mut named = Named { name: &one.name, fleet: shared };
+            self.run_async(&one.connection, target, options, &mut named).await
+        };
+        run_each(targets, fleet, &options.cancel, run, finished).await
     }
+}
+
+/// Runs `run` on every database of `targets`, `fleet.parallel` at a time on
+/// the calling task, and tells `finished` of each as it ends: the one loop
+/// behind every fleet command (migrations and seeds alike). A database is
+/// started only while the fleet is neither cancelled nor stopped by
+/// `fail_fast`; the report lists every database in the list's order.
+pub(crate) async fn run_each<'t, R, F, Fut>(
+    targets: &'t [FleetTarget],
+    fleet: &FleetOptions,
+    cancel: &Cancel,
+    run: F,
+    mut finished: impl FnMut(&str, &FleetOutcome<R>),
+) -> Result<FleetReport<R>, MigrateError>
+where
+    F: Fn(&'t FleetTarget) -> Fut,
+    Fut: Future<Output = Result<R, MigrateError>>,
+{
+    check_parallel(fleet.parallel)?;
+    let stopped = AtomicBool::new(false);
+    let (stopped, run) = (&stopped, &run);
+    let mut outcomes: Vec<Option<FleetOutcome<R>>> = targets.iter().map(|_| None).collect();
+    let mut runs = futures_util::stream::iter(targets.iter().enumerate())
+        .map(|(index, one)| async move {
+            // Checked when the run would start: later databases of a
+            // cancelled or failed fleet are left untouched.
+            if cancel.is_cancelled() || stopped.load(Ordering::Relaxed) {
+                return (index, None);
+            }
+            let outcome = match run(one).await {
+                Ok(report) => FleetOutcome::Ran(report),
+                Err(error) => {
+                    if fleet.fail_fast {
+                        stopped.store(true, Ordering::Relaxed);
+                    }
+                    FleetOutcome::Failed(error)
+                }
+            };
+            (index, Some(outcome))
+        })
+        .buffer_unordered(fleet.parallel);
+    while let Some((index, outcome)) = runs.next().await {
+        if let Some(outcome) = &outcome {
+            finished(&targets[index].name, outcome);
+        }
+        outcomes[index] = outcome;
+    }
+    let targets = targets
+        .iter()
+        .zip(outcomes)
+        .map(|(one, outcome)| (one.name.clone(), outcome.unwrap_or(FleetOutcome::NotStarted)))
+        .collect();
+    Ok(FleetReport { targets })
 }
 
 impl Migrator {
@@ -439,15 +470,36 @@ impl Migrator {
         targets: &[FleetTarget],
         parallel: usize,
     ) -> Result<FleetStatus, MigrateError> {
-        check_parallel(parallel)?;
-        let mut statuses: Vec<_> = futures_util::stream::iter(targets.iter().enumerate())
-            .map(|(index, one)| async move { (index, self.status_async(&one.connection).await) })
-            .buffer_unordered(parallel)
-            .collect()
-            .await;
-        statuses.sort_unstable_by_key(|(index, _)| *index);
-        Ok(targets.iter().zip(statuses).map(|(one, (_, status))| (one.name.clone(), status)).collect())
+        read_each(targets, parallel, |one| async move {
+            let one: &FleetTarget = one;
+            self.status_async(&one.connection).await
+        })
+        .await
     }
+}
+
+/// Reads something from every database of `targets`, `parallel` at a time
+/// on the calling task: each database's name and what was read (or why it
+/// could not be), in the list's order. The loop behind the fleet `status`
+/// commands.
+pub(crate) async fn read_each<'t, T, F, Fut>(
+    targets: &'t [FleetTarget],
+    parallel: usize,
+    read: F,
+) -> Result<Vec<(String, Result<T, MigrateError>)>, MigrateError>
+where
+    F: Fn(&'t FleetTarget) -> Fut,
+    Fut: Future<Output = Result<T, MigrateError>>,
+{
+    check_parallel(parallel)?;
+    let read = &read;
+    let mut read: Vec<_> = futures_util::stream::iter(targets.iter().enumerate())
+        .map(|(index, one)| async move { (index, read(one).await) })
+        .buffer_unordered(parallel)
+        .collect()
+        .await;
+    read.sort_unstable_by_key(|(index, _)| *index);
+    Ok(targets.iter().zip(read).map(|(one, (_, value))| (one.name.clone(), value)).collect())
 }
 
 /// Refuses a fleet that would run no database at a time.
@@ -515,7 +567,7 @@ mod tests {
 
     #[test]
     fn a_report_with_failures_becomes_an_error_naming_them() {
-        let report = FleetReport {
+        let report: FleetReport = FleetReport {
             targets: vec![
                 ("a".into(), FleetOutcome::Failed(MigrateError::EmptyName)),
                 ("b".into(), FleetOutcome::NotStarted),

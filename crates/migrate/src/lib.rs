@@ -70,7 +70,7 @@ pub use migrator::Migrator;
 pub use options::{RunOptions, TransactionMode};
 pub use plan::{Plan, PlannedMigration, PlannedStep, Target, Unit};
 pub use report::{Direction, Event, Ran, Reporter, RunReport, Silent};
-pub use seed::{Seed, SeedOptions, SeedOutcome, SeedState, Seeder};
+pub use seed::{Seed, SeedFleetStatus, SeedOptions, SeedOutcome, SeedReport, SeedState, Seeder};
 pub use status::{MigrationStatus, Status};
 pub use step::{MigrationSteps, StepDb, StepError, StepFuture};
 pub use tables::Tables;

@@ -5,8 +5,9 @@
 //! edited one runs again.
 
 use crate::checksum::checksum;
+use crate::fleet::{read_each, run_each};
 use crate::session::Conn;
-use crate::{Cancel, MigrateError};
+use crate::{Cancel, FleetOptions, FleetOutcome, FleetReport, FleetTarget, MigrateError};
 use knexrs_connect::{ConnectConfig, Environment};
 use knexrs_schema::{PostgresQueryBuilder, SchemaBuilder};
 use std::sync::Arc;
@@ -156,6 +157,14 @@ pub enum SeedOutcome {
     Skipped,
 }
 
+/// What a seed run did: each seed it chose, in the order they ran, and
+/// whether it ran or was skipped.
+pub type SeedReport = Vec<(String, SeedOutcome)>;
+
+/// Each database's name and the state of every seed there (or why it could
+/// not be read), in the list's order: what [`Seeder::status_fleet`] returns.
+pub type SeedFleetStatus = Vec<(String, Result<Vec<(String, SeedState)>, MigrateError>)>;
+
 /// Where a seed stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -231,7 +240,7 @@ impl Seeder {
         &self,
         connection: &ConnectConfig,
         options: &SeedOptions,
-    ) -> Result<Vec<(String, SeedOutcome)>, MigrateError> {
+    ) -> Result<SeedReport, MigrateError> {
         if connection.environment() == Environment::Production && !options.allow_production {
             return Err(MigrateError::SeedsInProduction);
         }
@@ -285,11 +294,7 @@ impl Seeder {
     /// let ran = seeder.run(&config, &knexrs_migrate::SeedOptions::default())?;
     /// # Ok(()) }
     /// ```
-    pub fn run(
-        &self,
-        connection: &ConnectConfig,
-        options: &SeedOptions,
-    ) -> Result<Vec<(String, SeedOutcome)>, MigrateError> {
+    pub fn run(&self, connection: &ConnectConfig, options: &SeedOptions) -> Result<SeedReport, MigrateError> {
         crate::runtime::block_on("Seeder::run", "Seeder::run_async", self.run_async(connection, options))
     }
 
@@ -335,6 +340,104 @@ impl Seeder {
     /// ```
     pub fn status(&self, connection: &ConnectConfig) -> Result<Vec<(String, SeedState)>, MigrateError> {
         crate::runtime::block_on("Seeder::status", "Seeder::status_async", self.status_async(connection))
+    }
+}
+
+impl Seeder {
+    /// Runs the seeds on every database of `targets`, `fleet.parallel` at a
+    /// time, each database exactly as [`run`](Self::run) would alone (its own
+    /// connection, each seed in its own transaction). `finished` hears of each
+    /// database as it ends; a database that fails does not stop the others
+    /// unless `fleet.fail_fast`, and a cancelled fleet starts no other.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{FleetOptions, FleetTarget, SeedOptions, Seeder};
+    ///
+    /// # fn seeds() -> Vec<knexrs_migrate::Seed> { vec![] }
+    /// let targets = FleetTarget::parse_list(&std::fs::read_to_string("tenants.txt")?, "tenants.txt")?;
+    /// let seeder = Seeder::new(seeds())?;
+    /// let report = seeder.run_fleet(&targets, &SeedOptions::default(), &FleetOptions::default(), &mut |name, outcome| {
+    ///     println!("{name}: {}", if outcome.is_success() { "seeded" } else { "failed" });
+    /// })?;
+    /// report.into_result()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run_fleet(
+        &self,
+        targets: &[FleetTarget],
+        options: &SeedOptions,
+        fleet: &FleetOptions,
+        finished: &mut (dyn FnMut(&str, &FleetOutcome<SeedReport>) + Send),
+    ) -> Result<FleetReport<SeedReport>, MigrateError> {
+        crate::runtime::block_on(
+            "Seeder::run_fleet",
+            "Seeder::run_fleet_async",
+            self.run_fleet_async(targets, options, fleet, finished),
+        )
+    }
+
+    /// [`run_fleet`](Self::run_fleet) for async code; the runs share the calling task.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{FleetOptions, FleetTarget, SeedOptions, Seeder};
+    ///
+    /// # async fn demo(seeder: Seeder, targets: Vec<FleetTarget>) -> Result<(), knexrs_migrate::MigrateError> {
+    /// let report = seeder.run_fleet_async(&targets, &SeedOptions::default(), &FleetOptions::default(), &mut |_, _| {}).await?;
+    /// report.into_result()?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_fleet_async(
+        &self,
+        targets: &[FleetTarget],
+        options: &SeedOptions,
+        fleet: &FleetOptions,
+        finished: &mut (dyn FnMut(&str, &FleetOutcome<SeedReport>) + Send),
+    ) -> Result<FleetReport<SeedReport>, MigrateError> {
+        let run = |one| async move {
+            let one: &FleetTarget = one;
+            self.run_async(&one.connection, options).await
+        };
+        run_each(targets, fleet, &options.cancel, run, finished).await
+    }
+
+    /// Where each seed stands on every database of `targets`, `parallel` at
+    /// a time, in the list's order; reads only.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{FleetTarget, SeedState, Seeder};
+    ///
+    /// # fn demo(seeder: Seeder, targets: Vec<FleetTarget>) -> Result<(), knexrs_migrate::MigrateError> {
+    /// for (database, states) in seeder.status_fleet(&targets, 8)? {
+    ///     let never = states.map_or(0, |s| s.iter().filter(|(_, state)| *state == SeedState::New).count());
+    ///     println!("{database}: {never} seeds never run");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn status_fleet(&self, targets: &[FleetTarget], parallel: usize) -> Result<SeedFleetStatus, MigrateError> {
+        crate::runtime::block_on(
+            "Seeder::status_fleet",
+            "Seeder::status_fleet_async",
+            self.status_fleet_async(targets, parallel),
+        )
+    }
+
+    /// [`status_fleet`](Self::status_fleet) for async code.
+    ///
+    /// ```no_run
+    /// # async fn demo(seeder: knexrs_migrate::Seeder, targets: Vec<knexrs_migrate::FleetTarget>) -> Result<(), knexrs_migrate::MigrateError> {
+    /// let statuses = seeder.status_fleet_async(&targets, 8).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn status_fleet_async(
+        &self,
+        targets: &[FleetTarget],
+        parallel: usize,
+    ) -> Result<SeedFleetStatus, MigrateError> {
+        read_each(targets, parallel, |one| async move {
+            let one: &FleetTarget = one;
+            self.status_async(&one.connection).await
+        })
+        .await
     }
 }
 

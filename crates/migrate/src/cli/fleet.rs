@@ -5,7 +5,7 @@ use super::args::{ConnectionArgs, RunArgs, StatusArgs};
 use super::output::{Printer, millis, status_json};
 use super::run::{Outcome, run_options};
 use crate::{Event, FleetOptions, FleetOutcome, FleetReporter, FleetTarget, MigrateError, Migrator, Reporter, Target};
-use knexrs_connect::{ConnectConfig, ConnectError, Environment};
+use knexrs_connect::{ConnectConfig, ConnectError, Environment, Pooler};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
@@ -24,7 +24,7 @@ pub(super) fn run_fleet(
     out: &mut (dyn Write + Send),
     cancel: &crate::Cancel,
 ) -> Result<Outcome, MigrateError> {
-    let (origin, targets) = read_targets(file, environment, connection)?;
+    let (origin, targets) = read_targets(file, environment, connection.pooler)?;
     let mut fleet = FleetOptions::default();
     if let Some(parallel) = args.parallel {
         fleet.parallel(parallel);
@@ -77,7 +77,7 @@ pub(super) fn status_fleet(
     args: &StatusArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<Outcome, MigrateError> {
-    let (origin, targets) = read_targets(file, environment, connection)?;
+    let (origin, targets) = read_targets(file, environment, connection.pooler)?;
     let parallel = args.parallel.unwrap_or(FleetOptions::default().parallel);
     if !args.json {
         let _ = writeln!(
@@ -142,10 +142,10 @@ fn status_line(status: &crate::Status) -> String {
 
 /// The list in `file`, each database as if it were the only one: its URL in
 /// place of `DATABASE_URL`, the rest of the process's settings as they are.
-fn read_targets(
+pub(super) fn read_targets(
     file: &Path,
     environment: Environment,
-    connection: &ConnectionArgs,
+    pooler: Option<Pooler>,
 ) -> Result<(String, Vec<FleetTarget>), MigrateError> {
     let origin = file.display().to_string();
     let text = std::fs::read_to_string(file)
@@ -154,7 +154,7 @@ fn read_targets(
         let parsed = ConnectConfig::from_url(url)?;
         let vars = |name: &str| if name == "DATABASE_URL" { Some(url.to_owned()) } else { std::env::var(name).ok() };
         let mut config = ConnectConfig::from_vars(vars, environment)?.unwrap_or(parsed);
-        if let Some(pooler) = connection.pooler {
+        if let Some(pooler) = pooler {
             config.set_pooler(pooler);
         }
         Ok(config)
@@ -171,14 +171,14 @@ struct FleetPrinter<'a> {
     target: &'a Target,
 }
 
-impl FleetPrinter<'_> {
-    fn write_prefixed(&mut self, target: &str, text: &[u8]) {
-        let mut lines = Vec::with_capacity(text.len() + 32);
-        for line in String::from_utf8_lossy(text).lines() {
-            let _ = writeln!(lines, "[{target}] {line}");
-        }
-        let _ = self.out.write_all(&lines);
+/// Writes `text` to `out` with `[target] ` in front of each line, in one
+/// write, so lines of databases in flight never cut into each other.
+pub(super) fn write_prefixed(out: &mut (dyn Write + Send), target: &str, text: &[u8]) {
+    let mut lines = Vec::with_capacity(text.len() + 32);
+    for line in String::from_utf8_lossy(text).lines() {
+        let _ = writeln!(lines, "[{target}] {line}");
     }
+    let _ = out.write_all(&lines);
 }
 
 impl FleetReporter for FleetPrinter<'_> {
@@ -186,7 +186,7 @@ impl FleetReporter for FleetPrinter<'_> {
         let mut text = Vec::new();
         Printer::new(&mut text).report(event);
         if !text.is_empty() {
-            self.write_prefixed(target, &text);
+            write_prefixed(self.out, target, &text);
         }
     }
 
@@ -199,6 +199,6 @@ impl FleetReporter for FleetPrinter<'_> {
             }
             _ => {}
         }
-        self.write_prefixed(target, &text);
+        write_prefixed(self.out, target, &text);
     }
 }

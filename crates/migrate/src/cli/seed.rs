@@ -1,8 +1,11 @@
 //! `seed make|run|status` (knex `seed:make`, `seed:run`), for `cargo xtask
 //! seed …` and any binary that carries a project's seeds.
 
+use super::fleet::{read_targets, write_prefixed};
 use super::run::{Outcome, main_with};
-use crate::{Cancel, MigrateError, SeedOptions, SeedOutcome, SeedState, Seeder};
+use crate::{
+    Cancel, FleetOptions, FleetOutcome, MigrateError, SeedOptions, SeedOutcome, SeedReport, SeedState, Seeder,
+};
 use knexrs_connect::{ConnectConfig, Environment};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,7 +42,7 @@ pub struct SeedArgs {
 /// #[derive(Parser)]
 /// struct Cli { #[command(flatten)] seed: SeedArgs }
 ///
-/// assert!(matches!(Cli::parse_from(["seed", "status"]).seed.command, SeedCommand::Status));
+/// assert!(matches!(Cli::parse_from(["seed", "status"]).seed.command, SeedCommand::Status { targets: None, .. }));
 /// ```
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum SeedCommand {
@@ -59,9 +62,25 @@ pub enum SeedCommand {
         /// Run in the production environment (refused otherwise)
         #[arg(long)]
         allow_production: bool,
+        /// Seed every database listed in FILE (`name url` or a URL per line; `#` comments) instead of one
+        #[arg(long, value_name = "FILE")]
+        targets: Option<PathBuf>,
+        /// With --targets: how many databases at a time [default: 8]
+        #[arg(long, value_name = "N", requires = "targets")]
+        parallel: Option<usize>,
+        /// With --targets: after a database fails, start no other
+        #[arg(long, requires = "targets")]
+        fail_fast: bool,
     },
     /// List the seeds: never run, run with their current source, or edited since they ran
-    Status,
+    Status {
+        /// Read every database listed in FILE instead of one
+        #[arg(long, value_name = "FILE")]
+        targets: Option<PathBuf>,
+        /// With --targets: how many databases to read at a time [default: 8]
+        #[arg(long, value_name = "N", requires = "targets")]
+        parallel: Option<usize>,
+    },
 }
 
 /// What `seed` needs besides its arguments.
@@ -127,50 +146,142 @@ pub fn run_seed(
         Ok(seeder) => seeder,
         Err(error) => return Err(MigrateError::InvalidSet { message: error.to_string() }),
     };
-    let connection = (context.connect)(environment)?;
-    let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
     match &args.command {
-        SeedCommand::Run { specific, force, allow_production } => {
-            let options = SeedOptions {
-                specific: specific.clone(),
-                force: *force,
-                allow_production: *allow_production,
-                cancel: cancel.clone(),
-            };
-            let report = seeder.run(&connection, &options)?;
-            let ran: Vec<&str> =
-                report.iter().filter(|(_, o)| *o == SeedOutcome::Ran).map(|(n, _)| n.as_str()).collect();
-            for (name, outcome) in &report {
-                if *outcome == SeedOutcome::Skipped {
-                    let _ = writeln!(out, "Skipped {name}: already run with this source (--force runs it again)");
+        SeedCommand::Run { targets: Some(file), parallel, fail_fast, .. } => {
+            let (origin, targets) = read_targets(file, environment, None)?;
+            let mut fleet = FleetOptions::default();
+            if let Some(parallel) = parallel {
+                fleet.parallel(*parallel);
+            }
+            fleet.fail_fast(*fail_fast);
+            let _ = writeln!(
+                out,
+                "Using environment: {environment} ({} databases from {origin}, {} at a time)",
+                targets.len(),
+                fleet.parallel
+            );
+            let options = seed_options(&args.command, cancel);
+            let mut finished = |name: &str, outcome: &FleetOutcome<SeedReport>| {
+                let mut text = Vec::new();
+                match outcome {
+                    FleetOutcome::Ran(report) => write_report(&mut text, seeder, report),
+                    FleetOutcome::Failed(error) => {
+                        let _ = writeln!(text, "error: {error}");
+                    }
+                    _ => {}
                 }
+                write_prefixed(out, name, &text);
+            };
+            let report = seeder.run_fleet(&targets, &options, &fleet, &mut finished)?;
+            let ran: Vec<&SeedReport> = report
+                .targets
+                .iter()
+                .filter_map(|(_, outcome)| match outcome {
+                    FleetOutcome::Ran(ran) => Some(ran),
+                    _ => None,
+                })
+                .collect();
+            let count = |wanted: SeedOutcome| ran.iter().flat_map(|r| r.iter()).filter(|(_, o)| *o == wanted).count();
+            let _ = writeln!(
+                out,
+                "{} of {} databases finished: {} seed runs, {} skipped as already run",
+                ran.len(),
+                report.targets.len(),
+                count(SeedOutcome::Ran),
+                count(SeedOutcome::Skipped)
+            );
+            report.into_result()?;
+        }
+        SeedCommand::Status { targets: Some(file), parallel } => {
+            let (origin, targets) = read_targets(file, environment, None)?;
+            let parallel = parallel.unwrap_or(FleetOptions::default().parallel);
+            let _ = writeln!(
+                out,
+                "Using environment: {environment} ({} databases from {origin}, {parallel} at a time)",
+                targets.len()
+            );
+            let statuses = seeder.status_fleet(&targets, parallel)?;
+            let mut unreadable = Vec::new();
+            for (name, states) in &statuses {
+                let mut text = Vec::new();
+                match states {
+                    Ok(states) => write_states(&mut text, states),
+                    Err(error) => {
+                        let _ = writeln!(text, "error: {error}");
+                        unreadable.push(name.clone());
+                    }
+                }
+                write_prefixed(out, name, &text);
             }
-            // knex's lines, then the seeds that ran (knex lists them with --verbose).
-            if seeder.seeds().is_empty() {
-                let _ = writeln!(out, "No seed files exist");
-            }
-            let _ = writeln!(out, "Ran {} seed files", ran.len());
-            for name in ran {
-                let _ = writeln!(out, "{name}");
+            let _ = writeln!(
+                out,
+                "{} of {} databases read, {} could not be read",
+                statuses.len() - unreadable.len(),
+                statuses.len(),
+                unreadable.len()
+            );
+            if !unreadable.is_empty() {
+                return Err(MigrateError::FleetFailed { total: statuses.len(), failed: unreadable, not_started: 0 });
             }
         }
-        SeedCommand::Status => {
-            let states = seeder.status(&connection)?;
-            if states.is_empty() {
-                let _ = writeln!(out, "No seed files");
-            }
-            for (name, state) in states {
-                let line = match state {
-                    SeedState::New => "not run".to_owned(),
-                    SeedState::UpToDate(at) => format!("ran {at}"),
-                    SeedState::Edited(at) => format!("edited since it ran {at}: the next run runs it again"),
-                };
-                let _ = writeln!(out, "{name}: {line}");
-            }
+        SeedCommand::Run { .. } => {
+            let connection = (context.connect)(environment)?;
+            let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
+            let report = seeder.run(&connection, &seed_options(&args.command, cancel))?;
+            write_report(out, seeder, &report);
+        }
+        SeedCommand::Status { .. } => {
+            let connection = (context.connect)(environment)?;
+            let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
+            write_states(out, &seeder.status(&connection)?);
         }
         SeedCommand::Make { .. } => {}
     }
     Ok(Outcome::Done)
+}
+
+/// `seed run`'s options from its arguments.
+fn seed_options(command: &SeedCommand, cancel: &Cancel) -> SeedOptions {
+    let mut options = SeedOptions { cancel: cancel.clone(), ..SeedOptions::default() };
+    if let SeedCommand::Run { specific, force, allow_production, .. } = command {
+        options.specific = specific.clone();
+        options.force = *force;
+        options.allow_production = *allow_production;
+    }
+    options
+}
+
+/// What one database's seed run did: the skipped seeds, knex's count line,
+/// then the seeds that ran (knex lists them with --verbose).
+fn write_report(out: &mut dyn Write, seeder: &Seeder, report: &SeedReport) {
+    for (name, outcome) in report {
+        if *outcome == SeedOutcome::Skipped {
+            let _ = writeln!(out, "Skipped {name}: already run with this source (--force runs it again)");
+        }
+    }
+    if seeder.seeds().is_empty() {
+        let _ = writeln!(out, "No seed files exist");
+    }
+    let ran: Vec<&str> = report.iter().filter(|(_, o)| *o == SeedOutcome::Ran).map(|(n, _)| n.as_str()).collect();
+    let _ = writeln!(out, "Ran {} seed files", ran.len());
+    for name in ran {
+        let _ = writeln!(out, "{name}");
+    }
+}
+
+/// One database's seeds, one line each: never run, run, or edited since.
+fn write_states(out: &mut dyn Write, states: &[(String, SeedState)]) {
+    if states.is_empty() {
+        let _ = writeln!(out, "No seed files");
+    }
+    for (name, state) in states {
+        let line = match state {
+            SeedState::New => "not run".to_owned(),
+            SeedState::UpToDate(at) => format!("ran {at}"),
+            SeedState::Edited(at) => format!("edited since it ran {at}: the next run runs it again"),
+        };
+        let _ = writeln!(out, "{name}: {line}");
+    }
 }
 
 /// Writes `dir/<name>.rs` (creating `dir`), a seed stub; never overwrites.
