@@ -154,7 +154,7 @@ fn a_failure_that_bypassed_the_executor_still_turns_the_commit_into_a_reported_r
 fn a_runner_waiting_for_the_migration_lock_gives_up_at_lock_wait_and_names_the_holder() {
     let db = TestDatabase::empty().unwrap();
     let mut holder = session(&db, "holder-app");
-    holder.execute("select pg_advisory_lock($1)", &[&Tables::default().advisory_key()]).unwrap();
+    holder.batch_execute(&format!("select pg_advisory_lock({})", Tables::default().advisory_key_sql())).unwrap();
     let started = Instant::now();
     let out = finish_within(
         runner(&db, "tables:1", &["latest", "--lock-wait", "2s"]).spawn().unwrap(),
@@ -186,7 +186,7 @@ fn a_runner_blocked_on_knex_lock_row_gives_up_at_lock_wait_and_names_the_holder(
 fn sigterm_while_waiting_for_the_lock_exits_1_at_once_and_changes_nothing() {
     let db = TestDatabase::empty().unwrap();
     let mut holder = session(&db, "holder-app");
-    holder.execute("select pg_advisory_lock($1)", &[&Tables::default().advisory_key()]).unwrap();
+    holder.batch_execute(&format!("select pg_advisory_lock({})", Tables::default().advisory_key_sql())).unwrap();
     let child = runner(&db, "tables:2", &["latest"]).spawn().unwrap();
     wait_for(
         &db,
@@ -435,4 +435,34 @@ fn the_kubernetes_manifests_pass_pod_security_restricted_pin_the_image_and_let_t
     let init = read("controller-with-migrate-init.yaml");
     let init_section = init.split("initContainers:").nth(1).unwrap().split("containers:").next().unwrap();
     assert!(init_section.contains("resources:"), "the init container has resources");
+}
+
+// Tenants as schemas of one database (`search_path` set in the URL): each
+// tenant's bookkeeping is its own, and so is its lock.
+
+#[test]
+fn a_tenant_schema_does_not_wait_for_the_lock_another_tenant_of_the_same_database_holds() {
+    let db = TestDatabase::empty().unwrap();
+    db.connect().unwrap().batch_execute("create schema tenant_a; create schema tenant_b").unwrap();
+    // Straight to the server: a pooler does not pass `options` on.
+    let tenant_url = |schema: &str| format!("{}?options=-c%20search_path%3D{schema}", db.direct_url());
+    let mut holder = postgres::Client::connect(&tenant_url("tenant_a"), postgres::NoTls).unwrap();
+    holder.batch_execute("set application_name = 'tenant-a-runner'").unwrap();
+    holder.batch_execute(&format!("select pg_advisory_lock({})", Tables::default().advisory_key_sql())).unwrap();
+
+    let run = |schema: &str| {
+        let mut command = runner(&db, "tables:1", &["latest", "--lock-wait", "2s"]);
+        command.env("DATABASE_URL", tenant_url(schema));
+        finish_within(command.spawn().unwrap(), Duration::from_secs(20))
+    };
+    let out = run("tenant_b");
+    assert!(out.status.success(), "tenant_b waited for tenant_a's lock: {}", text(&out.stderr));
+    let in_b = "select count(*) from tenant_b.knex_migrations";
+    assert_eq!(count(&db, in_b), 1, "tenant_b's bookkeeping is in its own schema");
+
+    let out = run("tenant_a");
+    one_line_error(&out, 1, "gave up after waiting 2 s for the migration lock");
+    let in_a = "select count(*) from pg_tables where schemaname = 'tenant_a'";
+    assert_eq!(count(&db, in_a), 0, "tenant_a's runner changed nothing");
+    holder.execute("select pg_advisory_unlock_all()", &[]).unwrap();
 }

@@ -6,6 +6,7 @@ use crate::migration::stem_of;
 use crate::{MigrateError, Migration, Tables};
 use chrono::{DateTime, Utc};
 use knexrs_schema::PostgresQueryBuilder;
+use knexrs_sql::quote_literal;
 use sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query, TableRef};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
@@ -101,10 +102,6 @@ fn table_ref(tables: &Tables, table: &str) -> TableRef {
 }
 
 /// A string as an SQL literal.
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
 /// The rows of each statement of a simple query, in order.
 async fn simple_rows(client: &Client, sql: &str) -> Result<Vec<Vec<SimpleQueryRow>>, tokio_postgres::Error> {
     let mut out = vec![Vec::new()];
@@ -123,7 +120,7 @@ async fn simple_rows(client: &Client, sql: &str) -> Result<Vec<Vec<SimpleQueryRo
 }
 
 async fn exists(client: &Client, qualified: &str) -> Result<bool, MigrateError> {
-    let sql = format!("select to_regclass({}) is not null", literal(qualified));
+    let sql = format!("select to_regclass({}) is not null", quote_literal(qualified));
     let rows =
         simple_rows(client, &sql).await.map_err(MigrateError::bookkeeping(format!("checking for {qualified}")))?;
     Ok(first_value(&rows) == Some("t"))
@@ -143,7 +140,7 @@ pub(crate) async fn missing_tables_sql(client: &Client, tables: &Tables) -> Resu
     };
     if let Some(schema) = tables.schema() {
         let quoted = knexrs_sql::quote_ident(schema);
-        let check = format!("select exists(select 1 from pg_namespace where nspname = {})", literal(schema));
+        let check = format!("select exists(select 1 from pg_namespace where nspname = {})", quote_literal(schema));
         let rows = simple_rows(client, &check)
             .await
             .map_err(MigrateError::bookkeeping(format!("checking for schema {quoted}")))?;
@@ -530,14 +527,14 @@ pub(crate) async fn prepare_session(client: &Client, check_interval: bool) -> Re
 
 /// Tries the advisory lock of this bookkeeping once, without waiting.
 pub(crate) async fn try_advisory_lock(client: &Client, tables: &Tables) -> Result<bool, MigrateError> {
-    let sql = format!("select pg_try_advisory_lock({})", tables.advisory_key());
+    let sql = format!("select pg_try_advisory_lock({})", tables.advisory_key_sql());
     let rows = simple_rows(client, &sql).await.map_err(MigrateError::bookkeeping("taking the migration lock"))?;
     Ok(first_value(&rows) == Some("t"))
 }
 
 /// Waits for the advisory lock (bounded and cancelled by the caller).
 pub(crate) fn advisory_lock_sql(tables: &Tables) -> String {
-    format!("select pg_advisory_lock({})", tables.advisory_key())
+    format!("select pg_advisory_lock({})", tables.advisory_key_sql())
 }
 
 /// Locks knex's lock rows (inside the lock transaction); returns them.
@@ -567,7 +564,7 @@ pub(crate) async fn set_knex_lock(client: &Client, tables: &Tables) -> Result<()
 /// Ends the lock transaction (knex's row goes back to 0) and the advisory lock.
 pub(crate) async fn release_locks(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
     client
-        .batch_execute(&format!("rollback; select pg_advisory_unlock({})", tables.advisory_key()))
+        .batch_execute(&format!("rollback; select pg_advisory_unlock({})", tables.advisory_key_sql()))
         .await
         .map_err(MigrateError::bookkeeping("releasing the migration lock"))
 }

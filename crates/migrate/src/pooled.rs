@@ -83,7 +83,7 @@ impl Migrator {
         };
         let lock = format!(
             "set local lock_timeout = {wait_ms}; {check_client}select pg_advisory_xact_lock({})",
-            tables.advisory_key()
+            tables.advisory_key_sql()
         );
         let wait = client.simple_query(&lock);
         session.wait_for_lock(Which::Work, LockKind::Advisory, deadline, options, reporter, wait).await?;

@@ -16,8 +16,11 @@ type Fill = Arc<dyn Fn(&mut SchemaBuilder) + Send + Sync>;
 
 /// The table that records seed runs.
 const SEED_TABLE: &str = "knex_seeds_knexrs";
-/// The advisory lock seed runs take (one run at a time per database).
-const SEED_LOCK: i64 = 0x6b6e_6578_7365_6564; // "knexseed"
+/// The key of the advisory lock seed runs take: one seed at a time per seed
+/// table, which is the one of the first schema of `search_path` (tenants kept
+/// as schemas of one database seed apart).
+const SEED_LOCK: &str =
+    "pg_catalog.hashtextextended('knexrs-seed:' || coalesce(pg_catalog.current_schema()::text, ''), 0)";
 
 /// One seed: a name (its file stem), what it records, and its source's
 /// checksum (what tells an edited seed from one already run).

@@ -1,7 +1,7 @@
 //! knex's bookkeeping tables, and ours beside them.
 
 use knexrs_schema::{MAX_IDENTIFIER_BYTES, SchemaBuilder, now};
-use knexrs_sql::quote_ident;
+use knexrs_sql::{quote_ident, quote_literal};
 
 /// Where the bookkeeping lives: knex's `knex_migrations` and
 /// `knex_migrations_lock` (names and schema configurable, as in a knexfile),
@@ -142,19 +142,39 @@ impl Tables {
         self.qualify(&self.state())
     }
 
-    /// The key of the advisory lock every run of this bookkeeping takes.
+    /// The key of the advisory lock every run of this bookkeeping takes, as
+    /// a SQL expression the server evaluates: a hash of the bookkeeping
+    /// table's schema and name. Without a schema set, the schema is the one
+    /// the table's unqualified name resolves to, or else the one it would be
+    /// created in (the first of `search_path`): tenants kept as schemas of
+    /// one database, each reached with its own `search_path`, lock apart.
     ///
     /// ```
     /// use knexrs_migrate::Tables;
     ///
     /// // Stable across processes and runs, distinct per bookkeeping table.
-    /// assert_eq!(Tables::default().advisory_key(), Tables::default().advisory_key());
-    /// assert_ne!(Tables::default().advisory_key(), Tables::new("other_migrations", None)?.advisory_key());
+    /// assert_eq!(Tables::default().advisory_key_sql(), Tables::default().advisory_key_sql());
+    /// assert_ne!(Tables::default().advisory_key_sql(), Tables::new("other_migrations", None)?.advisory_key_sql());
+    /// assert_eq!(
+    ///     Tables::new("knex_migrations", Some("ops".into()))?.advisory_key_sql(),
+    ///     "pg_catalog.hashtextextended('knexrs:ops:knex_migrations', 0)",
+    /// );
     /// # Ok::<(), knexrs_migrate::MigrateError>(())
     /// ```
-    pub fn advisory_key(&self) -> i64 {
-        let text = format!("knexrs:{}:{}", self.schema.as_deref().unwrap_or(""), self.migrations);
-        i64::from_ne_bytes(knexrs_sql::fnv1a64(text.as_bytes()).to_ne_bytes())
+    pub fn advisory_key_sql(&self) -> String {
+        // `hashtextextended` is stable across versions and platforms (hash
+        // partitioning depends on it), so every runner computes the same key.
+        let key = match &self.schema {
+            Some(schema) => quote_literal(&format!("knexrs:{schema}:{}", self.migrations)),
+            None => format!(
+                "'knexrs:' || coalesce((select n.nspname::text from pg_catalog.pg_class c \
+                 join pg_catalog.pg_namespace n on n.oid = c.relnamespace where c.oid = pg_catalog.to_regclass({})), \
+                 pg_catalog.current_schema()::text, '') || {}",
+                quote_literal(&self.qualified_migrations()),
+                quote_literal(&format!(":{}", self.migrations))
+            ),
+        };
+        format!("pg_catalog.hashtextextended({key}, 0)")
     }
 
     /// knex's two tables, with knex's DDL (as its table-creator builds them).

@@ -27,5 +27,5 @@ pub use classify::{refuses_transaction, transaction_control, words};
 pub use hash::{checksum, fnv1a64};
 pub use inline::InlineSql;
 pub use lexer::{LexError, Statement, ends_in_line_comment, split_statements, terminate};
-pub use quote::{push_quoted_ident, quote_ident};
+pub use quote::{push_quoted_ident, quote_ident, quote_literal};
 pub use version::ServerVersion;

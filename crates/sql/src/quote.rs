@@ -1,4 +1,4 @@
-//! Identifier quoting: the one place every knexrs crate quotes a name.
+//! Quoting: the one place every knexrs crate quotes a name or a string literal.
 
 /// `name` as a PostgreSQL quoted identifier: in double quotes, with inner
 /// double quotes doubled.
@@ -40,6 +40,20 @@ pub fn push_quoted_ident(out: &mut String, name: &str) {
         out.push_str(name);
     }
     out.push('"');
+}
+
+/// `text` as a PostgreSQL string literal: in single quotes, with inner single
+/// quotes doubled (with `standard_conforming_strings` on, as it is by default
+/// since PostgreSQL 9.1, backslashes are ordinary characters).
+///
+/// ```
+/// use knexrs_sql::quote_literal;
+///
+/// assert_eq!(quote_literal("tenant_a"), "'tenant_a'");
+/// assert_eq!(quote_literal("it's"), "'it''s'");
+/// ```
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 #[cfg(test)]
