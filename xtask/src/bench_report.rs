@@ -192,7 +192,12 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
         );
     }
     let w8 = &results["w8-fleet"];
-    if !w8.is_null() {
+    // W8_SCHEMAS=1 adds the schema-per-tenant variant: the same peers on
+    // schemas of one database, each reached through its `search_path`.
+    for (w8, variant) in [(w8, ""), (&w8["schemas"], ", schema per tenant")] {
+        if w8.is_null() {
+            continue;
+        }
         for (ours, reference, what) in [
             ("knex_rs_fleet", "rust_floor_fleet", "one process"),
             ("knex_rs_fleet", "knex_api_fleet", "one process"),
@@ -206,7 +211,7 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
             });
             let matches = exact || side_table_only;
             let what = format!(
-                "W8 fleet, {what} (ms){}",
+                "W8 fleet{variant}, {what} (ms){}",
                 if exact {
                     ", schema = knex's"
                 } else if side_table_only {
