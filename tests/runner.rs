@@ -546,3 +546,34 @@ fn a_dry_run_prints_the_data_statements_with_their_values_inline() {
     );
     assert!(script.contains(expected), "{script}");
 }
+
+/// A migration that records, in table `what`, how many knexrs sessions were
+/// connected to its database while it ran.
+fn counting_sessions(i: u64, what: &str) -> Migration {
+    let count = format!(
+        "create table {what} as select count(*) as n from pg_stat_activity \
+         where datname = current_database() and application_name = 'knexrs'"
+    );
+    knexrs_tests::raw_migration(i, what, &[&count], &[&format!("drop table {what}")])
+}
+
+fn sessions_seen(db: &TestDatabase, what: &str) -> i64 {
+    db.connect().unwrap().query_one(&format!("select n from {what}"), &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_run_that_is_one_transaction_needs_one_connection_and_one_with_transactions_of_its_own_a_second_for_knex_row() {
+    // Straight to the server: the point is which connections the runner itself opens.
+    let direct = |db: &TestDatabase| knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap();
+    let set = || Migrator::new(vec![counting_sessions(1, "seen_a"), counting_sessions(2, "seen_b")]).unwrap();
+
+    let db = TestDatabase::empty().unwrap();
+    set().run(&direct(&db), &Target::Latest, &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!((sessions_seen(&db, "seen_a"), sessions_seen(&db, "seen_b")), (1, 1));
+    assert_eq!(lock_row(&db), 0, "knex's row was locked in the run's transaction, never set");
+
+    let db = TestDatabase::empty().unwrap();
+    set().run(&direct(&db), &Target::Latest, &options(TransactionMode::Each), &mut Silent).unwrap();
+    assert_eq!((sessions_seen(&db, "seen_a"), sessions_seen(&db, "seen_b")), (2, 2));
+    assert_eq!(lock_row(&db), 0, "the lock connection's transaction set it and rolled back");
+}

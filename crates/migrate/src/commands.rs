@@ -10,6 +10,7 @@ use crate::session::{Conn, Session};
 use crate::status::{MigrationStatus, Status};
 use crate::{Event, MigrateError, Migration, Migrator, Plan, Reporter, RunOptions, RunReport, Target, lock};
 use knexrs_connect::{ConnectConfig, Pooler};
+use std::time::Instant;
 
 impl Migrator {
     /// Applies every pending migration as a new batch (knex `migrate:latest`).
@@ -131,8 +132,9 @@ impl Migrator {
         block_on("Migrator::down", "Migrator::run_async", work)
     }
 
-    /// Runs `target` under the migration lock: the advisory lock on a
-    /// dedicated connection, with knex's lock row held in its open transaction.
+    /// Runs `target` under the migration lock: the advisory lock, and knex's
+    /// lock row locked in the run's transaction (or, when the plan has
+    /// transactions of its own, in a lock connection's open transaction).
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -191,14 +193,15 @@ impl Migrator {
         }
         let tables = self.tables();
         let mut session = Session::new(Conn::open(connection).await?, options.cancel.clone());
+        session.look_up_blockers_with(connection);
         if matches!(target, Target::Latest)
             && let Some(report) = self.already_latest(&session, options, reporter).await?
         {
             return Ok(report);
         }
         session.work.prepare().await?;
-        let result = match lock::acquire(&mut session, connection, tables, options, reporter).await {
-            Ok(()) => self.run_locked(&session, target, options, reporter).await,
+        let result = match lock::acquire(&mut session, tables, options, reporter).await {
+            Ok(()) => self.run_locked(&mut session, connection, target, options, reporter).await,
             Err(error) => Err(error),
         };
         lock::release(&session, tables).await;
@@ -234,25 +237,79 @@ impl Migrator {
         Ok(Some(RunReport { direction: crate::Direction::Up, batch, migrations: Vec::new() }))
     }
 
-    pub(crate) async fn run_locked(
+    /// Under the advisory lock: the run in one transaction on the work
+    /// connection when its plan is one (knex's row locked in it); otherwise
+    /// knex's row is held by a lock connection and the plan runs its own
+    /// transactions.
+    async fn run_locked(
+        &self,
+        session: &mut Session,
+        connection: &ConnectConfig,
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        db::ensure_tables(session.work.client(), self.tables()).await?;
+        if let Some(report) = self.run_in_one_transaction(session, target, options, reporter).await? {
+            return Ok(report);
+        }
+        lock::hold_knex_lock(session, connection, self.tables(), options, reporter).await?;
+        let (plan, states) = self.plan_locked(session, target, options).await?;
+        self.ready_to_execute(&plan, target, &states, options, reporter)?;
+        execute(self, &plan, options, session, Scope::Session, reporter).await
+    }
+
+    /// The run as one transaction on the work connection, knex's row locked
+    /// in it: `None` (and nothing changed) when the plan is not one
+    /// transaction (`each`/`none`, a rollback of several, a migration outside
+    /// a transaction).
+    async fn run_in_one_transaction(
         &self,
         session: &Session,
         target: &Target,
         options: &RunOptions,
         reporter: &mut dyn Reporter,
-    ) -> Result<RunReport, MigrateError> {
+    ) -> Result<Option<RunReport>, MigrateError> {
         let client = session.work.client();
-        db::ensure_tables(client, self.tables()).await?;
-        lock::hold_knex_lock(session, self.tables(), options, reporter).await?;
-        let (applied, states) = db::snapshot_if_exists(client, self.tables()).await?;
+        client.batch_execute("begin").await.map_err(MigrateError::bookkeeping("starting the run's transaction"))?;
+        let deadline = Instant::now() + options.lock_wait;
+        let result = async {
+            lock::lock_knex_rows(session, self.tables(), deadline, options, reporter).await?;
+            let (plan, states) = self.plan_locked(session, target, options).await?;
+            if plan.units.len() > 1 || plan.units.iter().any(|unit| !unit.transactional) {
+                return Ok(None);
+            }
+            self.ready_to_execute(&plan, target, &states, options, reporter)?;
+            if plan.is_empty() {
+                client.batch_execute("commit").await.map_err(MigrateError::bookkeeping("committing the run"))?;
+                return Ok(Some(RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() }));
+            }
+            // `execute` commits the unit.
+            execute(self, &plan, options, session, Scope::OpenTransaction, reporter).await.map(Some)
+        }
+        .await;
+        if !matches!(result, Ok(Some(_))) && !session.work.is_abandoned() {
+            // Declined or failed: nothing of this transaction stays.
+            let _ = client.batch_execute("rollback").await;
+        }
+        result
+    }
+
+    /// Reads the bookkeeping (under the lock), checks it and plans `target`.
+    pub(crate) async fn plan_locked(
+        &self,
+        session: &Session,
+        target: &Target,
+        options: &RunOptions,
+    ) -> Result<(Plan, Vec<StateRow>), MigrateError> {
+        let (applied, states) = db::snapshot_if_exists(session.work.client(), self.tables()).await?;
         if target.applies() {
             self.check_incomplete(&states)?;
             self.check_edited(&applied, &states)?;
         }
         self.adopt_checksums(session, &applied, &states).await?;
         let plan = self.plan(&applied, target, options, session.work.version)?;
-        self.ready_to_execute(&plan, target, &states, options, reporter)?;
-        execute(self, &plan, options, session, Scope::Session, reporter).await
+        Ok((plan, states))
     }
 
     /// The last checks before `plan` runs, and its `Planned` event: a revert
@@ -587,9 +644,10 @@ impl Migrator {
         }
         let tables = self.tables();
         let mut session = Session::new(Conn::open(connection).await?, options.cancel.clone());
+        session.look_up_blockers_with(connection);
         session.work.prepare().await?;
         let mut silent = crate::Silent;
-        let result = match lock::acquire(&mut session, connection, tables, options, &mut silent).await {
+        let result = match lock::acquire(&mut session, tables, options, &mut silent).await {
             Ok(()) => self.resolve_locked(&session, migration, applied).await,
             Err(error) => Err(error),
         };

@@ -561,10 +561,10 @@ pub(crate) async fn set_knex_lock(client: &Client, tables: &Tables) -> Result<()
         .map_err(MigrateError::bookkeeping(format!("setting {}", tables.lock())))
 }
 
-/// Ends the lock transaction (knex's row goes back to 0) and the advisory lock.
-pub(crate) async fn release_locks(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
+/// Releases the advisory lock (taken with [`try_advisory_lock`] on this connection).
+pub(crate) async fn release_advisory_lock(client: &Client, tables: &Tables) -> Result<(), MigrateError> {
     client
-        .batch_execute(&format!("rollback; select pg_advisory_unlock({})", tables.advisory_key_sql()))
+        .batch_execute(&format!("select pg_advisory_unlock({})", tables.advisory_key_sql()))
         .await
         .map_err(MigrateError::bookkeeping("releasing the migration lock"))
 }

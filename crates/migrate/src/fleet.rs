@@ -129,7 +129,8 @@ impl FleetTarget {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FleetOptions {
-    /// Databases migrated at once (each run holds two connections to its server).
+    /// Databases migrated at once (each run holds one connection to its
+    /// server, two when its plan has transactions of its own).
     pub parallel: usize,
     /// After a database fails, start no other (those in flight finish).
     pub fail_fast: bool,

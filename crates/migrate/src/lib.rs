@@ -6,9 +6,10 @@
 //! (`knex_migrations`, `knex_migrations_lock`), so a database knex migrated is
 //! taken over as is, and knex can take it back.
 //!
-//! A run holds a PostgreSQL advisory lock on a dedicated connection (released
-//! by the server if the runner dies) and knex's lock row in that connection's
-//! open transaction. By default a batch runs in one transaction; each
+//! A run holds a PostgreSQL advisory lock (released by the server if the
+//! runner dies) and knex's lock row, locked in the run's transaction when the
+//! run is one (on its one connection), else in the open transaction of a
+//! second connection. By default a batch runs in one transaction; each
 //! migration's statements go to the server in one round trip. Every command
 //! has a blocking form and an `…_async` one (for an application that migrates
 //! at start-up on its own runtime); a run is cancelled through its

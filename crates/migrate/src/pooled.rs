@@ -9,7 +9,7 @@ use crate::db;
 use crate::error::LockKind;
 use crate::execute::{Scope, execute};
 use crate::session::{Conn, Session, Which};
-use crate::{MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode};
+use crate::{MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode, lock};
 use knexrs_connect::ConnectConfig;
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ impl Migrator {
         work.read_pid().await?;
         let mut session = Session::new(work, options.cancel.clone());
         // A second client looks up who blocks a wait (its own transactions, any server connection).
-        session.lock = Conn::open(connection).await.ok();
+        session.look_up_blockers_with(connection);
         let client = session.work.client();
         match self.in_transaction(&session, target, options, reporter).await {
             // `execute` committed what it ran; with nothing to run, the bookkeeping tables may be new.
@@ -89,28 +89,16 @@ impl Migrator {
         session.wait_for_lock(Which::Work, LockKind::Advisory, deadline, options, reporter, wait).await?;
         db::create_missing_tables(client, tables).await?;
         // knex's rows: locked until the transaction ends, so a knex run waits for us.
-        let kind = LockKind::KnexRow { table: tables.lock() };
-        let rows = session
-            .wait_for_lock(Which::Work, kind, deadline, options, reporter, db::lock_rows(client, tables))
-            .await?;
-        if db::knex_lock_is_set(&rows) {
-            return Err(MigrateError::Locked { table: tables.lock() });
-        }
+        lock::lock_knex_rows(session, tables, deadline, options, reporter).await?;
         // The migrations' own waits are bounded by `--lock-timeout` (set by `execute`), not `--lock-wait`.
         client
             .batch_execute("set local lock_timeout = default")
             .await
             .map_err(MigrateError::bookkeeping("setting up the run's transaction"))?;
-        let (applied, states) = db::snapshot_if_exists(client, tables).await?;
-        if target.applies() {
-            self.check_incomplete(&states)?;
-            self.check_edited(&applied, &states)?;
-        }
-        self.adopt_checksums(session, &applied, &states).await?;
         // One transaction holds the lock: the plan is one unit.
         let mut one = options.clone();
         one.transaction(TransactionMode::All);
-        let plan = self.plan(&applied, target, &one, session.work.version)?;
+        let (plan, states) = self.plan_locked(session, target, &one).await?;
         if let Some(outside) = plan.units.iter().find(|u| !u.transactional).and_then(|u| u.migrations.first()) {
             return Err(MigrateError::NeedsDirectConnection { migration: outside.name.clone() });
         }

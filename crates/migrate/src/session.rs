@@ -17,6 +17,8 @@ use tokio_postgres::error::SqlState;
 const FIRST_CHECK: Duration = Duration::from_secs(1);
 /// How often it looks again while the statement still waits.
 const CHECK_EVERY: Duration = Duration::from_secs(10);
+/// How long opening the connection that looks up blockers may take.
+const LOOKUP_CONNECT: Duration = Duration::from_secs(2);
 /// How long a cancelled statement gets to end before the run stops waiting
 /// for it (a pooler may not pass the cancel on; the connection is then
 /// dropped, which ends the statement on the server).
@@ -123,15 +125,39 @@ pub(crate) enum Watched<R> {
 /// A run's connections and its cancellation handle.
 pub(crate) struct Session {
     pub(crate) work: Conn,
+    /// Holds knex's lock row in a transaction of its own, when the run's
+    /// plan is not one transaction on the work connection.
     pub(crate) lock: Option<Conn>,
     pub(crate) cancel: Cancel,
+    /// The work connection holds the advisory lock (released at the end).
+    pub(crate) advisory_held: bool,
+    /// Where the lookups of who blocks a waiting statement connect, when no
+    /// lock connection is open: opened the first time a statement waits.
+    lookup_config: Option<ConnectConfig>,
+    lookup: tokio::sync::OnceCell<Option<Conn>>,
     /// The sessions found blocking the last statement that waited, for errors.
     last_blockers: Mutex<Vec<Blocker>>,
 }
 
 impl Session {
     pub(crate) fn new(work: Conn, cancel: Cancel) -> Self {
-        Session { work, lock: None, cancel, last_blockers: Mutex::new(Vec::new()) }
+        Session {
+            work,
+            lock: None,
+            cancel,
+            advisory_held: false,
+            lookup_config: None,
+            lookup: tokio::sync::OnceCell::new(),
+            last_blockers: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Lets a statement that waits on the work connection find who blocks
+    /// it through a connection opened with `config` only then (a run that
+    /// never waits opens one connection).
+    pub(crate) fn look_up_blockers_with(&mut self, config: &ConnectConfig) -> &mut Self {
+        self.lookup_config = Some(config.clone());
+        self
     }
 
     fn conn(&self, which: Which) -> &Conn {
@@ -141,10 +167,18 @@ impl Session {
         }
     }
 
-    fn other(&self, which: Which) -> Option<&Conn> {
-        match which {
-            Which::Work => self.lock.as_ref(),
-            Which::Lock => Some(&self.work),
+    /// The connection that looks up who blocks a statement on `which`.
+    async fn other(&self, which: Which) -> Option<&Conn> {
+        match (which, &self.lock) {
+            (Which::Lock, _) => Some(&self.work),
+            (Which::Work, Some(lock)) => Some(lock),
+            (Which::Work, None) => {
+                let config = self.lookup_config.as_ref()?;
+                // A connection that cannot be opened (soon: the run may be
+                // cancelled meanwhile) only means nothing is reported.
+                let open = tokio::time::timeout(LOOKUP_CONNECT, Conn::open(config));
+                self.lookup.get_or_init(|| async { open.await.ok().and_then(Result::ok) }).await.as_ref()
+            }
         }
     }
 
@@ -191,7 +225,8 @@ impl Session {
                 return Watched::TimedOut;
             }
             check_at = Instant::now() + CHECK_EVERY;
-            let (Some(other), Some(pid)) = (self.other(which), conn.pid) else { continue };
+            let Some(pid) = conn.pid else { continue };
+            let Some(other) = self.other(which).await else { continue };
             // A failed lookup only means nothing is reported.
             let Ok(blockers) = db::blockers(other.client(), pid).await else { continue };
             if blockers.is_empty() {
