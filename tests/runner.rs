@@ -577,3 +577,41 @@ fn a_run_that_is_one_transaction_needs_one_connection_and_one_with_transactions_
     assert_eq!((sessions_seen(&db, "seen_a"), sessions_seen(&db, "seen_b")), (2, 2));
     assert_eq!(lock_row(&db), 0, "the lock connection's transaction set it and rolled back");
 }
+
+/// Whether a knex process would wait on knex's lock row now: its lock
+/// statement (`select … for update` in a transaction) gives up after 300 ms.
+fn knex_would_wait(db: &TestDatabase) -> bool {
+    let mut client = postgres::Client::connect(&db.direct_url(), postgres::NoTls).unwrap();
+    let attempt = client.batch_execute(
+        "begin; set local lock_timeout = 300; select is_locked from knex_migrations_lock for update; rollback",
+    );
+    match attempt {
+        Ok(()) => false,
+        Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => true,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn knex_waits_on_its_lock_row_while_a_run_holds_it_in_either_way_of_holding_it() {
+    let direct = |db: &TestDatabase| knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap();
+    for mode in [TransactionMode::Knex, TransactionMode::Each] {
+        let db = TestDatabase::empty().unwrap();
+        let slow = knexrs_tests::raw_migration(1, "slow", &["select pg_sleep(3)"], &[]);
+        let config = direct(&db);
+        let run = std::thread::spawn(move || {
+            Migrator::new(vec![slow]).unwrap().run(&config, &Target::Latest, &options(mode), &mut Silent)
+        });
+        let sleeping = "select count(*) from pg_stat_activity where query like '%pg_sleep(3)%' \
+                        and state = 'active' and pid <> pg_backend_pid() and datname = current_database()";
+        let started = std::time::Instant::now();
+        while db.connect().unwrap().query_one(sleeping, &[]).unwrap().get::<_, i64>(0) == 0 {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "the migration never started");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(knex_would_wait(&db), "{mode:?}: knex would not wait while the run holds the lock");
+        run.join().unwrap().unwrap();
+        assert!(!knex_would_wait(&db), "{mode:?}: the row is free after the run");
+        assert_eq!(lock_row(&db), 0);
+    }
+}
