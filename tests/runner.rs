@@ -615,3 +615,80 @@ fn knex_waits_on_its_lock_row_while_a_run_holds_it_in_either_way_of_holding_it()
         assert_eq!(lock_row(&db), 0);
     }
 }
+
+/// What waited, and the applications a `Blocked` event named as holding it up.
+type Blocked = (String, Vec<String>);
+
+/// A run's `Blocked` events, in order.
+#[derive(Clone, Default)]
+struct BlockedLog(std::sync::Arc<std::sync::Mutex<Vec<Blocked>>>);
+
+impl knexrs_migrate::Reporter for BlockedLog {
+    fn report(&mut self, event: knexrs_migrate::Event<'_>) {
+        if let knexrs_migrate::Event::Blocked { what, by, .. } = event {
+            let names = by.iter().map(|b| b.application_name.clone()).collect();
+            self.0.lock().unwrap().push((what.to_owned(), names));
+        }
+    }
+}
+
+impl BlockedLog {
+    /// Waits (up to 15 s) until a `Blocked` event names `application`.
+    fn wait_for(&self, application: &str) {
+        let started = std::time::Instant::now();
+        while !self.0.lock().unwrap().iter().any(|(_, names)| names.iter().any(|n| n == application)) {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(15),
+                "no report named {application}: {:?}",
+                self.0.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+/// A session of `application` holding a lock on `table` in an open transaction.
+fn holding(db: &TestDatabase, application: &str, table: &str) -> postgres::Client {
+    let mut client = postgres::Client::connect(&db.direct_url(), postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!(
+            "set application_name = '{application}'; begin; lock table {table} in access share mode"
+        ))
+        .unwrap();
+    client
+}
+
+#[test]
+fn each_waiting_migration_reports_the_session_that_holds_it_up_even_one_that_connected_after_the_first_report() {
+    let direct = |db: &TestDatabase| knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap();
+    for mode in [TransactionMode::Knex, TransactionMode::Each] {
+        let db = TestDatabase::empty().unwrap();
+        db.connect().unwrap().batch_execute("create table t1 (id int); create table t2 (id int)").unwrap();
+        let migrations = vec![
+            knexrs_tests::raw_migration(1, "alter_t1", &["alter table t1 add column a int"], &[]),
+            knexrs_tests::raw_migration(2, "alter_t2", &["alter table t2 add column b int"], &[]),
+        ];
+        let mut first = holding(&db, "app-a", "t1");
+        let log = BlockedLog::default();
+        let (config, mut reporter) = (direct(&db), log.clone());
+        let run = std::thread::spawn(move || {
+            Migrator::new(migrations).unwrap().run(&config, &Target::Latest, &options(mode), &mut reporter)
+        });
+        log.wait_for("app-a");
+        // Connects after the run's first look at who blocks it.
+        let mut second = holding(&db, "app-b", "t2");
+        first.batch_execute("commit").unwrap();
+        log.wait_for("app-b");
+        second.batch_execute("commit").unwrap();
+        run.join().unwrap().unwrap();
+        let events = log.0.lock().unwrap().clone();
+        assert!(
+            events.iter().any(|(what, names)| what.contains("alter_t1") && names == &["app-a"]),
+            "{mode:?}: {events:?}"
+        );
+        assert!(
+            events.iter().any(|(what, names)| what.contains("alter_t2") && names == &["app-b"]),
+            "{mode:?}: {events:?}"
+        );
+    }
+}

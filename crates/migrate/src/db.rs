@@ -626,15 +626,17 @@ impl std::fmt::Display for Blocker {
 
 /// The sessions holding locks that `pid` waits for.
 pub(crate) async fn blockers(client: &Client, pid: i32) -> Result<Vec<Blocker>, tokio_postgres::Error> {
+    // Inside a transaction (a lock connection's) `pg_stat_activity` is read
+    // once and kept: cleared first, a session that connected since is seen.
     let sql = format!(
-        "select a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), \
+        "select pg_stat_clear_snapshot(); select a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), \
          coalesce(left(regexp_replace(a.query, '\\s+', ' ', 'g'), 160), ''), \
          coalesce(extract(epoch from clock_timestamp() - coalesce(a.xact_start, a.query_start, a.backend_start)), 0)::float8 \
          from pg_stat_activity a where a.pid = any(pg_blocking_pids({pid})) order by a.pid"
     );
     let rows = simple_rows(client, &sql).await?;
     Ok(rows
-        .first()
+        .get(1)
         .map(|rows| {
             rows.iter()
                 .filter_map(|row| {
