@@ -83,7 +83,9 @@ pub(crate) async fn hold_knex_lock(
 /// Releases both locks. Best effort: the run's connections close right
 /// after, and the server releases whatever a closed session held.
 pub(crate) async fn release(session: &Session, tables: &Tables) {
-    if let Some(lock) = session.lock.as_ref() {
+    // A connection busy with a statement given up on is left alone: closing
+    // it ends that statement and its transaction.
+    if let Some(lock) = session.lock.as_ref().filter(|lock| !lock.is_abandoned()) {
         let _ = lock.client().batch_execute("rollback").await;
     }
     if session.advisory_held && !session.work.is_abandoned() {
