@@ -547,6 +547,12 @@ fn a_dry_run_prints_the_data_statements_with_their_values_inline() {
     assert!(script.contains(expected), "{script}");
 }
 
+/// Straight to the server, never through a pooler: these tests are about the
+/// connections and locks the runner itself holds.
+fn direct(db: &TestDatabase) -> knexrs_connect::ConnectConfig {
+    knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap()
+}
+
 /// A migration that records, in table `what`, how many knexrs sessions were
 /// connected to its database while it ran.
 fn counting_sessions(i: u64, what: &str) -> Migration {
@@ -563,8 +569,6 @@ fn sessions_seen(db: &TestDatabase, what: &str) -> i64 {
 
 #[test]
 fn a_run_that_is_one_transaction_needs_one_connection_and_one_with_transactions_of_its_own_a_second_for_knex_row() {
-    // Straight to the server: the point is which connections the runner itself opens.
-    let direct = |db: &TestDatabase| knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap();
     let set = || Migrator::new(vec![counting_sessions(1, "seen_a"), counting_sessions(2, "seen_b")]).unwrap();
 
     let db = TestDatabase::empty().unwrap();
@@ -594,7 +598,6 @@ fn knex_would_wait(db: &TestDatabase) -> bool {
 
 #[test]
 fn knex_waits_on_its_lock_row_while_a_run_holds_it_in_either_way_of_holding_it() {
-    let direct = |db: &TestDatabase| knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap();
     for mode in [TransactionMode::Knex, TransactionMode::Each] {
         let db = TestDatabase::empty().unwrap();
         let slow = knexrs_tests::raw_migration(1, "slow", &["select pg_sleep(3)"], &[]);
@@ -660,7 +663,6 @@ fn holding(db: &TestDatabase, application: &str, table: &str) -> postgres::Clien
 
 #[test]
 fn each_waiting_migration_reports_the_session_that_holds_it_up_even_one_that_connected_after_the_first_report() {
-    let direct = |db: &TestDatabase| knexrs_connect::ConnectConfig::from_url(&db.direct_url()).unwrap();
     for mode in [TransactionMode::Knex, TransactionMode::Each] {
         let db = TestDatabase::empty().unwrap();
         db.connect().unwrap().batch_execute("create table t1 (id int); create table t2 (id int)").unwrap();

@@ -4,7 +4,7 @@
 //! plans, and runs the plan.
 
 use crate::db::{self, AppliedRow, State, StateRow};
-use crate::execute::{Scope, execute};
+use crate::execute::{Scope, execute, rollback};
 use crate::runtime::block_on;
 use crate::session::{Conn, Session};
 use crate::status::{MigrationStatus, Status};
@@ -279,20 +279,40 @@ impl Migrator {
             if plan.units.len() > 1 || plan.units.iter().any(|unit| !unit.transactional) {
                 return Ok(None);
             }
-            self.ready_to_execute(&plan, target, &states, options, reporter)?;
-            if plan.is_empty() {
-                client.batch_execute("commit").await.map_err(MigrateError::bookkeeping("committing the run"))?;
-                return Ok(Some(RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() }));
-            }
-            // `execute` commits the unit.
-            execute(self, &plan, options, session, Scope::OpenTransaction, reporter).await.map(Some)
+            self.run_in_open_transaction(session, &plan, &states, target, options, reporter).await.map(Some)
         }
         .await;
-        if !matches!(result, Ok(Some(_))) && !session.work.is_abandoned() {
+        if !matches!(result, Ok(Some(_))) {
             // Declined or failed: nothing of this transaction stays.
-            let _ = client.batch_execute("rollback").await;
+            rollback(session).await;
         }
         result
+    }
+
+    /// Runs `plan` (one transaction unit, or none) in the transaction open on
+    /// the work connection, and commits it: after the plan's migrations, or
+    /// at once when it has none (the bookkeeping may be new).
+    pub(crate) async fn run_in_open_transaction(
+        &self,
+        session: &Session,
+        plan: &Plan,
+        states: &[StateRow],
+        target: &Target,
+        options: &RunOptions,
+        reporter: &mut dyn Reporter,
+    ) -> Result<RunReport, MigrateError> {
+        self.ready_to_execute(plan, target, states, options, reporter)?;
+        if plan.is_empty() {
+            session
+                .work
+                .client()
+                .batch_execute("commit")
+                .await
+                .map_err(MigrateError::bookkeeping("committing the run"))?;
+            return Ok(RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() });
+        }
+        // `execute` commits the unit.
+        execute(self, plan, options, session, Scope::OpenTransaction, reporter).await
     }
 
     /// Reads the bookkeeping (under the lock), checks it and plans `target`.

@@ -626,7 +626,8 @@ fn step_failure(migration: &PlannedMigration, step: &str, error: StepError, kept
 
 /// Ends the open transaction (free functions, not methods: a run holds its
 /// reporter, which need not be `Sync`, so no `&Run` may live across an await).
-async fn rollback(session: &Session) {
+/// Rolls back the transaction open on the work connection (best effort).
+pub(crate) async fn rollback(session: &Session) {
     // A statement given up on still runs: a rollback would queue behind it.
     // Dropping the connection rolls back.
     if session.work.is_abandoned() {

@@ -7,7 +7,7 @@
 
 use crate::db;
 use crate::error::LockKind;
-use crate::execute::{Scope, execute};
+use crate::execute::rollback;
 use crate::session::{Conn, Session, Which};
 use crate::{MigrateError, Migrator, Reporter, RunOptions, RunReport, Target, TransactionMode, lock};
 use knexrs_connect::ConnectConfig;
@@ -42,23 +42,11 @@ impl Migrator {
         let mut session = Session::new(work, options.cancel.clone());
         // A second client looks up who blocks a wait (its own transactions, any server connection).
         session.look_up_blockers_with(connection);
-        let client = session.work.client();
-        match self.in_transaction(&session, target, options, reporter).await {
-            // `execute` committed what it ran; with nothing to run, the bookkeeping tables may be new.
-            Ok((report, ran)) => {
-                if !ran {
-                    client.batch_execute("commit").await.map_err(MigrateError::bookkeeping("committing the run"))?;
-                }
-                Ok(report)
-            }
-            Err(error) => {
-                // A statement given up on still runs: dropping the connection ends the transaction.
-                if !session.work.is_abandoned() {
-                    let _ = client.batch_execute("rollback").await;
-                }
-                Err(error)
-            }
+        let result = self.in_transaction(&session, target, options, reporter).await;
+        if result.is_err() {
+            rollback(&session).await;
         }
+        result
     }
 
     async fn in_transaction(
@@ -67,7 +55,7 @@ impl Migrator {
         target: &Target,
         options: &RunOptions,
         reporter: &mut dyn Reporter,
-    ) -> Result<(RunReport, bool), MigrateError> {
+    ) -> Result<RunReport, MigrateError> {
         let client = session.work.client();
         let tables = self.tables();
         // Released when the transaction ends, on whichever server connection it ran.
@@ -102,10 +90,6 @@ impl Migrator {
         if let Some(outside) = plan.units.iter().find(|u| !u.transactional).and_then(|u| u.migrations.first()) {
             return Err(MigrateError::NeedsDirectConnection { migration: outside.name.clone() });
         }
-        self.ready_to_execute(&plan, target, &states, options, reporter)?;
-        if plan.is_empty() {
-            return Ok((RunReport { direction: plan.direction, batch: plan.batch, migrations: Vec::new() }, false));
-        }
-        Ok((execute(self, &plan, &one, session, Scope::OpenTransaction, reporter).await?, true))
+        self.run_in_open_transaction(session, &plan, &states, target, &one, reporter).await
     }
 }
