@@ -25,17 +25,8 @@ pub(super) fn run_fleet(
     cancel: &crate::Cancel,
 ) -> Result<Outcome, MigrateError> {
     let (origin, targets) = read_targets(file, environment, connection.pooler)?;
-    let mut fleet = FleetOptions::default();
-    if let Some(parallel) = args.parallel {
-        fleet.parallel(parallel);
-    }
-    fleet.fail_fast(args.fail_fast);
-    let _ = writeln!(
-        out,
-        "Using environment: {environment} ({} databases from {origin}, {} at a time)",
-        targets.len(),
-        fleet.parallel
-    );
+    let fleet = fleet_options(args.parallel, args.fail_fast);
+    write_header(out, environment, &origin, targets.len(), fleet.parallel);
     if std::env::var_os("MIGRATION_DATABASE_URL").is_some_and(|url| !url.is_empty()) {
         // One server's direct URL cannot stand for every database of a list.
         let _ = writeln!(out, "MIGRATION_DATABASE_URL is ignored with --targets: each database uses its own URL");
@@ -78,13 +69,9 @@ pub(super) fn status_fleet(
     out: &mut (dyn Write + Send),
 ) -> Result<Outcome, MigrateError> {
     let (origin, targets) = read_targets(file, environment, connection.pooler)?;
-    let parallel = args.parallel.unwrap_or(FleetOptions::default().parallel);
+    let parallel = fleet_options(args.parallel, false).parallel;
     if !args.json {
-        let _ = writeln!(
-            out,
-            "Using environment: {environment} ({} databases from {origin}, {parallel} at a time)",
-            targets.len()
-        );
+        write_header(out, environment, &origin, targets.len(), parallel);
     }
     let statuses = migrator.status_fleet(&targets, parallel)?;
     let behind = statuses.iter().filter(|(_, s)| s.as_ref().is_ok_and(|s| !s.is_up_to_date())).count();
@@ -138,6 +125,28 @@ fn status_line(status: &crate::Status) -> String {
         }
     }
     line
+}
+
+/// The fleet settings from `--parallel` (8 when not given) and `--fail-fast`.
+pub(super) fn fleet_options(parallel: Option<usize>, fail_fast: bool) -> FleetOptions {
+    let mut fleet = FleetOptions::default();
+    if let Some(parallel) = parallel {
+        fleet.parallel(parallel);
+    }
+    fleet.fail_fast(fail_fast);
+    fleet
+}
+
+/// The line a fleet command's output opens with.
+pub(super) fn write_header(
+    out: &mut (dyn Write + Send),
+    environment: Environment,
+    origin: &str,
+    databases: usize,
+    parallel: usize,
+) {
+    let _ =
+        writeln!(out, "Using environment: {environment} ({databases} databases from {origin}, {parallel} at a time)");
 }
 
 /// The list in `file`, each database as if it were the only one: its URL in

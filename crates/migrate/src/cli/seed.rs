@@ -1,11 +1,9 @@
 //! `seed make|run|status` (knex `seed:make`, `seed:run`), for `cargo xtask
 //! seed …` and any binary that carries a project's seeds.
 
-use super::fleet::{read_targets, write_prefixed};
+use super::fleet::{fleet_options, read_targets, write_header, write_prefixed};
 use super::run::{Outcome, main_with};
-use crate::{
-    Cancel, FleetOptions, FleetOutcome, MigrateError, SeedOptions, SeedOutcome, SeedReport, SeedState, Seeder,
-};
+use crate::{Cancel, FleetOutcome, MigrateError, SeedOptions, SeedOutcome, SeedReport, SeedState, Seeder};
 use knexrs_connect::{ConnectConfig, Environment};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -149,17 +147,8 @@ pub fn run_seed(
     match &args.command {
         SeedCommand::Run { targets: Some(file), parallel, fail_fast, .. } => {
             let (origin, targets) = read_targets(file, environment, None)?;
-            let mut fleet = FleetOptions::default();
-            if let Some(parallel) = parallel {
-                fleet.parallel(*parallel);
-            }
-            fleet.fail_fast(*fail_fast);
-            let _ = writeln!(
-                out,
-                "Using environment: {environment} ({} databases from {origin}, {} at a time)",
-                targets.len(),
-                fleet.parallel
-            );
+            let fleet = fleet_options(*parallel, *fail_fast);
+            write_header(out, environment, &origin, targets.len(), fleet.parallel);
             let options = seed_options(&args.command, cancel);
             let mut finished = |name: &str, outcome: &FleetOutcome<SeedReport>| {
                 let mut text = Vec::new();
@@ -194,12 +183,8 @@ pub fn run_seed(
         }
         SeedCommand::Status { targets: Some(file), parallel } => {
             let (origin, targets) = read_targets(file, environment, None)?;
-            let parallel = parallel.unwrap_or(FleetOptions::default().parallel);
-            let _ = writeln!(
-                out,
-                "Using environment: {environment} ({} databases from {origin}, {parallel} at a time)",
-                targets.len()
-            );
+            let parallel = fleet_options(*parallel, false).parallel;
+            write_header(out, environment, &origin, targets.len(), parallel);
             let statuses = seeder.status_fleet(&targets, parallel)?;
             let mut unreadable = Vec::new();
             for (name, states) in &statuses {
