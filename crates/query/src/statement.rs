@@ -65,10 +65,13 @@ pub trait Statement: sealed::Sealed {
 pub struct Rendered<'a> {
     pub(crate) sql: String,
     pub(crate) values: Vec<Cow<'a, Value>>,
+    /// It returns at most one row (a select ending in `limit 1`): the
+    /// executor reads its reply in one go instead of row by row.
+    pub(crate) one_row: bool,
 }
 
 macro_rules! statements {
-    ($($ty:ty => |$s:ident, $w:ident| $write:expr;)*) => {$(
+    ($($ty:ty => |$s:ident, $w:ident| $write:expr, one_row: $one_row:expr;)*) => {$(
         impl sealed::Sealed for $ty {}
 
         impl $ty {
@@ -135,17 +138,17 @@ macro_rules! statements {
                 let $s = self;
                 $write?;
                 let (sql, values) = $w.into_borrowed_parts();
-                Ok(Rendered { sql, values })
+                Ok(Rendered { sql, values, one_row: $one_row })
             }
         }
     )*};
 }
 
 statements! {
-    Select => |s, w| s.write_to(&mut w);
-    Insert => |s, w| s.write_to(&mut w);
-    Update => |s, w| s.write_to(&mut w);
-    Delete => |s, w| s.write_to(&mut w);
-    Truncate => |s, w| s.write_to(&mut w);
-    Raw => |s, w| s.write(&mut w);
+    Select => |s, w| s.write_to(&mut w), one_row: s.at_most_one_row();
+    Insert => |s, w| s.write_to(&mut w), one_row: false;
+    Update => |s, w| s.write_to(&mut w), one_row: false;
+    Delete => |s, w| s.write_to(&mut w), one_row: false;
+    Truncate => |s, w| s.write_to(&mut w), one_row: false;
+    Raw => |s, w| s.write(&mut w), one_row: false;
 }

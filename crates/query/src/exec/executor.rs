@@ -57,7 +57,7 @@ pub trait Executor {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     fn execute(&mut self, statement: &impl Statement) -> Result<u64, QueryError> {
-        let Rendered { sql, values } = statement.render()?;
+        let Rendered { sql, values, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(0);
         }
@@ -75,7 +75,7 @@ pub trait Executor {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     fn fetch_all<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
-        let Rendered { sql, values } = statement.render()?;
+        let Rendered { sql, values, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(Vec::new());
         }
@@ -94,11 +94,13 @@ pub trait Executor {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     fn fetch_optional<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
-        let Rendered { sql, values } = statement.render()?;
+        let Rendered { sql, values, one_row } = statement.render()?;
         if sql.is_empty() {
             return Ok(None);
         }
-        run(self.connection(), &sql, &values, Call::First)?.first().map(R::from_row).transpose()
+        // A reply of one row is read in one go; a longer one row by row, keeping the first.
+        let call = if one_row { Call::Query } else { Call::First };
+        run(self.connection(), &sql, &values, call)?.first().map(R::from_row).transpose()
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].

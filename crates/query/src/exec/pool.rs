@@ -135,11 +135,12 @@ impl Db {
                 knexrs_connect::ConnectError::BlockingInAsync { what: "Db::get", instead: "AsyncDb::get" }.into()
             );
         }
-        let started = std::time::Instant::now();
+        // r2d2 gives up only once its timeout has passed: that is how long it
+        // waited (no clock read on the path every statement takes).
         self.pool.get().map_err(|_| QueryError::PoolTimeout {
             target: self.target.clone(),
             size: self.pool.max_size(),
-            waited_ms: started.elapsed().as_millis() as u64,
+            waited_ms: self.pool.connection_timeout().as_millis() as u64,
         })
     }
 

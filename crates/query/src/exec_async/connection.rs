@@ -341,7 +341,7 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn execute(&self, statement: &impl Statement) -> Result<u64, QueryError> {
-        let Rendered { sql, values } = statement.render()?;
+        let Rendered { sql, values, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(0);
         }
@@ -360,7 +360,7 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn fetch_all<R: FromRow>(&self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
-        let Rendered { sql, values } = statement.render()?;
+        let Rendered { sql, values, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(Vec::new());
         }
@@ -380,7 +380,7 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn fetch_optional<R: FromRow>(&self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
-        let Rendered { sql, values } = statement.render()?;
+        let Rendered { sql, values, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(None);
         }

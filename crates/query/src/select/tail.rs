@@ -309,6 +309,16 @@ impl Select {
         self.limit(1)
     }
 
+    /// Whether it returns at most one row: a bound `limit` of 0 or 1 on the
+    /// whole statement (a `union` takes its limit from its own parts).
+    pub(crate) fn at_most_one_row(&self) -> bool {
+        self.set_operations.is_empty()
+            && matches!(
+                &self.limit,
+                Some(Operand(crate::operand::OperandKind::Value(Value::BigInt(Some(n))))) if *n <= 1
+            )
+    }
+
     fn set_lock(&mut self, mode: &'static str) -> &mut Self {
         let lock = self.lock.get_or_insert(Lock { mode, of: Vec::new(), wait: None });
         lock.mode = mode;
@@ -429,5 +439,34 @@ impl Select {
             lock.wait = Some("nowait");
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Select, raw, table};
+
+    #[test]
+    fn a_select_ending_in_limit_one_is_known_to_return_at_most_one_row() {
+        let mut first = table("sessions");
+        first.first();
+        assert!(first.at_most_one_row());
+        let mut none = table("sessions");
+        none.limit(0);
+        assert!(none.at_most_one_row());
+    }
+
+    #[test]
+    fn a_select_without_a_bound_limit_of_one_may_return_many_rows() {
+        let mut page = table("sessions");
+        page.limit(2);
+        assert!(!page.at_most_one_row());
+        assert!(!table("sessions").at_most_one_row());
+        let mut raw_limit = table("sessions");
+        raw_limit.limit_raw(raw("1"));
+        assert!(!raw_limit.at_most_one_row());
+        let mut union = Select::from("a");
+        union.union(Select::from("b")).first();
+        assert!(!union.at_most_one_row(), "a union's limit is not known to cover every part");
     }
 }
