@@ -241,7 +241,45 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
     out.push_str("\n## The harness's tables\n\n`knex-rs` rows are ours (`peer-bench`, built from this workspace).\n\n");
     out.push_str(summary.trim());
     out.push('\n');
+    out.push_str(&w8_side_table_note(&results["w8-fleet"]));
     out
+}
+
+/// The harness marks a W8 row "schema differs" for any extra table: when the
+/// only difference in our rows is our side table, say so under its table.
+fn w8_side_table_note(w8: &Value) -> String {
+    let marked = ["knex_rs_fleet", "knex_rs_loop"]
+        .iter()
+        .flat_map(|peer| [&w8[peer], &w8["schemas"][peer]])
+        .filter(|run| run["schema_matches_knex"].as_bool() == Some(false))
+        .collect::<Vec<_>>();
+    let lines = |run: &Value| -> Vec<String> {
+        run["schema_diff_example"]["diff"]
+            .as_array()
+            .map(|lines| lines.iter().filter_map(|l| l.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let side_table_only = |run: &&Value| {
+        let diff = lines(run);
+        !diff.is_empty() && diff.iter().all(|l| l.contains("knex_migrations_knexrs"))
+    };
+    let Some(example) = marked.first() else { return String::new() };
+    if !marked.iter().all(side_table_only) {
+        return String::new();
+    }
+    let mut note = String::from(
+        "\nW8's \"schema differs from knex's\" marks on the knex-rs rows: the harness compares every table of \
+         the target schema with what knex built, and the difference it reports for our rows is our bookkeeping's side table \
+         `knex_migrations_knexrs` (migration checksums, and non-transactional runs that stopped halfway); the \
+         tables the migrations build are knex's. In every marked row the harness's example diff lists that table \
+         alone; one of them:\n\n```\n",
+    );
+    for line in lines(example) {
+        note.push_str(&line);
+        note.push('\n');
+    }
+    note.push_str("```\n");
+    note
 }
 
 /// W5 through the async executor (`bench_w5_async`), beside the blocking
@@ -329,4 +367,38 @@ pub(crate) fn sizes_section(sizes: &[crate::bench::SizeRun]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::w8_side_table_note;
+    use serde_json::json;
+
+    fn run(diff: &[&str]) -> serde_json::Value {
+        json!({ "schema_matches_knex": false, "schema_diff_example": { "target": "w8_0001", "diff": diff } })
+    }
+
+    #[test]
+    fn w8_rows_marked_only_for_the_side_table_get_a_note_quoting_the_diff() {
+        let side = run(&["+ column knex_migrations_knexrs.state #3 text NO default=-"]);
+        let w8 = json!({ "knex_rs_fleet": side, "knex_rs_loop": side, "schemas": { "knex_rs_fleet": side } });
+        let note = w8_side_table_note(&w8);
+        assert!(note.contains("`knex_migrations_knexrs`"), "{note}");
+        assert!(note.contains("+ column knex_migrations_knexrs.state #3 text NO default=-\n"), "{note}");
+    }
+
+    #[test]
+    fn w8_rows_that_differ_in_a_migrated_table_get_no_note() {
+        let w8 = json!({
+            "knex_rs_fleet": run(&["+ column knex_migrations_knexrs.state #3 text NO default=-"]),
+            "knex_rs_loop": run(&["- column sessions.pod_ip #4 text YES default=-"]),
+        });
+        assert_eq!(w8_side_table_note(&w8), "");
+    }
+
+    #[test]
+    fn w8_rows_that_match_knex_get_no_note() {
+        let w8 = json!({ "knex_rs_fleet": { "schema_matches_knex": true }, "knex_rs_loop": { "schema_matches_knex": true } });
+        assert_eq!(w8_side_table_note(&w8), "");
+    }
 }
