@@ -206,9 +206,7 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
             let exact = w8[ours]["schema_matches_knex"].as_bool().unwrap_or(false);
             // Our bookkeeping's side table (checksums, unfinished runs) is the one
             // difference by design; the harness shows one database's diff.
-            let side_table_only = w8[ours]["schema_diff_example"]["diff"].as_array().is_some_and(|lines| {
-                lines.iter().all(|l| l.as_str().is_some_and(|l| l.contains("knex_migrations_knexrs")))
-            });
+            let side_table_only = differs_only_in_side_table(&w8[ours]);
             let matches = exact || side_table_only;
             let what = format!(
                 "W8 fleet{variant}, {what} (ms){}",
@@ -245,6 +243,20 @@ pub(crate) fn markdown(summary: &str, results: &Value, rss: Option<&Value>, work
     out
 }
 
+/// The lines of the harness's example schema diff for one W8 run.
+fn diff_lines(run: &Value) -> Vec<&str> {
+    run["schema_diff_example"]["diff"]
+        .as_array()
+        .map(|lines| lines.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Whether the harness's example diff for a W8 run lists our side table and nothing else.
+fn differs_only_in_side_table(run: &Value) -> bool {
+    let diff = diff_lines(run);
+    !diff.is_empty() && diff.iter().all(|l| l.contains("knex_migrations_knexrs"))
+}
+
 /// The harness marks a W8 row "schema differs" for any extra table: when the
 /// only difference in our rows is our side table, say so under its table.
 fn w8_side_table_note(w8: &Value) -> String {
@@ -253,18 +265,8 @@ fn w8_side_table_note(w8: &Value) -> String {
         .flat_map(|peer| [&w8[peer], &w8["schemas"][peer]])
         .filter(|run| run["schema_matches_knex"].as_bool() == Some(false))
         .collect::<Vec<_>>();
-    let lines = |run: &Value| -> Vec<String> {
-        run["schema_diff_example"]["diff"]
-            .as_array()
-            .map(|lines| lines.iter().filter_map(|l| l.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default()
-    };
-    let side_table_only = |run: &&Value| {
-        let diff = lines(run);
-        !diff.is_empty() && diff.iter().all(|l| l.contains("knex_migrations_knexrs"))
-    };
     let Some(example) = marked.first() else { return String::new() };
-    if !marked.iter().all(side_table_only) {
+    if !marked.iter().all(|run| differs_only_in_side_table(run)) {
         return String::new();
     }
     let mut note = String::from(
@@ -274,8 +276,8 @@ fn w8_side_table_note(w8: &Value) -> String {
          tables the migrations build are knex's. In every marked row the harness's example diff lists that table \
          alone; one of them:\n\n```\n",
     );
-    for line in lines(example) {
-        note.push_str(&line);
+    for line in diff_lines(example) {
+        note.push_str(line);
         note.push('\n');
     }
     note.push_str("```\n");
@@ -371,7 +373,7 @@ pub(crate) fn sizes_section(sizes: &[crate::bench::SizeRun]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::w8_side_table_note;
+    use super::{differs_only_in_side_table, w8_side_table_note};
     use serde_json::json;
 
     fn run(diff: &[&str]) -> serde_json::Value {
@@ -400,5 +402,11 @@ mod tests {
     fn w8_rows_that_match_knex_get_no_note() {
         let w8 = json!({ "knex_rs_fleet": { "schema_matches_knex": true }, "knex_rs_loop": { "schema_matches_knex": true } });
         assert_eq!(w8_side_table_note(&w8), "");
+    }
+
+    #[test]
+    fn a_schema_mismatch_without_a_diff_is_not_taken_for_the_side_table() {
+        assert!(!differs_only_in_side_table(&run(&[])));
+        assert!(differs_only_in_side_table(&run(&["+ column knex_migrations_knexrs.name #1 text NO default=-"])));
     }
 }

@@ -65,7 +65,7 @@ pub trait Statement: sealed::Sealed {
 pub struct Rendered<'a> {
     pub(crate) sql: String,
     pub(crate) values: Vec<Cow<'a, Value>>,
-    /// It returns at most one row (a select ending in `limit 1`): the
+    /// It returns at most one row (a select ending in `limit 1`): the blocking
     /// executor reads its reply in one go instead of row by row.
     pub(crate) one_row: bool,
 }
