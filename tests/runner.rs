@@ -340,6 +340,55 @@ fn bookkeeping_can_live_in_another_table_and_schema() {
     assert_eq!(lock, 0);
 }
 
+#[test]
+fn the_side_table_is_built_without_a_toast_table_and_holds_every_checksum() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = migrator("tables:2");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let mut client = db.connect().unwrap();
+    let toast: i64 = client
+        .query_one(
+            "select count(*) from pg_class where oid = 'knex_migrations_knexrs'::regclass and reltoastrelid <> 0",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(toast, 0, "a fresh database builds the side table without a TOAST table and its index");
+    let states: Vec<(String, String)> = client
+        .query("select name::text, state::text from knex_migrations_knexrs order by name", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("20240101000001_create_t_1".to_owned(), "applied".to_owned()),
+            ("20240101000002_create_t_2".to_owned(), "applied".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn a_side_table_an_earlier_version_built_with_text_columns_keeps_working() {
+    let db = TestDatabase::empty().unwrap();
+    let mut client = db.connect().unwrap();
+    client
+        .batch_execute(
+            r#"CREATE TABLE "knex_migrations_knexrs" ( "name" varchar(255), "checksum" text, "state" text NOT NULL,
+               "updated_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+               CONSTRAINT "knex_migrations_knexrs_pkey" PRIMARY KEY ("name") )"#,
+        )
+        .unwrap();
+    let migrator = migrator("tables:2");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();
+    assert!(tables(&db).is_empty());
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_eq!(tables(&db), ["t_1", "t_2"]);
+    let kept: i64 = client.query_one("select count(*) from knex_migrations_knexrs", &[]).unwrap().get(0);
+    assert_eq!(kept, 2);
+}
 /// `t_1` exists and another session holds a lock on it that blocks `alter table`.
 fn table_locked_by_another_session(db: &TestDatabase) -> postgres::Client {
     let mut holder = db.connect().unwrap();

@@ -101,7 +101,6 @@ fn table_ref(tables: &Tables, table: &str) -> TableRef {
     }
 }
 
-/// A string as an SQL literal.
 /// The rows of each statement of a simple query, in order.
 async fn simple_rows(client: &Client, sql: &str) -> Result<Vec<Vec<SimpleQueryRow>>, tokio_postgres::Error> {
     let mut out = vec![Vec::new()];
@@ -132,28 +131,22 @@ fn first_value(rows: &[Vec<SimpleQueryRow>]) -> Option<&str> {
 
 /// The statements [`ensure_tables`] would run, for dry runs.
 pub(crate) async fn missing_tables_sql(client: &Client, tables: &Tables) -> Result<Vec<String>, MigrateError> {
-    let mut sql = Vec::new();
     let render = |schema: knexrs_schema::SchemaBuilder| {
         schema
             .build(PostgresQueryBuilder)
             .map_err(|source| MigrateError::Render { migration: "bookkeeping".into(), source })
     };
-    if let Some(schema) = tables.schema() {
-        let quoted = knexrs_sql::quote_ident(schema);
-        let check = format!("select exists(select 1 from pg_namespace where nspname = {})", quote_literal(schema));
-        let rows = simple_rows(client, &check)
-            .await
-            .map_err(MigrateError::bookkeeping(format!("checking for schema {quoted}")))?;
-        if first_value(&rows) != Some("t") {
-            sql.push(format!("create schema if not exists {quoted}"));
-        }
+    let present = present_tables(client, tables).await?;
+    let mut sql = Vec::new();
+    if let Some(schema) = tables.schema().filter(|_| !present.schema) {
+        sql.push(format!("create schema if not exists {}", knexrs_sql::quote_ident(schema)));
     }
     let knex = render(tables.knex_ddl())?;
-    if !exists(client, &tables.qualified_migrations()).await? {
+    if !present.migrations {
         sql.push(knex[0].clone());
     }
     let lock = tables.qualified_lock();
-    let lock_row_missing = if exists(client, &lock).await? {
+    let lock_row_missing = if present.lock {
         let check = format!("select not exists (select 1 from {lock})");
         let rows = simple_rows(client, &check).await.map_err(MigrateError::bookkeeping(format!("reading {lock}")))?;
         first_value(&rows) == Some("t")
@@ -165,10 +158,39 @@ pub(crate) async fn missing_tables_sql(client: &Client, tables: &Tables) -> Resu
     if lock_row_missing {
         sql.push(format!("insert into {lock} (is_locked) values (0)"));
     }
-    if !exists(client, &tables.qualified_state()).await? {
+    if !present.state {
         sql.extend(render(tables.state_ddl())?);
     }
     Ok(sql)
+}
+
+/// Which of the bookkeeping's schema and tables exist.
+struct Present {
+    schema: bool,
+    migrations: bool,
+    lock: bool,
+    state: bool,
+}
+
+/// Asks for all of them in one round trip (a fresh database, where every
+/// run of a fleet starts, would otherwise pay one per table).
+async fn present_tables(client: &Client, tables: &Tables) -> Result<Present, MigrateError> {
+    let regclass = |qualified: &str| format!("to_regclass({}) is not null", quote_literal(qualified));
+    let schema = match tables.schema() {
+        Some(name) => format!("exists(select 1 from pg_catalog.pg_namespace where nspname = {})", quote_literal(name)),
+        None => "true".to_owned(),
+    };
+    let sql = format!(
+        "select {schema}, {}, {}, {}",
+        regclass(&tables.qualified_migrations()),
+        regclass(&tables.qualified_lock()),
+        regclass(&tables.qualified_state()),
+    );
+    let rows =
+        simple_rows(client, &sql).await.map_err(MigrateError::bookkeeping("checking for the bookkeeping tables"))?;
+    let row = rows.first().and_then(|r| r.first());
+    let column = |i: usize| row.and_then(|row| row.get(i)) == Some("t");
+    Ok(Present { schema: column(0), migrations: column(1), lock: column(2), state: column(3) })
 }
 
 /// Creates whatever bookkeeping is missing, in one transaction.

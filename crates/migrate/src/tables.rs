@@ -213,7 +213,8 @@ impl Tables {
     ///
     /// let ddl = Tables::default().state_ddl().build(PostgresQueryBuilder)?;
     /// assert_eq!(ddl, [concat!(
-    ///     r#"CREATE TABLE "knex_migrations_knexrs" ( "name" varchar(255), "checksum" text, "state" text NOT NULL, "#,
+    ///     r#"CREATE TABLE "knex_migrations_knexrs" ( "name" varchar(255), "checksum" varchar(128), "#,
+    ///     r#""state" varchar(32) NOT NULL, "#,
     ///     r#""updated_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, "#,
     ///     r#"CONSTRAINT "knex_migrations_knexrs_pkey" PRIMARY KEY ("name") )"#,
     /// )]);
@@ -223,8 +224,12 @@ impl Tables {
         let mut schema = self.builder();
         schema.create_table(self.state(), |t| {
             t.string("name").primary();
-            t.text("checksum");
-            t.text("state").not_nullable();
+            // Bounded widths keep the widest row under PostgreSQL's TOAST
+            // threshold, so no TOAST table (and index) is built with it: a
+            // fresh database, where every run of a fleet starts, creates it.
+            // A checksum is 64 hex digits; the states are short words.
+            t.string_len("checksum", 128);
+            t.string_len("state", 32).not_nullable();
             t.timestamp("updated_at").not_nullable().default_to(now());
         });
         schema
