@@ -72,6 +72,19 @@ pub enum MigrateError {
     /// A migration has an empty name.
     #[error("a migration has an empty name: name it like the file, `YYYYMMDDHHMMSS_what`")]
     EmptyName,
+    /// A migration carries a checksum longer than the side table holds.
+    #[error(
+        "migration {migration} carries a checksum of {length} characters, more than the {max} the bookkeeping holds: \
+         give `Migration::embedded` what `knexrs_migrate::checksum` returns for its source (64 hex digits)"
+    )]
+    InvalidChecksum {
+        /// The migration.
+        migration: String,
+        /// How long its checksum is.
+        length: usize,
+        /// The longest checksum the side table holds.
+        max: usize,
+    },
     /// A migration asks for a transaction but holds a statement PostgreSQL refuses in one.
     #[error(
         "migration {migration} asks for a transaction but holds a statement PostgreSQL cannot run in one (such as create index concurrently): drop `transaction: Some(true)` from its CONFIG"

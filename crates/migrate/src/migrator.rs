@@ -82,6 +82,11 @@ impl Migrator {
         if migrations.iter().any(|m| m.name().is_empty()) {
             return Err(MigrateError::EmptyName);
         }
+        let max = crate::tables::MAX_CHECKSUM_LEN;
+        if let Some(m) = migrations.iter().find(|m| m.checksum().is_some_and(|c| c.chars().count() > max)) {
+            let length = m.checksum().map_or(0, |c| c.chars().count());
+            return Err(MigrateError::InvalidChecksum { migration: m.name().to_owned(), length, max });
+        }
         let mut index = HashTable::with_capacity(migrations.len());
         let hash_of = |i: &usize| name_hash(migrations[*i].name());
         for (i, migration) in migrations.iter().enumerate() {
@@ -181,4 +186,30 @@ fn name_hash(name: &str) -> u64 {
 fn file_order(a: &str, b: &str) -> std::cmp::Ordering {
     let dot = || std::iter::once(b'.');
     a.bytes().chain(dot()).cmp(b.bytes().chain(dot()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn up(_: &mut knexrs_schema::SchemaBuilder) {}
+
+    #[test]
+    fn a_checksum_longer_than_the_side_table_holds_is_refused_before_any_run() {
+        let long: &'static str = Box::leak("a".repeat(129).into_boxed_str());
+        let migration =
+            Migration::embedded("20250101000000_x", "20250101000000_x.rs", up, up, long, Default::default());
+        let Err(err) = Migrator::new(vec![migration]) else { panic!("a 129-character checksum was accepted") };
+        assert!(matches!(err, MigrateError::InvalidChecksum { length: 129, max: 128, .. }), "{err}");
+        assert!(err.to_string().contains("20250101000000_x"), "{err}");
+    }
+
+    #[test]
+    fn a_checksum_of_the_source_is_accepted() {
+        let source = "pub fn up() {}";
+        let migration =
+            Migration::from_source("20250101000000_x", "20250101000000_x.rs", up, up, source, Default::default());
+        assert_eq!(migration.checksum().map(str::len), Some(64));
+        assert!(Migrator::new(vec![migration]).is_ok());
+    }
 }

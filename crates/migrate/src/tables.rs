@@ -3,6 +3,11 @@
 use knexrs_schema::{MAX_IDENTIFIER_BYTES, SchemaBuilder, now};
 use knexrs_sql::{quote_ident, quote_literal};
 
+/// The longest checksum the side table's `checksum` column holds (a
+/// checksum is 64 hex digits; the column is bounded so that the table needs
+/// no TOAST table, see [`Tables::state_ddl`]).
+pub(crate) const MAX_CHECKSUM_LEN: usize = 128;
+
 /// Where the bookkeeping lives: knex's `knex_migrations` and
 /// `knex_migrations_lock` (names and schema configurable, as in a knexfile),
 /// plus `<table>_knexrs`, which holds checksums and unfinished
@@ -228,7 +233,7 @@ impl Tables {
             // threshold, so no TOAST table (and index) is built with it: a
             // fresh database, where every run of a fleet starts, creates it.
             // A checksum is 64 hex digits; the states are short words.
-            t.string_len("checksum", 128);
+            t.string_len("checksum", MAX_CHECKSUM_LEN as u32);
             t.string_len("state", 32).not_nullable();
             t.timestamp("updated_at").not_nullable().default_to(now());
         });

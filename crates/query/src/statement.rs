@@ -67,6 +67,7 @@ pub struct Rendered<'a> {
     pub(crate) values: Vec<Cow<'a, Value>>,
     /// It returns at most one row (a select ending in `limit 1`): the blocking
     /// executor reads its reply in one go instead of row by row.
+    #[cfg_attr(not(feature = "sync"), allow(dead_code, reason = "read by the blocking executor alone"))]
     pub(crate) one_row: bool,
 }
 

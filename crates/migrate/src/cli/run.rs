@@ -323,6 +323,9 @@ fn replay(error: &MigrateError) -> MigrateError {
         MigrateError::MisnamedFiles { files } => MigrateError::MisnamedFiles { files: files.clone() },
         MigrateError::DuplicateName { name } => MigrateError::DuplicateName { name: name.clone() },
         MigrateError::EmptyName => MigrateError::EmptyName,
+        MigrateError::InvalidChecksum { migration, length, max } => {
+            MigrateError::InvalidChecksum { migration: migration.clone(), length: *length, max: *max }
+        }
         other => MigrateError::InvalidSet { message: other.to_string() },
     }
 }
