@@ -83,7 +83,9 @@ impl Migrator {
             return Err(MigrateError::EmptyName);
         }
         let max = crate::tables::MAX_CHECKSUM_LEN;
-        if let Some(m) = migrations.iter().find(|m| m.checksum().is_some_and(|c| c.chars().count() > max)) {
+        // Characters are counted only past `max` bytes (never for a checksum of hex digits).
+        let too_long = |c: &str| c.len() > max && c.chars().count() > max;
+        if let Some(m) = migrations.iter().find(|m| m.checksum().is_some_and(too_long)) {
             let length = m.checksum().map_or(0, |c| c.chars().count());
             return Err(MigrateError::InvalidChecksum { migration: m.name().to_owned(), length, max });
         }
