@@ -30,11 +30,14 @@ fn tables(db: &TestDatabase) -> Vec<String> {
         .collect()
 }
 
+fn bookkeeping_exists(db: &TestDatabase) -> bool {
+    let mut client = db.connect().unwrap();
+    client.query_one("select to_regclass('knex_migrations') is not null", &[]).unwrap().get(0)
+}
+
 /// Through a pooler a failed run leaves not even the bookkeeping tables.
 fn bookkeeping_gone(db: &TestDatabase) -> bool {
-    let mut client = db.connect().unwrap();
-    let exists: bool = client.query_one("select to_regclass('knex_migrations') is not null", &[]).unwrap().get(0);
-    through_pooler() && !exists
+    through_pooler() && !bookkeeping_exists(db)
 }
 
 fn applied(db: &TestDatabase) -> Vec<(String, i32)> {
@@ -242,6 +245,8 @@ fn a_migration_that_cannot_render_stops_the_run_before_anything_changes() {
 fn knex_holding_its_lock_row_stops_the_run_until_unlock() {
     let db = TestDatabase::empty().unwrap();
     let migrator = migrator("tables:1");
+    assert!(!migrator.unlock(db.config()).unwrap(), "no lock table: nothing to unlock");
+    assert!(!bookkeeping_exists(&db), "unlock creates nothing");
     migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     db.connect().unwrap().batch_execute("update knex_migrations_lock set is_locked = 1").unwrap();
     let bigger = Migrator::new(migration_set("tables:2").unwrap()).unwrap();
@@ -389,6 +394,7 @@ fn a_side_table_an_earlier_version_built_with_text_columns_keeps_working() {
     let kept: i64 = client.query_one("select count(*) from knex_migrations_knexrs", &[]).unwrap().get(0);
     assert_eq!(kept, 2);
 }
+
 /// `t_1` exists and another session holds a lock on it that blocks `alter table`.
 fn table_locked_by_another_session(db: &TestDatabase) -> postgres::Client {
     let mut holder = db.connect().unwrap();

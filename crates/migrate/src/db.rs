@@ -118,13 +118,6 @@ async fn simple_rows(client: &Client, sql: &str) -> Result<Vec<Vec<SimpleQueryRo
     Ok(out)
 }
 
-async fn exists(client: &Client, qualified: &str) -> Result<bool, MigrateError> {
-    let sql = format!("select to_regclass({}) is not null", quote_literal(qualified));
-    let rows =
-        simple_rows(client, &sql).await.map_err(MigrateError::bookkeeping(format!("checking for {qualified}")))?;
-    Ok(first_value(&rows) == Some("t"))
-}
-
 fn first_value(rows: &[Vec<SimpleQueryRow>]) -> Option<&str> {
     rows.first().and_then(|r| r.first()).and_then(|row| row.get(0))
 }
@@ -173,7 +166,8 @@ struct Present {
 }
 
 /// Asks for all of them in one round trip (a fresh database, where every
-/// run of a fleet starts, would otherwise pay one per table).
+/// run of a fleet starts, would otherwise pay one per table); every check of
+/// whether the bookkeeping exists goes through it.
 async fn present_tables(client: &Client, tables: &Tables) -> Result<Present, MigrateError> {
     let regclass = |qualified: &str| format!("to_regclass({}) is not null", quote_literal(qualified));
     let schema = match tables.schema() {
@@ -399,9 +393,9 @@ pub(crate) async fn snapshot_if_exists(client: &Client, tables: &Tables) -> Resu
     if let Some(snapshot) = snapshot(client, tables).await? {
         return Ok(snapshot);
     }
-    let applied =
-        if exists(client, &tables.qualified_migrations()).await? { applied(client, tables).await? } else { Vec::new() };
-    let states = if exists(client, &tables.qualified_state()).await? {
+    let present = present_tables(client, tables).await?;
+    let applied = if present.migrations { applied(client, tables).await? } else { Vec::new() };
+    let states = if present.state {
         let rows = simple_rows(client, &states_sql(tables))
             .await
             .map_err(MigrateError::bookkeeping(format!("reading {}", tables.state())))?;
@@ -593,7 +587,7 @@ pub(crate) async fn release_advisory_lock(client: &Client, tables: &Tables) -> R
 
 /// knex's `migrate:unlock`: empties the lock table and inserts an unlocked row.
 pub(crate) async fn force_unlock(client: &Client, tables: &Tables) -> Result<bool, MigrateError> {
-    if !exists(client, &tables.qualified_lock()).await? {
+    if !present_tables(client, tables).await?.lock {
         return Ok(false);
     }
     let lock = tables.qualified_lock();
