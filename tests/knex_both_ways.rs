@@ -277,6 +277,38 @@ fn any_file_name_knex_accepts_orders_as_knex_orders_it() {
 }
 
 #[test]
+fn a_knex_history_with_dashed_names_is_taken_over_and_handed_back() {
+    // The name knex's own `migrate:make add-pod-index` writes.
+    const DASHED: &str = "20240101000001_add-pod-index";
+    let db = TestDatabase::empty().unwrap();
+    succeeded(&knex_run(&db, "dashed", &["migrate:latest"]), "knex latest");
+    assert_eq!(recorded_names(&db), [(format!("{DASHED}.js"), 1)]);
+
+    // knexrs reads knex's history as applied, has nothing to do, and can undo it.
+    let status = ours(&db, "dashed", &["status"]);
+    succeeded(&status, "knexrs status");
+    let listed = lines(&status.stdout);
+    assert_eq!(
+        listed,
+        ["Found 1 Completed Migration file/files.", DASHED, "No Pending Migration files Found."],
+        "{}",
+        status.stdout
+    );
+    let latest = ours(&db, "dashed", &["latest"]);
+    succeeded(&latest, "knexrs latest");
+    assert!(latest.stdout.contains("Already up to date"), "{}", latest.stdout);
+    succeeded(&ours(&db, "dashed", &["rollback"]), "knexrs rollback");
+    assert_eq!(knex_state(&db), state(&[], &[]));
+
+    // knex applies it again on what knexrs left, and knexrs sees it applied.
+    succeeded(&knex_run(&db, "dashed", &["migrate:latest"]), "knex latest again");
+    assert_eq!(knex_state(&db), state(&[(DASHED, 1)], &["t_1"]));
+    let latest = ours(&db, "dashed", &["latest"]);
+    succeeded(&latest, "knexrs latest again");
+    assert!(latest.stdout.contains("Already up to date"), "{}", latest.stdout);
+}
+
+#[test]
 fn several_folders_sort_together_or_each_in_turn_as_knex_sorts_them() {
     let all = migration_set("tables:3").unwrap();
     // Folder `b` holds t_2, folder `a` holds t_1 and t_3; listed as [b, a].

@@ -50,10 +50,10 @@ pub fn fixtures() -> PathBuf {
 /// - `duplicate`: two migrations with the same name;
 /// - `shared-timestamp`: two migrations with the same timestamp and different names (knex runs both);
 /// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit);
-/// - `commit`, `down-fails`, `comment`, `sequence`, `syntax`, `panicking`, `alter`, `dashed`:
+/// - `commit`, `down-fails`, `comment`, `sequence`, `syntax`, `panicking`, `alter`:
 ///   the hostile cases of `tests/adversarial.rs`, described where they are built;
 /// - `halfway`: a migration outside a transaction stopped halfway, after one that completed;
-/// - `mixed-fails`, `down-fails-middle`, `numbered`: the knex comparisons of
+/// - `mixed-fails`, `down-fails-middle`, `numbered`, `dashed`: the knex comparisons of
 ///   `tests/knex_both_ways.rs`, described where they are built.
 pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
