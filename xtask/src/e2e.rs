@@ -196,6 +196,9 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     )?;
     let tested = ok(in_app(cargo_path).args(["xtask", "test"]), "cargo xtask test (the project's tests)")?;
     expect(&tested, "test a_user_is_stored_and_found_by_email ... ok")?;
+    // The test knexrs init wrote: every migration applies, and each down undoes its up.
+    expect(&tested, "test every_migration_applies_on_a_fresh_database ... ok")?;
+    expect(&tested, "test every_migrations_down_undoes_its_up ... ok")?;
     let _ = in_app(cargo_path).args(["xtask", "db", "stop"]).output();
     let _ = in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", "test"]).output();
     step("a new project adopted knexrs with knexrs init: migrated, typed tables generated, its test passes");

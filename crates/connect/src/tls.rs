@@ -86,10 +86,19 @@ impl SslMode {
     }
 }
 
+/// rustls's *ring* provider. rustls 0.23.48 deprecates it ("no support for
+/// post-quantum algorithms": those are aws-lc-rs's, which needs cmake and a C
+/// toolchain to build); it stays the provider here, chosen per connector rather
+/// than installed process-wide, so a newer rustls must not warn in every build.
+#[allow(deprecated, reason = "ring is the provider that builds anywhere; see above")]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
 /// The connector for `mode`, trusting the CAs in `root_cert` (or the system's
 /// when none is given and the mode verifies).
 pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTls, ConnectError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(ring_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| ConnectError::Tls { message: format!("TLS setup failed: {e}") })?;

@@ -112,6 +112,7 @@ pub fn plan_init(options: &InitOptions) -> anyhow::Result<Vec<Planned>> {
         ("migrations/build.rs", templates::MIGRATIONS_BUILD.to_owned()),
         ("migrations/lib.rs", templates::migrations_lib(crate_name)),
         ("migrations/bin/migrate.rs", templates::migrations_bin(crate_name)),
+        ("migrations/tests/migrations.rs", templates::migrations_tests(crate_name)),
         ("migrations/schema/tables.rs", templates::EMPTY_TABLES.to_owned()),
         ("migrations/README.md", templates::migrations_readme()),
     ];
@@ -249,6 +250,7 @@ mod tests {
         let plan = plan_init(&InitOptions::new(&root)).unwrap();
         let shown: Vec<String> = plan.iter().map(ToString::to_string).collect();
         assert!(shown.contains(&"create migrations/build.rs".to_owned()), "{shown:?}");
+        assert!(shown.contains(&"create migrations/tests/migrations.rs".to_owned()), "{shown:?}");
         assert!(shown.contains(&"create xtask/src/main.rs".to_owned()), "{shown:?}");
         assert!(shown.contains(&"create .cargo/config.toml".to_owned()), "{shown:?}");
         let manifest = plan.iter().find_map(|p| match p {

@@ -78,11 +78,16 @@ clap = {{ version = "4", features = ["derive"] }}
 
 [build-dependencies]
 knexrs-embed = {embed}
+
+[dev-dependencies]
+# tests/migrations.rs: each test on a fresh database of its own (`cargo xtask test`).
+knexrs-testing = {testing}
 "#,
         migrate = deps.spec("knexrs-migrate", &["cli"]),
         connect = deps.spec("knexrs-connect", &[]),
         query = deps.spec("knexrs-query", &["sync", "async"]),
         embed = deps.spec("knexrs-embed", &[]),
+        testing = deps.spec("knexrs-testing", &[]),
     )
 }
 
@@ -142,6 +147,42 @@ mod seed_registry {{
 /// The seeds of the workspace's `seeds/` folder (`cargo xtask seed run`), checked.
 pub fn seeder() -> Result<knexrs_migrate::Seeder, MigrateError> {{
     seed_registry::seeder()
+}}
+"#
+    )
+}
+
+/// `migrations/tests/migrations.rs`: the migrations themselves, tested on a
+/// real database from the first `cargo xtask test`.
+pub(crate) fn migrations_tests(crate_name: &str) -> String {
+    let ident = ident(crate_name);
+    format!(
+        r#"//! The migrations themselves, each test on a fresh database of its own
+//! (`cargo xtask test` starts a local test cluster; `KNEXRS_TEST_DATABASE_URL`
+//! points the tests at another server). Tests of your own code get a migrated
+//! database the same way: `knexrs_testing::TestDatabase::migrated(&migrator)`.
+
+use knexrs_testing::TestDatabase;
+
+#[test]
+fn every_migration_applies_on_a_fresh_database() {{
+    let migrator = {ident}::migrator().expect("the migrations folder is valid");
+    let db = TestDatabase::migrated(&migrator).expect("every migration applies");
+    let mut client = db.connect().expect("connecting to the test database");
+    let applied: i64 = client.query_one("select count(*) from knex_migrations", &[]).expect("reading").get(0);
+    assert_eq!(applied as usize, migrator.migrations().len());
+}}
+
+#[test]
+fn every_migrations_down_undoes_its_up() {{
+    // Each migration's up, down and up again on a throwaway database, the
+    // schema compared after each step (`cargo xtask migrate verify` does the same).
+    let migrator = {ident}::migrator().expect("the migrations folder is valid");
+    let db = TestDatabase::empty().expect("a fresh database");
+    let report = migrator.verify(db.config(), &[]).expect("verifying the migrations");
+    for (name, verdict) in &report.migrations {{
+        assert!(verdict.is_reversible(), "{{name}}: {{verdict}}");
+    }}
 }}
 "#
     )
