@@ -165,6 +165,18 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
          pub fn down(schema: &mut SchemaBuilder) {\n    schema.drop_table_if_exists(\"users\");\n}\n",
     )?;
     let cargo_path = Path::new(&cargo);
+    // The kept target folder also holds the clusters of earlier runs, whose
+    // databases recorded a `create_users` of another timestamp: start from none.
+    for cluster in ["dev", "test"] {
+        ok(
+            in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", cluster]),
+            "cargo xtask db stop (an earlier run's)",
+        )?;
+    }
+    match std::fs::remove_dir_all(target.join("knexrs-pg")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
     let latest = ok(
         in_app(cargo_path).args(["xtask", "migrate", "latest"]),
         "cargo xtask migrate latest (the project's own local cluster)",
