@@ -145,6 +145,11 @@ fn the_seed_commands_make_run_skip_list_and_refuse_production_as_one_line() {
     assert_eq!(std::fs::read_to_string(dir.join("03_carol.rs")).unwrap(), written);
     let bad = make("../escape");
     assert_eq!(bad.status.code(), Some(1));
+    let said = text(&bad.stderr);
+    assert_eq!(
+        said.trim_end(),
+        "error: seed name `../escape` is a path: use letters, digits, `_` and `-`, such as `01_users`"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

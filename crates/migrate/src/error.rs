@@ -360,9 +360,11 @@ pub enum MigrateError {
         /// The name given.
         name: String,
     },
-    /// `make` was given an unusable name.
-    #[error("migration name `{name}` {problem}: use letters, digits, `_` and `-`, such as `add_pod_index`")]
+    /// `make` (of a migration or a seed) was given an unusable name.
+    #[error("{what} name `{name}` {problem}: use letters, digits, `_` and `-`, such as `{}`", example_name(what))]
     InvalidName {
+        /// What was being named: `migration` or `seed`.
+        what: &'static str,
         /// The name given.
         name: String,
         /// What is wrong with it.
@@ -451,6 +453,11 @@ impl MigrateError {
     pub(crate) fn interrupted(when: impl Into<String>, kept: &[String]) -> Self {
         MigrateError::Interrupted { when: when.into(), kept: kept_text(kept) }
     }
+}
+
+/// A good name for what `make` names (`migration` or `seed`), for the error's advice.
+fn example_name(what: &str) -> &'static str {
+    if what == "seed" { "01_users" } else { "add_pod_index" }
 }
 
 /// "no migration of this run was applied", or the list of those kept.

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, MigrateError> {
-    check_name(name)?;
+    check_name(name, "migration")?;
     if !dir.is_dir() {
         return Err(MigrateError::Io {
             context: format!(
@@ -53,8 +53,9 @@ pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, Migra
     Ok(path)
 }
 
-pub(crate) fn check_name(name: &str) -> Result<(), MigrateError> {
-    let bad = |problem: &'static str| Err(MigrateError::InvalidName { name: name.to_owned(), problem });
+/// Checks the name given to `make`; `what` (`migration` or `seed`) names it in the error.
+pub(crate) fn check_name(name: &str, what: &'static str) -> Result<(), MigrateError> {
+    let bad = |problem: &'static str| Err(MigrateError::InvalidName { what, name: name.to_owned(), problem });
     if name.is_empty() {
         return bad("is empty");
     }
@@ -98,10 +99,19 @@ mod tests {
 
     #[test]
     fn knex_style_dashed_names_are_accepted_and_paths_are_not() {
-        assert!(check_name("add-pod-index").is_ok(), "knex's own `migrate:make add-pod-index`");
-        assert!(check_name("add_pod_index").is_ok());
+        assert!(check_name("add-pod-index", "migration").is_ok(), "knex's own `migrate:make add-pod-index`");
+        assert!(check_name("add_pod_index", "migration").is_ok());
         for bad in ["", "../x", "a/b", "a b", "drop;table"] {
-            assert!(matches!(check_name(bad), Err(MigrateError::InvalidName { .. })), "{bad}");
+            assert!(matches!(check_name(bad, "migration"), Err(MigrateError::InvalidName { .. })), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_bad_name_is_reported_as_what_it_names_with_an_example_of_its_kind() {
+        let migration = check_name("", "migration").unwrap_err().to_string();
+        assert_eq!(migration, "migration name `` is empty: use letters, digits, `_` and `-`, such as `add_pod_index`");
+        let seed = check_name("a b", "seed").unwrap_err().to_string();
+        assert!(seed.starts_with("seed name `a b` has characters other than"), "{seed}");
+        assert!(seed.ends_with("such as `01_users`"), "{seed}");
     }
 }

@@ -271,7 +271,7 @@ fn write_states(out: &mut dyn Write, states: &[(String, SeedState)]) {
 
 /// Writes `dir/<name>.rs` (creating `dir`), a seed stub; never overwrites.
 fn make_seed(dir: &Path, name: &str) -> Result<PathBuf, MigrateError> {
-    crate::make::check_name(name)?;
+    crate::make::check_name(name, "seed")?;
     std::fs::create_dir_all(dir)
         .map_err(|source| MigrateError::Io { context: format!("cannot create {}", dir.display()), source })?;
     let path = dir.join(format!("{name}.rs"));
