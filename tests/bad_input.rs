@@ -99,6 +99,13 @@ fn a_wrong_password_is_refused_and_never_echoed() {
 }
 
 #[test]
+fn a_role_that_needs_a_password_given_none_is_told_where_to_give_it() {
+    let (host, port) = password_role();
+    let out = fixture("tables:1", &format!("postgres://knexrs_bad_input@{host}:{port}/postgres"), &["latest"]);
+    assert_one_line(&out, 1, "the server asks for a password: give it in DATABASE_URL");
+}
+
+#[test]
 fn a_missing_database_is_named() {
     let (host, port) = password_role();
     let url = format!("postgres://postgres@{host}:{port}/knexrs_no_such_database");

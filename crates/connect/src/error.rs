@@ -182,6 +182,9 @@ pub(crate) fn connect_hint(source: &tokio_postgres::Error, what: &str) -> &'stat
         }
         Some(c) if *c == SqlState::TOO_MANY_CONNECTIONS => "lower DB_MAX_CONNECTIONS or raise max_connections",
         Some(_) => "",
+        None if what.contains("password missing") => {
+            "the server asks for a password: give it in DATABASE_URL (postgres://user:password@host/db) or DB_PASSWORD"
+        }
         None if what.contains("timed out") => "is the host reachable? check DB_HOST / DATABASE_URL and firewalls",
         None if what.contains("refused") => "is the server running? check DB_HOST, DB_PORT / DATABASE_URL",
         None => "check DB_HOST, DB_PORT / DATABASE_URL and sslmode",
