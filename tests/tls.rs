@@ -145,3 +145,20 @@ fn the_async_executor_honours_every_sslmode_as_the_blocking_one_does() {
     assert_eq!(uses_tls_async(&config("127.0.0.1", SslMode::Require, None)), Ok(true));
     assert!(uses_tls_async(&config("127.0.0.1", SslMode::Disable, None)).is_err());
 }
+
+#[test]
+fn production_against_a_server_without_tls_names_the_mode_it_defaulted_to_and_what_to_do() {
+    let plain = knexrs_testing::server().unwrap();
+    let port = plain.driver().get_ports().first().copied().unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let vars = |name: &str| (name == "DATABASE_URL").then(|| url.clone());
+    let config = ConnectConfig::from_vars(vars, Environment::Production).unwrap().unwrap();
+    let error = uses_tls(&config).unwrap_err();
+    assert!(
+        error.contains(
+            "the server offers no TLS and sslmode=verify-full needs it: enable TLS on the server, or set sslmode"
+        ),
+        "{error}"
+    );
+    assert_eq!(error.lines().count(), 1, "{error}");
+}
