@@ -183,6 +183,19 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     )?;
     expect(&latest, "Batch 1 run: 1 migrations")?;
     expect(&latest, "_create_users (")?;
+    // Seeds the knex way: `seed make` writes the file without a build, `seed run` runs it once.
+    let made = ok(in_app(&knexrs).args(["seed", "make", "01_users"]), "knexrs seed make 01_users")?;
+    expect(&made, "Created seed file: ")?;
+    std::fs::write(
+        app.join("seeds/01_users.rs"),
+        "//! A user to log in with.\n\nuse knexrs_migrate::prelude::*;\n\n\
+         pub fn seed(schema: &mut SchemaBuilder) {\n    let mut ada = Insert::into(\"users\");\n    \
+         ada.set(\"email\", \"ada@example.com\");\n    schema.query(&ada);\n}\n",
+    )?;
+    let seeded = ok(in_app(&knexrs).args(["seed", "run"]), "knexrs seed run")?;
+    expect(&seeded, "Ran 1 seed files")?;
+    let again = ok(in_app(&knexrs).args(["seed", "run"]), "knexrs seed run (again)")?;
+    expect(&again, "Skipped 01_users: already run with this source")?;
     ok(in_app(cargo_path).args(["xtask", "schema", "generate"]), "cargo xtask schema generate")?;
     // A test of the application's own, on a database of its own.
     let manifest = app.join("Cargo.toml");
@@ -213,7 +226,7 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     expect(&tested, "test every_migrations_down_undoes_its_up ... ok")?;
     let _ = in_app(cargo_path).args(["xtask", "db", "stop"]).output();
     let _ = in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", "test"]).output();
-    step("a new project adopted knexrs with knexrs init: migrated, typed tables generated, its test passes");
+    step("a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its test passes");
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The `knexrs` command (also `cargo knexrs`): `init` adds knexrs to a
-//! workspace; `migrate …` runs the workspace's own migrations (through its
-//! `cargo xtask`, so they stay compiled in); `make` needs no build at all.
+//! workspace; `migrate …` and `seed …` run the workspace's own migrations and
+//! seeds (through its `cargo xtask`, so they stay compiled in); `make`,
+//! `migrate make` and `seed make` need no build at all.
 
 use crate::{InitOptions, Planned};
 use anyhow::{Context as _, bail};
@@ -15,6 +16,7 @@ use std::process::{Command, ExitCode};
 ///
 /// let app = knexrs_cli::App::parse_from(["knexrs", "init", "--dry-run"]);
 /// let app = knexrs_cli::App::parse_from(["knexrs", "migrate", "latest", "--transaction", "each"]);
+/// let app = knexrs_cli::App::parse_from(["knexrs", "seed", "run", "--specific", "01_users"]);
 /// ```
 #[derive(Debug, Parser)]
 #[command(name = "knexrs", version, about = "Knex-style PostgreSQL migrations for Rust workspaces")]
@@ -40,6 +42,12 @@ enum AppCommand {
     /// Migrations: `cargo xtask migrate …` in this workspace (`migrate make` needs no build)
     Migrate {
         /// The migrate command and its options (latest, rollback, status, make <name>, …)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        args: Vec<String>,
+    },
+    /// Seeds: `cargo xtask seed …` in this workspace (`seed make` needs no build)
+    Seed {
+        /// The seed command and its options (make <name>, run, status, …)
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         args: Vec<String>,
     },
@@ -88,15 +96,29 @@ fn run_app(app: App) -> anyhow::Result<ExitCode> {
             Some(name) if args.len() == 2 => make(&root, name),
             _ => bail!("usage: knexrs migrate make <name>"),
         },
-        AppCommand::Migrate { args } => {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let status =
-                Command::new(cargo).args(["xtask", "migrate"]).args(&args).current_dir(&root).status().context(
-                    "running `cargo xtask migrate` (is the `xtask` alias in .cargo/config.toml? `knexrs init` adds it)",
-                )?;
-            Ok(status.code().map_or(ExitCode::FAILURE, |c| ExitCode::from(c.clamp(0, 255) as u8)))
-        }
+        AppCommand::Migrate { args } => xtask(&root, "migrate", &args),
+        AppCommand::Seed { args } if args.first().is_some_and(|a| a == "make") => match args.get(1) {
+            Some(name) if args.len() == 2 => {
+                let path = knexrs_migrate::make_seed(&root.join("seeds"), name)?;
+                println!("Created seed file: {}", path.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            _ => bail!("usage: knexrs seed make <name>"),
+        },
+        AppCommand::Seed { args } => xtask(&root, "seed", &args),
     }
+}
+
+/// Runs `cargo xtask <command> <args…>` in the workspace and exits as it does.
+fn xtask(root: &Path, command: &str, args: &[String]) -> anyhow::Result<ExitCode> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status =
+        Command::new(cargo).args(["xtask", command]).args(args).current_dir(root).status().with_context(|| {
+            format!(
+                "running `cargo xtask {command}` (is the `xtask` alias in .cargo/config.toml? `knexrs init` adds it)"
+            )
+        })?;
+    Ok(status.code().map_or(ExitCode::FAILURE, |c| ExitCode::from(c.clamp(0, 255) as u8)))
 }
 
 fn make(root: &Path, name: &str) -> anyhow::Result<ExitCode> {

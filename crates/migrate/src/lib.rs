@@ -65,7 +65,7 @@ pub use checksum::checksum;
 pub use db::{AppliedRow, Blocker};
 pub use error::{LockKind, MigrateError};
 pub use fleet::{FleetOptions, FleetOutcome, FleetReport, FleetReporter, FleetStatus, FleetTarget};
-pub use make::make;
+pub use make::{make, make_seed};
 pub use migration::{Migration, MigrationConfig};
 pub use migrator::Migrator;
 pub use options::{RunOptions, TransactionMode};

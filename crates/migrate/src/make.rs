@@ -1,4 +1,4 @@
-//! `migrate make <name>`: a new migration file with a UTC timestamp.
+//! `migrate make <name>` and `seed make <name>`: new files with a stub (a migration named after the UTC time).
 
 use crate::MigrateError;
 use chrono::{DateTime, Duration, Utc};
@@ -49,6 +49,45 @@ pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, Migra
         .open(&path)
         .map_err(|source| MigrateError::Io { context: format!("cannot create {}", path.display()), source })?;
     file.write_all(stub(name).as_bytes())
+        .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
+    Ok(path)
+}
+
+/// Writes `dir/<name>.rs` (creating `dir`), a seed stub, and returns its
+/// path; never overwrites. `name` may hold letters, digits, `_` and `-`.
+/// Needs no database.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("knexrs-make-seed-doc-{}", std::process::id()));
+/// let path = knexrs_migrate::make_seed(&dir, "01_users").unwrap();
+/// assert!(path.ends_with("01_users.rs"));
+/// assert!(knexrs_migrate::make_seed(&dir, "01_users").is_err(), "never overwrites");
+/// assert!(knexrs_migrate::make_seed(&dir, "../escape").is_err());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn make_seed(dir: &Path, name: &str) -> Result<PathBuf, MigrateError> {
+    check_name(name, "seed")?;
+    std::fs::create_dir_all(dir)
+        .map_err(|source| MigrateError::Io { context: format!("cannot create {}", dir.display()), source })?;
+    let path = dir.join(format!("{name}.rs"));
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
+        MigrateError::Io { context: format!("cannot create {} (a seed of that name exists?)", path.display()), source }
+    })?;
+    let stub = format!(
+        "//! Seed {name}: development and test data. `seed run` runs the seeds in\n\
+         //! name order, each in its own transaction, and skips one already run\n\
+         //! with the same source (an edited seed runs again).\n\n\
+         use knexrs_migrate::prelude::*;\n\n\
+         pub fn seed(schema: &mut SchemaBuilder) {{\n    \
+         // knex: await knex('users').del(); await knex('users').insert([{{ name: 'alice' }}]);\n    \
+         // schema.query(&Delete::from(\"users\"));\n    \
+         // let mut alice = Insert::into(\"users\");\n    \
+         // alice.set(\"name\", \"alice\");\n    \
+         // schema.query(&alice);\n    \
+         let _ = schema;\n\
+         }}\n"
+    );
+    file.write_all(stub.as_bytes())
         .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
     Ok(path)
 }

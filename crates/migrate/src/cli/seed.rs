@@ -126,7 +126,7 @@ pub fn run_seed(
 ) -> Result<Outcome, MigrateError> {
     if let SeedCommand::Make { name } = &args.command {
         let dir = context.seeds_dir.ok_or_else(|| MigrateError::NoFolder { what: "seeds", command: "seed make" })?;
-        let path = make_seed(dir, name)?;
+        let path = crate::make_seed(dir, name)?;
         let _ = writeln!(out, "Created seed file: {}", path.display());
         return Ok(Outcome::Done);
     }
@@ -267,32 +267,4 @@ fn write_states(out: &mut dyn Write, states: &[(String, SeedState)]) {
         };
         let _ = writeln!(out, "{name}: {line}");
     }
-}
-
-/// Writes `dir/<name>.rs` (creating `dir`), a seed stub; never overwrites.
-fn make_seed(dir: &Path, name: &str) -> Result<PathBuf, MigrateError> {
-    crate::make::check_name(name, "seed")?;
-    std::fs::create_dir_all(dir)
-        .map_err(|source| MigrateError::Io { context: format!("cannot create {}", dir.display()), source })?;
-    let path = dir.join(format!("{name}.rs"));
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
-        MigrateError::Io { context: format!("cannot create {} (a seed of that name exists?)", path.display()), source }
-    })?;
-    let stub = format!(
-        "//! Seed {name}: development and test data. `seed run` runs the seeds in\n\
-         //! name order, each in its own transaction, and skips one already run\n\
-         //! with the same source (an edited seed runs again).\n\n\
-         use knexrs_migrate::prelude::*;\n\n\
-         pub fn seed(schema: &mut SchemaBuilder) {{\n    \
-         // knex: await knex('users').del(); await knex('users').insert([{{ name: 'alice' }}]);\n    \
-         // schema.query(&Delete::from(\"users\"));\n    \
-         // let mut alice = Insert::into(\"users\");\n    \
-         // alice.set(\"name\", \"alice\");\n    \
-         // schema.query(&alice);\n    \
-         let _ = schema;\n\
-         }}\n"
-    );
-    file.write_all(stub.as_bytes())
-        .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
-    Ok(path)
 }
