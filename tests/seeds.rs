@@ -43,6 +43,31 @@ fn seeds_run_in_name_order_each_in_its_own_transaction_and_a_failure_rolls_back_
 }
 
 #[test]
+fn runs_started_at_once_on_a_database_never_seeded_all_succeed_and_each_seed_runs_once() {
+    let db = people_db();
+    let seeder = Seeder::new(vec![person_seed("01_alice", "alice", "v1"), person_seed("02_bob", "bob", "v1")]).unwrap();
+    let start = std::sync::Barrier::new(8);
+    let reports: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    seeder.run(db.config(), &SeedOptions::default())
+                })
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    let mut ran = 0;
+    for report in reports {
+        let report = report.unwrap_or_else(|e| panic!("a concurrent run failed: {e}"));
+        ran += report.iter().filter(|(_, outcome)| *outcome == SeedOutcome::Ran).count();
+    }
+    assert_eq!(ran, 2, "each seed ran in exactly one of the runs");
+    assert_eq!(people(&db), ["alice", "bob"]);
+}
+
+#[test]
 fn an_unchanged_seed_is_skipped_an_edited_one_runs_again_and_force_runs_every_one() {
     let db = people_db();
     let v1 = Seeder::new(vec![person_seed("01_alice", "alice", "v1"), person_seed("02_bob", "bob", "v1")]).unwrap();

@@ -260,13 +260,17 @@ impl Seeder {
         let rendered = chosen.iter().map(|s| Ok((*s, s.statements()?))).collect::<Result<Vec<_>, MigrateError>>()?;
         let conn = Conn::open(connection).await?;
         let client = conn.client();
-        let context = || format!("creating {SEED_TABLE}");
-        client
-            .batch_execute(&format!(
-                "create table if not exists {SEED_TABLE} (name varchar(255) primary key, checksum text not null, ran_at timestamptz not null default now())"
-            ))
-            .await
-            .map_err(MigrateError::bookkeeping(context()))?;
+        // Under the seed lock: two runs creating the table at once would otherwise
+        // both pass `if not exists`, and one fail on the catalog's unique index.
+        let create = format!(
+            "begin; select pg_advisory_xact_lock({SEED_LOCK}); \
+             create table if not exists {SEED_TABLE} (name varchar(255) primary key, checksum text not null, ran_at timestamptz not null default now()); \
+             commit"
+        );
+        if let Err(error) = client.batch_execute(&create).await {
+            let _ = client.batch_execute("rollback").await;
+            return Err(MigrateError::bookkeeping(format!("creating {SEED_TABLE}"))(error));
+        }
         let mut report = Vec::new();
         for (seed, statements) in rendered {
             if options.cancel.is_cancelled() {
