@@ -127,9 +127,12 @@ impl ConnectConfig {
     }
 
     /// The configuration the variables describe, or `None` when none is set:
-    /// `DATABASE_URL`, else `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`,
-    /// `DB_PASSWORD` (and `DB_SSLMODE`, `DB_SSLROOTCERT`); `DB_MAX_CONNECTIONS`
-    /// sizes the pool. `var` looks a variable up (`std::env::var` in [`from_env`](Self::from_env)).
+    /// `DATABASE_URL`, else `DB_HOST` (default `localhost`), `DB_PORT`,
+    /// `DB_NAME`, `DB_USER`, `DB_PASSWORD` (and `DB_SSLMODE`, `DB_SSLROOTCERT`),
+    /// any one of which configures the connection; `DB_MAX_CONNECTIONS` sizes
+    /// the pool. The pool and pooler variables are checked even when no
+    /// connection is configured: a typo is an error, never ignored. `var`
+    /// looks a variable up (`std::env::var` in [`from_env`](Self::from_env)).
     ///
     /// ```
     /// # use knexrs_connect::{ConnectConfig, Environment};
@@ -143,6 +146,11 @@ impl ConnectConfig {
     /// assert_eq!(config.redacted(), "postgres://postgres@db.internal/cliscale");
     /// assert_eq!(config.max_connections(), 20);
     /// assert!(ConnectConfig::from_vars(|_| None, Environment::Development)?.is_none());
+    ///
+    /// // DB_NAME alone is a connection to it on localhost, as node-postgres makes it.
+    /// let name_only = |name: &str| (name == "DB_NAME").then(|| "cliscale".to_owned());
+    /// let config = ConnectConfig::from_vars(name_only, Environment::Development)?.expect("DB_NAME is set");
+    /// assert_eq!(config.redacted(), "postgres://postgres@localhost/cliscale");
     /// # Ok::<(), knexrs_connect::ConnectError>(())
     /// ```
     pub fn from_vars(
@@ -150,6 +158,7 @@ impl ConnectConfig {
         environment: Environment,
     ) -> Result<Option<Self>, ConnectError> {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let pieces = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"];
         let mut config = if let Some(url) = var("DATABASE_URL") {
             Self::from_url(&url).map_err(|e| match e {
                 ConnectError::InvalidSetting { setting, message } => {
@@ -157,9 +166,9 @@ impl ConnectConfig {
                 }
                 other => other,
             })?
-        } else if let Some(host) = var("DB_HOST") {
+        } else if pieces.iter().any(|name| var(name).is_some()) {
             let mut pg = tokio_postgres::Config::new();
-            pg.host(&host);
+            pg.host(var("DB_HOST").as_deref().unwrap_or("localhost"));
             if let Some(port) = var("DB_PORT") {
                 pg.port(port.trim().parse().map_err(|_| {
                     ConnectError::invalid(
@@ -191,8 +200,20 @@ impl ConnectConfig {
             config.apply_defaults()?;
             config
         } else {
+            // Nothing to connect with (the caller picks, e.g. a local cluster); the
+            // settings below are still read, so that a bad one is reported.
+            let mut unused = Self::from_url("postgres://localhost")?;
+            unused.apply_pool_vars(&var)?;
             return Ok(None);
         };
+        config.apply_pool_vars(&var)?;
+        config.set_environment(environment)?;
+        Ok(Some(config))
+    }
+
+    /// `DB_MAX_CONNECTIONS`, `DB_POOL_TIMEOUT_MS`, `KNEXRS_POOLER` and `DB_PREPARED_STATEMENTS`.
+    fn apply_pool_vars(&mut self, var: &impl Fn(&str) -> Option<String>) -> Result<(), ConnectError> {
+        let config = self;
         if let Some(max) = var("DB_MAX_CONNECTIONS") {
             config.max_connections = max.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
                 ConnectError::invalid(
@@ -215,8 +236,7 @@ impl ConnectConfig {
         if let Some(prepared) = var("DB_PREPARED_STATEMENTS") {
             config.prepared_statements = Some(crate::pooler::parse_prepared(&prepared)?);
         }
-        config.set_environment(environment)?;
-        Ok(Some(config))
+        Ok(())
     }
 
     /// [`from_vars`](Self::from_vars) on the process environment.
@@ -639,6 +659,33 @@ mod tests {
     #[test]
     fn nothing_configured_is_none() {
         assert!(ConnectConfig::from_vars(vars(&[]), Environment::Development).unwrap().is_none());
+        let pool_only = vars(&[("DB_MAX_CONNECTIONS", "4"), ("KNEXRS_POOLER", "none")]);
+        assert!(ConnectConfig::from_vars(pool_only, Environment::Development).unwrap().is_none());
+    }
+
+    #[test]
+    fn any_db_variable_configures_the_connection_on_localhost_unless_db_host_says_otherwise() {
+        for (pairs, expect) in [
+            (vec![("DB_NAME", "cliscale")], "postgres://postgres@localhost/cliscale"),
+            (vec![("DB_PORT", "5433"), ("DB_USER", "app")], "postgres://app@localhost:5433/"),
+            (vec![("DB_PASSWORD", "pw")], "postgres://postgres:***@localhost/"),
+        ] {
+            let config = ConnectConfig::from_vars(vars(&pairs), Environment::Development).unwrap();
+            assert_eq!(config.map(|c| c.redacted()).as_deref(), Some(expect), "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_pool_setting_is_an_error_even_with_no_connection_configured() {
+        for (name, value) in [
+            ("DB_MAX_CONNECTIONS", "abc"),
+            ("DB_POOL_TIMEOUT_MS", "soon"),
+            ("KNEXRS_POOLER", "pgcat"),
+            ("DB_PREPARED_STATEMENTS", "maybe"),
+        ] {
+            let err = ConnectConfig::from_vars(vars(&[(name, value)]), Environment::Development).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]
@@ -646,6 +693,7 @@ mod tests {
         for (pairs, expect) in [
             (vec![("DATABASE_URL", "postgres://u:hunter2@h:notaport/d")], "not valid"),
             (vec![("DB_HOST", "h"), ("DB_PORT", "x")], "DB_PORT"),
+            (vec![("DB_PORT", "x")], "DB_PORT"),
             (vec![("DB_HOST", "h"), ("DB_MAX_CONNECTIONS", "0")], "DB_MAX_CONNECTIONS"),
             (vec![("DATABASE_URL", "postgres://u:hunter2@h/d?sslmode=sometimes")], "sslmode"),
         ] {
