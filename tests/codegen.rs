@@ -66,6 +66,44 @@ fn two_columns_with_the_same_rust_name_are_an_error_that_names_them() {
 }
 
 #[test]
+fn tables_named_after_keywords_or_the_generated_code_own_names_still_make_valid_rust() {
+    let db = TestDatabase::empty().unwrap();
+    let mut client = db.connect().unwrap();
+    client
+        .batch_execute(r#"create table "type" (id int); create table "row" (id int); create table "self" (id int)"#)
+        .unwrap();
+    let source = generate_tables(&mut client, &CodegenOptions::default()).unwrap();
+    for expected in
+        ["pub mod r#type {", "pub struct Type;", "pub struct RowTable;", "pub mod self_ {", "pub struct SelfTable;"]
+    {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+    // rustfmt parses what it formats: a keyword used as a plain name would not parse.
+    let mut rustfmt = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut rustfmt.stdin.take().unwrap(), source.as_bytes()).unwrap();
+    let parsed = rustfmt.wait_with_output().unwrap();
+    assert!(parsed.status.success(), "{}\n{source}", String::from_utf8_lossy(&parsed.stderr));
+}
+
+#[test]
+fn two_tables_with_the_same_rust_module_name_are_an_error_that_names_them() {
+    let db = TestDatabase::empty().unwrap();
+    let mut client = db.connect().unwrap();
+    client.batch_execute(r#"create table "OrderItems" (id int); create table order_items (id int)"#).unwrap();
+    let error = generate_tables(&mut client, &CodegenOptions::default()).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "tables OrderItems and order_items both become the Rust module `order_items`: rename one of them"
+    );
+}
+
+#[test]
 fn the_fixture_tables_are_what_schema_generate_writes_for_the_fixture_migrations() {
     let db = TestDatabase::migrated(&knexrs_tests::cliscale::migrator()).unwrap();
     let source = generate_tables(&mut db.connect().unwrap(), &CodegenOptions::default()).unwrap();

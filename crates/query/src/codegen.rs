@@ -194,14 +194,32 @@ pub fn generate_tables(client: &mut impl GenericClient, options: &CodegenOptions
             _ => tables.push((&column.table, vec![column])),
         }
     }
+    let mut modules: Vec<(String, &str)> = Vec::with_capacity(tables.len());
+    for (table, _) in &tables {
+        let module = field_name(table);
+        if let Some((_, first)) = modules.iter().find(|(m, _)| *m == module) {
+            return Err(BuildError::TableClash { first: first.to_string(), second: table.to_string(), module }.into());
+        }
+        modules.push((module, table));
+    }
     for (table, list) in tables {
         write_table(&mut out, table, &list, &options.schema)?;
     }
     Ok(out)
 }
 
+/// What the generated module imports: a table type may not take these names.
+const IMPORTED: [&str; 5] = ["Column", "FromRow", "QueryError", "Row", "Table"];
+
+/// A table's type name: Pascal case, with `Table` added where the name is
+/// `Self` or one the module imports (a table named `row` is `RowTable`).
+fn type_name(table: &str) -> String {
+    let pascal = pascal_case(table);
+    if pascal == "Self" || IMPORTED.contains(&pascal.as_str()) { format!("{pascal}Table") } else { pascal }
+}
+
 fn write_table(out: &mut String, table: &str, columns: &[&CatalogColumn], schema: &str) -> Result<(), QueryError> {
-    let type_name = pascal_case(table);
+    let type_name = type_name(table);
     let row_name = format!("{type_name}Row");
     let mut fields: BTreeSet<String> = BTreeSet::new();
     let mut supported = Vec::with_capacity(columns.len());
@@ -225,7 +243,8 @@ fn write_table(out: &mut String, table: &str, columns: &[&CatalogColumn], schema
     };
     w(out, String::new());
     w(out, format!("/// The `{table}` table."));
-    w(out, format!("pub mod {} {{", field_name(table).trim_start_matches("r#")));
+    // A keyword stays a raw identifier (`pub mod r#type`): inline modules take them.
+    w(out, format!("pub mod {} {{", field_name(table)));
     w(out, "    use knexrs_query::{Column, FromRow, QueryError, Row, Table, get};".to_owned());
     w(out, String::new());
     w(out, format!("    /// The `{table}` table, for typed queries: `{type_name}::select()`."));
@@ -291,6 +310,9 @@ mod tests {
         assert_eq!(const_name("expires_at"), "EXPIRES_AT");
         assert_eq!(pascal_case("token_jti"), "TokenJti");
         assert_eq!(pascal_case("tblPerson"), "TblPerson");
+        assert_eq!(type_name("sessions"), "Sessions");
+        assert_eq!(type_name("row"), "RowTable", "the module imports knexrs_query::Row");
+        assert_eq!(type_name("self"), "SelfTable");
     }
 
     #[test]

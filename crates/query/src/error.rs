@@ -89,6 +89,16 @@ pub enum BuildError {
         /// The Rust name.
         field: String,
     },
+    /// Two tables map to one Rust module name (`schema generate`).
+    #[error("tables {first} and {second} both become the Rust module `{module}`: rename one of them")]
+    TableClash {
+        /// The table met first.
+        first: String,
+        /// The other.
+        second: String,
+        /// The module name.
+        module: String,
+    },
 }
 
 /// Why a query could not be built, or (with an executor feature) why a
