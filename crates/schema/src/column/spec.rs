@@ -96,6 +96,12 @@ impl ColumnSpec {
                 }
             }
             ColumnType::String(0) => return Err(self.invalid("string length must be at least 1")),
+            // PostgreSQL's limit for varchar(n); text has none.
+            ColumnType::String(n) if *n > 10_485_760 => {
+                return Err(self.invalid(format!(
+                    "string length {n} is more than PostgreSQL's varchar allows (10485760): use text() for longer text"
+                )));
+            }
             ColumnType::Time { precision: Some(p), .. } | ColumnType::Timestamp { precision: Some(p), .. }
                 if *p > 6 =>
             {

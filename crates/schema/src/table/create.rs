@@ -83,6 +83,16 @@ impl TableBuilder<Create> {
         if self.columns.is_empty() && self.like.is_none() {
             return Err(SchemaError::EmptyTable { table: self.name.clone() });
         }
+        // PostgreSQL would refuse it when the migration runs; say so before anything does.
+        let twice = self.columns.iter().enumerate().find_map(|(i, c)| {
+            self.columns[..i].iter().any(|earlier| earlier.name == c.name).then_some(c)
+        });
+        if let Some(column) = twice {
+            return Err(SchemaError::InvalidColumn {
+                column: column.name.clone(),
+                problem: format!("defined twice in create_table(\"{}\", ...): keep one", self.name),
+            });
+        }
         let schema = self.schema.as_deref();
         let ctx = TableCtx::new(schema, &self.name);
         let mut out = Vec::new();
@@ -172,5 +182,30 @@ impl TableBuilder<Create> {
             qualified(schema, &self.name),
             parts.join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CreateTable, PostgresQueryBuilder};
+
+    #[test]
+    fn a_column_defined_twice_is_refused_naming_it_and_the_table() {
+        let mut t = CreateTable::new("sessions");
+        t.integer("pod_ip");
+        t.string("pod_ip");
+        let error = t.build(PostgresQueryBuilder).unwrap_err().to_string();
+        assert_eq!(error, r#"column `pod_ip`: defined twice in create_table("sessions", ...): keep one"#);
+    }
+
+    #[test]
+    fn a_varchar_longer_than_postgresql_allows_is_refused_with_text_as_the_way_out() {
+        let mut t = CreateTable::new("notes");
+        t.string_len("body", 10_485_760);
+        assert_eq!(t.build(PostgresQueryBuilder).unwrap(), [r#"CREATE TABLE "notes" ( "body" varchar(10485760) )"#]);
+        let mut t = CreateTable::new("notes");
+        t.string_len("body", 10_485_761);
+        let error = t.build(PostgresQueryBuilder).unwrap_err().to_string();
+        assert!(error.contains("more than PostgreSQL's varchar allows (10485760): use text()"), "{error}");
     }
 }
