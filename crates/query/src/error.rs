@@ -89,6 +89,12 @@ pub enum BuildError {
         /// The Rust name.
         field: String,
     },
+    /// A table or column named by the empty string.
+    #[error("an empty {what} name: give every {what} a name")]
+    EmptyName {
+        /// What was named: `table` or `column`.
+        what: &'static str,
+    },
     /// Two tables map to one Rust module name (`schema generate`).
     #[error("tables {first} and {second} both become the Rust module `{module}`: rename one of them")]
     TableClash {

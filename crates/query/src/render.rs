@@ -3,6 +3,7 @@
 //! sea-query's PostgreSQL backend, identifiers quoted as PostgreSQL quotes
 //! them; statements lay them out in knex's clause order.
 
+use crate::QueryError;
 use crate::ident::TableName;
 use sea_query::{Expr, PostgresQueryBuilder, QueryBuilder, SqlWriter, Value, Values};
 use std::borrow::Cow;
@@ -14,12 +15,23 @@ pub(crate) struct Writer<'a> {
     /// Borrowed from the statement where they live there: running a statement copies no value.
     values: Vec<Cow<'a, Value>>,
     inline: bool,
+    /// What an empty name was written for (`table`, `column`): the statement
+    /// is refused by [`check`](Self::check) rather than sent as `""`.
+    empty_name: Option<&'static str>,
 }
 
 impl<'a> Writer<'a> {
     /// Values become `$1`, `$2`, … (or literals when `inline`).
     pub(crate) fn new(inline: bool) -> Self {
-        Writer { sql: String::with_capacity(192), values: Vec::with_capacity(4), inline }
+        Writer { sql: String::with_capacity(192), values: Vec::with_capacity(4), inline, empty_name: None }
+    }
+
+    /// The statement's error found while writing it (an empty table or column name).
+    pub(crate) fn check(&self) -> Result<(), QueryError> {
+        match self.empty_name {
+            Some(what) => Err(crate::BuildError::EmptyName { what }.into()),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn push_str(&mut self, s: &str) {
@@ -50,6 +62,9 @@ impl<'a> Writer<'a> {
 
     /// An identifier, quoted as PostgreSQL quotes one (`"a""b"` for `a"b`).
     pub(crate) fn name(&mut self, name: &str) {
+        if name.is_empty() && self.empty_name.is_none() {
+            self.empty_name = Some("column");
+        }
         knexrs_sql::push_quoted_ident(&mut self.sql, name);
     }
 
@@ -77,6 +92,9 @@ impl<'a> Writer<'a> {
     }
 
     pub(crate) fn table(&mut self, table: &TableName) {
+        if (table.table.is_empty() || table.schema.as_deref() == Some("")) && self.empty_name.is_none() {
+            self.empty_name = Some("table");
+        }
         if let Some(schema) = &table.schema {
             self.name(schema);
             self.sql.push('.');
@@ -144,5 +162,33 @@ impl SqlWriter for Writer<'_> {
 
     fn as_writer(&mut self) -> &mut dyn Write {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BuildError, Insert, PostgresQueryBuilder, QueryError, Update, Wheres, table};
+
+    fn empty_name(result: Result<impl std::fmt::Debug, QueryError>) -> &'static str {
+        match result {
+            Err(QueryError::Build(BuildError::EmptyName { what })) => what,
+            other => panic!("expected an empty-name error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_table_or_column_name_is_a_build_error_never_sql_with_a_zero_length_identifier() {
+        assert_eq!(empty_name(table("").build(PostgresQueryBuilder)), "table");
+        let mut q = table("sessions");
+        q.where_eq("", 1);
+        assert_eq!(empty_name(q.build(PostgresQueryBuilder)), "column");
+        let mut q = Insert::into("sessions");
+        q.set("", "x");
+        assert_eq!(empty_name(q.to_string(PostgresQueryBuilder)), "column");
+        let mut q = Update::table("");
+        q.set("pod_ip", "10.0.0.1");
+        assert_eq!(empty_name(q.build(PostgresQueryBuilder)), "table");
+        let error = table("").build(PostgresQueryBuilder).unwrap_err().to_string();
+        assert_eq!(error, "an empty table name: give every table a name");
     }
 }

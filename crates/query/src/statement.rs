@@ -92,6 +92,7 @@ macro_rules! statements {
                 let mut $w = Writer::new(false);
                 let $s = self;
                 $write?;
+                $w.check()?;
                 Ok($w.into_parts())
             }
 
@@ -112,6 +113,7 @@ macro_rules! statements {
                 let mut $w = Writer::new(true);
                 let $s = self;
                 $write?;
+                $w.check()?;
                 Ok($w.into_sql())
             }
         }
@@ -138,6 +140,7 @@ macro_rules! statements {
                 let mut $w = Writer::new(false);
                 let $s = self;
                 $write?;
+                $w.check()?;
                 let (sql, values) = $w.into_borrowed_parts();
                 Ok(Rendered { sql, values, one_row: $one_row })
             }

@@ -84,9 +84,11 @@ impl TableBuilder<Create> {
             return Err(SchemaError::EmptyTable { table: self.name.clone() });
         }
         // PostgreSQL would refuse it when the migration runs; say so before anything does.
-        let twice = self.columns.iter().enumerate().find_map(|(i, c)| {
-            self.columns[..i].iter().any(|earlier| earlier.name == c.name).then_some(c)
-        });
+        let twice = self
+            .columns
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| self.columns[..i].iter().any(|earlier| earlier.name == c.name).then_some(c));
         if let Some(column) = twice {
             return Err(SchemaError::InvalidColumn {
                 column: column.name.clone(),
