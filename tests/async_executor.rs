@@ -46,7 +46,9 @@ async fn every_method_runs_the_builders_and_decodes_rows() {
     let mut nobody = table("sessions");
     nobody.where_eq("owner_user_id", "nobody");
     assert!(pool.fetch_optional::<tokio_postgres::Row>(&nobody).await.unwrap().is_none());
-    assert!(matches!(pool.fetch_one::<tokio_postgres::Row>(&nobody).await, Err(QueryError::NoRows)));
+    let none = pool.fetch_one::<tokio_postgres::Row>(&nobody).await;
+    assert!(matches!(none, Err(QueryError::NoRows)));
+    assert!(none.unwrap_err().to_string().contains("use fetch_optional when no row is an answer"));
     let first: Option<tokio_postgres::Row> = pool.first(&table("sessions")).await.unwrap();
     assert!(first.is_some());
     let owners: Vec<String> = pool

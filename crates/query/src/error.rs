@@ -196,7 +196,7 @@ pub enum QueryError {
         message: String,
     },
     /// A query that must return a row returned none.
-    #[error("query returned no rows")]
+    #[error("the query returned no rows where fetch_one needs one: use fetch_optional when no row is an answer")]
     NoRows,
 }
 
