@@ -56,12 +56,17 @@ fn generated_definitions_map_every_supported_type_and_mark_nullable_columns_opti
     assert!(!source.contains("knex_migrations"), "bookkeeping tables are left out");
 }
 
-#[test]
-fn two_columns_with_the_same_rust_name_are_an_error_that_names_them() {
+/// What `schema generate` says about a database holding `ddl`.
+fn generation_error(ddl: &str) -> String {
     let db = TestDatabase::empty().unwrap();
     let mut client = db.connect().unwrap();
-    client.batch_execute(r#"create table t ("userId" int, user_id int)"#).unwrap();
-    let error = generate_tables(&mut client, &CodegenOptions::default()).unwrap_err().to_string();
+    client.batch_execute(ddl).unwrap();
+    generate_tables(&mut client, &CodegenOptions::default()).unwrap_err().to_string()
+}
+
+#[test]
+fn two_columns_with_the_same_rust_name_are_an_error_that_names_them() {
+    let error = generation_error(r#"create table t ("userId" int, user_id int)"#);
     assert!(error.contains("table t: two columns become the Rust name `user_id`"), "{error}");
 }
 
@@ -93,10 +98,7 @@ fn tables_named_after_keywords_or_the_generated_code_own_names_still_make_valid_
 
 #[test]
 fn two_tables_with_the_same_rust_module_name_are_an_error_that_names_them() {
-    let db = TestDatabase::empty().unwrap();
-    let mut client = db.connect().unwrap();
-    client.batch_execute(r#"create table "OrderItems" (id int); create table order_items (id int)"#).unwrap();
-    let error = generate_tables(&mut client, &CodegenOptions::default()).unwrap_err().to_string();
+    let error = generation_error(r#"create table "OrderItems" (id int); create table order_items (id int)"#);
     assert_eq!(
         error,
         "tables OrderItems and order_items both become the Rust module `order_items`: rename one of them"
