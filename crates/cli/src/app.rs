@@ -92,20 +92,28 @@ fn run_app(app: App) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AppCommand::Make { name } => make(&root, &name),
-        AppCommand::Migrate { args } if args.first().is_some_and(|a| a == "make") => match args.get(1) {
-            Some(name) if args.len() == 2 => make(&root, name),
-            _ => bail!("usage: knexrs migrate make <name>"),
+        AppCommand::Migrate { args } => match make_name(&args, "migrate")? {
+            Some(name) => make(&root, name),
+            None => xtask(&root, "migrate", &args),
         },
-        AppCommand::Migrate { args } => xtask(&root, "migrate", &args),
-        AppCommand::Seed { args } if args.first().is_some_and(|a| a == "make") => match args.get(1) {
-            Some(name) if args.len() == 2 => {
+        AppCommand::Seed { args } => match make_name(&args, "seed")? {
+            Some(name) => {
                 let path = knexrs_migrate::make_seed(&root.join("seeds"), name)?;
                 println!("Created seed file: {}", path.display());
                 Ok(ExitCode::SUCCESS)
             }
-            _ => bail!("usage: knexrs seed make <name>"),
+            None => xtask(&root, "seed", &args),
         },
-        AppCommand::Seed { args } => xtask(&root, "seed", &args),
+    }
+}
+
+/// The name of `<command> make <name>` (which needs no build), `None` for
+/// any other arguments (passed through to the xtask).
+fn make_name<'a>(args: &'a [String], command: &str) -> anyhow::Result<Option<&'a str>> {
+    match args {
+        [make, name] if make == "make" => Ok(Some(name)),
+        [make, ..] if make == "make" => bail!("usage: knexrs {command} make <name>"),
+        _ => Ok(None),
     }
 }
 

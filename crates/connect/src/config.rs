@@ -77,6 +77,60 @@ pub const DEFAULT_POOL_TIMEOUT: Duration = Duration::from_secs(30);
 
 const URL_HINT: &str = "postgres://user:password@host:5432/database";
 
+/// The pool and pooler variables (`DB_MAX_CONNECTIONS`, `DB_POOL_TIMEOUT_MS`,
+/// `KNEXRS_POOLER`, `DB_PREPARED_STATEMENTS`), each checked as it is read.
+#[derive(Debug, Default)]
+struct PoolVars {
+    max_connections: Option<u32>,
+    pool_timeout: Option<Duration>,
+    pooler: Option<Pooler>,
+    prepared_statements: Option<bool>,
+}
+
+impl PoolVars {
+    fn read(var: &impl Fn(&str) -> Option<String>) -> Result<Self, ConnectError> {
+        let mut vars = PoolVars::default();
+        if let Some(max) = var("DB_MAX_CONNECTIONS") {
+            vars.max_connections = Some(max.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ConnectError::invalid(
+                    Setting::MaxConnections,
+                    format!("DB_MAX_CONNECTIONS `{max}` is not a positive number: use a number such as 20"),
+                )
+            })?);
+        }
+        if let Some(ms) = var("DB_POOL_TIMEOUT_MS") {
+            vars.pool_timeout = Some(ms.trim().parse().map(Duration::from_millis).map_err(|_| {
+                ConnectError::invalid(
+                    Setting::PoolTimeout,
+                    format!("DB_POOL_TIMEOUT_MS `{ms}` is not a number of milliseconds: use a number such as 30000"),
+                )
+            })?);
+        }
+        if let Some(pooler) = var("KNEXRS_POOLER") {
+            vars.pooler = Some(pooler.parse()?);
+        }
+        if let Some(prepared) = var("DB_PREPARED_STATEMENTS") {
+            vars.prepared_statements = Some(crate::pooler::parse_prepared(&prepared)?);
+        }
+        Ok(vars)
+    }
+
+    fn apply(self, config: &mut ConnectConfig) {
+        if let Some(max) = self.max_connections {
+            config.max_connections = max;
+        }
+        if let Some(timeout) = self.pool_timeout {
+            config.pool_timeout = timeout;
+        }
+        if let Some(pooler) = self.pooler {
+            config.pooler = pooler;
+        }
+        if self.prepared_statements.is_some() {
+            config.prepared_statements = self.prepared_statements;
+        }
+    }
+}
+
 impl ConnectConfig {
     /// Parses a `postgres://` URL or a `key=value` connection string, including
     /// `sslmode` (disable, prefer, require, verify-ca, verify-full) and `sslrootcert`.
@@ -158,6 +212,8 @@ impl ConnectConfig {
         environment: Environment,
     ) -> Result<Option<Self>, ConnectError> {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        // Read whether or not a connection is configured: a typo is reported, never ignored.
+        let pool = PoolVars::read(&var)?;
         let pieces = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"];
         let mut config = if let Some(url) = var("DATABASE_URL") {
             Self::from_url(&url).map_err(|e| match e {
@@ -200,43 +256,12 @@ impl ConnectConfig {
             config.apply_defaults()?;
             config
         } else {
-            // Nothing to connect with (the caller picks, e.g. a local cluster); the
-            // settings below are still read, so that a bad one is reported.
-            let mut unused = Self::from_url("postgres://localhost")?;
-            unused.apply_pool_vars(&var)?;
+            // Nothing to connect with: the caller picks (the xtask, a local cluster).
             return Ok(None);
         };
-        config.apply_pool_vars(&var)?;
+        pool.apply(&mut config);
         config.set_environment(environment)?;
         Ok(Some(config))
-    }
-
-    /// `DB_MAX_CONNECTIONS`, `DB_POOL_TIMEOUT_MS`, `KNEXRS_POOLER` and `DB_PREPARED_STATEMENTS`.
-    fn apply_pool_vars(&mut self, var: &impl Fn(&str) -> Option<String>) -> Result<(), ConnectError> {
-        let config = self;
-        if let Some(max) = var("DB_MAX_CONNECTIONS") {
-            config.max_connections = max.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                ConnectError::invalid(
-                    Setting::MaxConnections,
-                    format!("DB_MAX_CONNECTIONS `{max}` is not a positive number: use a number such as 20"),
-                )
-            })?;
-        }
-        if let Some(ms) = var("DB_POOL_TIMEOUT_MS") {
-            config.pool_timeout = ms.trim().parse().map(Duration::from_millis).map_err(|_| {
-                ConnectError::invalid(
-                    Setting::PoolTimeout,
-                    format!("DB_POOL_TIMEOUT_MS `{ms}` is not a number of milliseconds: use a number such as 30000"),
-                )
-            })?;
-        }
-        if let Some(pooler) = var("KNEXRS_POOLER") {
-            config.pooler = pooler.parse()?;
-        }
-        if let Some(prepared) = var("DB_PREPARED_STATEMENTS") {
-            config.prepared_statements = Some(crate::pooler::parse_prepared(&prepared)?);
-        }
-        Ok(())
     }
 
     /// [`from_vars`](Self::from_vars) on the process environment.

@@ -136,15 +136,7 @@ impl ConnectConfig {
     /// ```
     pub fn connect_error(&self, source: tokio_postgres::Error) -> ConnectError {
         let what = describe(&source);
-        let hint = if what.contains("server does not support TLS") {
-            // The mode may be a default the user never wrote (production's is verify-full): name it.
-            format!(
-                "the server offers no TLS and sslmode={} needs it: enable TLS on the server, or set sslmode in DATABASE_URL or DB_SSLMODE",
-                self.ssl_mode()
-            )
-        } else {
-            connect_hint(&source, &what).to_owned()
-        };
+        let hint = connect_hint(&source, &what, self.ssl_mode());
         let message = self.redact(&if hint.is_empty() { what } else { format!("{what}; {hint}") });
         ConnectError::Connect { target: self.redacted(), message, source }
     }

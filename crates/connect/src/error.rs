@@ -1,5 +1,7 @@
 //! The one error type of this crate, and one-line descriptions of driver errors.
 
+use crate::SslMode;
+use std::borrow::Cow;
 use thiserror::Error;
 use tokio_postgres::error::SqlState;
 
@@ -172,9 +174,17 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The hint for a failed connection: what to check.
-pub(crate) fn connect_hint(source: &tokio_postgres::Error, what: &str) -> &'static str {
-    match source.code() {
+/// The hint for a failed connection: what to check. `ssl_mode` is the mode
+/// in force, named when the server lacks the TLS it needs (it may be a default
+/// the user never wrote: production's is verify-full).
+pub(crate) fn connect_hint(source: &tokio_postgres::Error, what: &str, ssl_mode: SslMode) -> Cow<'static, str> {
+    if what.contains("server does not support TLS") {
+        return format!(
+            "the server offers no TLS and sslmode={ssl_mode} needs it: enable TLS on the server, or set sslmode in DATABASE_URL or DB_SSLMODE"
+        )
+        .into();
+    }
+    let hint = match source.code() {
         Some(c) if *c == SqlState::INVALID_PASSWORD => "check the password (DB_PASSWORD or DATABASE_URL)",
         Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => "check the user and the server's pg_hba.conf",
         Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
@@ -188,5 +198,6 @@ pub(crate) fn connect_hint(source: &tokio_postgres::Error, what: &str) -> &'stat
         None if what.contains("timed out") => "is the host reachable? check DB_HOST / DATABASE_URL and firewalls",
         None if what.contains("refused") => "is the server running? check DB_HOST, DB_PORT / DATABASE_URL",
         None => "check DB_HOST, DB_PORT / DATABASE_URL and sslmode",
-    }
+    };
+    hint.into()
 }

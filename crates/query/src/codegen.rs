@@ -4,7 +4,7 @@
 
 use crate::{BuildError, QueryError};
 use postgres::GenericClient;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// What to generate definitions for.
@@ -194,13 +194,13 @@ pub fn generate_tables(client: &mut impl GenericClient, options: &CodegenOptions
             _ => tables.push((&column.table, vec![column])),
         }
     }
-    let mut modules: Vec<(String, &str)> = Vec::with_capacity(tables.len());
+    let mut modules: BTreeMap<String, &str> = BTreeMap::new();
     for (table, _) in &tables {
         let module = field_name(table);
-        if let Some((_, first)) = modules.iter().find(|(m, _)| *m == module) {
+        if let Some(first) = modules.get(&module) {
             return Err(BuildError::TableClash { first: first.to_string(), second: table.to_string(), module }.into());
         }
-        modules.push((module, table));
+        modules.insert(module, table);
     }
     for (table, list) in tables {
         write_table(&mut out, table, &list, &options.schema)?;

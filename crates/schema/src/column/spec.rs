@@ -75,7 +75,7 @@ impl ColumnSpec {
         }
     }
 
-    fn invalid(&self, problem: impl Into<String>) -> SchemaError {
+    pub(crate) fn invalid(&self, problem: impl Into<String>) -> SchemaError {
         SchemaError::InvalidColumn { column: self.name.clone(), problem: problem.into() }
     }
 

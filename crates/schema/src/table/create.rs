@@ -84,16 +84,9 @@ impl TableBuilder<Create> {
             return Err(SchemaError::EmptyTable { table: self.name.clone() });
         }
         // PostgreSQL would refuse it when the migration runs; say so before anything does.
-        let twice = self
-            .columns
-            .iter()
-            .enumerate()
-            .find_map(|(i, c)| self.columns[..i].iter().any(|earlier| earlier.name == c.name).then_some(c));
-        if let Some(column) = twice {
-            return Err(SchemaError::InvalidColumn {
-                column: column.name.clone(),
-                problem: format!("defined twice in create_table(\"{}\", ...): keep one", self.name),
-            });
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(column) = self.columns.iter().find(|c| !seen.insert(c.name.as_str())) {
+            return Err(column.invalid(format!("defined twice in create_table(\"{}\", ...): keep one", self.name)));
         }
         let schema = self.schema.as_deref();
         let ctx = TableCtx::new(schema, &self.name);
