@@ -163,7 +163,10 @@ impl ConnectConfig {
         let pg = tokio_postgres::Config::from_str(&rest).map_err(|e| {
             ConnectError::invalid(
                 Setting::Url,
-                format!("the connection URL is not valid ({}): use {URL_HINT}", redact_userinfo(&e.to_string(), url)),
+                format!(
+                    "the connection URL is not valid ({}): use {URL_HINT}",
+                    redact_userinfo(&crate::describe(&e), url)
+                ),
             )
         })?;
         let mut config = ConnectConfig {
@@ -608,10 +611,13 @@ impl ConnectConfig {
             .iter()
             .enumerate()
             .map(|(i, host)| {
+                // Written as a URL would: an IPv6 address in brackets, a
+                // socket directory with its slashes percent-encoded.
                 let host = match host {
+                    tokio_postgres::config::Host::Tcp(name) if name.contains(':') => format!("[{name}]"),
                     tokio_postgres::config::Host::Tcp(name) => name.clone(),
                     #[cfg(unix)]
-                    tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+                    tokio_postgres::config::Host::Unix(path) => path.display().to_string().replace('/', "%2F"),
                 };
                 match ports.get(i).or(ports.first()) {
                     Some(port) => format!("{host}:{port}"),
@@ -679,6 +685,27 @@ mod tests {
         .unwrap();
         assert_eq!(config.redacted(), "postgres://app:***@localhost:5433/cliscale");
         assert_eq!(config.max_connections(), 20);
+    }
+
+    #[test]
+    fn the_shown_target_is_a_url_that_parses_back_to_the_same_hosts() {
+        for url in [
+            "postgres://app@[::1]:5433/cliscale",
+            "postgres://app@[fe80::1]:5432,db2:5433/cliscale",
+            "postgres://app@%2Fvar%2Frun%2Fpostgresql:5432/cliscale",
+        ] {
+            let config = ConnectConfig::from_url(url).unwrap();
+            assert_eq!(config.redacted(), url);
+            let again = ConnectConfig::from_url(&config.redacted()).unwrap();
+            assert_eq!(again.driver().get_hosts(), config.driver().get_hosts(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_bad_url_option_is_named_in_the_error() {
+        let err = ConnectConfig::from_url("postgres://app:pw@localhost/cliscale?connect_timeout=soon").unwrap_err();
+        assert!(err.to_string().contains("connect_timeout"), "{err}");
+        assert!(!err.to_string().contains("pw@"), "{err}");
     }
 
     #[test]
