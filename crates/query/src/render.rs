@@ -62,8 +62,8 @@ impl<'a> Writer<'a> {
 
     /// An identifier, quoted as PostgreSQL quotes one (`"a""b"` for `a"b`).
     pub(crate) fn name(&mut self, name: &str) {
-        if name.is_empty() && self.empty_name.is_none() {
-            self.empty_name = Some("column");
+        if name.is_empty() {
+            self.empty_name.get_or_insert("column");
         }
         knexrs_sql::push_quoted_ident(&mut self.sql, name);
     }
@@ -92,8 +92,8 @@ impl<'a> Writer<'a> {
     }
 
     pub(crate) fn table(&mut self, table: &TableName) {
-        if (table.table.is_empty() || table.schema.as_deref() == Some("")) && self.empty_name.is_none() {
-            self.empty_name = Some("table");
+        if table.table.is_empty() || table.schema.as_deref() == Some("") {
+            self.empty_name.get_or_insert("table");
         }
         if let Some(schema) = &table.schema {
             self.name(schema);
