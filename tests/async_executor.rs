@@ -265,3 +265,27 @@ async fn async_test_databases_are_isolated_and_start_migrated() {
     let conn: AsyncConn = a.connect_async().await.unwrap();
     assert_eq!(count(&conn, "knex_migrations").await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_the_server_ended_while_idle_in_the_pool_are_replaced_not_handed_out_to_fail() {
+    let db = TestDatabase::empty_async().await.unwrap();
+    let mut config = db.config().clone();
+    config.set_max_connections(3);
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    let pid = raw("select pg_backend_pid()");
+    let mut before = Vec::new();
+    {
+        let held = [pool.get().await.unwrap(), pool.get().await.unwrap(), pool.get().await.unwrap()];
+        for conn in &held {
+            let (p,): (i32,) = conn.fetch_one(&pid).await.unwrap();
+            before.push(p);
+        }
+    }
+    let ended = tokio::task::block_in_place(|| knexrs_tests::end_other_sessions(&db));
+    assert!(ended >= 1, "the pool's connections were open");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..6 {
+        let (now,): (i32,) = pool.fetch_one(&pid).await.unwrap();
+        assert!(!before.contains(&now), "a connection of an ended session was handed out: {now} in {before:?}");
+    }
+}

@@ -247,3 +247,25 @@ fn the_pool_holds_at_most_db_max_connections() {
     }
     drop(held);
 }
+
+#[test]
+fn connections_the_server_ended_while_idle_in_the_pool_are_replaced_not_handed_out_to_fail() {
+    let db = migrated();
+    let mut config = db.config().clone();
+    config.set_max_connections(3);
+    let pool = Db::connect(&config).unwrap();
+    let pid = raw("select pg_backend_pid()");
+    let before: Vec<(i32,)> = {
+        let mut held: Vec<_> = (0..3).map(|_| pool.get().unwrap()).collect();
+        held.iter_mut().map(|conn| conn.fetch_one(&pid).unwrap()).collect()
+    };
+    assert!(knexrs_tests::end_other_sessions(&db) >= 1, "the pool's connections were open");
+    // Idle for longer than the pool hands out unchecked.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    for _ in 0..6 {
+        let (now,): (i32,) = pool.fetch_one(&pid).unwrap();
+        assert!(!before.contains(&(now,)), "a connection of an ended session was handed out");
+    }
+    let rows: Vec<SessionsRow> = pool.fetch_all(&Sessions::select()).unwrap();
+    assert!(rows.is_empty());
+}

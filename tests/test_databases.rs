@@ -134,6 +134,25 @@ fn a_changed_migration_gets_a_new_template_never_the_stale_one() {
 }
 
 #[test]
+fn a_blocking_setup_mistakenly_called_from_async_code_fails_alone_and_later_tests_pass() {
+    let url = {
+        let db = TestDatabase::empty().unwrap();
+        let url = db.url();
+        url[..url.rfind('/').unwrap()].to_owned() + "/postgres"
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_fixture-tests"))
+        .args(["6", "--first-on-async"])
+        .env("KNEXRS_TEST_DATABASE_URL", &url)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("use the async API"), "the mistaken call is told what to use instead: {stderr}");
+    assert_eq!(stdout.trim(), "6 tests passed");
+}
+
+#[test]
 fn two_hundred_tests_in_four_processes_pass_and_leave_no_database_behind() {
     let url = {
         let db = TestDatabase::empty().unwrap();

@@ -1,6 +1,10 @@
 //! `fixture-tests <n>`: a test process as `cargo test` runs one: `n` tests on
 //! as many threads as cores, each asking for a migrated database of its own,
 //! writing to it and checking it sees only its own rows. Exits 1 if any fails.
+//!
+//! `fixture-tests <n> --first-on-async`: first asks for a database with the
+//! blocking API from async code, as a mistaken `#[tokio::test]` would; that
+//! call must fail with its own error and leave the `n` tests unaffected.
 
 use knexrs_testing::TestDatabase;
 use std::process::ExitCode;
@@ -32,8 +36,27 @@ fn one_test(i: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// The blocking constructor on a tokio runtime's thread: its error message.
+fn first_on_async() -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let migrator = knexrs_tests::cliscale::migrator();
+    match runtime.block_on(async { TestDatabase::migrated(&migrator) }) {
+        Ok(_) => Err("the blocking TestDatabase::migrated succeeded on an async runtime's thread".into()),
+        Err(e) => Ok(e.to_string()),
+    }
+}
+
 fn main() -> ExitCode {
     let tests: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(50);
+    if std::env::args().any(|a| a == "--first-on-async") {
+        match first_on_async() {
+            Ok(message) => eprintln!("the blocking call from async code failed: {message}"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let next = AtomicUsize::new(0);
     let failures: Vec<String> = std::thread::scope(|scope| {

@@ -27,6 +27,36 @@ pub fn server_major(db: &TestDatabase) -> u32 {
     num.parse::<u32>().expect("a number") / 10_000
 }
 
+/// Ends every other session on `db`'s database, as a server restart, a
+/// failover or an operator's `pg_terminate_backend` does (through a direct
+/// connection: behind PgBouncer, its server connections); returns how many
+/// once the server has seen them go.
+pub fn end_other_sessions(db: &TestDatabase) -> i64 {
+    let mut admin = db.connect().expect("connecting directly");
+    let ended: i64 = admin
+        .query_one(
+            "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity
+              where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'",
+            &[],
+        )
+        .expect("ending the sessions")
+        .get(0);
+    // Until the server has seen them go.
+    while admin
+        .query_one(
+            "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+                and backend_type = 'client backend'",
+            &[],
+        )
+        .expect("counting the sessions")
+        .get::<_, i64>(0)
+        > 0
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    ended
+}
+
 /// Whether this run reaches the test databases through PgBouncer
 /// (`cargo xtask test --pooler transaction`).
 pub fn through_pooler() -> bool {

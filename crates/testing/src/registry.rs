@@ -22,29 +22,38 @@ pub(crate) struct Registry {
     _connection: Mutex<postgres::Client>,
 }
 
-static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
+/// Held while the registry is made, so one thread makes it.
+static MAKING: Mutex<()> = Mutex::new(());
 
 /// The registry, made on first use (and the databases of dead processes swept then).
+///
+/// Only a success is kept: a failure is that caller's alone (the blocking API
+/// called on an async runtime's thread, a server still starting, too many
+/// connections) and the next caller tries again, instead of every later test
+/// of the process failing with the first one's message.
 pub(crate) fn registry(admin: &ConnectConfig) -> Result<&'static Registry, TestError> {
-    REGISTRY
-        .get_or_init(|| {
-            let token = process_token();
-            let mut config = admin.clone();
-            config.set_application_name(&format!("{REGISTRY_APP} {token}"));
-            let connection = config.connect().map_err(|e| e.to_string())?;
-            // Databases left by runs that died.
-            let _ = sweep(admin);
-            register_exit_cleanup();
-            Ok(Registry {
-                token,
-                admin: admin.clone(),
-                prefixes: Mutex::new(Vec::new()),
-                next: Default::default(),
-                _connection: Mutex::new(connection),
-            })
-        })
-        .as_ref()
-        .map_err(|e| TestError::Setup(e.clone()))
+    if let Some(registry) = REGISTRY.get() {
+        return Ok(registry);
+    }
+    let _making = MAKING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(registry) = REGISTRY.get() {
+        return Ok(registry);
+    }
+    let token = process_token();
+    let mut config = admin.clone();
+    config.set_application_name(&format!("{REGISTRY_APP} {token}"));
+    let connection = config.connect()?;
+    // Databases left by runs that died.
+    let _ = sweep(admin);
+    register_exit_cleanup();
+    Ok(REGISTRY.get_or_init(|| Registry {
+        token,
+        admin: admin.clone(),
+        prefixes: Mutex::new(Vec::new()),
+        next: Default::default(),
+        _connection: Mutex::new(connection),
+    }))
 }
 
 impl Registry {
@@ -96,7 +105,7 @@ fn register_exit_cleanup() {
         // `extern "C"` function aborts: contain any panic.
         let cleanup = std::thread::Builder::new().name("knexrs-testing-exit".into()).spawn(|| {
             crate::pool::shut_down_all();
-            if let Some(Ok(registry)) = REGISTRY.get() {
+            if let Some(registry) = REGISTRY.get() {
                 registry.drop_own();
             }
         });

@@ -6,9 +6,18 @@ use crate::driver::context;
 use crate::driver::tx_state::TxState;
 use postgres::Client;
 use rustc_hash::FxHashMap;
+use std::time::{Duration, Instant};
 
 /// How many statements a connection keeps prepared; past it the cache starts over.
 const CACHE_CAPACITY: usize = 512;
+
+/// A pooled connection idle for longer is checked on checkout (see
+/// [`Connection::ended_while_idle`]); one used more recently is handed out as
+/// it is, as HikariCP's `aliveBypassWindowMs` does.
+const IDLE_CHECK_AFTER: Duration = Duration::from_millis(500);
+
+/// How long that check waits for the server's answer before taking another connection.
+const IDLE_CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A connection with its cache of prepared statements.
 ///
@@ -32,6 +41,10 @@ pub struct Connection {
     /// Whether statements are prepared by name and cached (see
     /// [`set_prepared_statements`](Self::set_prepared_statements)).
     prepares: bool,
+    /// When it last went back to its pool.
+    returned_at: Option<Instant>,
+    /// The server ended it (found by [`ended_while_idle`](Self::ended_while_idle)).
+    ended: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -53,7 +66,14 @@ impl Connection {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     pub fn new(client: Client) -> Self {
-        Connection { client: Some(client), statements: FxHashMap::default(), tx: TxState::default(), prepares: true }
+        Connection {
+            client: Some(client),
+            statements: FxHashMap::default(),
+            tx: TxState::default(),
+            prepares: true,
+            returned_at: None,
+            ended: false,
+        }
     }
 
     /// Turns named prepared statements off (behind a transaction pooler such
@@ -115,7 +135,29 @@ impl Connection {
     }
 
     pub(crate) fn is_broken(&self) -> bool {
-        self.client.as_ref().is_none_or(Client::is_closed)
+        self.ended || self.client.as_ref().is_none_or(Client::is_closed)
+    }
+
+    /// Notes that the connection went back to its pool.
+    pub(crate) fn returned_to_pool(&mut self) {
+        self.returned_at = Some(Instant::now());
+    }
+
+    /// Whether the server ended this connection while it sat in the pool
+    /// (a restart or failover, `pg_terminate_backend`, `idle_session_timeout`,
+    /// a dropped network path): without the check, the next statement on it
+    /// fails although a fresh connection would have run it. Checked with an
+    /// empty query, which runs no statement (so nothing can run twice), and
+    /// only for a connection back in the pool for half a second or more, so
+    /// a busy pool spends no round trip on it.
+    pub(crate) fn ended_while_idle(&mut self) -> bool {
+        if self.returned_at.is_none_or(|at| at.elapsed() < IDLE_CHECK_AFTER) {
+            return false;
+        }
+        let client = self.client();
+        let ended = client.is_closed() || client.is_valid(IDLE_CHECK_TIMEOUT).is_err();
+        self.ended |= ended;
+        ended
     }
 }
 

@@ -39,7 +39,10 @@ impl r2d2::ManageConnection for Manager {
         connection.client().simple_query("").map(|_| ())
     }
 
+    /// r2d2 calls it each time a connection goes back to the pool: the
+    /// moment the idle check on the next checkout measures from.
     fn has_broken(&self, connection: &mut Connection) -> bool {
+        connection.returned_to_pool();
         connection.is_broken()
     }
 }
@@ -119,7 +122,9 @@ impl Db {
     }
 
     /// A connection from the pool, waiting up to the pool timeout (30 s by
-    /// default, `DB_POOL_TIMEOUT_MS`) for a free one.
+    /// default, `DB_POOL_TIMEOUT_MS`) for a free one. One that the server
+    /// ended while it sat in the pool (a restart, a failover,
+    /// `pg_terminate_backend`) is replaced, not handed out to fail.
     ///
     /// ```no_run
     /// # use knexrs_query::{ConnectConfig, Db, QueryError};
@@ -135,6 +140,19 @@ impl Db {
                 knexrs_connect::ConnectError::BlockingInAsync { what: "Db::get", instead: "AsyncDb::get" }.into()
             );
         }
+        // A connection the server ended while it sat in the pool is dropped
+        // (r2d2 discards it as broken) and the next one taken; after a server
+        // restart every idle one is, hence the bound.
+        for _ in 0..self.pool.max_size() {
+            let mut connection = self.checkout()?;
+            if !connection.ended_while_idle() {
+                return Ok(connection);
+            }
+        }
+        self.checkout()
+    }
+
+    fn checkout(&self) -> Result<PooledConnection, QueryError> {
         // r2d2 gives up only once its timeout has passed: that is how long it
         // waited (no clock read on the path every statement takes).
         self.pool.get().map_err(|_| QueryError::PoolTimeout {
