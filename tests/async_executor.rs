@@ -289,3 +289,17 @@ async fn connections_the_server_ended_while_idle_in_the_pool_are_replaced_not_ha
         assert!(!before.contains(&now), "a connection of an ended session was handed out: {now} in {before:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_that_cannot_open_a_connection_says_why_at_once_instead_of_waiting_for_its_timeout() {
+    let db = TestDatabase::empty_async().await.unwrap();
+    let mut config = db.direct_config().clone();
+    config.set_max_connections(2).set_pool_timeout(Duration::from_secs(60));
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    let _: Vec<(i32,)> = pool.fetch_all(&raw("select 1")).await.unwrap();
+    tokio::task::block_in_place(|| knexrs_tests::drop_database_under_its_connections(&db));
+    let err = pool.fetch_all::<(i32,)>(&raw("select 1")).await.unwrap_err();
+    assert!(matches!(err, QueryError::Connect(_)), "the cause, not a pool timeout: {err}");
+    assert_eq!(err.code(), Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME), "{err}");
+    assert!(err.to_string().contains("create the database or fix its name"), "{err}");
+}

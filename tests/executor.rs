@@ -269,3 +269,20 @@ fn connections_the_server_ended_while_idle_in_the_pool_are_replaced_not_handed_o
     let rows: Vec<SessionsRow> = pool.fetch_all(&Sessions::select()).unwrap();
     assert!(rows.is_empty());
 }
+
+#[test]
+fn a_pool_that_cannot_open_a_connection_says_why_at_once_instead_of_waiting_for_its_timeout() {
+    let db = TestDatabase::empty().unwrap();
+    // Direct, also under `--pooler transaction`: PgBouncer would keep the client side open.
+    let mut config = db.direct_config().clone();
+    config.set_max_connections(2).set_pool_timeout(std::time::Duration::from_secs(60));
+    let pool = Db::connect(&config).unwrap();
+    let _: Vec<(i32,)> = pool.fetch_all(&raw("select 1")).unwrap();
+    knexrs_tests::drop_database_under_its_connections(&db);
+    // Past the window in which a connection just used is handed out unchecked.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let err = pool.fetch_all::<(i32,)>(&raw("select 1")).unwrap_err();
+    assert!(matches!(err, QueryError::Connect(_)), "the cause, not a pool timeout: {err}");
+    assert_eq!(err.code(), Some(&SqlState::INVALID_CATALOG_NAME), "{err}");
+    assert!(err.to_string().contains("create the database or fix its name"), "{err}");
+}

@@ -57,6 +57,13 @@ pub fn end_other_sessions(db: &TestDatabase) -> i64 {
     ended
 }
 
+/// Drops `db`'s database under its open connections (`with (force)`), as
+/// an operator or a failed-over server without it would leave a pool.
+pub fn drop_database_under_its_connections(db: &TestDatabase) {
+    let mut admin = knexrs_testing::server().expect("the test server").connect().expect("connecting");
+    admin.batch_execute(&format!("drop database \"{}\" with (force)", db.name())).expect("dropping the database");
+}
+
 /// Whether this run reaches the test databases through PgBouncer
 /// (`cargo xtask test --pooler transaction`).
 pub fn through_pooler() -> bool {

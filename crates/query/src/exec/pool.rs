@@ -4,6 +4,24 @@ use super::{Connection, Executor, Transaction};
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
 use postgres::types::FromSql;
 use r2d2_postgres::PostgresConnectionManager;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long a checkout waits between looks at whether the pool could not
+/// open a connection (see [`Db::get`]).
+const CONNECT_FAILURE_POLL: Duration = Duration::from_millis(100);
+
+/// Counts the pool's failed attempts to open a connection (r2d2 reports them
+/// here and keeps retrying in the background).
+#[derive(Debug, Default, Clone)]
+struct ConnectFailures(Arc<AtomicU64>);
+
+impl r2d2::HandleError<postgres::Error> for ConnectFailures {
+    fn handle_error(&self, _error: postgres::Error) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 /// Makes pooled connections: r2d2_postgres connects, we add the statement cache.
 ///
@@ -85,6 +103,9 @@ impl Executor for PooledConnection {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     target: String,
+    /// To find out, directly, why the pool cannot open a connection.
+    config: Arc<ConnectConfig>,
+    connect_failures: ConnectFailures,
 }
 
 impl std::fmt::Debug for Db {
@@ -107,18 +128,20 @@ impl Db {
         // Connect once directly: its error says what is wrong, r2d2's would not.
         drop(config.connect()?);
         let (pg, tls) = config.driver_config()?;
+        let connect_failures = ConnectFailures::default();
         let pool = r2d2::Pool::builder()
             .max_size(config.max_connections())
             .min_idle(Some(0))
             // No query per checkout (r2d2's default would cost a round trip per
-            // call): a connection the server closed is discarded when it fails.
+            // call): `get` checks only a connection that sat idle for a while.
             .test_on_check_out(false)
             .connection_timeout(config.pool_timeout())
+            .error_handler(Box::new(connect_failures.clone()))
             .build_unchecked(Manager {
                 inner: PostgresConnectionManager::new(pg.into(), tls),
                 prepared_statements: config.prepared_statements(),
             });
-        Ok(Db { pool, target: config.redacted() })
+        Ok(Db { pool, target: config.redacted(), config: Arc::new(config.clone()), connect_failures })
     }
 
     /// A connection from the pool, waiting up to the pool timeout (30 s by
@@ -152,14 +175,40 @@ impl Db {
         self.checkout()
     }
 
+    /// A connection from the pool. While none is free and the pool cannot
+    /// open one (the server is down, the database gone, the password
+    /// changed, too many clients), r2d2 would retry until the pool timeout
+    /// and then report only that it waited: a failed attempt seen while
+    /// waiting is looked into with a direct connection, whose error is
+    /// returned at once.
     fn checkout(&self) -> Result<PooledConnection, QueryError> {
-        // r2d2 gives up only once its timeout has passed: that is how long it
-        // waited (no clock read on the path every statement takes).
-        self.pool.get().map_err(|_| QueryError::PoolTimeout {
-            target: self.target.clone(),
-            size: self.pool.max_size(),
-            waited_ms: self.pool.connection_timeout().as_millis() as u64,
-        })
+        let seen = self.connect_failures.0.load(Ordering::Relaxed);
+        let timeout = self.pool.connection_timeout();
+        if let Ok(connection) = self.pool.get_timeout(CONNECT_FAILURE_POLL.min(timeout)) {
+            return Ok(connection);
+        }
+        let mut seen = seen;
+        let started = Instant::now() - CONNECT_FAILURE_POLL.min(timeout);
+        loop {
+            let failures = self.connect_failures.0.load(Ordering::Relaxed);
+            if failures != seen {
+                seen = failures;
+                // An error the server returns to anyone connecting now; a
+                // success means the failure passed, and the wait goes on.
+                drop(self.config.connect()?);
+            }
+            let left = timeout.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(QueryError::PoolTimeout {
+                    target: self.target.clone(),
+                    size: self.pool.max_size(),
+                    waited_ms: timeout.as_millis() as u64,
+                });
+            }
+            if let Ok(connection) = self.pool.get_timeout(CONNECT_FAILURE_POLL.min(left)) {
+                return Ok(connection);
+            }
+        }
     }
 
     /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).

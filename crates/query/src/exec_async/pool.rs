@@ -95,6 +95,8 @@ pub struct AsyncDb {
     pool: Pool<AsyncManager>,
     target: String,
     timeout: Duration,
+    /// For the error of a connection the pool could not open.
+    config: std::sync::Arc<ConnectConfig>,
 }
 
 impl std::fmt::Debug for AsyncDb {
@@ -131,7 +133,7 @@ impl AsyncDb {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| QueryError::Pool { target: config.redacted(), message: e.to_string() })?;
-        Ok(AsyncDb { pool, target: config.redacted(), timeout })
+        Ok(AsyncDb { pool, target: config.redacted(), timeout, config: std::sync::Arc::new(config.clone()) })
     }
 
     /// A connection from the pool, waiting at most the pool timeout for a free one.
@@ -153,7 +155,8 @@ impl AsyncDb {
                 size: self.pool.status().max_size as u32,
                 waited_ms: self.timeout.as_millis() as u64,
             },
-            PoolError::Backend(source) => QueryError::database(format!("connecting to {}", self.target), source),
+            // What a failed connection attempt says, and what to check.
+            PoolError::Backend(source) => self.config.connect_error(source).into(),
             other => QueryError::Pool { target: self.target.clone(), message: other.to_string() },
         })
     }
