@@ -303,3 +303,59 @@ async fn a_pool_that_cannot_open_a_connection_says_why_at_once_instead_of_waitin
     assert_eq!(err.code(), Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME), "{err}");
     assert!(err.to_string().contains("create the database or fix its name"), "{err}");
 }
+
+/// Waits (at most 20 s) until no statement running `pg_sleep` is left on `db`'s database.
+async fn no_sleep_left_running(db: &TestDatabase) -> bool {
+    let admin = db.connect_async().await.unwrap();
+    for _ in 0..200 {
+        let (running,): (i64,) = admin
+            .fetch_one(&raw("select count(*) from pg_stat_activity
+                  where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()"))
+            .await
+            .unwrap();
+        if running == 0 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_given_up_by_its_caller_is_cancelled_on_the_server_and_holds_up_no_one() {
+    let db = TestDatabase::empty_async().await.unwrap();
+    let mut config = db.config().clone();
+    config.set_max_connections(1);
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    let slow = raw("select pg_sleep(60)::text");
+    // A request handler's timeout drops the future mid-statement.
+    let given_up = tokio::time::timeout(Duration::from_millis(200), pool.fetch_all::<(String,)>(&slow)).await;
+    assert!(given_up.is_err());
+    // The pool's only connection is not handed out with the old statement ahead of the new one.
+    let answered = tokio::time::timeout(Duration::from_secs(20), pool.fetch_one::<(i32,)>(&raw("select 1"))).await;
+    assert_eq!(answered.expect("the next caller waited for the given-up statement").unwrap(), (1,));
+    assert!(no_sleep_left_running(&db).await, "the given-up statement still runs on the server");
+
+    // A connection held across the timeout: its next statement runs once the old one is stopped.
+    let conn = pool.get().await.unwrap();
+    assert!(tokio::time::timeout(Duration::from_millis(200), conn.fetch_all::<(String,)>(&slow)).await.is_err());
+    let answered = tokio::time::timeout(Duration::from_secs(20), conn.fetch_one::<(i32,)>(&raw("select 2"))).await;
+    assert_eq!(answered.expect("the held connection waited for the given-up statement").unwrap(), (2,));
+    assert!(no_sleep_left_running(&db).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_with_a_statement_given_up_mid_way_rolls_back_and_says_so() {
+    let (db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    tx.execute(&new_session("alice", "job-1")).await.unwrap();
+    let slow = raw("select pg_sleep(60)::text");
+    assert!(tokio::time::timeout(Duration::from_millis(200), tx.fetch_all::<(String,)>(&slow)).await.is_err());
+    let err = tx.commit().await.unwrap_err();
+    assert!(matches!(err, QueryError::RolledBack { .. }), "{err}");
+    assert_eq!(err.code(), Some(&tokio_postgres::error::SqlState::QUERY_CANCELED), "{err}");
+    assert!(err.to_string().contains("pg_sleep"), "the error names the statement: {err}");
+    assert_eq!(count(&conn, "sessions").await, 0, "nothing of the transaction was committed");
+    assert!(no_sleep_left_running(&db).await);
+}

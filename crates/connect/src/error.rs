@@ -91,6 +91,15 @@ pub enum ConnectError {
         #[source]
         source: tokio_postgres::Error,
     },
+    /// A cancel request could not be sent (or the server did not take it).
+    #[error("cannot send a cancel request to {target}: {source}")]
+    Cancel {
+        /// Where, with the password hidden.
+        target: String,
+        /// What failed.
+        #[source]
+        source: std::io::Error,
+    },
     /// A blocking call was made on a tokio runtime's async thread, where it
     /// would stall the runtime (and the blocking driver would panic).
     #[error(

@@ -15,6 +15,7 @@
 //! # Ok::<(), knexrs_connect::ConnectError>(())
 //! ```
 
+mod cancel;
 mod config;
 mod connect;
 mod environment;
@@ -24,6 +25,7 @@ mod runtime;
 mod tls;
 mod url;
 
+pub use cancel::CancelTarget;
 pub use config::{ConnectConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_POOL_TIMEOUT};
 pub use connect::AsyncConnection;
 pub use environment::Environment;

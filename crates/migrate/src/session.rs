@@ -5,7 +5,7 @@
 use crate::db::{self, Blocker};
 use crate::error::LockKind;
 use crate::{Cancel, Event, MigrateError, Reporter, RunOptions};
-use knexrs_connect::{ConnectConfig, MakeTls, ServerVersion};
+use knexrs_connect::{CancelTarget, ConnectConfig, ServerVersion};
 use knexrs_query::AsyncConn;
 use std::future::Future;
 use std::sync::Mutex;
@@ -28,7 +28,8 @@ const CANCEL_GRACE: Duration = Duration::from_secs(2);
 pub(crate) struct Conn {
     /// The connection; run-time steps get it as the query builder's executor.
     pub(crate) conn: AsyncConn,
-    tls: MakeTls,
+    /// Where its cancel requests go.
+    cancel: CancelTarget,
     pub(crate) version: Option<ServerVersion>,
     /// The server process id, once read (needed to find who blocks it).
     pid: Option<i32>,
@@ -50,7 +51,7 @@ impl Conn {
             // Unnamed statements: a migration changes the tables its steps read, and an
             // unnamed statement is planned afresh, never stale.
             conn: AsyncConn::from_client(connection.client, false),
-            tls: connection.tls,
+            cancel: config.cancel_target()?,
             version: connection.server_version,
             pid: None,
             pooled: config.pooler() == knexrs_connect::Pooler::Transaction,
@@ -81,7 +82,7 @@ impl Conn {
     /// Asks the server to cancel what this connection runs (best effort).
     async fn cancel_running(&self) {
         if !self.pooled {
-            let _ = self.client().cancel_token().cancel_query(self.tls.clone()).await;
+            let _ = self.cancel.cancel(&self.client().cancel_token()).await;
         }
     }
 

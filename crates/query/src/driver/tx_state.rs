@@ -54,6 +54,21 @@ impl TxState {
             Some(Failure { depth: self.depth, cause: knexrs_connect::describe(error), code: error.code().cloned() });
     }
 
+    /// Records that a statement inside the transaction was given up before it
+    /// finished (its future dropped): whether it ran is not known, so the
+    /// transaction must not commit as if it had (or had not).
+    #[cfg(feature = "async-conn")]
+    pub(crate) fn note_cancelled(&mut self, statement: &str) {
+        if self.depth == 0 || self.failure.is_some() {
+            return;
+        }
+        self.failure = Some(Failure {
+            depth: self.depth,
+            cause: format!("{statement} was cancelled before it finished (its future was dropped)"),
+            code: Some(SqlState::QUERY_CANCELED),
+        });
+    }
+
     /// Whether the innermost level saw a failure.
     fn failed(&self) -> bool {
         self.failure.as_ref().is_some_and(|f| f.depth >= self.depth)

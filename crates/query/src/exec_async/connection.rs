@@ -19,6 +19,9 @@ use tokio_postgres::error::SqlState;
 /// How many statements a connection keeps prepared; past it the cache starts over.
 const CACHE_CAPACITY: usize = 512;
 
+/// How long a cancel request for a given-up statement may take.
+const CANCEL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The driver client of a connection: from the pool, or opened on its own.
 enum Client {
     #[cfg(feature = "async")]
@@ -47,6 +50,33 @@ pub(crate) struct State {
     /// The outermost transaction level a guard dropped unfinished: rolled back
     /// before the connection runs anything else (there is no async drop).
     pub(crate) abandoned: Option<usize>,
+    /// A statement's future was dropped while the server ran it: the cancel
+    /// request sent for it, and whether its reply is still to come.
+    cancelling: Option<tokio::task::JoinHandle<()>>,
+    pub(crate) interrupted: bool,
+}
+
+/// A statement on its way: dropped before [`finish`](Self::finish), its
+/// future was cancelled (a timeout, a `select!` that went the other way, a
+/// client that went away) while the server may still be running it.
+struct InFlight<'a> {
+    conn: &'a AsyncConn,
+    sql: &'a str,
+    finished: bool,
+}
+
+impl InFlight<'_> {
+    fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.conn.interrupted(self.sql);
+        }
+    }
 }
 
 /// An async connection with its cache of prepared statements.
@@ -68,6 +98,9 @@ pub struct AsyncConn {
     pub(crate) state: Mutex<State>,
     /// Whether statements are prepared by name and cached.
     prepares: bool,
+    /// Where its cancel requests go; `None` for a client wrapped with
+    /// [`from_client`](Self::from_client).
+    cancel: Option<knexrs_connect::CancelTarget>,
 }
 
 impl std::fmt::Debug for AsyncConn {
@@ -126,12 +159,17 @@ impl AsyncConn {
             client: Client::Direct(client),
             state: Mutex::default(),
             prepares: config.prepared_statements(),
+            cancel: Some(config.cancel_target()?),
         })
     }
 
     #[cfg(feature = "async")]
-    pub(crate) fn pooled(client: deadpool_postgres::ClientWrapper, prepares: bool) -> Self {
-        AsyncConn { client: Client::Pooled(client), state: Mutex::default(), prepares }
+    pub(crate) fn pooled(
+        client: deadpool_postgres::ClientWrapper,
+        prepares: bool,
+        cancel: knexrs_connect::CancelTarget,
+    ) -> Self {
+        AsyncConn { client: Client::Pooled(client), state: Mutex::default(), prepares, cancel: Some(cancel) }
     }
 
     /// Wraps a driver connection opened elsewhere (whose connection task the
@@ -149,7 +187,12 @@ impl AsyncConn {
     /// # }
     /// ```
     pub fn from_client(client: tokio_postgres::Client, prepared_statements: bool) -> Self {
-        AsyncConn { client: Client::Direct(client), state: Mutex::default(), prepares: prepared_statements }
+        AsyncConn {
+            client: Client::Direct(client),
+            state: Mutex::default(),
+            prepares: prepared_statements,
+            cancel: None,
+        }
     }
 
     /// Tells the connection that a transaction it did not open is open on it
@@ -225,8 +268,64 @@ impl AsyncConn {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Rolls back what a dropped transaction guard left open, before anything else runs.
+    /// A statement's future was dropped before its reply came: ask the server
+    /// to stop it (no one will read its result, and it may hold locks and
+    /// hold up the next statement on this connection), and count it as a
+    /// failure of the transaction it ran in.
+    fn interrupted(&self, sql: &str) {
+        let mut state = self.lock();
+        state.tx.note_cancelled(&context(sql));
+        state.interrupted = true;
+        if let (Some(target), Ok(runtime)) = (&self.cancel, tokio::runtime::Handle::try_current()) {
+            let (token, target) = (self.client.cancel_token(), target.clone());
+            state.cancelling = Some(runtime.spawn(async move {
+                // Failing, the next statement waits for the old one instead.
+                let _ = tokio::time::timeout(CANCEL_TIMEOUT, target.cancel(&token)).await;
+            }));
+        }
+    }
+
+    /// Before the next statement after an interrupted one: the cancel request
+    /// has reached the server, and the old statement's reply has come (an
+    /// empty query queued behind it answers after it), so the cancel cannot
+    /// stop the new one.
+    async fn settle_interrupted(&self) -> Result<(), QueryError> {
+        let cancelling = {
+            let mut state = self.lock();
+            if !std::mem::take(&mut state.interrupted) {
+                return Ok(());
+            }
+            state.cancelling.take()
+        };
+        if let Some(cancelling) = cancelling {
+            let _ = cancelling.await;
+        }
+        match self.client.batch_execute("").await {
+            // An answer of the server's, even an error, is what was waited for.
+            Err(e) if e.as_db_error().is_none() => {
+                Err(QueryError::database("waiting for a cancelled statement to end", e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a statement on it was given up mid-way (see [`settle`](Self::settle)).
+    #[cfg(feature = "async")]
+    pub(crate) fn was_interrupted(&self) -> bool {
+        self.lock().interrupted
+    }
+
+    /// Before anything else runs: waits out a statement given up mid-way, and
+    /// rolls back what a dropped transaction guard left open.
     pub(crate) async fn settle(&self) -> Result<(), QueryError> {
+        {
+            // The path every statement takes: one look, nothing to do.
+            let state = self.lock();
+            if !state.interrupted && state.abandoned.is_none() {
+                return Ok(());
+            }
+        }
+        self.settle_interrupted().await?;
         let sql = {
             let mut state = self.lock();
             let Some(depth) = state.abandoned.take() else { return Ok(()) };
@@ -275,6 +374,18 @@ impl AsyncConn {
     ) -> Result<Outcome, QueryError> {
         self.settle().await?;
         check_count(sql, values.len())?;
+        let in_flight = InFlight { conn: self, sql, finished: false };
+        let outcome = self.run_settled(sql, values, call).await;
+        in_flight.finish();
+        outcome
+    }
+
+    async fn run_settled(
+        &self,
+        sql: &str,
+        values: &[std::borrow::Cow<'_, sea_query::Value>],
+        call: Call,
+    ) -> Result<Outcome, QueryError> {
         if !self.prepares {
             // One round trip, unnamed: nothing outlives a transaction pooler's assignment.
             let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();

@@ -13,6 +13,8 @@ use std::time::Duration;
 pub struct AsyncManager {
     inner: deadpool_postgres::Manager,
     prepared_statements: bool,
+    /// Where each connection's cancel requests go.
+    cancel: knexrs_connect::CancelTarget,
 }
 
 impl std::fmt::Debug for AsyncManager {
@@ -26,12 +28,17 @@ impl deadpool::managed::Manager for AsyncManager {
     type Error = tokio_postgres::Error;
 
     async fn create(&self) -> Result<AsyncConn, tokio_postgres::Error> {
-        Ok(AsyncConn::pooled(self.inner.create().await?, self.prepared_statements))
+        Ok(AsyncConn::pooled(self.inner.create().await?, self.prepared_statements, self.cancel.clone()))
     }
 
     async fn recycle(&self, conn: &mut AsyncConn, metrics: &Metrics) -> RecycleResult<tokio_postgres::Error> {
         if conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
+        }
+        // A statement given up mid-way (its cancel request is on its way):
+        // the next caller gets a fresh connection rather than wait for it.
+        if conn.was_interrupted() {
+            return Err(RecycleError::message("a statement on it was cancelled before it finished"));
         }
         // A transaction left open (a guard dropped unfinished, a cancelled
         // future) never reaches the next caller.
@@ -124,6 +131,7 @@ impl AsyncDb {
         let manager = AsyncManager {
             inner: deadpool_postgres::Manager::new(pg, tls),
             prepared_statements: config.prepared_statements(),
+            cancel: config.cancel_target()?,
         };
         let timeout = config.pool_timeout();
         let pool = Pool::builder(manager)
