@@ -310,7 +310,7 @@ async fn no_sleep_left_running(db: &TestDatabase) -> bool {
     for _ in 0..200 {
         let (running,): (i64,) = admin
             .fetch_one(&raw("select count(*) from pg_stat_activity
-                  where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()"))
+                  where datname = current_database() and state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()"))
             .await
             .unwrap();
         if running == 0 {

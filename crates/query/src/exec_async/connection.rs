@@ -21,6 +21,10 @@ const CACHE_CAPACITY: usize = 512;
 
 /// How long a cancel request for a given-up statement may take.
 const CANCEL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long to wait for a given-up statement to end before asking again.
+const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+/// How many times to ask; then the wait goes on without asking.
+const CANCEL_RETRIES: usize = 5;
 
 /// The driver client of a connection: from the pool, or opened on its own.
 enum Client {
@@ -285,14 +289,17 @@ impl AsyncConn {
         }
     }
 
-    /// Before the next statement after an interrupted one: the cancel request
-    /// has reached the server, and the old statement's reply has come (an
-    /// empty query queued behind it answers after it), so the cancel cannot
-    /// stop the new one.
+    /// Before the next statement after an interrupted one: waits until the
+    /// old statement's reply has come (an empty query queued behind it
+    /// answers after it). The cancel request sent for it may have reached
+    /// the server before the statement began (then the server ignores it):
+    /// while the empty query has no answer, the request is sent again. Each
+    /// is sent before the empty query is answered, and taken by the server
+    /// before the next one goes, so none can stop the caller's next statement.
     async fn settle_interrupted(&self) -> Result<(), QueryError> {
         let cancelling = {
             let mut state = self.lock();
-            if !std::mem::take(&mut state.interrupted) {
+            if !state.interrupted {
                 return Ok(());
             }
             state.cancelling.take()
@@ -300,19 +307,38 @@ impl AsyncConn {
         if let Some(cancelling) = cancelling {
             let _ = cancelling.await;
         }
-        match self.client.batch_execute("").await {
+        let drained = {
+            let mut drain = std::pin::pin!(self.client.batch_execute(""));
+            let mut answer = None;
+            for _ in 0..CANCEL_RETRIES {
+                match tokio::time::timeout(DRAIN_WAIT, &mut drain).await {
+                    Ok(result) => {
+                        answer = Some(result);
+                        break;
+                    }
+                    Err(_) => {
+                        if let Some(target) = &self.cancel {
+                            let token = self.client.cancel_token();
+                            let _ = tokio::time::timeout(CANCEL_TIMEOUT, target.cancel(&token)).await;
+                        }
+                    }
+                }
+            }
+            match answer {
+                Some(result) => result,
+                None => drain.await,
+            }
+        };
+        match drained {
             // An answer of the server's, even an error, is what was waited for.
             Err(e) if e.as_db_error().is_none() => {
                 Err(QueryError::database("waiting for a cancelled statement to end", e))
             }
-            _ => Ok(()),
+            _ => {
+                self.lock().interrupted = false;
+                Ok(())
+            }
         }
-    }
-
-    /// Whether a statement on it was given up mid-way (see [`settle`](Self::settle)).
-    #[cfg(feature = "async")]
-    pub(crate) fn was_interrupted(&self) -> bool {
-        self.lock().interrupted
     }
 
     /// Before anything else runs: waits out a statement given up mid-way, and

@@ -9,6 +9,10 @@ use deadpool::managed::{Metrics, Object, Pool, PoolError, RecycleError, RecycleR
 use postgres_types::FromSql;
 use std::time::Duration;
 
+/// How long the pool waits for a statement given up on a connection to stop
+/// before it drops the connection instead.
+const SETTLE_WAIT: Duration = Duration::from_secs(3);
+
 /// Makes and recycles pooled [`AsyncConn`]s.
 pub struct AsyncManager {
     inner: deadpool_postgres::Manager,
@@ -35,12 +39,15 @@ impl deadpool::managed::Manager for AsyncManager {
         if conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
         }
-        // A statement given up mid-way (its cancel request is on its way):
-        // the next caller gets a fresh connection rather than wait for it.
-        if conn.was_interrupted() {
-            return Err(RecycleError::message("a statement on it was cancelled before it finished"));
+        // A statement given up mid-way is stopped (its cancel request is on
+        // its way) and waited out; one that will not stop is not handed out.
+        match tokio::time::timeout(SETTLE_WAIT, conn.settle()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) | Err(_) => {
+                return Err(RecycleError::message("a statement given up on it did not stop"));
+            }
         }
-        // A transaction left open (a guard dropped unfinished, a cancelled
+        // A transaction still open (a guard dropped unfinished, a cancelled
         // future) never reaches the next caller.
         let open = {
             let state = conn.lock();
