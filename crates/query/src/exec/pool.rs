@@ -182,13 +182,13 @@ impl Db {
     /// waiting is looked into with a direct connection, whose error is
     /// returned at once.
     fn checkout(&self) -> Result<PooledConnection, QueryError> {
-        let seen = self.connect_failures.0.load(Ordering::Relaxed);
+        let mut seen = self.connect_failures.0.load(Ordering::Relaxed);
         let timeout = self.pool.connection_timeout();
         if let Ok(connection) = self.pool.get_timeout(CONNECT_FAILURE_POLL.min(timeout)) {
             return Ok(connection);
         }
-        let mut seen = seen;
-        let started = Instant::now() - CONNECT_FAILURE_POLL.min(timeout);
+        let now = Instant::now();
+        let started = now.checked_sub(CONNECT_FAILURE_POLL.min(timeout)).unwrap_or(now);
         loop {
             let failures = self.connect_failures.0.load(Ordering::Relaxed);
             if failures != seen {
