@@ -359,3 +359,23 @@ async fn a_transaction_with_a_statement_given_up_mid_way_rolls_back_and_says_so(
     assert_eq!(count(&conn, "sessions").await, 0, "nothing of the transaction was committed");
     assert!(no_sleep_left_running(&db).await);
 }
+
+#[tokio::test]
+async fn each_statement_is_logged_to_tracing_and_a_given_up_one_says_so() {
+    let (_db, pool) = cliscale().await;
+    let captured = knexrs_tests::trace_capture::Captured::default();
+    let _default = tracing::subscriber::set_default(captured.clone());
+    let mut q = table("sessions");
+    q.where_eq("session_id", "secret-token-123");
+    let rows: Vec<SessionsRow> = pool.fetch_all(&q).await.unwrap();
+    assert!(rows.is_empty());
+    let slow = raw("select pg_sleep(60)::text");
+    assert!(tokio::time::timeout(Duration::from_millis(200), pool.fetch_all::<(String,)>(&slow)).await.is_err());
+    let lines: Vec<String> = captured.lines().into_iter().filter(|l| l.contains("knexrs::query")).collect();
+    assert!(lines[0].starts_with("DEBUG knexrs::query:") && lines[0].contains("rows=0"), "{lines:#?}");
+    assert!(lines[0].contains(r#"statement=select * from "sessions" where "session_id" = $1"#), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("given up") && l.contains("pg_sleep(60)")), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.contains("secret-token-123")), "a bound value was logged: {lines:#?}");
+    // The connection's next use waits for the cancel request to be taken.
+    assert_eq!(pool.fetch_one::<(i32,)>(&raw("select 1")).await.unwrap(), (1,));
+}

@@ -286,3 +286,26 @@ fn a_pool_that_cannot_open_a_connection_says_why_at_once_instead_of_waiting_for_
     assert_eq!(err.code(), Some(&SqlState::INVALID_CATALOG_NAME), "{err}");
     assert!(err.to_string().contains("create the database or fix its name"), "{err}");
 }
+
+#[test]
+fn each_statement_is_logged_to_tracing_with_its_time_and_rows_but_never_its_values() {
+    let db = migrated();
+    let pool = db.pool().unwrap();
+    let captured = knexrs_tests::trace_capture::Captured::default();
+    tracing::subscriber::with_default(captured.clone(), || {
+        let mut q = table("sessions");
+        q.where_eq("session_id", "secret-token-123");
+        let rows: Vec<SessionsRow> = pool.fetch_all(&q).unwrap();
+        assert!(rows.is_empty());
+        assert!(pool.execute(&raw("select 1/0")).is_err());
+        pool.execute(&raw("select pg_sleep(1.05)")).unwrap();
+    });
+    let lines: Vec<String> = captured.lines().into_iter().filter(|l| l.contains("knexrs::query")).collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(lines[0].starts_with("DEBUG knexrs::query:"), "{}", lines[0]);
+    assert!(lines[0].contains(r#"statement=select * from "sessions" where "session_id" = $1"#), "{}", lines[0]);
+    assert!(lines[0].contains("rows=0") && lines[0].contains("elapsed_ms="), "{}", lines[0]);
+    assert!(!lines.iter().any(|l| l.contains("secret-token-123")), "a bound value was logged: {lines:#?}");
+    assert!(lines[1].contains("statement failed") && lines[1].contains("division by zero"), "{}", lines[1]);
+    assert!(lines[2].starts_with("WARN knexrs::query:") && lines[2].contains("slow statement"), "{}", lines[2]);
+}

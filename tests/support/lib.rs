@@ -7,6 +7,7 @@ pub mod data_steps;
 pub mod knex;
 mod query_case;
 mod sql_text;
+pub mod trace_capture;
 
 pub use catalog::snapshot;
 pub use query_case::{Query, binding_json};

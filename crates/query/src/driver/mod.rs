@@ -4,6 +4,7 @@
 mod from_row;
 pub(crate) mod outcome;
 pub(crate) mod param;
+pub(crate) mod trace;
 pub(crate) mod tx_state;
 
 pub use from_row::{FromRow, get};

@@ -39,6 +39,15 @@ impl Outcome {
         }
     }
 
+    /// How many rows it changed or returned, without taking them.
+    pub(crate) fn row_count(&self) -> u64 {
+        match self {
+            Outcome::Count(n) => *n,
+            Outcome::Rows(rows) => rows.len() as u64,
+            Outcome::First(row) => u64::from(row.is_some()),
+        }
+    }
+
     /// How many rows the statement changed (or returned).
     pub(crate) fn count(self) -> u64 {
         match self {

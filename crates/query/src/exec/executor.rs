@@ -4,6 +4,7 @@ use super::{Connection, Transaction};
 use crate::driver::context;
 use crate::driver::outcome::{Call, Outcome};
 use crate::driver::param::{Param, check_count, inferred_params, with_params};
+use crate::driver::trace::Trace;
 use crate::statement::Rendered;
 use crate::{FromRow, QueryError, Select, Statement};
 use postgres::fallible_iterator::FallibleIterator;
@@ -210,6 +211,13 @@ fn run(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: 
         .into());
     }
     check_count(sql, values.len())?;
+    let trace = Trace::start();
+    let result = send(connection, sql, values, call);
+    trace.finish(sql, &result);
+    result
+}
+
+fn send(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: Call) -> Result<Outcome, QueryError> {
     let result = if connection.prepares() {
         let prepared = connection.prepared(sql)?;
         match call_prepared(connection.client(), &prepared, values, call) {

@@ -7,6 +7,7 @@ use super::AsyncTransaction;
 use crate::driver::context;
 use crate::driver::outcome::{Call, Outcome};
 use crate::driver::param::{Param, check_count, inferred_params};
+use crate::driver::trace::{self, Trace};
 use crate::driver::tx_state::TxState;
 use crate::statement::Rendered;
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
@@ -277,6 +278,7 @@ impl AsyncConn {
     /// hold up the next statement on this connection), and count it as a
     /// failure of the transaction it ran in.
     fn interrupted(&self, sql: &str) {
+        trace::given_up(sql);
         let mut state = self.lock();
         state.tx.note_cancelled(&context(sql));
         state.interrupted = true;
@@ -401,8 +403,10 @@ impl AsyncConn {
         self.settle().await?;
         check_count(sql, values.len())?;
         let in_flight = InFlight { conn: self, sql, finished: false };
+        let trace = Trace::start();
         let outcome = self.run_settled(sql, values, call).await;
         in_flight.finish();
+        trace.finish(sql, &outcome);
         outcome
     }
 
