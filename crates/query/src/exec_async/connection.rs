@@ -104,8 +104,9 @@ pub struct AsyncConn {
     /// Whether statements are prepared by name and cached.
     prepares: bool,
     /// Where its cancel requests go; `None` for a client wrapped with
-    /// [`from_client`](Self::from_client).
-    cancel: Option<knexrs_connect::CancelTarget>,
+    /// [`from_client`](Self::from_client). Shared (a driver configuration is
+    /// large, and a pool moves its connections at every checkout).
+    cancel: Option<std::sync::Arc<knexrs_connect::CancelTarget>>,
 }
 
 impl std::fmt::Debug for AsyncConn {
@@ -164,7 +165,7 @@ impl AsyncConn {
             client: Client::Direct(client),
             state: Mutex::default(),
             prepares: config.prepared_statements(),
-            cancel: Some(config.cancel_target()?),
+            cancel: Some(std::sync::Arc::new(config.cancel_target()?)),
         })
     }
 
@@ -172,7 +173,7 @@ impl AsyncConn {
     pub(crate) fn pooled(
         client: deadpool_postgres::ClientWrapper,
         prepares: bool,
-        cancel: knexrs_connect::CancelTarget,
+        cancel: std::sync::Arc<knexrs_connect::CancelTarget>,
     ) -> Self {
         AsyncConn { client: Client::Pooled(client), state: Mutex::default(), prepares, cancel: Some(cancel) }
     }
@@ -283,7 +284,7 @@ impl AsyncConn {
         state.tx.note_cancelled(&context(sql));
         state.interrupted = true;
         if let (Some(target), Ok(runtime)) = (&self.cancel, tokio::runtime::Handle::try_current()) {
-            let (token, target) = (self.client.cancel_token(), target.clone());
+            let (token, target) = (self.client.cancel_token(), std::sync::Arc::clone(target));
             state.cancelling = Some(runtime.spawn(async move {
                 // Failing, the next statement waits for the old one instead.
                 let _ = tokio::time::timeout(CANCEL_TIMEOUT, target.cancel(&token)).await;
@@ -346,13 +347,21 @@ impl AsyncConn {
     /// Before anything else runs: waits out a statement given up mid-way, and
     /// rolls back what a dropped transaction guard left open.
     pub(crate) async fn settle(&self) -> Result<(), QueryError> {
-        {
-            // The path every statement takes: one look, nothing to do.
-            let state = self.lock();
-            if !state.interrupted && state.abandoned.is_none() {
-                return Ok(());
-            }
+        if self.is_settled() {
+            return Ok(());
         }
+        // Boxed: its state (cancel requests, their connections) would
+        // otherwise make every statement's future that much bigger to move.
+        Box::pin(self.settle_now()).await
+    }
+
+    /// Nothing to settle: the path every statement takes, one look.
+    fn is_settled(&self) -> bool {
+        let state = self.lock();
+        !state.interrupted && state.abandoned.is_none()
+    }
+
+    async fn settle_now(&self) -> Result<(), QueryError> {
         self.settle_interrupted().await?;
         let sql = {
             let mut state = self.lock();
@@ -400,7 +409,9 @@ impl AsyncConn {
         values: &[std::borrow::Cow<'_, sea_query::Value>],
         call: Call,
     ) -> Result<Outcome, QueryError> {
-        self.settle().await?;
+        if !self.is_settled() {
+            Box::pin(self.settle_now()).await?;
+        }
         check_count(sql, values.len())?;
         let in_flight = InFlight { conn: self, sql, finished: false };
         let trace = Trace::start();

@@ -18,7 +18,7 @@ pub struct AsyncManager {
     inner: deadpool_postgres::Manager,
     prepared_statements: bool,
     /// Where each connection's cancel requests go.
-    cancel: knexrs_connect::CancelTarget,
+    cancel: std::sync::Arc<knexrs_connect::CancelTarget>,
 }
 
 impl std::fmt::Debug for AsyncManager {
@@ -32,27 +32,25 @@ impl deadpool::managed::Manager for AsyncManager {
     type Error = tokio_postgres::Error;
 
     async fn create(&self) -> Result<AsyncConn, tokio_postgres::Error> {
-        Ok(AsyncConn::pooled(self.inner.create().await?, self.prepared_statements, self.cancel.clone()))
+        Ok(AsyncConn::pooled(self.inner.create().await?, self.prepared_statements, std::sync::Arc::clone(&self.cancel)))
     }
 
     async fn recycle(&self, conn: &mut AsyncConn, metrics: &Metrics) -> RecycleResult<tokio_postgres::Error> {
         if conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
         }
+        let (interrupted, open) = {
+            let state = conn.lock();
+            (state.interrupted, state.tx.depth > 0 || state.abandoned.is_some())
+        };
         // A statement given up mid-way is stopped (its cancel request is on
         // its way) and waited out; one that will not stop is not handed out.
-        match tokio::time::timeout(SETTLE_WAIT, conn.settle()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) | Err(_) => {
-                return Err(RecycleError::message("a statement given up on it did not stop"));
-            }
+        // (Only then a timer, boxed: recycling runs at every checkout.)
+        if interrupted && !matches!(Box::pin(tokio::time::timeout(SETTLE_WAIT, conn.settle())).await, Ok(Ok(()))) {
+            return Err(RecycleError::message("a statement given up on it did not stop"));
         }
         // A transaction still open (a guard dropped unfinished, a cancelled
         // future) never reaches the next caller.
-        let open = {
-            let state = conn.lock();
-            state.tx.depth > 0 || state.abandoned.is_some()
-        };
         if open {
             conn.client().batch_execute("rollback").await?;
             let mut state = conn.lock();
@@ -138,7 +136,7 @@ impl AsyncDb {
         let manager = AsyncManager {
             inner: deadpool_postgres::Manager::new(pg, tls),
             prepared_statements: config.prepared_statements(),
-            cancel: config.cancel_target()?,
+            cancel: std::sync::Arc::new(config.cancel_target()?),
         };
         let timeout = config.pool_timeout();
         let pool = Pool::builder(manager)
