@@ -61,6 +61,25 @@ impl ConnectConfig {
         let (driver, tls) = self.driver_config()?;
         Ok(CancelTarget { driver, tls, target: self.redacted() })
     }
+
+    /// [`cancel_target`](Self::cancel_target) with the TLS connector a
+    /// connection was opened with (no second TLS setup, which reads the
+    /// system's CA certificates in the verifying modes).
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = ConnectConfig::from_url("postgres://app@localhost/cliscale")?;
+    /// let connection = config.open_async().await?;
+    /// let target = config.cancel_target_with(connection.tls.clone());
+    /// target.cancel(&connection.client.cancel_token()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn cancel_target_with(&self, tls: MakeTls) -> CancelTarget {
+        // Only the hosts and ports are read: the TLS mode travels in the cancel token.
+        CancelTarget { driver: self.driver().clone(), tls, target: self.redacted() }
+    }
 }
 
 impl CancelTarget {

@@ -51,7 +51,7 @@ impl Conn {
             // Unnamed statements: a migration changes the tables its steps read, and an
             // unnamed statement is planned afresh, never stale.
             conn: AsyncConn::from_client(connection.client, false),
-            cancel: config.cancel_target()?,
+            cancel: config.cancel_target_with(connection.tls),
             version: connection.server_version,
             pid: None,
             pooled: config.pooler() == knexrs_connect::Pooler::Transaction,

@@ -160,12 +160,12 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn connect(config: &ConnectConfig) -> Result<Self, QueryError> {
-        let (client, _) = config.connect_async().await?;
+        let connection = config.open_async().await?;
         Ok(AsyncConn {
-            client: Client::Direct(client),
+            client: Client::Direct(connection.client),
             state: Mutex::default(),
             prepares: config.prepared_statements(),
-            cancel: Some(std::sync::Arc::new(config.cancel_target()?)),
+            cancel: Some(std::sync::Arc::new(config.cancel_target_with(connection.tls))),
         })
     }
 
