@@ -133,13 +133,16 @@ fn a_changed_migration_gets_a_new_template_never_the_stale_one() {
     }
 }
 
+/// The test server's `postgres` database, as a URL for a fixture process.
+fn admin_url() -> String {
+    let db = TestDatabase::empty().unwrap();
+    let url = db.url();
+    url[..url.rfind('/').unwrap()].to_owned() + "/postgres"
+}
+
 #[test]
 fn a_blocking_setup_mistakenly_called_from_async_code_fails_alone_and_later_tests_pass() {
-    let url = {
-        let db = TestDatabase::empty().unwrap();
-        let url = db.url();
-        url[..url.rfind('/').unwrap()].to_owned() + "/postgres"
-    };
+    let url = admin_url();
     let output = Command::new(env!("CARGO_BIN_EXE_fixture-tests"))
         .args(["6", "--first-on-async"])
         .env("KNEXRS_TEST_DATABASE_URL", &url)
@@ -154,11 +157,7 @@ fn a_blocking_setup_mistakenly_called_from_async_code_fails_alone_and_later_test
 
 #[test]
 fn two_hundred_tests_in_four_processes_pass_and_leave_no_database_behind() {
-    let url = {
-        let db = TestDatabase::empty().unwrap();
-        let url = db.url();
-        url[..url.rfind('/').unwrap()].to_owned() + "/postgres"
-    };
+    let url = admin_url();
     let running: Vec<_> = (0..4)
         .map(|_| {
             Command::new(env!("CARGO_BIN_EXE_fixture-tests"))
