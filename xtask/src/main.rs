@@ -78,7 +78,7 @@ fn main() -> ExitCode {
                 return failure(error);
             }
             let code = run_workspace(&project, WorkspaceCommand::Test { pg, pooler, cargo_args });
-            stop_tls_cluster(&project);
+            stop_test_file_clusters(&project);
             code
         }
         Command::Workspace(command) => run_workspace(&project(), command),
@@ -91,10 +91,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// The TLS tests' server (tests/tls.rs starts it on its first use).
-fn stop_tls_cluster(project: &Project) {
+/// The servers single test files start on their first use (tests/tls.rs,
+/// tests/unix_socket.rs): nothing else needs them running afterwards.
+fn stop_test_file_clusters(project: &Project) {
     let root = project.target_dir().join("knexrs-pg");
-    if let Ok(tls) = knexrs_cluster::LocalCluster::new(knexrs_cluster::ClusterOptions::new("tls", root, 54359)) {
-        let _ = tls.stop();
+    for (name, port) in [("tls", 54359), ("socket", 54349)] {
+        if let Ok(cluster) = knexrs_cluster::LocalCluster::new(knexrs_cluster::ClusterOptions::new(name, &root, port)) {
+            let _ = cluster.stop();
+        }
     }
 }

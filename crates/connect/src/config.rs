@@ -8,6 +8,11 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// What a socket directory's path keeps unencoded in a URL's host: RFC 3986's unreserved characters.
+#[cfg(unix)]
+const SOCKET_PATH: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// How to reach one PostgreSQL database.
 ///
 /// ```
@@ -312,11 +317,19 @@ impl ConnectConfig {
     /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
     /// config.set_environment(Environment::Production)?;
     /// assert_eq!(config.ssl_mode(), SslMode::VerifyFull);
+    ///
+    /// // A Unix-domain socket has no TLS (libpq ignores sslmode there too).
+    /// let mut config = ConnectConfig::from_url("postgres://app@%2Fcloudsql%2Fproj%3Aeu%3Adb/cliscale?sslmode=disable")?;
+    /// config.set_environment(Environment::Production)?;
     /// # Ok::<(), knexrs_connect::ConnectError>(())
     /// ```
     pub fn set_environment(&mut self, environment: Environment) -> Result<&mut Self, ConnectError> {
         self.environment = environment;
-        if environment == Environment::Production && matches!(self.ssl_mode(), SslMode::Disable | SslMode::Prefer) {
+        // A Unix-domain socket carries no TLS and never leaves the machine: nothing to require.
+        if environment == Environment::Production
+            && matches!(self.ssl_mode(), SslMode::Disable | SslMode::Prefer)
+            && !self.only_unix_sockets()
+        {
             return Err(ConnectError::invalid(
                 Setting::SslMode,
                 format!(
@@ -612,12 +625,15 @@ impl ConnectConfig {
             .enumerate()
             .map(|(i, host)| {
                 // Written as a URL would: an IPv6 address in brackets, a
-                // socket directory with its slashes percent-encoded.
+                // socket directory percent-encoded (its slashes, and the
+                // colons of a Cloud SQL socket such as /cloudsql/proj:eu:db).
                 let host = match host {
                     tokio_postgres::config::Host::Tcp(name) if name.contains(':') => format!("[{name}]"),
                     tokio_postgres::config::Host::Tcp(name) => name.clone(),
                     #[cfg(unix)]
-                    tokio_postgres::config::Host::Unix(path) => path.display().to_string().replace('/', "%2F"),
+                    tokio_postgres::config::Host::Unix(path) => {
+                        percent_encoding::utf8_percent_encode(&path.display().to_string(), SOCKET_PATH).to_string()
+                    }
                 };
                 match ports.get(i).or(ports.first()) {
                     Some(port) => format!("{host}:{port}"),
@@ -693,6 +709,7 @@ mod tests {
             "postgres://app@[::1]:5433/cliscale",
             "postgres://app@[fe80::1]:5432,db2:5433/cliscale",
             "postgres://app@%2Fvar%2Frun%2Fpostgresql:5432/cliscale",
+            "postgres://app@%2Fcloudsql%2Fproj%3Aeurope-west1%3Adb:5432/cliscale",
         ] {
             let config = ConnectConfig::from_url(url).unwrap();
             assert_eq!(config.redacted(), url);
@@ -764,6 +781,24 @@ mod tests {
         let plain = [("DATABASE_URL", "postgres://u@h/d?sslmode=disable")];
         let err = ConnectConfig::from_vars(vars(&plain), Environment::Production).unwrap_err();
         assert!(err.to_string().contains("requires TLS"));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_unix_socket_takes_no_tls_whatever_the_sslmode_as_with_libpq() {
+        use tokio_postgres::config::SslMode as Driver;
+        let socket = "postgres://u@%2Fcloudsql%2Fproj%3Aeu%3Adb/d";
+        let config = ConnectConfig::from_vars(vars(&[("DATABASE_URL", socket)]), Environment::Production).unwrap();
+        let config = config.unwrap();
+        assert_eq!(config.driver_config().unwrap().0.get_ssl_mode(), Driver::Disable);
+        let plain = format!("{socket}?sslmode=disable");
+        assert!(ConnectConfig::from_vars(vars(&[("DATABASE_URL", &plain)]), Environment::Production).is_ok());
+        // A TCP host beside the socket still needs what production asks for.
+        let mixed = "host=/run/postgresql,db.internal user=u dbname=d sslmode=disable";
+        let err = ConnectConfig::from_vars(vars(&[("DATABASE_URL", mixed)]), Environment::Production).unwrap_err();
+        assert!(err.to_string().contains("requires TLS"), "{err}");
+        let tcp = ConnectConfig::from_url("postgres://u@db.internal/d?sslmode=verify-full").unwrap();
+        assert_eq!(tcp.driver_config().unwrap().0.get_ssl_mode(), Driver::Require);
     }
 
     #[test]

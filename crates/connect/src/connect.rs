@@ -113,7 +113,13 @@ impl ConnectConfig {
     /// ```
     pub fn driver_config(&self) -> Result<(tokio_postgres::Config, MakeTls), ConnectError> {
         let mut mode = self.ssl_mode();
-        if mode == SslMode::Prefer && self.is_loopback() {
+        if self.only_unix_sockets() {
+            // As libpq: sslmode does not apply to a Unix-domain socket (the
+            // server offers no TLS on one, and the bytes never leave the
+            // machine), so production's verify-full still reaches a socket
+            // such as the Cloud SQL Auth Proxy's or a PgBouncer sidecar's.
+            mode = SslMode::Disable;
+        } else if mode == SslMode::Prefer && self.is_loopback() {
             // TLS to this same machine protects nothing and costs a round trip per connection.
             mode = SslMode::Disable;
         }
@@ -139,6 +145,16 @@ impl ConnectConfig {
         let hint = connect_hint(&source, &what, self.ssl_mode());
         let message = self.redact(&if hint.is_empty() { what } else { format!("{what}; {hint}") });
         ConnectError::Connect { target: self.redacted(), message, source }
+    }
+
+    /// Whether every host is a Unix-domain socket (`host=/run/postgresql`).
+    pub(crate) fn only_unix_sockets(&self) -> bool {
+        let hosts = self.pg.get_hosts();
+        #[cfg(unix)]
+        let unix = |host: &tokio_postgres::config::Host| matches!(host, tokio_postgres::config::Host::Unix(_));
+        #[cfg(not(unix))]
+        let unix = |_: &tokio_postgres::config::Host| false;
+        !hosts.is_empty() && hosts.iter().all(unix)
     }
 
     /// Whether every host is this machine (loopback addresses, `localhost`, Unix sockets).
