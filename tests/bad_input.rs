@@ -8,12 +8,21 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn fixture(set: &str, url: &str, args: &[&str]) -> Output {
+    fixture_with(set, url, args, &[])
+}
+
+/// [`fixture`] with more variables; the machine's own `PGPASSWORD` and
+/// `~/.pgpass` are kept out unless given.
+fn fixture_with(set: &str, url: &str, args: &[&str], vars: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fixture-migrate"))
         .arg(set)
         .args(args)
         .env("DATABASE_URL", url)
         .env_remove("KNEXRS_ENV")
         .env_remove("NODE_ENV")
+        .env_remove("PGPASSWORD")
+        .env("PGPASSFILE", "/nonexistent/knexrs-tests/pgpass")
+        .envs(vars.iter().copied())
         .output()
         .unwrap()
 }
@@ -83,16 +92,8 @@ fn a_wrong_password_is_refused_and_never_echoed() {
     let stderr = assert_one_line(&out, 1, "password authentication failed for user \"knexrs_bad_input\"");
     assert!(!stderr.contains(&wrong));
     // The right password works, and is not printed either.
-    let db = TestDatabase::empty().unwrap();
-    db.connect().unwrap().batch_execute("grant all on schema public to knexrs_bad_input").unwrap();
+    let db = database_for_password_role();
     let url = format!("postgres://knexrs_bad_input:{TEST_PASSWORD}@{host}:{port}/{}", db.name());
-    let admin = server().unwrap();
-    admin
-        .connect()
-        .unwrap()
-        .batch_execute(&format!("grant all on database \"{}\" to knexrs_bad_input", db.name()))
-        .unwrap();
-    db.connect().unwrap().batch_execute("alter schema public owner to knexrs_bad_input").unwrap();
     let out = fixture("tables:1", &url, &["latest"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stdout).contains(TEST_PASSWORD));
@@ -103,6 +104,46 @@ fn a_role_that_needs_a_password_given_none_is_told_where_to_give_it() {
     let (host, port) = password_role();
     let out = fixture("tables:1", &format!("postgres://knexrs_bad_input@{host}:{port}/postgres"), &["latest"]);
     assert_one_line(&out, 1, "the server asks for a password: give it in DATABASE_URL");
+}
+
+/// A database the password role owns, for runs that change something.
+fn database_for_password_role() -> TestDatabase {
+    let db = TestDatabase::empty().unwrap();
+    let grant = format!("grant all on database \"{}\" to knexrs_bad_input", db.name());
+    server().unwrap().connect().unwrap().batch_execute(&grant).unwrap();
+    db.connect().unwrap().batch_execute("alter schema public owner to knexrs_bad_input").unwrap();
+    db
+}
+
+#[test]
+fn a_url_without_a_password_takes_pgpassword_or_the_password_file_as_knex_does() {
+    let (host, port) = password_role();
+    let db = database_for_password_role();
+    let url = format!("postgres://knexrs_bad_input@{host}:{port}/{}", db.name());
+    let out = fixture_with("tables:1", &url, &["latest"], &[("PGPASSWORD", TEST_PASSWORD)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let dir = std::env::temp_dir().join(format!("knexrs-pgpass-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pgpass");
+    std::fs::write(
+        &file,
+        format!("# the tests' role\nother-host:*:*:*:wrong\n{host}:{port}:*:knexrs_bad_input:{TEST_PASSWORD}\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let passfile = file.to_str().unwrap();
+    let out = fixture_with("tables:2", &url, &["latest"], &[("PGPASSFILE", passfile)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rows(&db).len(), 2);
+
+    // As libpq: a file others can read is not used, and the error says why.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = fixture_with("tables:3", &url, &["latest"], &[("PGPASSFILE", passfile)]);
+    assert_one_line(&out, 1, &format!("{passfile} was not read: others can read it; chmod 600 it"));
+    assert_eq!(rows(&db).len(), 2, "nothing changed");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! (development, staging, production, test), TLS, and a display form that
 //! never shows the password.
 
+use crate::password_file;
 use crate::url::{check_userinfo, redact_userinfo, split_ssl_params};
 use crate::{ConnectError, Environment, Pooler, Setting, SslMode};
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ pub struct ConnectConfig {
     pooler: Pooler,
     /// `None`: the pooler decides (named statements unless a transaction pooler).
     prepared_statements: Option<bool>,
+    /// A password file not read because others can read it (said when the server asks for a password).
+    pub(crate) password_file_too_open: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for ConnectConfig {
@@ -183,6 +186,7 @@ impl ConnectConfig {
             pool_timeout: DEFAULT_POOL_TIMEOUT,
             pooler: Pooler::None,
             prepared_statements: None,
+            password_file_too_open: None,
         };
         config.apply_defaults()?;
         Ok(config)
@@ -260,6 +264,7 @@ impl ConnectConfig {
                 pool_timeout: DEFAULT_POOL_TIMEOUT,
                 pooler: Pooler::None,
                 prepared_statements: None,
+                password_file_too_open: None,
             };
             config.apply_defaults()?;
             config
@@ -267,6 +272,9 @@ impl ConnectConfig {
             // Nothing to connect with: the caller picks (the xtask, a local cluster).
             return Ok(None);
         };
+        if config.pg.get_password().is_none() {
+            config.password_from_libpq_sources(&var);
+        }
         pool.apply(&mut config);
         config.set_environment(environment)?;
         Ok(Some(config))
@@ -284,6 +292,35 @@ impl ConnectConfig {
     /// ```
     pub fn from_env(environment: Environment) -> Result<Option<Self>, ConnectError> {
         Self::from_vars(|name| std::env::var(name).ok(), environment)
+    }
+
+    /// A connection configured without a password takes `PGPASSWORD`, else
+    /// its line of the password file, as libpq and node-postgres (so knex) do.
+    fn password_from_libpq_sources(&mut self, var: &dyn Fn(&str) -> Option<String>) {
+        if let Some(password) = var("PGPASSWORD") {
+            self.pg.password(password);
+            return;
+        }
+        let Some(path) = password_file::path(var) else { return };
+        let host = match self.pg.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(name)) => name.clone(),
+            // libpq matches a socket connection to `localhost` lines.
+            _ => "localhost".to_owned(),
+        };
+        let user = self.pg.get_user().unwrap_or("postgres").to_owned();
+        let wanted = password_file::Wanted {
+            host: &host,
+            port: self.pg.get_ports().first().copied().unwrap_or(5432),
+            database: self.pg.get_dbname().unwrap_or(&user),
+            user: &user,
+        };
+        match password_file::lookup(&path, wanted) {
+            password_file::Lookup::Found(password) => {
+                self.pg.password(password);
+            }
+            password_file::Lookup::TooOpen(path) => self.password_file_too_open = Some(path),
+            password_file::Lookup::NotFound => {}
+        }
     }
 
     fn apply_defaults(&mut self) -> Result<(), ConnectError> {
@@ -799,6 +836,22 @@ mod tests {
         assert!(err.to_string().contains("requires TLS"), "{err}");
         let tcp = ConnectConfig::from_url("postgres://u@db.internal/d?sslmode=verify-full").unwrap();
         assert_eq!(tcp.driver_config().unwrap().0.get_ssl_mode(), Driver::Require);
+    }
+
+    #[test]
+    fn pgpassword_fills_only_a_password_the_configuration_leaves_out() {
+        let given = [("DATABASE_URL", "postgres://u:mine@h/d"), ("PGPASSWORD", "env")];
+        let config = ConnectConfig::from_vars(vars(&given), Environment::Development).unwrap().unwrap();
+        assert_eq!(config.driver().get_password(), Some(&b"mine"[..]));
+        for missing in
+            [[("DATABASE_URL", "postgres://u@h/d"), ("PGPASSWORD", "env")], [("DB_HOST", "h"), ("PGPASSWORD", "env")]]
+        {
+            let config = ConnectConfig::from_vars(vars(&missing), Environment::Development).unwrap().unwrap();
+            assert_eq!(config.driver().get_password(), Some(&b"env"[..]));
+            assert!(!format!("{config:?}").contains("env\""), "{config:?}");
+        }
+        // Alone, libpq's variables configure no connection: the local clusters stay the default.
+        assert!(ConnectConfig::from_vars(vars(&[("PGPASSWORD", "env")]), Environment::Development).unwrap().is_none());
     }
 
     #[test]

@@ -142,7 +142,12 @@ impl ConnectConfig {
     /// ```
     pub fn connect_error(&self, source: tokio_postgres::Error) -> ConnectError {
         let what = describe(&source);
-        let hint = connect_hint(&source, &what, self.ssl_mode());
+        let mut hint = connect_hint(&source, &what, self.ssl_mode());
+        let asks_for_password = what.contains("password missing")
+            || source.code() == Some(&tokio_postgres::error::SqlState::INVALID_PASSWORD);
+        if let (true, Some(path)) = (asks_for_password, &self.password_file_too_open) {
+            hint = format!("{hint} ({} was not read: others can read it; chmod 600 it)", path.display()).into();
+        }
         let message = self.redact(&if hint.is_empty() { what } else { format!("{what}; {hint}") });
         ConnectError::Connect { target: self.redacted(), message, source }
     }

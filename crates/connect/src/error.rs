@@ -194,7 +194,9 @@ pub(crate) fn connect_hint(source: &tokio_postgres::Error, what: &str, ssl_mode:
         .into();
     }
     let hint = match source.code() {
-        Some(c) if *c == SqlState::INVALID_PASSWORD => "check the password (DB_PASSWORD or DATABASE_URL)",
+        Some(c) if *c == SqlState::INVALID_PASSWORD => {
+            "check the password (DATABASE_URL, DB_PASSWORD, PGPASSWORD or the password file)"
+        }
         Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => "check the user and the server's pg_hba.conf",
         Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
             "create the database or fix its name (DB_NAME or DATABASE_URL)"
@@ -202,7 +204,7 @@ pub(crate) fn connect_hint(source: &tokio_postgres::Error, what: &str, ssl_mode:
         Some(c) if *c == SqlState::TOO_MANY_CONNECTIONS => "lower DB_MAX_CONNECTIONS or raise max_connections",
         Some(_) => "",
         None if what.contains("password missing") => {
-            "the server asks for a password: give it in DATABASE_URL (postgres://user:password@host/db) or DB_PASSWORD"
+            "the server asks for a password: give it in DATABASE_URL (postgres://user:password@host/db), DB_PASSWORD, PGPASSWORD or ~/.pgpass"
         }
         None if what.contains("timed out") => "is the host reachable? check DB_HOST / DATABASE_URL and firewalls",
         None if what.contains("refused") => "is the server running? check DB_HOST, DB_PORT / DATABASE_URL",

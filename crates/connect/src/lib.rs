@@ -20,6 +20,7 @@ mod config;
 mod connect;
 mod environment;
 mod error;
+mod password_file;
 mod pooler;
 mod runtime;
 mod tls;
