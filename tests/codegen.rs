@@ -17,7 +17,7 @@ fn generated_definitions_map_every_supported_type_and_mark_nullable_columns_opti
                    id bigserial primary key, small int2 not null, whole int4, "isActive" bool not null,
                    ratio float8, price numeric(10, 2), seen_at timestamptz not null, local_at timestamp,
                    born date, alarm time, token uuid, doc jsonb, raw_doc json, blob bytea, contact email,
-                   "type" text, search tsvector
+                   "type" text, search tsvector, tags text[], scores int4[] not null, blobs bytea[]
                );
                create view recent as select id, seen_at from "everyThing";
                create table knex_migrations (id serial);"#,
@@ -46,7 +46,10 @@ fn generated_definitions_map_every_supported_type_and_mark_nullable_columns_opti
         "pub r#type: Option<String>,",
         r#"is_active: get(&row, "isActive")?,"#,
         r#"pub const IS_ACTIVE: Column<EveryThing, bool> = Column::new("isActive");"#,
-        "Left out (no Rust type mapped): search (tsvector).",
+        "pub tags: Option<Vec<String>>,",
+        "pub scores: Vec<i32>,",
+        r#"pub const TAGS: Column<EveryThing, Option<Vec<String>>> = Column::new("tags");"#,
+        "Left out (no Rust type mapped): search (tsvector), blobs (bytea[]).",
         "pub mod recent {",
         // A view's columns may be null whatever the table says.
         "pub seen_at: Option<knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>>,",

@@ -217,6 +217,50 @@ fn chrono_values_and_options_round_trip_both_ways() {
     conn.execute(&lenient).unwrap();
 }
 
+#[derive(Clone, Copy)]
+struct Tagged;
+
+impl Table for Tagged {
+    const NAME: &'static str = "tagged";
+    type Row = postgres::Row;
+}
+
+const ID: knexrs_query::Column<Tagged, i32> = knexrs_query::Column::new("id");
+const TAGS: knexrs_query::Column<Tagged, Option<Vec<String>>> = knexrs_query::Column::new("tags");
+
+#[test]
+fn arrays_round_trip_as_one_bound_value_as_node_postgres_binds_them() {
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client()
+        .batch_execute("create table tagged (id serial primary key, tags text[], scores int4[] not null, days date[])")
+        .unwrap();
+    // What an array literal must quote: commas, quotes, backslashes, braces, the word NULL, empty, non-ASCII.
+    let tags: Vec<String> =
+        ["a,b", "quo\"te", "back\\slash", "{brace}", "NULL", "", "日本"].map(str::to_owned).to_vec();
+    let days = vec![NaiveDate::from_ymd_opt(2025, 1, 26).unwrap()];
+    let mut insert = Insert::into("tagged");
+    insert.set("tags", tags.clone()).set("scores", vec![1_i32, -2]).set("days", days.clone()).returning(["id"]);
+    let (id,): (i32,) = conn.fetch_one(&insert).unwrap();
+
+    let mut q = table("tagged");
+    q.columns(["tags", "scores", "days"]).where_eq("id", id);
+    let row: (Option<Vec<String>>, Vec<i32>, Vec<NaiveDate>) = conn.fetch_one(&q).unwrap();
+    assert_eq!(row, (Some(tags.clone()), vec![1, -2], days));
+
+    // Compared whole, through a typed column, and without prepared statements (a transaction pooler).
+    let mut typed = Tagged::select();
+    typed.column(ID).filter(TAGS.eq(tags.clone()));
+    let found: Vec<(i32,)> = conn.fetch_all(&typed).unwrap();
+    assert_eq!(found, [(id,)]);
+    conn.set_prepared_statements(false);
+    let mut update = Update::table("tagged");
+    update.set("tags", vec!["only".to_owned()]).where_eq("tags", tags);
+    assert_eq!(conn.execute(&update).unwrap(), 1);
+    let (after,): (Vec<String>,) = conn.fetch_one(q.clear_columns().columns(["tags"])).unwrap();
+    assert_eq!(after, ["only"]);
+}
+
 #[test]
 fn the_pool_holds_at_most_db_max_connections() {
     let db = TestDatabase::empty().unwrap();

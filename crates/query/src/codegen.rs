@@ -49,8 +49,19 @@ struct CatalogColumn {
     not_null: bool,
 }
 
-/// The Rust type of a column of PostgreSQL type `type_name`, or `None` when unsupported.
-fn rust_type(type_name: &str) -> Option<&'static str> {
+/// The Rust type of a column of PostgreSQL type `type_name`, or `None` when
+/// unsupported. An array type (`_text` for `text[]`) is a `Vec` of its
+/// element's type, which the query builder binds as one array value.
+fn rust_type(type_name: &str) -> Option<String> {
+    match type_name.strip_prefix('_') {
+        // bytea[] would be Vec<Vec<u8>>, which the builder does not bind.
+        Some(element) if element != "bytea" => scalar_type(element).map(|rust| format!("Vec<{rust}>")),
+        Some(_) => None,
+        None => scalar_type(type_name).map(str::to_owned),
+    }
+}
+
+fn scalar_type(type_name: &str) -> Option<&'static str> {
     Some(match type_name {
         "text" | "varchar" | "bpchar" | "name" | "citext" => "String",
         "int2" => "i16",
@@ -231,10 +242,16 @@ fn write_table(out: &mut String, table: &str, columns: &[&CatalogColumn], schema
                 if !fields.insert(field.clone()) {
                     return Err(BuildError::FieldClash { table: table.to_string(), field }.into());
                 }
-                let rust = if column.not_null { rust.to_owned() } else { format!("Option<{rust}>") };
+                let rust = if column.not_null { rust } else { format!("Option<{rust}>") };
                 supported.push((column, field, rust));
             }
-            None => skipped.push(format!("{} ({})", column.name, column.type_name)),
+            None => {
+                let sql_type = match column.type_name.strip_prefix('_') {
+                    Some(element) => format!("{element}[]"),
+                    None => column.type_name.clone(),
+                };
+                skipped.push(format!("{} ({sql_type})", column.name));
+            }
         }
     }
     let w = |out: &mut String, line: String| {
@@ -317,8 +334,15 @@ mod tests {
 
     #[test]
     fn postgres_types_map_to_rust_types() {
-        assert_eq!(rust_type("int8"), Some("i64"));
-        assert_eq!(rust_type("timestamptz"), Some("knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>"));
+        assert_eq!(rust_type("int8").as_deref(), Some("i64"));
+        assert_eq!(
+            rust_type("timestamptz").as_deref(),
+            Some("knexrs_query::chrono::DateTime<knexrs_query::chrono::Utc>")
+        );
         assert_eq!(rust_type("tsvector"), None);
+        assert_eq!(rust_type("_text").as_deref(), Some("Vec<String>"));
+        assert_eq!(rust_type("_uuid").as_deref(), Some("Vec<knexrs_query::uuid::Uuid>"));
+        assert_eq!(rust_type("_tsvector"), None);
+        assert_eq!(rust_type("_bytea"), None);
     }
 }

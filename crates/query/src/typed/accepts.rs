@@ -42,6 +42,20 @@ accepts!(
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::Utc>,
     rust_decimal::Decimal,
+    Vec<bool>,
+    Vec<i16>,
+    Vec<i32>,
+    Vec<i64>,
+    Vec<f32>,
+    Vec<f64>,
+    Vec<String>,
+    Vec<serde_json::Value>,
+    Vec<uuid::Uuid>,
+    Vec<chrono::NaiveDate>,
+    Vec<chrono::NaiveTime>,
+    Vec<chrono::NaiveDateTime>,
+    Vec<chrono::DateTime<chrono::Utc>>,
+    Vec<rust_decimal::Decimal>,
 );
 
 impl Accepts<String> for &str {}
