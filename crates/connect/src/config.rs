@@ -272,9 +272,7 @@ impl ConnectConfig {
             // Nothing to connect with: the caller picks (the xtask, a local cluster).
             return Ok(None);
         };
-        if config.pg.get_password().is_none() {
-            config.password_from_libpq_sources(&var);
-        }
+        config.fill_missing_password(var);
         pool.apply(&mut config);
         config.set_environment(environment)?;
         Ok(Some(config))
@@ -294,14 +292,29 @@ impl ConnectConfig {
         Self::from_vars(|name| std::env::var(name).ok(), environment)
     }
 
-    /// A connection configured without a password takes `PGPASSWORD`, else
-    /// its line of the password file, as libpq and node-postgres (so knex) do.
-    fn password_from_libpq_sources(&mut self, var: &dyn Fn(&str) -> Option<String>) {
+    /// Without a password configured, takes `PGPASSWORD`, else this
+    /// connection's line of the password file (`PGPASSFILE`, else
+    /// `~/.pgpass`), as libpq and node-postgres (so knex) do.
+    /// [`from_vars`](Self::from_vars) and [`from_env`](Self::from_env) do it
+    /// already; `var` looks a variable up.
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// config.fill_missing_password(|name| (name == "PGPASSWORD").then(|| "s3cret".to_owned()));
+    /// assert_eq!(config.driver().get_password(), Some(&b"s3cret"[..]));
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn fill_missing_password(&mut self, var: impl Fn(&str) -> Option<String>) -> &mut Self {
+        let var = |name: &str| var(name).filter(|v| !v.is_empty());
+        if self.pg.get_password().is_some() {
+            return self;
+        }
         if let Some(password) = var("PGPASSWORD") {
             self.pg.password(password);
-            return;
+            return self;
         }
-        let Some(path) = password_file::path(var) else { return };
+        let Some(path) = password_file::path(&var) else { return self };
         let host = match self.pg.get_hosts().first() {
             Some(tokio_postgres::config::Host::Tcp(name)) => name.clone(),
             // libpq matches a socket connection to `localhost` lines.
@@ -321,6 +334,7 @@ impl ConnectConfig {
             password_file::Lookup::TooOpen(path) => self.password_file_too_open = Some(path),
             password_file::Lookup::NotFound => {}
         }
+        self
     }
 
     fn apply_defaults(&mut self) -> Result<(), ConnectError> {

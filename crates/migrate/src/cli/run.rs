@@ -348,7 +348,7 @@ fn direct_connection(args: &ConnectionArgs, environment: Environment) -> Result<
         }
         other => other,
     })?;
-    config.set_environment(environment)?;
+    config.fill_missing_password(|name| std::env::var(name).ok()).set_environment(environment)?;
     Ok(Some(config))
 }
 
