@@ -10,7 +10,7 @@ use knexrs_cluster::{ClusterOptions, LocalCluster};
 use knexrs_connect::{ConnectConfig, Environment, SslMode};
 use knexrs_migrate::{MigrateError, Migrator, RunOptions, Silent};
 use knexrs_query::{AsyncDb, Db, raw};
-use knexrs_tests::migration_set;
+use knexrs_tests::{give_up_a_slow_statement_then_ask_again, migration_set, sleeping_elsewhere, within_20s};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -70,24 +70,10 @@ fn database(name: &str, environment: Environment) -> ConnectConfig {
 /// Whether the statement's connection came over a socket (no client address).
 const OVER_A_SOCKET: &str = "select inet_client_addr() is null";
 
-/// Waits (at most 20 s) until no `pg_sleep` runs on `config`'s database.
+/// Whether, within 20 s, no `pg_sleep` runs on `config`'s database.
 fn no_sleep_left_running(config: &ConnectConfig) -> bool {
     let mut client = config.connect().unwrap();
-    for _ in 0..200 {
-        let running: i64 = client
-            .query_one(
-                "select count(*) from pg_stat_activity where datname = current_database()
-                   and state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()",
-                &[],
-            )
-            .unwrap()
-            .get(0);
-        if running == 0 {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
+    within_20s(|| sleeping_elsewhere(&mut client) == 0)
 }
 
 #[test]
@@ -122,14 +108,10 @@ fn a_statement_given_up_over_a_unix_socket_is_cancelled_on_the_server() {
     let mut config = database("unix_given_up", Environment::Development);
     config.set_max_connections(1);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    // The cancel request goes through the socket: the only connection answers at once.
     runtime.block_on(async {
         let pool = AsyncDb::connect(&config).await.unwrap();
-        let slow = raw("select pg_sleep(60)::text");
-        let given_up = tokio::time::timeout(Duration::from_millis(200), pool.fetch_all::<(String,)>(&slow)).await;
-        assert!(given_up.is_err());
-        // The cancel request went through the socket: the only connection answers at once.
-        let answered = tokio::time::timeout(Duration::from_secs(20), pool.fetch_one::<(i32,)>(&raw("select 1"))).await;
-        assert_eq!(answered.expect("the next caller waited for the given-up statement").unwrap(), (1,));
+        give_up_a_slow_statement_then_ask_again(&pool).await;
     });
     assert!(no_sleep_left_running(&config), "the given-up statement still runs on the server");
 }
@@ -143,22 +125,7 @@ fn a_cancelled_run_over_a_unix_socket_stops_its_statement_on_the_server() {
     std::thread::scope(|scope| {
         let run = scope.spawn(|| slow.latest(&config, &options, &mut Silent));
         let mut watcher = config.connect().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let sleeping: i64 = watcher
-                .query_one(
-                    "select count(*) from pg_stat_activity where datname = current_database()
-                       and query like '%pg_sleep(%' and pid <> pg_backend_pid()",
-                    &[],
-                )
-                .unwrap()
-                .get(0);
-            if sleeping > 0 {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the run never reached its statement");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        assert!(within_20s(|| sleeping_elsewhere(&mut watcher) > 0), "the run never reached its statement");
         let cancelled_at = Instant::now();
         handle.cancel();
         let error = run.join().unwrap().unwrap_err();

@@ -482,3 +482,35 @@ pub fn assert_every_case_passes(what: &str, total: usize, failures: &[String]) {
     println!("{what}: {}/{total} cases pass", total - failures.len());
     assert!(failures.is_empty(), "{} case(s) fail:\n{}", failures.len(), failures.join("\n\n"));
 }
+
+/// How many statements of other sessions run `pg_sleep` on `client`'s database.
+pub fn sleeping_elsewhere(client: &mut postgres::Client) -> i64 {
+    let sql = "select count(*) from pg_stat_activity where datname = current_database()
+                 and state = 'active' and query like '%pg_sleep(%' and pid <> pg_backend_pid()";
+    client.query_one(sql, &[]).expect("pg_stat_activity").get(0)
+}
+
+/// Looks at `holds` every 20 ms until it is true, for at most 20 s; whether it became true.
+pub fn within_20s(mut holds: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !holds() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    true
+}
+
+/// A caller gives up on a statement after 200 ms (a request handler's
+/// timeout drops its future mid-statement); the pool's next caller is
+/// answered within 20 s, not held up behind the old statement.
+pub async fn give_up_a_slow_statement_then_ask_again(pool: &knexrs_query::AsyncDb) {
+    use std::time::Duration;
+    let slow = knexrs_query::raw("select pg_sleep(60)::text");
+    let given_up = tokio::time::timeout(Duration::from_millis(200), pool.fetch_all::<(String,)>(&slow)).await;
+    assert!(given_up.is_err(), "the slow statement finished");
+    let select_1 = knexrs_query::raw("select 1");
+    let answered = tokio::time::timeout(Duration::from_secs(20), pool.fetch_one::<(i32,)>(&select_1)).await;
+    assert_eq!(answered.expect("the next caller waited for the given-up statement").expect("select 1"), (1,));
+}

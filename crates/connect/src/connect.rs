@@ -5,6 +5,7 @@ use crate::error::connect_hint;
 use crate::tls::{self, MakeTls};
 use crate::{ConnectConfig, ConnectError, SslMode, describe};
 use knexrs_sql::ServerVersion;
+use tokio_postgres::config::Host;
 
 /// An open async connection, with what it was opened with.
 ///
@@ -154,24 +155,24 @@ impl ConnectConfig {
 
     /// Whether every host is a Unix-domain socket (`host=/run/postgresql`).
     pub(crate) fn only_unix_sockets(&self) -> bool {
-        let hosts = self.pg.get_hosts();
         #[cfg(unix)]
-        let unix = |host: &tokio_postgres::config::Host| matches!(host, tokio_postgres::config::Host::Unix(_));
+        return self.every_host(|host| matches!(host, Host::Unix(_)));
         #[cfg(not(unix))]
-        let unix = |_: &tokio_postgres::config::Host| false;
-        !hosts.is_empty() && hosts.iter().all(unix)
+        false
     }
 
     /// Whether every host is this machine (loopback addresses, `localhost`, Unix sockets).
     fn is_loopback(&self) -> bool {
+        self.every_host(|host| match host {
+            Host::Tcp(name) => name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+            #[cfg(unix)]
+            Host::Unix(_) => true,
+        })
+    }
+
+    /// Whether at least one host is configured and each passes `test`.
+    fn every_host(&self, test: impl Fn(&Host) -> bool) -> bool {
         let hosts = self.pg.get_hosts();
-        !hosts.is_empty()
-            && hosts.iter().all(|host| match host {
-                tokio_postgres::config::Host::Tcp(name) => {
-                    name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-                }
-                #[cfg(unix)]
-                tokio_postgres::config::Host::Unix(_) => true,
-            })
+        !hosts.is_empty() && hosts.iter().all(test)
     }
 }

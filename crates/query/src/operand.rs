@@ -124,22 +124,6 @@ value_operands!(
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::FixedOffset>,
-    // PostgreSQL arrays (`text[]`, `int4[]`, …), bound as one array value, as
-    // node-postgres binds a JavaScript array.
-    Vec<bool>,
-    Vec<i16>,
-    Vec<i32>,
-    Vec<i64>,
-    Vec<f32>,
-    Vec<f64>,
-    Vec<String>,
-    Vec<serde_json::Value>,
-    Vec<uuid::Uuid>,
-    Vec<chrono::NaiveDate>,
-    Vec<chrono::NaiveTime>,
-    Vec<chrono::NaiveDateTime>,
-    Vec<chrono::DateTime<chrono::Utc>>,
-    Vec<rust_decimal::Decimal>,
 );
 
 /// A column reference as an operand (knex `knex.ref`), for comparing two columns

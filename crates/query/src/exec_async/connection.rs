@@ -409,6 +409,7 @@ impl AsyncConn {
         values: &[std::borrow::Cow<'_, sea_query::Value>],
         call: Call,
     ) -> Result<Outcome, QueryError> {
+        // `settle`, written out: its future would otherwise sit inside every statement's.
         if !self.is_settled() {
             Box::pin(self.settle_now()).await?;
         }

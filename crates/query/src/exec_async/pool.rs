@@ -39,19 +39,24 @@ impl deadpool::managed::Manager for AsyncManager {
         if conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
         }
-        let (interrupted, open) = {
+        let looked = |conn: &AsyncConn| {
             let state = conn.lock();
             (state.interrupted, state.tx.depth > 0 || state.abandoned.is_some())
         };
+        let (interrupted, mut in_transaction) = looked(conn);
         // A statement given up mid-way is stopped (its cancel request is on
         // its way) and waited out; one that will not stop is not handed out.
         // (Only then a timer, boxed: recycling runs at every checkout.)
-        if interrupted && !matches!(Box::pin(tokio::time::timeout(SETTLE_WAIT, conn.settle())).await, Ok(Ok(()))) {
-            return Err(RecycleError::message("a statement given up on it did not stop"));
+        if interrupted {
+            if !matches!(Box::pin(tokio::time::timeout(SETTLE_WAIT, conn.settle())).await, Ok(Ok(()))) {
+                return Err(RecycleError::message("a statement given up on it did not stop"));
+            }
+            // Settling may have rolled back what was open.
+            in_transaction = looked(conn).1;
         }
         // A transaction still open (a guard dropped unfinished, a cancelled
         // future) never reaches the next caller.
-        if open {
+        if in_transaction {
             conn.client().batch_execute("rollback").await?;
             let mut state = conn.lock();
             state.tx.abandon_to(1);

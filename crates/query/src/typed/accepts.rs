@@ -42,20 +42,42 @@ accepts!(
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::Utc>,
     rust_decimal::Decimal,
-    Vec<bool>,
-    Vec<i16>,
-    Vec<i32>,
-    Vec<i64>,
-    Vec<f32>,
-    Vec<f64>,
-    Vec<String>,
-    Vec<serde_json::Value>,
-    Vec<uuid::Uuid>,
-    Vec<chrono::NaiveDate>,
-    Vec<chrono::NaiveTime>,
-    Vec<chrono::NaiveDateTime>,
-    Vec<chrono::DateTime<chrono::Utc>>,
-    Vec<rust_decimal::Decimal>,
+);
+
+/// PostgreSQL arrays (`text[]`, `int4[]`, …): a `Vec` of an element type is
+/// one array value, as node-postgres binds a JavaScript array, and the
+/// column of that array type takes it.
+macro_rules! arrays {
+    ($($t:ty),* $(,)?) => {$(
+        impl IntoOperand for Vec<$t> {
+            fn into_operand(self) -> crate::Operand {
+                crate::Operand(crate::operand::OperandKind::Value(self.into()))
+            }
+        }
+        impl IntoOperand for Option<Vec<$t>> {
+            fn into_operand(self) -> crate::Operand {
+                crate::Operand(crate::operand::OperandKind::Value(self.into()))
+            }
+        }
+        accepts!(Vec<$t>);
+    )*};
+}
+
+arrays!(
+    bool,
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    String,
+    serde_json::Value,
+    uuid::Uuid,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>,
+    rust_decimal::Decimal,
 );
 
 impl Accepts<String> for &str {}
