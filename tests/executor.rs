@@ -353,3 +353,45 @@ fn each_statement_is_logged_to_tracing_with_its_time_and_rows_but_never_its_valu
     assert!(lines[1].contains("statement failed") && lines[1].contains("division by zero"), "{}", lines[1]);
     assert!(lines[2].starts_with("WARN knexrs::query:") && lines[2].contains("slow statement"), "{}", lines[2]);
 }
+
+#[derive(Clone, Copy)]
+struct Hosts;
+
+impl Table for Hosts {
+    const NAME: &'static str = "hosts";
+    type Row = postgres::Row;
+}
+
+const ADDR: knexrs_query::Column<Hosts, Option<knexrs_query::cidr::IpInet>> = knexrs_query::Column::new("addr");
+const NET: knexrs_query::Column<Hosts, knexrs_query::cidr::IpCidr> = knexrs_query::Column::new("net");
+
+#[test]
+fn inet_and_cidr_values_keep_their_netmask_both_ways() {
+    use knexrs_query::cidr::{IpCidr, IpInet};
+    use std::net::IpAddr;
+
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client().batch_execute("create table hosts (id serial primary key, addr inet, net cidr not null)").unwrap();
+    let in_subnet: IpInet = "10.1.2.3/8".parse().unwrap();
+    let net: IpCidr = "10.0.0.0/8".parse().unwrap();
+    let mut insert = Hosts::insert();
+    insert.set(ADDR, in_subnet).set(NET, net);
+    // A host address is an inet of one address.
+    let host: IpAddr = "2001:db8::1".parse().unwrap();
+    insert.new_row().set(ADDR, host).set(NET, "2001:db8::/32".parse::<IpCidr>().unwrap());
+    assert_eq!(conn.execute(&insert).unwrap(), 2);
+
+    let mut q = Hosts::select();
+    q.column(ADDR).column(NET).filter(ADDR.eq(in_subnet));
+    let row: (Option<IpInet>, IpCidr) = conn.fetch_one(&q).unwrap();
+    assert_eq!(row, (Some(in_subnet), net), "the /8 of 10.1.2.3/8 survives the round trip");
+    let mut by_host = table("hosts");
+    by_host.columns(["addr"]).where_eq("addr", host);
+    let (found,): (Option<IpInet>,) = conn.fetch_one(&by_host).unwrap();
+    assert_eq!(found, Some(IpInet::new(host, 128).unwrap()));
+    // PostgreSQL's own operators take the bound text: which rows' addresses lie in 10/8.
+    let mut inside = table("hosts");
+    inside.columns(["id"]).where_raw(knexrs_query::Raw::with("addr <<= ?::cidr", [net]));
+    assert_eq!(conn.fetch_all::<(i32,)>(&inside).unwrap().len(), 1);
+}

@@ -47,6 +47,16 @@ struct CatalogColumn {
     name: String,
     type_name: String,
     not_null: bool,
+    /// The native enum type the column holds (directly or through a domain).
+    enum_type: Option<u32>,
+}
+
+/// A native enum type some column holds, and its Rust name.
+#[derive(Debug, Clone)]
+struct CatalogEnum {
+    name: String,
+    labels: Vec<String>,
+    rust_name: String,
 }
 
 /// The Rust type of a column of PostgreSQL type `type_name`, or `None` when
@@ -78,6 +88,8 @@ fn scalar_type(type_name: &str) -> Option<&'static str> {
         "uuid" => "knexrs_query::uuid::Uuid",
         "json" | "jsonb" => "knexrs_query::serde_json::Value",
         "bytea" => "Vec<u8>",
+        "inet" => "knexrs_query::cidr::IpInet",
+        "cidr" => "knexrs_query::cidr::IpCidr",
         _ => return None,
     })
 }
@@ -158,7 +170,8 @@ fn string_literal(text: &str) -> String {
 fn catalog(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<Vec<CatalogColumn>, QueryError> {
     // Domains read as their base type; views' columns are all nullable.
     let sql = "select c.relname::text, a.attname::text, \
-               coalesce(bt.typname, t.typname)::text, a.attnotnull and c.relkind in ('r', 'p') \
+               coalesce(bt.typname, t.typname)::text, a.attnotnull and c.relkind in ('r', 'p'), \
+               case when coalesce(bt.typtype, t.typtype) = 'e' then coalesce(bt.oid, t.oid) end \
                from pg_class c \
                join pg_namespace n on n.oid = c.relnamespace \
                join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped \
@@ -171,9 +184,85 @@ fn catalog(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<
         .map_err(|e| QueryError::database("reading the catalog for schema generate", e))?;
     Ok(rows
         .into_iter()
-        .map(|row| CatalogColumn { table: row.get(0), name: row.get(1), type_name: row.get(2), not_null: row.get(3) })
+        .map(|row| CatalogColumn {
+            table: row.get(0),
+            name: row.get(1),
+            type_name: row.get(2),
+            not_null: row.get(3),
+            enum_type: row.get(4),
+        })
         .filter(|c| !options.exclude.contains(&c.table))
         .collect())
+}
+
+/// The native enum types the columns hold, by oid, with their labels in order
+/// and a Rust name each (distinct, and distinct from the table modules').
+fn catalog_enums(
+    client: &mut impl GenericClient,
+    columns: &[CatalogColumn],
+) -> Result<BTreeMap<u32, CatalogEnum>, QueryError> {
+    let oids: Vec<u32> = columns.iter().filter_map(|c| c.enum_type).collect::<BTreeSet<_>>().into_iter().collect();
+    if oids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let sql = "select t.oid, t.typname::text, array_agg(e.enumlabel::text order by e.enumsortorder) \
+               from pg_type t join pg_enum e on e.enumtypid = t.oid \
+               where t.oid = any($1) group by t.oid, t.typname order by t.typname, t.oid";
+    let rows = client
+        .query(sql, &[&oids])
+        .map_err(|e| QueryError::database("reading the enum types for schema generate", e))?;
+    let mut enums = BTreeMap::new();
+    let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+    for row in rows {
+        let name: String = row.get(1);
+        let rust_name = pascal_case(&name);
+        if let Some(first) = rust_names.insert(rust_name.clone(), name.clone()) {
+            return Err(BuildError::EnumClash { first, second: name, rust_name }.into());
+        }
+        enums.insert(row.get(0), CatalogEnum { name, labels: row.get(2), rust_name });
+    }
+    Ok(enums)
+}
+
+/// Rust variant names for an enum's labels: Pascal case, distinct (a label
+/// that would repeat an earlier one's name takes its position as a suffix, or
+/// the next free number after it).
+fn variant_names(labels: &[String]) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    labels
+        .iter()
+        .enumerate()
+        .map(|(index, label)| {
+            let mut name = pascal_case(label);
+            if name == "Self" {
+                name.push('_');
+            }
+            let mut candidate = name.clone();
+            let mut suffix = index + 1;
+            while !taken.insert(candidate.clone()) {
+                candidate = format!("{name}{suffix}");
+                suffix += 1;
+            }
+            candidate
+        })
+        .collect()
+}
+
+/// `pg_enum!` declarations for the enum types, at the top of the file.
+fn write_enums(out: &mut String, enums: &BTreeMap<u32, CatalogEnum>) {
+    let mut sorted: Vec<&CatalogEnum> = enums.values().collect();
+    sorted.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    for e in sorted {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "knexrs_query::pg_enum! {{");
+        let _ = writeln!(out, "    /// The `{}` type.", e.name);
+        let _ = writeln!(out, "    pub enum {}: {} {{", e.rust_name, string_literal(&e.name));
+        for (variant, label) in variant_names(&e.labels).iter().zip(&e.labels) {
+            let _ = writeln!(out, "        {variant} = {},", string_literal(label));
+        }
+        let _ = writeln!(out, "    }}");
+        let _ = writeln!(out, "}}");
+    }
 }
 
 /// Rust source for every table and view of `options.schema`: a module per
@@ -191,6 +280,7 @@ fn catalog(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<
 /// ```
 pub fn generate_tables(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<String, QueryError> {
     let columns = catalog(client, options)?;
+    let enums = catalog_enums(client, &columns)?;
     let mut out = String::new();
     out.push_str(
         "//! The database's tables as typed definitions, generated from the migrated\n\
@@ -213,8 +303,9 @@ pub fn generate_tables(client: &mut impl GenericClient, options: &CodegenOptions
         }
         modules.insert(module, table);
     }
+    write_enums(&mut out, &enums);
     for (table, list) in tables {
-        write_table(&mut out, table, &list, &options.schema)?;
+        write_table(&mut out, table, &list, &options.schema, &enums)?;
     }
     Ok(out)
 }
@@ -229,14 +320,21 @@ fn type_name(table: &str) -> String {
     if pascal == "Self" || IMPORTED.contains(&pascal.as_str()) { format!("{pascal}Table") } else { pascal }
 }
 
-fn write_table(out: &mut String, table: &str, columns: &[&CatalogColumn], schema: &str) -> Result<(), QueryError> {
+fn write_table(
+    out: &mut String,
+    table: &str,
+    columns: &[&CatalogColumn],
+    schema: &str,
+    enums: &BTreeMap<u32, CatalogEnum>,
+) -> Result<(), QueryError> {
     let type_name = type_name(table);
     let row_name = format!("{type_name}Row");
     let mut fields: BTreeSet<String> = BTreeSet::new();
     let mut supported = Vec::with_capacity(columns.len());
     let mut skipped = Vec::new();
     for column in columns {
-        match rust_type(&column.type_name) {
+        let enum_type = column.enum_type.and_then(|oid| enums.get(&oid));
+        match enum_type.map(|e| format!("super::{}", e.rust_name)).or_else(|| rust_type(&column.type_name)) {
             Some(rust) => {
                 let field = field_name(&column.name);
                 if !fields.insert(field.clone()) {
@@ -344,5 +442,18 @@ mod tests {
         assert_eq!(rust_type("_uuid").as_deref(), Some("Vec<knexrs_query::uuid::Uuid>"));
         assert_eq!(rust_type("_tsvector"), None);
         assert_eq!(rust_type("_bytea"), None);
+    }
+
+    #[test]
+    fn enum_labels_become_distinct_variant_names() {
+        let labels: Vec<String> =
+            ["pending", "crash-loop", "CrashLoop", "2fa", "self", "Self", "", "CrashLoop8", "crash_loop"]
+                .iter()
+                .map(|l| l.to_string())
+                .collect();
+        assert_eq!(
+            variant_names(&labels),
+            ["Pending", "CrashLoop", "CrashLoop3", "T2fa", "Self_", "Self_6", "T", "CrashLoop8", "CrashLoop9"]
+        );
     }
 }

@@ -105,6 +105,16 @@ pub enum BuildError {
         /// The module name.
         module: String,
     },
+    /// Two enum types map to one Rust type name (`schema generate`).
+    #[error("enum types {first} and {second} both become the Rust type `{rust_name}`: rename one of them")]
+    EnumClash {
+        /// The type met first.
+        first: String,
+        /// The other.
+        second: String,
+        /// The Rust name.
+        rust_name: String,
+    },
 }
 
 /// Why a query could not be built, or (with an executor feature) why a

@@ -61,7 +61,7 @@ pub use select::{
     union, union_all,
 };
 pub use statement::Statement;
-pub use typed::{Accepts, Column, Cond, OrderBy, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
+pub use typed::{Accepts, Column, Cond, OrderBy, PgEnum, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
 pub use update::Update;
 
 pub use sea_query::{PostgresQueryBuilder, Value, Values};
@@ -84,5 +84,12 @@ pub use exec_async::{AsyncConn, AsyncExecutor, AsyncTransaction};
 #[cfg(feature = "async")]
 pub use exec_async::{AsyncDb, AsyncPooled};
 
+/// What `pg_enum!` expands to with an executor feature.
+#[cfg(feature = "driver")]
+#[doc(hidden)]
+pub use typed::pg_enum::driver_support as __private;
+
 // The crates of the types generated table definitions use.
+#[cfg(feature = "driver")]
+pub use cidr;
 pub use {chrono, rust_decimal, serde_json, uuid};

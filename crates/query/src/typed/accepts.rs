@@ -99,3 +99,36 @@ impl crate::IntoOperand for Option<rust_decimal::Decimal> {
         crate::Operand(crate::operand::OperandKind::Value(self.into()))
     }
 }
+
+/// A value given as its text form, which the server parses as the column's
+/// type: an address (`inet`, `cidr`) keeps its netmask that way.
+macro_rules! text_operands {
+    ($($t:ty),* $(,)?) => {$(
+        impl IntoOperand for $t {
+            fn into_operand(self) -> crate::Operand {
+                crate::Operand(crate::operand::OperandKind::Value(sea_query::Value::String(Some(self.to_string()))))
+            }
+        }
+        impl IntoOperand for Option<$t> {
+            fn into_operand(self) -> crate::Operand {
+                crate::Operand(crate::operand::OperandKind::Value(sea_query::Value::String(self.map(|v| v.to_string()))))
+            }
+        }
+    )*};
+}
+
+text_operands!(std::net::IpAddr);
+
+#[cfg(feature = "driver")]
+text_operands!(cidr::IpInet, cidr::IpCidr);
+
+#[cfg(feature = "driver")]
+accepts!(cidr::IpInet, cidr::IpCidr);
+
+// A host address is an `inet` of one address (`/32`, `/128`).
+#[cfg(feature = "driver")]
+impl Accepts<cidr::IpInet> for std::net::IpAddr {}
+#[cfg(feature = "driver")]
+impl Accepts<Option<cidr::IpInet>> for std::net::IpAddr {}
+#[cfg(feature = "driver")]
+impl Accepts<Option<cidr::IpInet>> for Option<std::net::IpAddr> {}

@@ -6,9 +6,11 @@
 mod accepts;
 mod builders;
 mod column;
+pub(crate) mod pg_enum;
 mod table;
 
 pub use accepts::Accepts;
 pub use builders::{TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
 pub use column::{Column, Cond, OrderBy};
+pub use pg_enum::PgEnum;
 pub use table::Table;

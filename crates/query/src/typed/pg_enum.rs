@@ -1,0 +1,217 @@
+//! Rust enums for PostgreSQL's native enum types (`create type mood as enum
+//! (…)`, knex `enu(…, { useNative: true })`): values bound as their labels,
+//! rows decoded from them.
+
+use super::Accepts;
+use crate::IntoOperand;
+use crate::operand::{Operand, OperandKind};
+use sea_query::Value;
+
+/// A Rust enum standing for a PostgreSQL enum type, one variant per label.
+///
+/// Declare it with [`pg_enum!`](crate::pg_enum), which `cargo xtask schema
+/// generate` writes for every enum type a table uses. Its values then work as
+/// operands (bound as their labels, which the server parses as the enum) and
+/// as typed column values, and a row's column decodes into it. It also fits
+/// knex's default `enu` column (`text` with a check constraint).
+///
+/// ```
+/// use knexrs_query::{PgEnum, PostgresQueryBuilder, Wheres, table};
+///
+/// knexrs_query::pg_enum! {
+///     /// The `session_state` type.
+///     pub enum SessionState: "session_state" {
+///         Pending = "pending",
+///         Running = "running",
+///     }
+/// }
+///
+/// assert_eq!(SessionState::Running.label(), "running");
+/// assert_eq!(SessionState::from_label("pending"), Some(SessionState::Pending));
+/// let mut q = table("sessions");
+/// q.where_eq("state", SessionState::Running);
+/// assert_eq!(q.to_string(PostgresQueryBuilder)?, r#"select * from "sessions" where "state" = 'running'"#);
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
+pub trait PgEnum: Sized + Copy + 'static {
+    /// The PostgreSQL type's name.
+    const TYPE_NAME: &'static str;
+    /// Every label, in the type's order.
+    const LABELS: &'static [&'static str];
+
+    /// This value's label.
+    ///
+    /// ```
+    /// # use knexrs_query::PgEnum;
+    /// knexrs_query::pg_enum! { enum Mood: "mood" { Ok = "ok", Sad = "sad" } }
+    /// assert_eq!(Mood::Sad.label(), "sad");
+    /// ```
+    fn label(self) -> &'static str;
+
+    /// The value with this label, if one has it.
+    ///
+    /// ```
+    /// # use knexrs_query::PgEnum;
+    /// knexrs_query::pg_enum! { enum Mood: "mood" { Ok = "ok", Sad = "sad" } }
+    /// assert_eq!(Mood::from_label("ok"), Some(Mood::Ok));
+    /// assert_eq!(Mood::from_label("happy"), None);
+    /// ```
+    fn from_label(label: &str) -> Option<Self>;
+}
+
+impl<E: PgEnum> IntoOperand for E {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Value(Value::String(Some(self.label().to_owned()))))
+    }
+}
+
+impl<E: PgEnum> IntoOperand for Option<E> {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Value(Value::String(self.map(|e| e.label().to_owned()))))
+    }
+}
+
+impl<E: PgEnum> Accepts<E> for E {}
+impl<E: PgEnum> Accepts<Option<E>> for E {}
+impl<E: PgEnum> Accepts<Option<E>> for Option<E> {}
+
+/// Declares a Rust enum for a PostgreSQL enum type and implements
+/// [`PgEnum`] for it (and, with an executor feature, decoding from and
+/// binding to the driver). Each variant names its label; the enum derives
+/// `Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord` (ordered as the
+/// type's labels are, as PostgreSQL orders them).
+///
+/// ```
+/// use knexrs_query::PgEnum;
+///
+/// knexrs_query::pg_enum! {
+///     /// A pod's phase.
+///     pub enum Phase: "pod_phase" {
+///         /// Not scheduled yet.
+///         Pending = "Pending",
+///         Running = "Running",
+///         CrashLoop = "crash-loop",
+///     }
+/// }
+/// assert_eq!(Phase::LABELS, ["Pending", "Running", "crash-loop"]);
+/// assert_eq!(Phase::CrashLoop.to_string(), "crash-loop");
+/// ```
+#[macro_export]
+macro_rules! pg_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident : $type_name:literal {
+            $($(#[$variant_meta:meta])* $variant:ident = $label:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name {
+            $($(#[$variant_meta])* $variant,)+
+        }
+
+        impl $crate::PgEnum for $name {
+            const TYPE_NAME: &'static str = $type_name;
+            const LABELS: &'static [&'static str] = &[$($label),+];
+
+            fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)+
+                }
+            }
+
+            fn from_label(label: &str) -> ::core::option::Option<Self> {
+                match label {
+                    $($label => ::core::option::Option::Some($name::$variant),)+
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str($crate::PgEnum::label(*self))
+            }
+        }
+
+        $crate::__pg_enum_driver!($name);
+    };
+}
+
+/// The driver half of [`pg_enum!`]: decoding and binding through
+/// `postgres-types`, present when an executor feature is.
+#[cfg(feature = "driver")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pg_enum_driver {
+    ($name:ident) => {
+        impl<'a> $crate::__private::FromSql<'a> for $name {
+            fn from_sql(
+                _: &$crate::__private::Type,
+                raw: &'a [u8],
+            ) -> ::core::result::Result<Self, $crate::__private::BoxError> {
+                $crate::__private::enum_from_sql(raw)
+            }
+
+            fn accepts(ty: &$crate::__private::Type) -> bool {
+                $crate::__private::enum_accepts::<Self>(ty)
+            }
+        }
+
+        impl $crate::__private::ToSql for $name {
+            fn to_sql(
+                &self,
+                _: &$crate::__private::Type,
+                out: &mut $crate::__private::BytesMut,
+            ) -> ::core::result::Result<$crate::__private::IsNull, $crate::__private::BoxError> {
+                out.extend_from_slice($crate::PgEnum::label(*self).as_bytes());
+                ::core::result::Result::Ok($crate::__private::IsNull::No)
+            }
+
+            fn accepts(ty: &$crate::__private::Type) -> bool {
+                $crate::__private::enum_accepts::<Self>(ty)
+            }
+
+            $crate::__private::to_sql_checked!();
+        }
+    };
+}
+
+/// Without an executor there is nothing to decode from or bind to.
+#[cfg(not(feature = "driver"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pg_enum_driver {
+    ($name:ident) => {};
+}
+
+/// What [`pg_enum!`]'s expansion names, so the crate using it needs no
+/// dependency on `postgres-types` of its own.
+#[cfg(feature = "driver")]
+#[doc(hidden)]
+pub mod driver_support {
+    use super::PgEnum;
+    pub use bytes::BytesMut;
+    pub use postgres_types::{FromSql, IsNull, Kind, ToSql, Type, to_sql_checked};
+
+    /// The driver's boxed error.
+    pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+    /// The enum type itself (by name), or a text column (knex's default `enu`
+    /// is `text` with a check constraint).
+    pub fn enum_accepts<E: PgEnum>(ty: &Type) -> bool {
+        match ty.kind() {
+            Kind::Enum(_) => ty.name() == E::TYPE_NAME,
+            _ => [Type::TEXT, Type::VARCHAR, Type::BPCHAR].contains(ty),
+        }
+    }
+
+    /// An enum value's binary form is its label.
+    pub fn enum_from_sql<E: PgEnum>(raw: &[u8]) -> Result<E, BoxError> {
+        let label = std::str::from_utf8(raw)?;
+        E::from_label(label).ok_or_else(|| {
+            format!("`{label}` is not a label of {}: add it to the Rust enum (run schema generate again)", E::TYPE_NAME)
+                .into()
+        })
+    }
+}
