@@ -395,3 +395,63 @@ fn inet_and_cidr_values_keep_their_netmask_both_ways() {
     inside.columns(["id"]).where_raw(knexrs_query::Raw::with("addr <<= ?::cidr", [net]));
     assert_eq!(conn.fetch_all::<(i32,)>(&inside).unwrap().len(), 1);
 }
+
+#[derive(Debug, PartialEq, knexrs_query::FromRow)]
+#[knexrs(rename_all = "camelCase")]
+struct KnexEraSession {
+    session_id: String,
+    #[knexrs(rename = "pod_ip")]
+    ip: Option<String>,
+    #[knexrs(default)]
+    restarts: i32,
+    #[knexrs(try_from = "i64")]
+    bytes_sent: u64,
+    r#type: Option<String>,
+}
+
+#[derive(Debug, PartialEq, knexrs_query::FromRow)]
+struct IdAndBytes(String, i64);
+
+#[test]
+fn derived_rows_read_columns_by_name_or_position_with_renames_defaults_and_conversions() {
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client()
+        .batch_execute(
+            r#"create table "knexSessions" ("sessionId" text primary key, pod_ip text, restarts int4,
+                   "bytesSent" int8 not null, "type" text);
+               insert into "knexSessions" values ('s-1', '10.0.0.1', 3, 42, 'job'), ('s-2', null, 0, -1, null)"#,
+        )
+        .unwrap();
+    let mut q = table("knexSessions");
+    q.where_eq("sessionId", "s-1");
+    let first: KnexEraSession = conn.fetch_one(&q).unwrap();
+    assert_eq!(
+        first,
+        KnexEraSession {
+            session_id: "s-1".into(),
+            ip: Some("10.0.0.1".into()),
+            restarts: 3,
+            bytes_sent: 42,
+            r#type: Some("job".into())
+        }
+    );
+    // A select that leaves out a `default` column gets the default.
+    let mut narrow = table("knexSessions");
+    narrow.columns(["sessionId", "pod_ip", "bytesSent", "type"]).where_eq("sessionId", "s-1");
+    assert_eq!(conn.fetch_one::<KnexEraSession>(&narrow).unwrap().restarts, 0);
+    // A value the conversion refuses, and a column the select lacks, are errors naming the column.
+    let mut negative = table("knexSessions");
+    negative.where_eq("sessionId", "s-2");
+    let error = conn.fetch_one::<KnexEraSession>(&negative).unwrap_err().to_string();
+    assert!(error.contains("bytesSent") && error.contains("u64"), "{error}");
+    let mut missing = table("knexSessions");
+    missing.columns(["sessionId"]).where_eq("sessionId", "s-1");
+    let error = conn.fetch_one::<KnexEraSession>(&missing).unwrap_err().to_string();
+    assert!(error.contains("pod_ip"), "{error}");
+
+    let mut positional = table("knexSessions");
+    positional.columns(["sessionId", "bytesSent"]).order_by("sessionId", knexrs_query::Order::Asc);
+    let rows: Vec<IdAndBytes> = conn.fetch_all(&positional).unwrap();
+    assert_eq!(rows, [IdAndBytes("s-1".into(), 42), IdAndBytes("s-2".into(), -1)]);
+}

@@ -209,7 +209,8 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     std::fs::create_dir_all(app.join("tests"))?;
     std::fs::write(
         app.join("tests/users.rs"),
-        "use knexrs_query::{Executor, Insert, Table};\nuse migrations::tables::users::{self, Users};\n\n\
+        "use knexrs_query::{Executor, FromRow, Insert, Table};\nuse migrations::tables::users::{self, Users};\n\n\
+         #[derive(FromRow)]\nstruct Email {\n    email: String,\n}\n\n\
          #[test]\nfn a_user_is_stored_and_found_by_email() {\n    \
          let db = knexrs_testing::TestDatabase::migrated(&migrations::migrator().unwrap()).unwrap();\n    \
          let mut conn = knexrs_query::Connection::new(db.connect().unwrap());\n    \
@@ -217,7 +218,9 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
          conn.execute(&insert).unwrap();\n    \
          let mut query = Users::select();\n    query.filter(users::EMAIL.eq(\"ada@example.com\"));\n    \
          let found: Vec<users::UsersRow> = conn.fetch_all(&query).unwrap();\n    \
-         assert_eq!(found.len(), 1);\n}\n",
+         assert_eq!(found.len(), 1);\n    \
+         let emails: Vec<Email> = conn.fetch_all(&knexrs_query::table(\"users\")).unwrap();\n    \
+         assert_eq!(emails[0].email, \"ada@example.com\");\n}\n",
     )?;
     let tested = ok(in_app(cargo_path).args(["xtask", "test"]), "cargo xtask test (the project's tests)")?;
     expect(&tested, "test a_user_is_stored_and_found_by_email ... ok")?;

@@ -73,6 +73,9 @@ pub use knexrs_connect::{
     ConnectConfig, ConnectError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Environment, MakeTls, SslMode,
     describe, in_async_context,
 };
+/// `#[derive(FromRow)]`: a struct from a row's columns (see the trait).
+#[cfg(any(feature = "sync", feature = "async-conn"))]
+pub use knexrs_derive::FromRow;
 /// A row as the driver returns it.
 #[cfg(any(feature = "sync", feature = "async-conn"))]
 pub use tokio_postgres::Row;
@@ -84,10 +87,10 @@ pub use exec_async::{AsyncConn, AsyncExecutor, AsyncTransaction};
 #[cfg(feature = "async")]
 pub use exec_async::{AsyncDb, AsyncPooled};
 
-/// What `pg_enum!` expands to with an executor feature.
+/// What `#[derive(FromRow)]` and `pg_enum!` expand to.
 #[cfg(feature = "driver")]
 #[doc(hidden)]
-pub use typed::pg_enum::driver_support as __private;
+pub use driver::generated as __private;
 
 // The crates of the types generated table definitions use.
 #[cfg(feature = "driver")]

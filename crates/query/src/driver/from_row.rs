@@ -4,7 +4,59 @@ use crate::QueryError;
 use postgres_types::FromSql;
 use tokio_postgres::Row;
 
-/// A value made from one row: a generated table row struct, a tuple, or the row itself.
+/// A value made from one row: a generated table row struct, a tuple, the row
+/// itself, or a struct of your own with `#[derive(FromRow)]`.
+///
+/// The derive reads each named field from the column of its name, each field
+/// of a tuple struct from the column at its position. On the struct,
+/// `#[knexrs(rename_all = "camelCase")]` (or `snake_case`, `PascalCase`,
+/// `lowercase`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`, `kebab-case`) names the
+/// columns of knex-era tables; on a field, `rename = "column"`, `default`
+/// (`Default::default()` when the select leaves the column out) and
+/// `try_from = "Type"` (read as that type, then converted; a value that does
+/// not convert is an error naming the column):
+///
+/// ```no_run
+/// use knexrs_query::{Db, FromRow, QueryError, Wheres, table};
+///
+/// #[derive(Debug, FromRow)]
+/// #[knexrs(rename_all = "camelCase")]
+/// struct Session {
+///     session_id: String, // the column "sessionId"
+///     #[knexrs(rename = "pod_ip")]
+///     ip: Option<String>,
+///     #[knexrs(default)]
+///     restarts: i32,
+///     #[knexrs(try_from = "i64")]
+///     bytes_sent: u64,
+/// }
+///
+/// #[derive(FromRow)]
+/// struct Count(i64);
+///
+/// fn live(db: &Db) -> Result<(Vec<Session>, Count), QueryError> {
+///     let mut q = table("sessions");
+///     q.where_not_null("pod_ip");
+///     let sessions = db.fetch_all(&q)?;
+///     let count = db.fetch_one(q.clone().count("*"))?;
+///     Ok((sessions, count))
+/// }
+/// ```
+///
+/// A derive that cannot work is a compile error that says why:
+///
+/// ```compile_fail
+/// #[derive(knexrs_query::FromRow)]
+/// enum State { Pending, Running } // FromRow derives for structs only: a row has columns
+/// ```
+///
+/// ```compile_fail
+/// #[derive(knexrs_query::FromRow)]
+/// #[knexrs(rename_all = "camelcase")] // rename_all takes one of: snake_case, camelCase, …
+/// struct Session { session_id: String }
+/// ```
+///
+/// By hand:
 ///
 /// ```
 /// use knexrs_query::{FromRow, QueryError};
@@ -53,7 +105,7 @@ pub fn get<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, QueryError
     row.try_get(name).map_err(|e| QueryError::Decode { column: name.to_owned(), message: knexrs_connect::describe(&e) })
 }
 
-fn get_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, QueryError> {
+pub(super) fn get_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, QueryError> {
     row.try_get(index).map_err(|e| QueryError::Decode {
         column: row.columns().get(index).map_or_else(|| index.to_string(), |c| c.name().to_owned()),
         message: knexrs_connect::describe(&e),

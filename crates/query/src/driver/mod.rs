@@ -2,6 +2,7 @@
 //! statements in errors.
 
 mod from_row;
+pub mod generated;
 pub(crate) mod outcome;
 pub(crate) mod param;
 pub(crate) mod trace;

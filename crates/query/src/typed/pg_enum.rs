@@ -184,34 +184,3 @@ macro_rules! __pg_enum_driver {
 macro_rules! __pg_enum_driver {
     ($name:ident) => {};
 }
-
-/// What [`pg_enum!`]'s expansion names, so the crate using it needs no
-/// dependency on `postgres-types` of its own.
-#[cfg(feature = "driver")]
-#[doc(hidden)]
-pub mod driver_support {
-    use super::PgEnum;
-    pub use bytes::BytesMut;
-    pub use postgres_types::{FromSql, IsNull, Kind, ToSql, Type, to_sql_checked};
-
-    /// The driver's boxed error.
-    pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
-
-    /// The enum type itself (by name), or a text column (knex's default `enu`
-    /// is `text` with a check constraint).
-    pub fn enum_accepts<E: PgEnum>(ty: &Type) -> bool {
-        match ty.kind() {
-            Kind::Enum(_) => ty.name() == E::TYPE_NAME,
-            _ => [Type::TEXT, Type::VARCHAR, Type::BPCHAR].contains(ty),
-        }
-    }
-
-    /// An enum value's binary form is its label.
-    pub fn enum_from_sql<E: PgEnum>(raw: &[u8]) -> Result<E, BoxError> {
-        let label = std::str::from_utf8(raw)?;
-        E::from_label(label).ok_or_else(|| {
-            format!("`{label}` is not a label of {}: add it to the Rust enum (run schema generate again)", E::TYPE_NAME)
-                .into()
-        })
-    }
-}
