@@ -455,3 +455,52 @@ fn derived_rows_read_columns_by_name_or_position_with_renames_defaults_and_conve
     let rows: Vec<IdAndBytes> = conn.fetch_all(&positional).unwrap();
     assert_eq!(rows, [IdAndBytes("s-1".into(), 42), IdAndBytes("s-2".into(), -1)]);
 }
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Limits {
+    cpu: String,
+    memory_mib: u32,
+}
+
+#[derive(Debug, PartialEq, knexrs_query::FromRow)]
+struct Job {
+    name: String,
+    limits: knexrs_query::Json<Limits>,
+    labels: Option<knexrs_query::Json<std::collections::BTreeMap<String, String>>>,
+}
+
+#[test]
+fn json_columns_hold_serde_types_both_ways_in_json_and_jsonb() {
+    use knexrs_query::Json;
+
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client()
+        .batch_execute("create table jobs (name text primary key, limits jsonb not null, labels json)")
+        .unwrap();
+    let limits = Limits { cpu: "500m".into(), memory_mib: 1024 };
+    let labels: std::collections::BTreeMap<String, String> = [("team".to_owned(), "infra".to_owned())].into();
+    let mut insert = Insert::into("jobs");
+    insert.set("name", "a").set("limits", Json(limits.clone())).set("labels", Json(labels.clone()));
+    insert.new_row().set("name", "b").set("limits", Json(limits.clone())).set("labels", None::<Json<()>>);
+    assert_eq!(conn.execute(&insert).unwrap(), 2);
+
+    let mut q = table("jobs");
+    q.order_by("name", knexrs_query::Order::Asc);
+    let jobs: Vec<Job> = conn.fetch_all(&q).unwrap();
+    assert_eq!(
+        jobs,
+        [
+            Job { name: "a".into(), limits: Json(limits.clone()), labels: Some(Json(labels)) },
+            Job { name: "b".into(), limits: Json(limits.clone()), labels: None },
+        ]
+    );
+    // Compared whole, and through PostgreSQL's own operators on the bound JSON.
+    let mut contains = table("jobs");
+    contains.columns(["name"]).where_op("limits", "@>", Json(serde_json::json!({ "cpu": "500m" })));
+    assert_eq!(conn.fetch_all::<(String,)>(&contains).unwrap().len(), 2);
+    // JSON that does not fit the Rust type is an error naming the column.
+    conn.client().batch_execute(r#"update jobs set limits = '{"cpu": 1}' where name = 'b'"#).unwrap();
+    let error = conn.fetch_all::<Job>(&q).unwrap_err().to_string();
+    assert!(error.contains("cannot decode column `limits`"), "{error}");
+}

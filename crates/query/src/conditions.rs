@@ -204,6 +204,7 @@ impl Operand {
                 w.push_str(")");
             }
             OperandKind::Default => w.push_str("DEFAULT"),
+            OperandKind::Invalid(error) => return Err(error.clone().into()),
         }
         Ok(())
     }

@@ -105,6 +105,16 @@ pub enum BuildError {
         /// The module name.
         module: String,
     },
+    /// A [`Json`](crate::Json) value that serde cannot turn into JSON.
+    #[error(
+        "a {type_name} value does not serialize to JSON ({message}): fix its Serialize implementation or the value"
+    )]
+    JsonValue {
+        /// The Rust type.
+        type_name: &'static str,
+        /// serde_json's reason.
+        message: String,
+    },
     /// Two enum types map to one Rust type name (`schema generate`).
     #[error("enum types {first} and {second} both become the Rust type `{rust_name}`: rename one of them")]
     EnumClash {

@@ -61,7 +61,9 @@ pub use select::{
     union, union_all,
 };
 pub use statement::Statement;
-pub use typed::{Accepts, Column, Cond, OrderBy, PgEnum, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
+pub use typed::{
+    Accepts, Column, Cond, Json, OrderBy, PgEnum, Table, TypedDelete, TypedInsert, TypedSelect, TypedUpdate,
+};
 pub use update::Update;
 
 pub use sea_query::{PostgresQueryBuilder, Value, Values};

@@ -30,6 +30,9 @@ pub(crate) enum OperandKind {
     List(Vec<Operand>),
     /// knex's `undefined` in a multi-row insert: the column's default.
     Default,
+    /// A value that could not be made (a `Json` that does not serialize):
+    /// building the statement returns the error.
+    Invalid(crate::BuildError),
 }
 
 /// Converts into an [`Operand`].

@@ -232,6 +232,7 @@ impl Raw {
                 Ok(())
             }
             OperandKind::Raw(raw) => raw.write(w),
+            OperandKind::Invalid(error) => Err(error.clone().into()),
             other => {
                 Err(crate::BuildError::NotAnIdentifier { sql: self.sql.to_string(), got: format!("{other:?}") }.into())
             }

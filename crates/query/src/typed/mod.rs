@@ -6,11 +6,13 @@
 mod accepts;
 mod builders;
 mod column;
+mod json_value;
 pub(crate) mod pg_enum;
 mod table;
 
 pub use accepts::Accepts;
 pub use builders::{TypedDelete, TypedInsert, TypedSelect, TypedUpdate};
 pub use column::{Column, Cond, OrderBy};
+pub use json_value::Json;
 pub use pg_enum::PgEnum;
 pub use table::Table;
