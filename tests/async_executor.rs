@@ -375,3 +375,48 @@ async fn each_statement_is_logged_to_tracing_and_a_given_up_one_says_so() {
     // The connection's next use waits for the cancel request to be taken.
     assert_eq!(pool.fetch_one::<(i32,)>(&raw("select 1")).await.unwrap(), (1,));
 }
+
+/// `count` numbers, one row each, and a failing row at `fail_at` (division by zero) when given.
+fn numbers(count: i32, fail_at: Option<i32>) -> knexrs_query::Raw {
+    let divisor = fail_at.map_or("1".to_owned(), |at| format!("(i - {at})"));
+    knexrs_query::Raw::with(format!("select i, 1 / {divisor} as one from generate_series(1, ?::int) as i"), [count])
+}
+
+#[tokio::test]
+async fn fetch_stream_yields_every_row_in_order_and_a_dropped_stream_disturbs_nothing() {
+    use futures_util::TryStreamExt as _;
+
+    let (_db, pool) = cliscale().await;
+    let conn = pool.get().await.unwrap();
+    let all: Vec<(i32, i32)> = conn.fetch_stream::<(i32, i32), _>(&numbers(20_000, None)).try_collect().await.unwrap();
+    assert_eq!(all.len(), 20_000);
+    assert!(all.iter().enumerate().all(|(n, (i, _))| *i == n as i32 + 1));
+
+    // Dropped after ten rows inside a transaction: the transaction carries on and commits.
+    let tx = conn.begin().await.unwrap();
+    tx.execute(&new_session("alice", "job-1")).await.unwrap();
+    {
+        let mut rows = std::pin::pin!(tx.fetch_stream::<(i32, i32), _>(&numbers(20_000, None)));
+        for _ in 0..10 {
+            rows.try_next().await.unwrap().unwrap();
+        }
+    }
+    tx.execute(&new_session("bob", "job-2")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&*conn, "sessions").await, 2);
+
+    // A failure after some rows ends the stream with the server's error.
+    let mut rows = std::pin::pin!(conn.fetch_stream::<(i32, i32), _>(&numbers(20_000, Some(15_000))));
+    let mut seen = 0;
+    let error = loop {
+        match rows.try_next().await {
+            Ok(Some(_)) => seen += 1,
+            Ok(None) => panic!("the stream ended without the division by zero"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(error.code(), Some(&tokio_postgres::error::SqlState::DIVISION_BY_ZERO), "{error}");
+    assert!(seen < 15_000, "{seen}");
+    assert!(rows.try_next().await.unwrap().is_none(), "the stream ends after its error");
+    assert_eq!(count(&*conn, "sessions").await, 2);
+}

@@ -504,3 +504,69 @@ fn json_columns_hold_serde_types_both_ways_in_json_and_jsonb() {
     let error = conn.fetch_all::<Job>(&q).unwrap_err().to_string();
     assert!(error.contains("cannot decode column `limits`"), "{error}");
 }
+
+/// `count` numbers, one row each, and a failing row at `fail_at` (division by zero) when given.
+fn numbers(count: i32, fail_at: Option<i32>) -> knexrs_query::Raw {
+    let divisor = fail_at.map_or("1".to_owned(), |at| format!("(i - {at})"));
+    knexrs_query::Raw::with(
+        format!("select i, 'n-' || i as label, 1 / {divisor} as one from generate_series(1, ?::int) as i"),
+        [count],
+    )
+}
+
+#[test]
+fn fetch_each_hands_over_every_row_in_order_and_stops_when_the_caller_says() {
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    let mut expected = 1;
+    let taken = conn
+        .fetch_each(&numbers(20_000, None), |(i, label, _): (i32, String, i32)| {
+            assert_eq!((i, label.as_str()), (expected, format!("n-{expected}").as_str()));
+            expected += 1;
+            Ok::<_, QueryError>(())
+        })
+        .unwrap();
+    assert_eq!(taken, 20_000);
+
+    // Stopped early inside a transaction: the rest is dropped, the transaction carries on and commits.
+    conn.client().batch_execute("create table kept (n int)").unwrap();
+    let stopped =
+        conn.transaction(|tx| {
+            tx.execute(Insert::into("kept").set("n", 1)).unwrap();
+            let result = tx.fetch_each(&numbers(20_000, None), |(i, _, _): (i32, String, i32)| {
+                if i == 10 { Err(format!("stopped at {i}").into()) } else { Ok(()) }
+            });
+            let error: Box<dyn std::error::Error> = result.unwrap_err();
+            assert_eq!(error.to_string(), "stopped at 10");
+            tx.execute(Insert::into("kept").set("n", 2))
+        });
+    assert_eq!(stopped.unwrap(), 1);
+    let kept: Vec<(i32,)> = conn.fetch_all(table("kept").column("n").order_by("n", knexrs_query::Order::Asc)).unwrap();
+    assert_eq!(kept, [(1,), (2,)]);
+
+    // A row that does not decode stops it with an error naming the column.
+    let error = conn.fetch_each(&numbers(5, None), |_: (String,)| Ok::<_, QueryError>(())).unwrap_err();
+    assert!(matches!(error, QueryError::Decode { ref column, .. } if column == "i"), "{error}");
+}
+
+#[test]
+fn fetch_each_reports_a_failure_after_some_rows_and_the_transaction_knows_it() {
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    let mut seen = 0;
+    let error = conn
+        .fetch_each(&numbers(20_000, Some(15_000)), |_: (i32, String, i32)| {
+            seen += 1;
+            Ok::<_, QueryError>(())
+        })
+        .unwrap_err();
+    assert_eq!(error.code(), Some(&SqlState::DIVISION_BY_ZERO), "{error}");
+    assert!(seen < 15_000, "rows before the failing one arrive first ({seen})");
+    // The connection is usable afterwards; in a transaction, the failure means no commit.
+    assert_eq!(conn.fetch_one::<(i32,)>(&raw("select 1")).unwrap(), (1,));
+    let outcome = conn.transaction(|tx| {
+        let _ = tx.fetch_each(&numbers(20_000, Some(15_000)), |_: (i32, String, i32)| Ok::<_, QueryError>(()));
+        Ok::<_, QueryError>(())
+    });
+    assert!(matches!(outcome, Err(QueryError::RolledBack { .. })), "{outcome:?}");
+}

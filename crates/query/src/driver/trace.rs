@@ -20,20 +20,29 @@ impl Trace {
     }
 
     pub(crate) fn finish(self, sql: &str, outcome: &Result<Outcome, QueryError>) {
+        match outcome {
+            Ok(outcome) => self.finish_rows(sql, outcome.row_count()),
+            Err(error) => self.finish_failed(sql, error),
+        }
+    }
+
+    /// A statement that returned or changed `rows` rows.
+    pub(crate) fn finish_rows(self, sql: &str, rows: u64) {
         let Some(started) = self.0 else { return };
         let elapsed = started.elapsed();
         let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
-        match outcome {
-            Ok(outcome) if elapsed >= SLOW => {
-                tracing::warn!(target: "knexrs::query", statement = sql, rows = outcome.row_count(), elapsed_ms, "slow statement");
-            }
-            Ok(outcome) => {
-                tracing::debug!(target: "knexrs::query", statement = sql, rows = outcome.row_count(), elapsed_ms, "statement");
-            }
-            Err(error) => {
-                tracing::debug!(target: "knexrs::query", statement = sql, elapsed_ms, error = %error, "statement failed");
-            }
+        if elapsed >= SLOW {
+            tracing::warn!(target: "knexrs::query", statement = sql, rows, elapsed_ms, "slow statement");
+        } else {
+            tracing::debug!(target: "knexrs::query", statement = sql, rows, elapsed_ms, "statement");
         }
+    }
+
+    /// A statement that failed.
+    pub(crate) fn finish_failed(self, sql: &str, error: &QueryError) {
+        let Some(started) = self.0 else { return };
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        tracing::debug!(target: "knexrs::query", statement = sql, elapsed_ms, error = %error, "statement failed");
     }
 }
 

@@ -153,6 +153,45 @@ pub trait Executor {
         Ok(rows.into_iter().map(|(v,)| v).collect())
     }
 
+    /// Hands each row, decoded, to `each` as it arrives, without holding the
+    /// result in memory (knex `.stream()`, for exports and batch jobs over
+    /// more rows than fit); returns how many rows `each` took.
+    ///
+    /// An error from `each` (or in decoding a row) stops the loop and is
+    /// returned; the rows still to come are read and dropped by the next
+    /// statement on the connection, so a transaction it runs in is not
+    /// disturbed (the server runs the query to its end: bound the query with
+    /// `limit` rather than stopping early when that matters).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, table};
+    /// use std::io::Write;
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut out = std::io::BufWriter::new(std::fs::File::create("sessions.csv")?);
+    /// let mut q = table("sessions");
+    /// q.columns(["session_id", "job_name"]);
+    /// let written = conn.fetch_each(&q, |(id, job): (String, String)| -> Result<(), Box<dyn std::error::Error>> {
+    ///     writeln!(out, "{id},{job}")?;
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn fetch_each<R, E>(
+        &mut self,
+        statement: &impl Statement,
+        mut each: impl FnMut(R) -> Result<(), E>,
+    ) -> Result<u64, E>
+    where
+        R: FromRow,
+        E: From<QueryError>,
+    {
+        let Rendered { sql, values, .. } = statement.render()?;
+        if sql.is_empty() {
+            return Ok(0);
+        }
+        run_each(self.connection(), &sql, &values, |row| each(R::from_row(row)?))
+    }
+
     /// Runs `body` in a transaction: committed when it returns `Ok`, rolled back
     /// when it returns `Err` or panics. Inside a transaction, a savepoint.
     ///
@@ -242,6 +281,87 @@ fn send(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call:
         connection.tx.note_failure(&error);
         QueryError::database(context(sql), error)
     })
+}
+
+/// [`run`] for [`Executor::fetch_each`]: the rows go to `each` one by one.
+fn run_each<E: From<QueryError>>(
+    connection: &mut Connection,
+    sql: &str,
+    values: &[Cow<'_, Value>],
+    mut each: impl FnMut(postgres::Row) -> Result<(), E>,
+) -> Result<u64, E> {
+    if crate::in_async_context() {
+        return Err(QueryError::from(knexrs_connect::ConnectError::BlockingInAsync {
+            what: "the blocking executor",
+            instead: "the `async` feature's executor",
+        })
+        .into());
+    }
+    check_count(sql, values.len())?;
+    let trace = Trace::start();
+    let mut taken = 0;
+    let mut result = send_each(connection, sql, values, &mut each, &mut taken);
+    if let Err(Stop::Database(error)) = &result
+        && error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
+        && taken == 0
+        && connection.tx.depth == 0
+    {
+        // "cached plan must not change result type": the table changed under us.
+        connection.forget_statements();
+        result = send_each(connection, sql, values, &mut each, &mut taken);
+    }
+    match result {
+        Ok(()) => {
+            trace.finish_rows(sql, taken);
+            Ok(taken)
+        }
+        Err(Stop::Database(error)) => {
+            connection.tx.note_failure(&error);
+            let error = QueryError::database(context(sql), error);
+            trace.finish_failed(sql, &error);
+            Err(error.into())
+        }
+        // It could not be prepared (already noted on the transaction).
+        Err(Stop::Query(error)) => {
+            trace.finish_failed(sql, &error);
+            Err(error.into())
+        }
+        // The statement went well: the caller stopped, or a row did not decode.
+        Err(Stop::Caller(error)) => {
+            trace.finish_rows(sql, taken);
+            Err(error)
+        }
+    }
+}
+
+/// Why [`send_each`] stopped.
+enum Stop<E> {
+    Database(postgres::Error),
+    Query(QueryError),
+    Caller(E),
+}
+
+/// Sends the query of [`run_each`] and hands its rows to `each` as they come.
+fn send_each<E>(
+    connection: &mut Connection,
+    sql: &str,
+    values: &[Cow<'_, Value>],
+    each: &mut impl FnMut(postgres::Row) -> Result<(), E>,
+    taken: &mut u64,
+) -> Result<(), Stop<E>> {
+    let mut rows = if connection.prepares() {
+        let prepared = connection.prepared(sql).map_err(Stop::Query)?;
+        with_params(values, |params| connection.client().query_raw(&prepared, params.iter().copied()))
+    } else {
+        let params: Vec<Param<'_>> = values.iter().map(|v| Param(v.as_ref())).collect();
+        connection.client().query_typed_raw(sql, inferred_params(&params))
+    }
+    .map_err(Stop::Database)?;
+    while let Some(row) = rows.next().map_err(Stop::Database)? {
+        each(row).map_err(Stop::Caller)?;
+        *taken += 1;
+    }
+    Ok(())
 }
 
 fn call_prepared(

@@ -266,6 +266,27 @@ impl Db {
         self.get()?.fetch_all(statement)
     }
 
+    /// [`Executor::fetch_each`] on a pooled connection, held until the last row.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, ConnectConfig, Db, QueryError};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut expired = 0;
+    /// db.fetch_each(&table("token_jti"), |row: knexrs_query::Row| {
+    ///     let at: chrono::DateTime<chrono::Utc> = knexrs_query::get(&row, "expires_at")?;
+    ///     expired += u64::from(at < chrono::Utc::now());
+    ///     Ok::<_, QueryError>(())
+    /// })?;
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
+    pub fn fetch_each<R, E>(&self, statement: &impl Statement, each: impl FnMut(R) -> Result<(), E>) -> Result<u64, E>
+    where
+        R: FromRow,
+        E: From<QueryError>,
+    {
+        self.get()?.fetch_each(statement, each)
+    }
+
     /// [`Executor::fetch_optional`] on a pooled connection.
     ///
     /// ```no_run

@@ -64,14 +64,14 @@ pub(crate) struct State {
 /// A statement on its way: dropped before [`finish`](Self::finish), its
 /// future was cancelled (a timeout, a `select!` that went the other way, a
 /// client that went away) while the server may still be running it.
-struct InFlight<'a> {
-    conn: &'a AsyncConn,
-    sql: &'a str,
-    finished: bool,
+pub(super) struct InFlight<'a> {
+    pub(super) conn: &'a AsyncConn,
+    pub(super) sql: &'a str,
+    pub(super) finished: bool,
 }
 
 impl InFlight<'_> {
-    fn finish(mut self) {
+    pub(super) fn finish(mut self) {
         self.finished = true;
     }
 }
@@ -264,6 +264,15 @@ impl AsyncConn {
         }
     }
 
+    /// Forgets every prepared statement (after a schema change made them stale).
+    pub(super) fn forget_statements(&self) {
+        self.lock().statements.clear();
+    }
+
+    pub(super) fn prepares(&self) -> bool {
+        self.prepares
+    }
+
     #[cfg(feature = "async")]
     pub(crate) fn is_closed(&self) -> bool {
         self.client.is_closed()
@@ -384,7 +393,7 @@ impl AsyncConn {
     }
 
     /// The prepared statement for `sql`, preparing it on first use.
-    async fn prepared(&self, sql: &str) -> Result<tokio_postgres::Statement, QueryError> {
+    pub(super) async fn prepared(&self, sql: &str) -> Result<tokio_postgres::Statement, QueryError> {
         if let Some(statement) = self.lock().statements.get(sql) {
             return Ok(statement.clone());
         }
@@ -519,6 +528,41 @@ impl AsyncConn {
         }
         let rows = self.run(&sql, &values, Call::Query).await?.rows();
         rows.into_iter().map(R::from_row).collect()
+    }
+
+    /// The rows, decoded one by one as they arrive, without holding the
+    /// result in memory (knex `.stream()`): for exports and batch jobs over
+    /// more rows than fit. The stream ends after its first error.
+    ///
+    /// Dropped before its end, the rows still to come are read and dropped
+    /// before the connection's next statement, so a transaction it runs in is
+    /// not disturbed (the server runs the query to its end: bound the query
+    /// with `limit` rather than stopping early when that matters). Dropped
+    /// before the query started, it is a statement given up (see
+    /// [`execute`](Self::execute)).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, QueryError, table};
+    /// use futures_util::TryStreamExt;
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), QueryError> {
+    /// let mut q = table("sessions");
+    /// q.columns(["session_id", "job_name"]);
+    /// let mut rows = std::pin::pin!(conn.fetch_stream::<(String, String), _>(&q));
+    /// while let Some((id, job)) = rows.try_next().await? {
+    ///     println!("{id},{job}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fetch_stream<'c, R, S>(
+        &'c self,
+        statement: &S,
+    ) -> impl futures_util::Stream<Item = Result<R, QueryError>> + Send + use<'c, R, S>
+    where
+        R: FromRow + Send + 'c,
+        S: Statement + ?Sized,
+    {
+        super::stream::rows(self, statement.render().map(super::stream::Owned::from))
     }
 
     /// The first row, if any, decoded.

@@ -6,6 +6,7 @@
 mod connection;
 #[cfg(feature = "async")]
 mod pool;
+mod stream;
 mod transaction;
 
 pub use connection::{AsyncConn, AsyncExecutor};

@@ -1,0 +1,108 @@
+//! [`AsyncConn::fetch_stream`]: a query's rows as a stream, decoded one by
+//! one as tokio-postgres reads them (which reads no further ahead than the
+//! stream is polled).
+
+use super::AsyncConn;
+use super::connection::InFlight;
+use crate::driver::context;
+use crate::driver::param::{Param, check_count, inferred_params};
+use crate::driver::trace::Trace;
+use crate::statement::Rendered;
+use crate::{FromRow, QueryError};
+use futures_util::{Stream, TryStreamExt as _};
+use sea_query::Value;
+use std::pin::Pin;
+use tokio_postgres::error::SqlState;
+
+/// A rendered statement that owns its values: the stream outlives the
+/// borrow of the builder it came from.
+pub(super) struct Owned {
+    sql: String,
+    values: Vec<Value>,
+}
+
+impl From<Rendered<'_>> for Owned {
+    fn from(rendered: Rendered<'_>) -> Self {
+        Owned { sql: rendered.sql, values: rendered.values.into_iter().map(std::borrow::Cow::into_owned).collect() }
+    }
+}
+
+/// Where the stream is.
+enum State<'c> {
+    Start(&'c AsyncConn, Result<Owned, QueryError>),
+    Rows { conn: &'c AsyncConn, sql: String, rows: Pin<Box<tokio_postgres::RowStream>>, taken: u64, trace: Trace },
+    Done,
+}
+
+pub(super) fn rows<'c, R: FromRow + Send + 'c>(
+    conn: &'c AsyncConn,
+    statement: Result<Owned, QueryError>,
+) -> impl Stream<Item = Result<R, QueryError>> + Send + 'c {
+    futures_util::stream::unfold(State::Start(conn, statement), |state| async move {
+        let (conn, sql, mut rows, taken, trace) = match state {
+            State::Done => return None,
+            State::Start(conn, statement) => {
+                let statement = match statement {
+                    Ok(statement) if statement.sql.is_empty() => return None,
+                    Ok(statement) => statement,
+                    Err(error) => return Some((Err(error), State::Done)),
+                };
+                let trace = Trace::start();
+                match start(conn, &statement).await {
+                    Ok(rows) => (conn, statement.sql, rows, 0, trace),
+                    Err(error) => return Some((Err(error), State::Done)),
+                }
+            }
+            State::Rows { conn, sql, rows, taken, trace } => (conn, sql, rows, taken, trace),
+        };
+        match rows.try_next().await {
+            Ok(Some(row)) => {
+                let state = State::Rows { conn, sql, rows, taken: taken + 1, trace };
+                match R::from_row(row) {
+                    Ok(value) => Some((Ok(value), state)),
+                    Err(error) => Some((Err(error), State::Done)),
+                }
+            }
+            Ok(None) => {
+                trace.finish_rows(&sql, taken);
+                None
+            }
+            Err(error) => {
+                conn.lock().tx.note_failure(&error);
+                let error = QueryError::database(context(&sql), error);
+                trace.finish_failed(&sql, &error);
+                Some((Err(error), State::Done))
+            }
+        }
+    })
+}
+
+/// Sends the query: prepared (a cached plan made stale by a schema change
+/// is prepared again, once, outside transactions) or unnamed.
+async fn start(conn: &AsyncConn, statement: &Owned) -> Result<Pin<Box<tokio_postgres::RowStream>>, QueryError> {
+    let Owned { sql, values } = statement;
+    conn.settle().await?;
+    check_count(sql, values.len())?;
+    let in_flight = InFlight { conn, sql, finished: false };
+    let params = values.iter().map(Param);
+    let started = if conn.prepares() {
+        let prepared = conn.prepared(sql).await?;
+        match conn.client().query_raw(&prepared, params.clone()).await {
+            Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && conn.lock().tx.depth == 0 => {
+                // "cached plan must not change result type": the table changed under us.
+                conn.forget_statements();
+                let prepared = conn.prepared(sql).await?;
+                conn.client().query_raw(&prepared, params).await
+            }
+            other => other,
+        }
+    } else {
+        let params: Vec<Param<'_>> = params.collect();
+        conn.client().query_typed_raw(sql, inferred_params(&params)).await
+    };
+    in_flight.finish();
+    started.map(Box::pin).map_err(|error| {
+        conn.lock().tx.note_failure(&error);
+        QueryError::database(context(sql), error)
+    })
+}
