@@ -420,3 +420,26 @@ async fn fetch_stream_yields_every_row_in_order_and_a_dropped_stream_disturbs_no
     assert!(rows.try_next().await.unwrap().is_none(), "the stream ends after its error");
     assert_eq!(count(&*conn, "sessions").await, 2);
 }
+
+/// A stream a handler can return: it borrows neither the pool nor the statement.
+fn all_numbers(db: &AsyncDb, count: i32) -> impl futures_util::Stream<Item = Result<(i32, i32), QueryError>> + 'static {
+    db.fetch_stream(&numbers(count, None))
+}
+
+#[tokio::test]
+async fn a_pool_stream_holds_one_connection_until_it_ends_or_is_dropped() {
+    use futures_util::TryStreamExt as _;
+
+    let db = TestDatabase::empty_async().await.unwrap();
+    let mut config = db.config().clone();
+    config.set_max_connections(1).set_pool_timeout(Duration::from_millis(300));
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    let rows: Vec<(i32, i32)> = all_numbers(&pool, 5_000).try_collect().await.unwrap();
+    assert_eq!(rows.len(), 5_000);
+    // Half-read, it holds the pool's only connection; dropped, it gives it back.
+    let mut stream = Box::pin(all_numbers(&pool, 5_000));
+    stream.try_next().await.unwrap().unwrap();
+    assert!(matches!(pool.get().await, Err(QueryError::PoolTimeout { .. })));
+    drop(stream);
+    assert_eq!(pool.fetch_one::<(i32,)>(&raw("select 1")).await.unwrap(), (1,));
+}

@@ -90,16 +90,7 @@ fn tables_named_after_keywords_or_the_generated_code_own_names_still_make_valid_
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }
     // rustfmt parses what it formats: a keyword used as a plain name would not parse.
-    let mut rustfmt = std::process::Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut rustfmt.stdin.take().unwrap(), source.as_bytes()).unwrap();
-    let parsed = rustfmt.wait_with_output().unwrap();
-    assert!(parsed.status.success(), "{}\n{source}", String::from_utf8_lossy(&parsed.stderr));
+    rustfmt(&source, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap());
 }
 
 #[test]
@@ -116,15 +107,7 @@ fn the_fixture_tables_are_what_schema_generate_writes_for_the_fixture_migrations
     let db = TestDatabase::migrated(&knexrs_tests::cliscale::migrator()).unwrap();
     let source = generate_tables(&mut db.connect().unwrap(), &CodegenOptions::default()).unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut rustfmt = std::process::Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
-        .arg(root.join("rustfmt.toml"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut rustfmt.stdin.take().unwrap(), source.as_bytes()).unwrap();
-    let formatted = String::from_utf8(rustfmt.wait_with_output().unwrap().stdout).unwrap();
+    let formatted = rustfmt(&source, root);
     let fixture = std::fs::read_to_string(root.join("tests/fixtures/cliscale-rs/tables.rs")).unwrap();
     assert_eq!(formatted, fixture, "regenerate tests/fixtures/cliscale-rs/tables.rs from the fixture migrations");
 }
@@ -205,9 +188,9 @@ fn enum_columns_take_and_give_their_rust_enums_through_typed_and_untyped_queries
     let error = conn.fetch_one::<PodsRow>(&evicted).unwrap_err().to_string();
     assert!(error.contains("`Evicted` is not a label of pod_phase"), "{error}");
     assert!(error.contains("run schema generate again"), "{error}");
-    let _ = <Pods as Table>::NAME;
 }
 
+/// `source` formatted with the workspace's rustfmt settings; rustfmt must parse it.
 fn rustfmt(source: &str, root: &std::path::Path) -> String {
     let mut rustfmt = std::process::Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
@@ -218,6 +201,6 @@ fn rustfmt(source: &str, root: &std::path::Path) -> String {
         .unwrap();
     std::io::Write::write_all(&mut rustfmt.stdin.take().unwrap(), source.as_bytes()).unwrap();
     let output = rustfmt.wait_with_output().unwrap();
-    assert!(output.status.success(), "rustfmt could not parse:\n{source}");
+    assert!(output.status.success(), "rustfmt could not parse (see its message above):\n{source}");
     String::from_utf8(output.stdout).unwrap()
 }

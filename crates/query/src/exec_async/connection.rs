@@ -562,7 +562,7 @@ impl AsyncConn {
         R: FromRow + Send + 'c,
         S: Statement + ?Sized,
     {
-        super::stream::rows(self, statement.render().map(super::stream::Owned::from))
+        super::stream::rows(super::stream::Source::Conn(self), statement.render().map(super::stream::Owned::from))
     }
 
     /// The first row, if any, decoded.

@@ -223,6 +223,35 @@ impl AsyncDb {
         self.get().await?.execute(statement).await
     }
 
+    /// [`AsyncConn::fetch_stream`] on a pooled connection, taken when the
+    /// stream is first polled and given back when it ends or is dropped; the
+    /// stream borrows neither the pool nor the statement, so it can be
+    /// returned from a handler (an HTTP body streamed from a query).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{table, AsyncDb, QueryError};
+    /// use futures_util::TryStreamExt;
+    /// # async fn demo(db: &AsyncDb) -> Result<(), QueryError> {
+    /// let ids = db.fetch_stream::<(String,), _>(table("sessions").column("session_id"));
+    /// let lines = ids.map_ok(|(id,)| format!("{id}\n"));
+    /// # let _ = lines;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fetch_stream<R, S>(
+        &self,
+        statement: &S,
+    ) -> impl futures_util::Stream<Item = Result<R, QueryError>> + Send + use<R, S>
+    where
+        R: FromRow + Send + 'static,
+        S: Statement + ?Sized,
+    {
+        super::stream::rows(
+            super::stream::Source::Pool(self.clone()),
+            statement.render().map(super::stream::Owned::from),
+        )
+    }
+
     /// [`AsyncConn::fetch_all`] on a pooled connection.
     ///
     /// ```no_run

@@ -27,28 +27,64 @@ impl From<Rendered<'_>> for Owned {
     }
 }
 
+/// Where the rows come from: a connection the caller holds, or the pool
+/// (a connection taken for the stream and given back when it ends).
+pub(super) enum Source<'c> {
+    Conn(&'c AsyncConn),
+    #[cfg(feature = "async")]
+    Pool(super::AsyncDb),
+}
+
+/// The connection a started stream reads from.
+enum Held<'c> {
+    Borrowed(&'c AsyncConn),
+    /// Boxed: a pooled connection is large, and the stream's state moves at every row.
+    #[cfg(feature = "async")]
+    Pooled(Box<super::AsyncPooled>),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = AsyncConn;
+
+    fn deref(&self) -> &AsyncConn {
+        match self {
+            Held::Borrowed(conn) => conn,
+            #[cfg(feature = "async")]
+            Held::Pooled(conn) => conn,
+        }
+    }
+}
+
 /// Where the stream is.
 enum State<'c> {
-    Start(&'c AsyncConn, Result<Owned, QueryError>),
-    Rows { conn: &'c AsyncConn, sql: String, rows: Pin<Box<tokio_postgres::RowStream>>, taken: u64, trace: Trace },
+    Start(Source<'c>, Result<Owned, QueryError>),
+    Rows { conn: Held<'c>, sql: String, rows: Pin<Box<tokio_postgres::RowStream>>, taken: u64, trace: Trace },
     Done,
 }
 
 pub(super) fn rows<'c, R: FromRow + Send + 'c>(
-    conn: &'c AsyncConn,
+    source: Source<'c>,
     statement: Result<Owned, QueryError>,
 ) -> impl Stream<Item = Result<R, QueryError>> + Send + 'c {
-    futures_util::stream::unfold(State::Start(conn, statement), |state| async move {
+    futures_util::stream::unfold(State::Start(source, statement), |state| async move {
         let (conn, sql, mut rows, taken, trace) = match state {
             State::Done => return None,
-            State::Start(conn, statement) => {
+            State::Start(source, statement) => {
                 let statement = match statement {
                     Ok(statement) if statement.sql.is_empty() => return None,
                     Ok(statement) => statement,
                     Err(error) => return Some((Err(error), State::Done)),
                 };
+                let conn = match source {
+                    Source::Conn(conn) => Held::Borrowed(conn),
+                    #[cfg(feature = "async")]
+                    Source::Pool(db) => match db.get().await {
+                        Ok(conn) => Held::Pooled(Box::new(conn)),
+                        Err(error) => return Some((Err(error), State::Done)),
+                    },
+                };
                 let trace = Trace::start();
-                match start(conn, &statement).await {
+                match start(&conn, &statement).await {
                     Ok(rows) => (conn, statement.sql, rows, 0, trace),
                     Err(error) => return Some((Err(error), State::Done)),
                 }
@@ -56,13 +92,10 @@ pub(super) fn rows<'c, R: FromRow + Send + 'c>(
             State::Rows { conn, sql, rows, taken, trace } => (conn, sql, rows, taken, trace),
         };
         match rows.try_next().await {
-            Ok(Some(row)) => {
-                let state = State::Rows { conn, sql, rows, taken: taken + 1, trace };
-                match R::from_row(row) {
-                    Ok(value) => Some((Ok(value), state)),
-                    Err(error) => Some((Err(error), State::Done)),
-                }
-            }
+            Ok(Some(row)) => match R::from_row(row) {
+                Ok(value) => Some((Ok(value), State::Rows { conn, sql, rows, taken: taken + 1, trace })),
+                Err(error) => Some((Err(error), State::Done)),
+            },
             Ok(None) => {
                 trace.finish_rows(&sql, taken);
                 None
