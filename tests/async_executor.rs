@@ -443,3 +443,51 @@ async fn a_pool_stream_holds_one_connection_until_it_ends_or_is_dropped() {
     drop(stream);
     assert_eq!(pool.fetch_one::<(i32,)>(&raw("select 1")).await.unwrap(), (1,));
 }
+
+#[tokio::test]
+async fn a_statement_past_its_timeout_is_given_up_and_cancelled_on_the_server() {
+    use futures_util::TryStreamExt as _;
+
+    let (_db, pool) = cliscale().await;
+    let mut slow = raw("select pg_sleep(60)::text");
+    slow.timeout(Duration::from_millis(200));
+    let error = pool.fetch_all::<(String,)>(&slow).await.unwrap_err();
+    assert!(matches!(error, QueryError::Timeout { .. }), "{error}");
+    assert_eq!(error.code(), Some(&tokio_postgres::error::SqlState::QUERY_CANCELED));
+    // The server stopped it: nothing sleeps any more.
+    let sleeping = raw("select count(*) from pg_stat_activity where datname = current_database() \
+         and state = 'active' and query like '%pg_sleep(%' and pid <> pg_backend_pid()");
+    let mut stopped = false;
+    for _ in 0..1000 {
+        if pool.fetch_one::<(i64,)>(&sleeping).await.unwrap() == (0,) {
+            stopped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(stopped, "the timed-out statement still runs on the server");
+
+    // In a transaction, the timeout rolls it back.
+    let conn = pool.get().await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    tx.execute(&new_session("alice", "job-1")).await.unwrap();
+    assert!(matches!(tx.fetch_all::<(String,)>(&slow).await, Err(QueryError::Timeout { .. })));
+    assert!(matches!(tx.commit().await, Err(QueryError::RolledBack { .. })));
+    assert_eq!(count(&*conn, "sessions").await, 0);
+
+    // A stream: the timeout covers it to its last row.
+    let mut trickle = raw("select i, pg_sleep(0.05)::text from generate_series(1, 100) as i");
+    trickle.timeout(Duration::from_millis(500));
+    let mut rows = std::pin::pin!(conn.fetch_stream::<(i32, String), _>(&trickle));
+    let mut seen = 0;
+    let error = loop {
+        match rows.try_next().await {
+            Ok(Some(_)) => seen += 1,
+            Ok(None) => panic!("the stream ended within its timeout"),
+            Err(error) => break error,
+        }
+    };
+    assert!(matches!(error, QueryError::Timeout { .. }), "{error}");
+    assert!(seen < 100, "{seen}");
+    assert_eq!(count(&*conn, "sessions").await, 0, "the connection answers the next statement");
+}

@@ -570,3 +570,57 @@ fn fetch_each_reports_a_failure_after_some_rows_and_the_transaction_knows_it() {
     });
     assert!(matches!(outcome, Err(QueryError::RolledBack { .. })), "{outcome:?}");
 }
+
+#[test]
+fn a_statement_past_its_timeout_is_stopped_by_the_server_and_the_setting_does_not_outlive_it() {
+    use std::time::Duration;
+
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client().batch_execute("create table marks (n int)").unwrap();
+    // Knex: knex.raw('select pg_sleep(60)').timeout(200, { cancel: true })
+    let mut slow = raw("select pg_sleep(60)::text");
+    slow.timeout(Duration::from_millis(200));
+    let error = conn.fetch_all::<(String,)>(&slow).unwrap_err();
+    assert!(matches!(error, QueryError::Timeout { after, .. } if after == Duration::from_millis(200)), "{error}");
+    assert_eq!(error.code(), Some(&SqlState::QUERY_CANCELED));
+    assert!(error.to_string().contains("did not finish within 200ms and was cancelled"), "{error}");
+    let setting = |conn: &mut Connection| conn.fetch_one::<(String,)>(&raw("show statement_timeout")).unwrap().0;
+    assert_eq!(setting(&mut conn), "0", "the timeout was the statement's alone");
+    // One that finishes in time commits as any other statement does.
+    let mut insert = Insert::into("marks");
+    insert.set("n", 1).timeout(Duration::from_secs(30));
+    assert_eq!(conn.execute(&insert).unwrap(), 1);
+    assert_eq!(setting(&mut conn), "0");
+
+    // Inside a transaction: a statement in time leaves the transaction's setting as it was ...
+    conn.transaction(|tx| {
+        tx.execute(&raw("set local statement_timeout = '7s'"))?;
+        tx.execute(&insert)?;
+        assert_eq!(tx.fetch_one::<(String,)>(&raw("show statement_timeout"))?.0, "7s");
+        Ok::<_, QueryError>(())
+    })
+    .unwrap();
+    // ... and one past it aborts the transaction, which then rolls back.
+    let outcome = conn.transaction(|tx| {
+        tx.execute(Insert::into("marks").set("n", 2))?;
+        tx.fetch_all::<(String,)>(&slow)
+    });
+    assert!(matches!(outcome, Err(QueryError::Timeout { .. })), "{outcome:?}");
+    let marks: Vec<(i32,)> = conn.fetch_all(table("marks").column("n")).unwrap();
+    assert_eq!(marks, [(1,), (1,)], "the timed-out transaction's insert was rolled back");
+
+    // Rows taken one by one: the timeout covers the whole statement.
+    let mut trickle = raw("select i, pg_sleep(0.05)::text from generate_series(1, 100) as i");
+    trickle.timeout(Duration::from_millis(500));
+    let mut seen = 0;
+    let error = conn
+        .fetch_each(&trickle, |_: (i32, String)| {
+            seen += 1;
+            Ok::<_, QueryError>(())
+        })
+        .unwrap_err();
+    assert!(matches!(error, QueryError::Timeout { .. }), "{error}");
+    assert!(seen < 100, "{seen}");
+    assert_eq!(setting(&mut conn), "0");
+}

@@ -32,6 +32,8 @@ pub struct Delete {
     join_conditions: Vec<Conditions>,
     wheres: Conditions,
     returning: Vec<Operand>,
+    /// Given up after this long (knex `.timeout(ms, { cancel: true })`).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +77,7 @@ impl Delete {
             join_conditions: Vec::new(),
             wheres: Conditions::default(),
             returning: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -231,6 +234,8 @@ impl Ctes for Delete {
 pub struct Truncate {
     table: TableName,
     cascade: bool,
+    /// Given up after this long (knex `.timeout(ms, { cancel: true })`).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 impl Truncate {
@@ -243,7 +248,7 @@ impl Truncate {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     pub fn table(table: impl IntoName) -> Self {
-        Truncate { table: table_name(table.into_name(), None), cascade: false }
+        Truncate { table: table_name(table.into_name(), None), cascade: false, timeout: None }
     }
 
     /// Also empties tables with foreign keys to it.

@@ -215,6 +215,18 @@ pub enum QueryError {
         /// Why.
         message: String,
     },
+    /// A statement did not finish within its [`timeout`](crate::Select::timeout)
+    /// and was cancelled on the server.
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
+    #[error(
+        "{statement} did not finish within {after:?} and was cancelled: raise its timeout, or make it cheaper (an index, a smaller batch)"
+    )]
+    Timeout {
+        /// The statement, shortened.
+        statement: String,
+        /// Its timeout.
+        after: std::time::Duration,
+    },
     /// A query that must return a row returned none.
     #[error("the query returned no rows where fetch_one needs one: use fetch_optional when no row is an answer")]
     NoRows,
@@ -244,6 +256,8 @@ impl QueryError {
             QueryError::Connect(e) => e.code(),
             QueryError::Database { source, .. } => source.code(),
             QueryError::RolledBack { code, .. } => code.as_ref(),
+            // The server cancelled it: the code a cancelled statement reports.
+            QueryError::Timeout { .. } => Some(&tokio_postgres::error::SqlState::QUERY_CANCELED),
             _ => None,
         }
     }

@@ -39,6 +39,8 @@ pub struct Insert {
     default_values: bool,
     on_conflict: Option<OnConflict>,
     returning: Vec<Operand>,
+    /// Given up after this long (knex `.timeout(ms, { cancel: true })`).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]

@@ -28,6 +28,8 @@ pub struct Raw {
     sql: String,
     bindings: Bindings,
     wrap: Option<(String, String)>,
+    /// Given up after this long (knex `.timeout(ms, { cancel: true })`).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,7 +49,7 @@ impl Raw {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     pub fn new(sql: impl Into<String>) -> Self {
-        Raw { sql: sql.into(), bindings: Bindings::Positional(Vec::new()), wrap: None }
+        Raw { sql: sql.into(), bindings: Bindings::Positional(Vec::new()), wrap: None, timeout: None }
     }
 
     /// SQL whose `?` and `??` take `bindings` in order.
@@ -69,7 +71,7 @@ impl Raw {
         I::Item: IntoOperand,
     {
         let bindings = bindings.into_iter().map(IntoOperand::into_operand).collect();
-        Raw { sql: sql.into(), bindings: Bindings::Positional(bindings), wrap: None }
+        Raw { sql: sql.into(), bindings: Bindings::Positional(bindings), wrap: None, timeout: None }
     }
 
     /// SQL with named bindings: `:name` binds a value, `:name:` an identifier
@@ -94,7 +96,7 @@ impl Raw {
         K: Into<String>,
     {
         let bindings = bindings.into_iter().map(|(k, v)| (k.into(), v)).collect();
-        Raw { sql: sql.into(), bindings: Bindings::Named(bindings), wrap: None }
+        Raw { sql: sql.into(), bindings: Bindings::Named(bindings), wrap: None, timeout: None }
     }
 
     /// Writes `before` and `after` around the fragment (knex `raw(…).wrap('(', ') as x')`).

@@ -69,6 +69,8 @@ pub struct Rendered<'a> {
     /// executor reads its reply in one go instead of row by row.
     #[cfg_attr(not(feature = "sync"), allow(dead_code, reason = "read by the blocking executor alone"))]
     pub(crate) one_row: bool,
+    /// Given up (and cancelled on the server) after this long.
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 macro_rules! statements {
@@ -116,6 +118,26 @@ macro_rules! statements {
                 $w.check()?;
                 Ok($w.into_sql())
             }
+
+            /// Gives up on the statement when it has not finished after
+            /// `after`, and cancels it on the server (knex `.timeout(ms, {
+            /// cancel: true })`): the call returns [`QueryError::Timeout`], and
+            /// a transaction it ran in is rolled back (PostgreSQL aborts it).
+            /// Both executors; for rows taken one by one, the time until the
+            /// last row, the caller's own work between rows included.
+            ///
+            /// ```
+            /// use knexrs_query::{Insert, Statement};
+            /// use std::time::Duration;
+            ///
+            /// let mut q = Insert::into("audit_log");
+            /// q.set("event", "login").timeout(Duration::from_secs(2));
+            /// # Ok::<(), knexrs_query::QueryError>(())
+            /// ```
+            pub fn timeout(&mut self, after: std::time::Duration) -> &mut Self {
+                self.timeout = Some(after);
+                self
+            }
         }
 
         /// Recorded in a migration beside its DDL (`SchemaBuilder::query`), values inline.
@@ -142,7 +164,7 @@ macro_rules! statements {
                 $write?;
                 $w.check()?;
                 let (sql, values) = $w.into_borrowed_parts();
-                Ok(Rendered { sql, values, one_row: $one_row })
+                Ok(Rendered { sql, values, one_row: $one_row, timeout: self.timeout })
             }
         }
     )*};

@@ -35,6 +35,8 @@ pub struct Update {
     from: Vec<Source>,
     wheres: Conditions,
     returning: Vec<Operand>,
+    /// Given up after this long (knex `.timeout(ms, { cancel: true })`).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 impl Update {
@@ -60,6 +62,7 @@ impl Update {
             from: Vec::new(),
             wheres: Conditions::default(),
             returning: Vec::new(),
+            timeout: None,
         }
     }
 

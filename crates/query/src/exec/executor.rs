@@ -1,5 +1,6 @@
 //! Running statements on a connection (or a transaction on one).
 
+use super::timeout::{StatementTimeout, timed_out, timeout_error};
 use super::{Connection, Transaction};
 use crate::driver::context;
 use crate::driver::outcome::{Call, Outcome};
@@ -11,6 +12,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::FromSql;
 use sea_query::Value;
 use std::borrow::Cow;
+use std::time::Duration;
 use tokio_postgres::error::SqlState;
 
 /// Runs statements: values bound, each query shape prepared once per connection.
@@ -58,11 +60,11 @@ pub trait Executor {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     fn execute(&mut self, statement: &impl Statement) -> Result<u64, QueryError> {
-        let Rendered { sql, values, .. } = statement.render()?;
+        let Rendered { sql, values, timeout, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(0);
         }
-        run(self.connection(), &sql, &values, Call::Execute).map(Outcome::count)
+        run(self.connection(), &sql, &values, Call::Execute, timeout).map(Outcome::count)
     }
 
     /// Every row, decoded.
@@ -76,11 +78,11 @@ pub trait Executor {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     fn fetch_all<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
-        let Rendered { sql, values, .. } = statement.render()?;
+        let Rendered { sql, values, timeout, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = run(self.connection(), &sql, &values, Call::Query)?.rows();
+        let rows = run(self.connection(), &sql, &values, Call::Query, timeout)?.rows();
         rows.into_iter().map(R::from_row).collect()
     }
 
@@ -95,13 +97,13 @@ pub trait Executor {
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
     fn fetch_optional<R: FromRow>(&mut self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
-        let Rendered { sql, values, one_row } = statement.render()?;
+        let Rendered { sql, values, one_row, timeout } = statement.render()?;
         if sql.is_empty() {
             return Ok(None);
         }
         // A reply of one row is read in one go; a longer one row by row, keeping the first.
         let call = if one_row { Call::Query } else { Call::First };
-        run(self.connection(), &sql, &values, call)?.first().map(R::from_row).transpose()
+        run(self.connection(), &sql, &values, call, timeout)?.first().map(R::from_row).transpose()
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].
@@ -185,11 +187,11 @@ pub trait Executor {
         R: FromRow,
         E: From<QueryError>,
     {
-        let Rendered { sql, values, .. } = statement.render()?;
+        let Rendered { sql, values, timeout, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(0);
         }
-        run_each(self.connection(), &sql, &values, |row| each(R::from_row(row)?))
+        run_each(self.connection(), &sql, &values, timeout, |row| each(R::from_row(row)?))
     }
 
     /// Runs `body` in a transaction: committed when it returns `Ok`, rolled back
@@ -241,7 +243,13 @@ impl Executor for Connection {
 /// Runs `sql` with `values`: prepared (or reused from the cache; a cached
 /// plan made stale by a schema change is prepared again, once), or as an
 /// unnamed statement when the connection prepares nothing.
-fn run(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: Call) -> Result<Outcome, QueryError> {
+fn run(
+    connection: &mut Connection,
+    sql: &str,
+    values: &[Cow<'_, Value>],
+    call: Call,
+    timeout: Option<Duration>,
+) -> Result<Outcome, QueryError> {
     if crate::in_async_context() {
         return Err(knexrs_connect::ConnectError::BlockingInAsync {
             what: "the blocking executor",
@@ -251,7 +259,19 @@ fn run(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: 
     }
     check_count(sql, values.len())?;
     let trace = Trace::start();
-    let result = send(connection, sql, values, call);
+    let result = match timeout {
+        None => send(connection, sql, values, call),
+        Some(after) => {
+            let limit = StatementTimeout::set(connection, after)?;
+            let result = send(connection, sql, values, call);
+            let ended = limit.end(connection, result.is_ok());
+            match result {
+                Err(error) if error.postgres_error().is_some_and(timed_out) => Err(timeout_error(sql, after)),
+                Err(error) => Err(error),
+                Ok(outcome) => ended.map(|()| outcome),
+            }
+        }
+    };
     trace.finish(sql, &result);
     result
 }
@@ -288,6 +308,7 @@ fn run_each<E: From<QueryError>>(
     connection: &mut Connection,
     sql: &str,
     values: &[Cow<'_, Value>],
+    timeout: Option<Duration>,
     mut each: impl FnMut(postgres::Row) -> Result<(), E>,
 ) -> Result<u64, E> {
     if crate::in_async_context() {
@@ -299,6 +320,7 @@ fn run_each<E: From<QueryError>>(
     }
     check_count(sql, values.len())?;
     let trace = Trace::start();
+    let limit = timeout.map(|after| StatementTimeout::set(connection, after)).transpose()?;
     let mut taken = 0;
     let mut result = send_each(connection, sql, values, &mut each, &mut taken);
     if let Err(Stop::Database(error)) = &result
@@ -310,6 +332,12 @@ fn run_each<E: From<QueryError>>(
         connection.forget_statements();
         result = send_each(connection, sql, values, &mut each, &mut taken);
     }
+    if let Some(limit) = limit {
+        let ended = limit.end(connection, result.is_ok());
+        if let (Ok(()), Err(error)) = (&result, ended) {
+            result = Err(Stop::Query(error));
+        }
+    }
     match result {
         Ok(()) => {
             trace.finish_rows(sql, taken);
@@ -317,7 +345,10 @@ fn run_each<E: From<QueryError>>(
         }
         Err(Stop::Database(error)) => {
             connection.tx.note_failure(&error);
-            let error = QueryError::database(context(sql), error);
+            let error = match timeout {
+                Some(after) if timed_out(&error) => timeout_error(sql, after),
+                _ => QueryError::database(context(sql), error),
+            };
             trace.finish_failed(sql, &error);
             Err(error.into())
         }

@@ -4,6 +4,7 @@
 mod connection;
 mod executor;
 mod pool;
+mod timeout;
 mod transaction;
 
 pub use connection::Connection;

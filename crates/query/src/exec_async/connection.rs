@@ -287,7 +287,7 @@ impl AsyncConn {
     /// to stop it (no one will read its result, and it may hold locks and
     /// hold up the next statement on this connection), and count it as a
     /// failure of the transaction it ran in.
-    fn interrupted(&self, sql: &str) {
+    pub(super) fn interrupted(&self, sql: &str) {
         trace::given_up(sql);
         let mut state = self.lock();
         state.tx.note_cancelled(&context(sql));
@@ -417,6 +417,7 @@ impl AsyncConn {
         sql: &str,
         values: &[std::borrow::Cow<'_, sea_query::Value>],
         call: Call,
+        timeout: Option<std::time::Duration>,
     ) -> Result<Outcome, QueryError> {
         // `settle`, written out: its future would otherwise sit inside every statement's.
         if !self.is_settled() {
@@ -425,7 +426,19 @@ impl AsyncConn {
         check_count(sql, values.len())?;
         let in_flight = InFlight { conn: self, sql, finished: false };
         let trace = Trace::start();
-        let outcome = self.run_settled(sql, values, call).await;
+        let outcome = match timeout {
+            None => self.run_settled(sql, values, call).await,
+            Some(after) => match tokio::time::timeout(after, self.run_settled(sql, values, call)).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    // Given up: the guard cancels it on the server, as for a dropped future.
+                    drop(in_flight);
+                    let error = QueryError::Timeout { statement: context(sql), after };
+                    trace.finish_failed(sql, &error);
+                    return Err(error);
+                }
+            },
+        };
         in_flight.finish();
         trace.finish(sql, &outcome);
         outcome
@@ -503,11 +516,11 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn execute(&self, statement: &impl Statement) -> Result<u64, QueryError> {
-        let Rendered { sql, values, .. } = statement.render()?;
+        let Rendered { sql, values, timeout, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(0);
         }
-        Ok(self.run(&sql, &values, Call::Execute).await?.count())
+        Ok(self.run(&sql, &values, Call::Execute, timeout).await?.count())
     }
 
     /// Every row, decoded.
@@ -522,11 +535,11 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn fetch_all<R: FromRow>(&self, statement: &impl Statement) -> Result<Vec<R>, QueryError> {
-        let Rendered { sql, values, .. } = statement.render()?;
+        let Rendered { sql, values, timeout, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = self.run(&sql, &values, Call::Query).await?.rows();
+        let rows = self.run(&sql, &values, Call::Query, timeout).await?.rows();
         rows.into_iter().map(R::from_row).collect()
     }
 
@@ -577,11 +590,11 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn fetch_optional<R: FromRow>(&self, statement: &impl Statement) -> Result<Option<R>, QueryError> {
-        let Rendered { sql, values, .. } = statement.render()?;
+        let Rendered { sql, values, timeout, .. } = statement.render()?;
         if sql.is_empty() {
             return Ok(None);
         }
-        self.run(&sql, &values, Call::First).await?.first().map(R::from_row).transpose()
+        self.run(&sql, &values, Call::First, timeout).await?.first().map(R::from_row).transpose()
     }
 
     /// The first row, decoded; no row is [`QueryError::NoRows`].

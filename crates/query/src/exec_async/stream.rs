@@ -12,6 +12,8 @@ use crate::{FromRow, QueryError};
 use futures_util::{Stream, TryStreamExt as _};
 use sea_query::Value;
 use std::pin::Pin;
+use std::time::Duration;
+use tokio::time::Instant;
 use tokio_postgres::error::SqlState;
 
 /// A rendered statement that owns its values: the stream outlives the
@@ -19,11 +21,31 @@ use tokio_postgres::error::SqlState;
 pub(super) struct Owned {
     sql: String,
     values: Vec<Value>,
+    timeout: Option<Duration>,
 }
 
 impl From<Rendered<'_>> for Owned {
     fn from(rendered: Rendered<'_>) -> Self {
-        Owned { sql: rendered.sql, values: rendered.values.into_iter().map(std::borrow::Cow::into_owned).collect() }
+        Owned {
+            sql: rendered.sql,
+            values: rendered.values.into_iter().map(std::borrow::Cow::into_owned).collect(),
+            timeout: rendered.timeout,
+        }
+    }
+}
+
+/// When a statement with a timeout is given up: the whole stream, the
+/// caller's time between rows included.
+#[derive(Clone, Copy)]
+struct Deadline(Option<(Instant, Duration)>);
+
+impl Deadline {
+    /// `future`, unless the deadline passes first.
+    async fn bound<T>(self, future: impl std::future::Future<Output = T>) -> Result<T, Duration> {
+        match self.0 {
+            None => Ok(future.await),
+            Some((at, after)) => tokio::time::timeout_at(at, future).await.map_err(|_| after),
+        }
     }
 }
 
@@ -58,7 +80,14 @@ impl std::ops::Deref for Held<'_> {
 /// Where the stream is.
 enum State<'c> {
     Start(Source<'c>, Result<Owned, QueryError>),
-    Rows { conn: Held<'c>, sql: String, rows: Pin<Box<tokio_postgres::RowStream>>, taken: u64, trace: Trace },
+    Rows {
+        conn: Held<'c>,
+        sql: String,
+        rows: Pin<Box<tokio_postgres::RowStream>>,
+        taken: u64,
+        trace: Trace,
+        deadline: Deadline,
+    },
     Done,
 }
 
@@ -67,7 +96,7 @@ pub(super) fn rows<'c, R: FromRow + Send + 'c>(
     statement: Result<Owned, QueryError>,
 ) -> impl Stream<Item = Result<R, QueryError>> + Send + 'c {
     futures_util::stream::unfold(State::Start(source, statement), |state| async move {
-        let (conn, sql, mut rows, taken, trace) = match state {
+        let (conn, sql, mut rows, taken, trace, deadline) = match state {
             State::Done => return None,
             State::Start(source, statement) => {
                 let statement = match statement {
@@ -84,16 +113,28 @@ pub(super) fn rows<'c, R: FromRow + Send + 'c>(
                     },
                 };
                 let trace = Trace::start();
-                match start(&conn, &statement).await {
-                    Ok(rows) => (conn, statement.sql, rows, 0, trace),
-                    Err(error) => return Some((Err(error), State::Done)),
+                let deadline = Deadline(statement.timeout.map(|after| (Instant::now() + after, after)));
+                // Given up while starting, the statement's guard cancels it.
+                match deadline.bound(start(&conn, &statement)).await {
+                    Ok(Ok(rows)) => (conn, statement.sql, rows, 0, trace, deadline),
+                    Ok(Err(error)) => return Some((Err(error), State::Done)),
+                    Err(after) => return Some((Err(timed_out(&statement.sql, after, trace)), State::Done)),
                 }
             }
-            State::Rows { conn, sql, rows, taken, trace } => (conn, sql, rows, taken, trace),
+            State::Rows { conn, sql, rows, taken, trace, deadline } => (conn, sql, rows, taken, trace, deadline),
         };
-        match rows.try_next().await {
+        let next = match deadline.bound(rows.try_next()).await {
+            Ok(next) => next,
+            Err(after) => {
+                // The server is still at it: cancel it before the connection's next statement.
+                drop(rows);
+                conn.interrupted(&sql);
+                return Some((Err(timed_out(&sql, after, trace)), State::Done));
+            }
+        };
+        match next {
             Ok(Some(row)) => match R::from_row(row) {
-                Ok(value) => Some((Ok(value), State::Rows { conn, sql, rows, taken: taken + 1, trace })),
+                Ok(value) => Some((Ok(value), State::Rows { conn, sql, rows, taken: taken + 1, trace, deadline })),
                 Err(error) => Some((Err(error), State::Done)),
             },
             Ok(None) => {
@@ -110,10 +151,17 @@ pub(super) fn rows<'c, R: FromRow + Send + 'c>(
     })
 }
 
+/// The stream's statement ran past its timeout.
+fn timed_out(sql: &str, after: Duration, trace: Trace) -> QueryError {
+    let error = QueryError::Timeout { statement: context(sql), after };
+    trace.finish_failed(sql, &error);
+    error
+}
+
 /// Sends the query: prepared (a cached plan made stale by a schema change
 /// is prepared again, once, outside transactions) or unnamed.
 async fn start(conn: &AsyncConn, statement: &Owned) -> Result<Pin<Box<tokio_postgres::RowStream>>, QueryError> {
-    let Owned { sql, values } = statement;
+    let Owned { sql, values, .. } = statement;
     conn.settle().await?;
     check_count(sql, values.len())?;
     let in_flight = InFlight { conn, sql, finished: false };

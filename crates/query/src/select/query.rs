@@ -53,6 +53,8 @@ pub struct Select {
     pub(super) limit: Option<Operand>,
     pub(super) offset: Option<Operand>,
     pub(super) lock: Option<Lock>,
+    /// Given up after this long (knex `.timeout(ms, { cancel: true })`).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -61,6 +61,21 @@ macro_rules! typed {
             pub fn build(&self, builder: PostgresQueryBuilder) -> Result<(String, Values), QueryError> {
                 self.inner.build(builder)
             }
+
+            /// Gives up on the statement after `after` and cancels it on the server
+            /// (knex `.timeout(ms, { cancel: true })`; see the untyped builder's `timeout`).
+            ///
+            /// ```
+            /// # use knexrs_query::{Column, Table};
+            /// # #[derive(Clone, Copy)] struct Sessions;
+            /// # impl Table for Sessions { const NAME: &'static str = "sessions"; type Row = postgres::Row; }
+            #[doc = concat!("let mut q = Sessions::", stringify!($ctor), "();")]
+            /// q.timeout(std::time::Duration::from_secs(5));
+            /// ```
+            pub fn timeout(&mut self, after: std::time::Duration) -> &mut Self {
+                self.inner.timeout(after);
+                self
+            }
         }
 
         impl<T: Table> crate::statement::sealed::Sealed for $name<T> {}
