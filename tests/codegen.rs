@@ -140,12 +140,12 @@ fn native_enum_types_become_rust_enums_that_schema_generate_writes_once_each() {
     let fixture = std::fs::read_to_string(root.join("tests/fixtures/enums/tables.rs")).unwrap();
     assert_eq!(formatted, fixture, "rerun with KNEXRS_BLESS=1 to rewrite tests/fixtures/enums/tables.rs");
     assert_eq!(source.matches("pub enum PodPhase").count(), 1, "one Rust enum per type:\n{source}");
-    assert!(source.contains("Left out (no Rust type mapped): history (pod_phase[])."), "{source}");
+    assert!(source.contains("pub history: Option<Vec<super::PodPhase>>,"), "{source}");
 }
 
 #[test]
 fn enum_columns_take_and_give_their_rust_enums_through_typed_and_untyped_queries() {
-    use enum_tables::pods::{LAST_PHASE, NAME, PHASE, Pods, PodsRow, SHOWN, TIER};
+    use enum_tables::pods::{HISTORY, LAST_PHASE, NAME, PHASE, Pods, PodsRow, SHOWN, TIER};
     use enum_tables::{PodPhase, Tier};
     use knexrs_query::{Connection, Executor, Table, Wheres, table};
 
@@ -155,6 +155,7 @@ fn enum_columns_take_and_give_their_rust_enums_through_typed_and_untyped_queries
     let mut insert = Pods::insert();
     insert.set(NAME, "a").set(PHASE, PodPhase::CrashLoop).set(LAST_PHASE, PodPhase::Running).set(TIER, Tier::Self_);
     insert.new_row().set(NAME, "b").set(PHASE, PodPhase::Pending).set(SHOWN, Some(PodPhase::Pending));
+    insert.set(HISTORY, vec![PodPhase::Pending, PodPhase::CrashLoop]);
     assert_eq!(conn.execute(&insert).unwrap(), 2);
 
     let mut running = Pods::select();
@@ -179,6 +180,14 @@ fn enum_columns_take_and_give_their_rust_enums_through_typed_and_untyped_queries
     q.columns(["last_phase", "shown"]).where_eq("phase", PodPhase::CrashLoop);
     let pair: (Option<PodPhase>, Option<PodPhase>) = conn.fetch_one(&q).unwrap();
     assert_eq!(pair, (None, Some(PodPhase::Running)));
+    // Arrays of the enum: bound as one array, decoded into a Vec, compared whole.
+    let mut by_history = Pods::select();
+    by_history.filter(HISTORY.eq(vec![PodPhase::Pending, PodPhase::CrashLoop]));
+    let found: Vec<PodsRow> = conn.fetch_all(&by_history).unwrap();
+    assert_eq!(
+        found.iter().map(|r| (r.name.as_str(), r.history.clone())).collect::<Vec<_>>(),
+        [("b", Some(vec![PodPhase::Pending, PodPhase::CrashLoop]))]
+    );
 
     // A label the Rust enum does not know is a decoding error that says what to do.
     conn.client().batch_execute("alter type pod_phase add value 'Evicted'").unwrap();

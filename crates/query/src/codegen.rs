@@ -47,8 +47,11 @@ struct CatalogColumn {
     name: String,
     type_name: String,
     not_null: bool,
-    /// The native enum type the column holds (directly or through a domain).
+    /// The native enum type the column holds (directly, through a domain, or
+    /// as the element of an array).
     enum_type: Option<u32>,
+    /// It holds an array of that enum type.
+    enum_array: bool,
 }
 
 /// A native enum type some column holds, and its Rust name.
@@ -171,12 +174,15 @@ fn catalog(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<
     // Domains read as their base type; views' columns are all nullable.
     let sql = "select c.relname::text, a.attname::text, \
                coalesce(bt.typname, t.typname)::text, a.attnotnull and c.relkind in ('r', 'p'), \
-               case when coalesce(bt.typtype, t.typtype) = 'e' then coalesce(bt.oid, t.oid) end \
+               case when coalesce(bt.typtype, t.typtype) = 'e' then coalesce(bt.oid, t.oid) \
+                    when et.typtype = 'e' then et.oid end, \
+               coalesce(et.typtype = 'e', false) \
                from pg_class c \
                join pg_namespace n on n.oid = c.relnamespace \
                join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped \
                join pg_type t on t.oid = a.atttypid \
                left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype \
+               left join pg_type et on t.typcategory = 'A' and et.oid = t.typelem \
                where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm') \
                order by c.relname, a.attnum";
     let rows = client
@@ -190,6 +196,7 @@ fn catalog(client: &mut impl GenericClient, options: &CodegenOptions) -> Result<
             type_name: row.get(2),
             not_null: row.get(3),
             enum_type: row.get(4),
+            enum_array: row.get(5),
         })
         .filter(|c| !options.exclude.contains(&c.table))
         .collect())
@@ -334,7 +341,11 @@ fn write_table(
     let mut skipped = Vec::new();
     for column in columns {
         let enum_type = column.enum_type.and_then(|oid| enums.get(&oid));
-        match enum_type.map(|e| format!("super::{}", e.rust_name)).or_else(|| rust_type(&column.type_name)) {
+        let enum_rust = enum_type.map(|e| match column.enum_array {
+            true => format!("Vec<super::{}>", e.rust_name),
+            false => format!("super::{}", e.rust_name),
+        });
+        match enum_rust.or_else(|| rust_type(&column.type_name)) {
             Some(rust) => {
                 let field = field_name(&column.name);
                 if !fields.insert(field.clone()) {

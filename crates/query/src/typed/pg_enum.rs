@@ -71,6 +71,27 @@ impl<E: PgEnum> IntoOperand for Option<E> {
     }
 }
 
+fn labels<E: PgEnum>(values: Vec<E>) -> Vec<Value> {
+    values.into_iter().map(|e| Value::String(Some(e.label().to_owned()))).collect()
+}
+
+/// An array of the enum (`pod_phase[]`): one array value, as the other arrays are.
+impl<E: PgEnum> IntoOperand for Vec<E> {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Value(Value::Array(sea_query::ArrayType::String, Some(Box::new(labels(self))))))
+    }
+}
+
+impl<E: PgEnum> IntoOperand for Option<Vec<E>> {
+    fn into_operand(self) -> Operand {
+        Operand(OperandKind::Value(Value::Array(sea_query::ArrayType::String, self.map(|v| Box::new(labels(v))))))
+    }
+}
+
+impl<E: PgEnum> Accepts<Vec<E>> for Vec<E> {}
+impl<E: PgEnum> Accepts<Option<Vec<E>>> for Vec<E> {}
+impl<E: PgEnum> Accepts<Option<Vec<E>>> for Option<Vec<E>> {}
+
 impl<E: PgEnum> Accepts<E> for E {}
 impl<E: PgEnum> Accepts<Option<E>> for E {}
 impl<E: PgEnum> Accepts<Option<E>> for Option<E> {}
