@@ -204,10 +204,23 @@ async fn an_exhausted_pool_times_out_with_an_error_that_says_what_to_do() {
     config.set_max_connections(1).set_pool_timeout(Duration::from_millis(300));
     let pool = AsyncDb::connect(&config).await.unwrap();
     let held = pool.get().await.unwrap();
-    let err = pool.get().await.unwrap_err();
+    let status = pool.status();
+    assert_eq!((status.max_size, status.open, status.idle, status.waiting), (1, 1, 0, Some(0)));
+    // A caller waiting for the one connection is counted while it waits.
+    let (waiting, _) = tokio::join!(pool.get(), async {
+        for _ in 0..100 {
+            if pool.status().waiting == Some(1) {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+        panic!("the waiting caller was not counted: {:?}", pool.status());
+    });
+    let err = waiting.unwrap_err();
     assert!(matches!(err, QueryError::PoolTimeout { size: 1, .. }), "{err}");
     assert!(err.to_string().contains("DB_MAX_CONNECTIONS"), "{err}");
     drop(held);
+    assert_eq!((pool.status().idle, pool.status().waiting), (1, Some(0)));
     assert!(pool.get().await.is_ok());
 }
 

@@ -289,7 +289,10 @@ fn the_pool_holds_at_most_db_max_connections() {
     } else {
         assert_eq!(open, 4, "three pooled connections and this one");
     }
+    let status = pool.status();
+    assert_eq!((status.max_size, status.open, status.idle, status.waiting), (3, 3, 0, None));
     drop(held);
+    assert_eq!((pool.status().open, pool.status().idle), (3, 3), "given back, kept open");
 }
 
 #[test]

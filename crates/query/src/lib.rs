@@ -69,7 +69,7 @@ pub use update::Update;
 pub use sea_query::{PostgresQueryBuilder, Value, Values};
 
 #[cfg(any(feature = "sync", feature = "async-conn"))]
-pub use driver::{FromRow, get};
+pub use driver::{FromRow, PoolStatus, get};
 #[cfg(any(feature = "sync", feature = "async-conn"))]
 pub use knexrs_connect::{
     ConnectConfig, ConnectError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Environment, MakeTls, SslMode,

@@ -5,10 +5,12 @@ mod from_row;
 pub mod generated;
 pub(crate) mod outcome;
 pub(crate) mod param;
+mod pool_status;
 pub(crate) mod trace;
 pub(crate) mod tx_state;
 
 pub use from_row::{FromRow, get};
+pub use pool_status::PoolStatus;
 
 /// The statement named in an error, shortened to one line.
 pub(crate) fn context(sql: &str) -> String {

@@ -211,6 +211,25 @@ impl Db {
         }
     }
 
+    /// How many connections are open and idle now.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let held = db.get()?;
+    /// assert_eq!(db.status().open - db.status().idle, 1);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
+    pub fn status(&self) -> crate::PoolStatus {
+        let state = self.pool.state();
+        crate::PoolStatus {
+            max_size: self.pool.max_size(),
+            open: state.connections,
+            idle: state.idle_connections,
+            waiting: None,
+        }
+    }
+
     /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).
     ///
     /// ```no_run

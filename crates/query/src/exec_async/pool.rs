@@ -179,6 +179,29 @@ impl AsyncDb {
         })
     }
 
+    /// How many connections are open, idle and waited for now.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::AsyncDb;
+    /// # async fn demo(db: &AsyncDb) -> Result<(), knexrs_query::QueryError> {
+    /// let status = db.status();
+    /// if status.waiting.unwrap_or(0) > 0 {
+    ///     println!("{} callers wait for one of {} connections", status.waiting.unwrap_or(0), status.max_size);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn status(&self) -> crate::PoolStatus {
+        let status = self.pool.status();
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        crate::PoolStatus {
+            max_size: narrow(status.max_size),
+            open: narrow(status.size),
+            idle: narrow(status.available),
+            waiting: Some(narrow(status.waiting)),
+        }
+    }
+
     /// The most connections the pool opens (`DB_MAX_CONNECTIONS`).
     ///
     /// ```no_run
