@@ -88,6 +88,37 @@ async fn a_thousand_concurrent_requests_are_all_answered_correctly() {
         .await
         .unwrap();
     assert_eq!(created, 400);
+
+    // The owner's sessions, streamed as JSON lines, in job order.
+    let (status, body) = request(addr, "GET", "/owners/user-3/sessions", None).await;
+    assert_eq!(status, 200, "{body}");
+    let lines: Vec<serde_json::Value> = dechunk(&body).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let jobs: Vec<&str> = lines.iter().map(|l| l["job_name"].as_str().unwrap()).collect();
+    let mut expected: Vec<String> = (0..400).filter(|i| i % 7 == 3).map(|i| format!("job-{i}")).collect();
+    expected.sort();
+    assert_eq!(jobs, expected);
+    assert!(lines.iter().all(|l| l["owner_user_id"] == "user-3" && l["expires_at"].is_string()));
+
+    let (status, body) = request(addr, "GET", "/healthz", None).await;
+    assert_eq!(status, 200, "{body}");
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["database"], "ok");
+    assert!(health["pool"]["open"].as_u64().unwrap() >= 1, "{body}");
+}
+
+/// An HTTP/1.1 chunked body, its chunks joined.
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    out
 }
 
 /// Awaits spawned tasks, in order.
