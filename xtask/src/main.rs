@@ -10,6 +10,7 @@ mod bench_status;
 mod bench_w5_async;
 mod checks;
 mod e2e;
+mod package;
 mod semver;
 mod stress;
 
@@ -49,6 +50,8 @@ enum Command {
     E2e(e2e::E2eArgs),
     /// The publishable crates' public API against the previous release (cargo-semver-checks, installed on first use)
     Semver(semver::SemverArgs),
+    /// `cargo package` for every publishable crate, in dependency order, each verified against the others' packages
+    Package,
 }
 
 /// The workspace root (the xtask lives one folder below it).
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Check => checks::run().unwrap_or_else(failure),
         Command::E2e(args) => e2e::run(&args).unwrap_or_else(failure),
         Command::Semver(args) => semver::run(&args).unwrap_or_else(failure),
+        Command::Package => package::run().unwrap_or_else(failure),
     }
 }
 
