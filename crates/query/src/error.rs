@@ -130,7 +130,7 @@ pub enum BuildError {
 /// Why a query could not be built, or (with an executor feature) why a
 /// connection, pool or statement failed.
 ///
-/// PostgreSQL's SQLSTATE stays reachable through [`code`](Self::code), so
+/// PostgreSQL's SQLSTATE stays reachable through `code()` (with an executor feature), so
 /// callers can match unique violations and friends:
 ///
 /// ```

@@ -18,6 +18,32 @@
 //! assert_eq!(sql, r#"select * from "sessions" where "session_id" = $1 limit $2"#);
 //! assert_eq!(values.0.len(), 2);
 //! ```
+//!
+//! With an executor, rows decode into tuples, generated typed-table rows, or
+//! structs of your own with `#[derive(FromRow)]`; `json`/`jsonb` columns hold
+//! serde types through [`Json`], native enum types Rust enums declared with
+//! [`pg_enum!`]; rows can arrive one by one (`fetch_each`, `fetch_stream`),
+//! and any statement can carry a time limit (`timeout`):
+//!
+//! ```no_run
+//! # #[cfg(feature = "async")]
+//! # async fn demo() -> Result<(), knexrs_query::QueryError> {
+//! use knexrs_query::{AsyncDb, ConnectConfig, FromRow, Wheres, table};
+//!
+//! #[derive(Debug, FromRow)]
+//! struct Session {
+//!     session_id: String,
+//!     pod_ip: Option<String>,
+//! }
+//!
+//! let db = AsyncDb::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?).await?;
+//! let mut q = table("sessions");
+//! q.columns(["session_id", "pod_ip"]).where_eq("owner_user_id", "u-1");
+//! q.timeout(std::time::Duration::from_secs(2));
+//! let sessions: Vec<Session> = db.fetch_all(&q).await?;
+//! # Ok(())
+//! # }
+//! ```
 
 #[cfg(feature = "sync")]
 pub mod codegen;

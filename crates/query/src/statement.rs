@@ -121,7 +121,7 @@ macro_rules! statements {
 
             /// Gives up on the statement when it has not finished after
             /// `after`, and cancels it on the server (knex `.timeout(ms, {
-            /// cancel: true })`): the call returns [`QueryError::Timeout`], and
+            /// cancel: true })`): the call returns `QueryError::Timeout`, and
             /// a transaction it ran in is rolled back (PostgreSQL aborts it).
             /// Both executors; for rows taken one by one, the time until the
             /// last row, the caller's own work between rows included.

@@ -375,7 +375,7 @@ impl Select {
         self
     }
 
-    /// Selects one column only, for [`Executor::pluck`](crate::Executor::pluck) (knex `pluck`).
+    /// Selects one column only, for the executors' `pluck` (knex `pluck`).
     ///
     /// ```
     /// # use knexrs_query::{Select, PostgresQueryBuilder};
