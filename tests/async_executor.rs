@@ -504,3 +504,51 @@ async fn a_statement_past_its_timeout_is_given_up_and_cancelled_on_the_server() 
     assert!(seen < 100, "{seen}");
     assert_eq!(count(&*conn, "sessions").await, 0, "the connection answers the next statement");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_async_serializable_transaction_runs_again_after_a_serialization_failure() {
+    use knexrs_query::{IsolationLevel, TransactionOptions};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let db = TestDatabase::empty_async().await.unwrap();
+    let pool = db.pool_async().await.unwrap();
+    pool.execute(&raw("create table tally (n int8)")).await.unwrap();
+    let mut options = TransactionOptions::new();
+    options.isolation(IsolationLevel::Serializable).retry_serialization_failures(3);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let runs = std::sync::Arc::new(AtomicUsize::new(0));
+    let counters = (0..2).map(|_| {
+        let (pool, barrier, runs) = (pool.clone(), barrier.clone(), runs.clone());
+        tokio::spawn(async move {
+            let conn = pool.get().await.unwrap();
+            let mut first = true;
+            conn.transaction_with(&options, |tx| {
+                let (barrier, wait) = (barrier.clone(), std::mem::take(&mut first));
+                runs.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async move {
+                    let (sum,): (i64,) = tx.fetch_one(&raw("select coalesce(sum(n), 0)::int8 from tally")).await?;
+                    if wait {
+                        barrier.wait().await;
+                    }
+                    tx.execute(Insert::into("tally").set("n", sum + 1)).await?;
+                    Ok::<_, QueryError>(())
+                })
+            })
+            .await
+        })
+    });
+    for counter in counters.collect::<Vec<_>>() {
+        counter.await.unwrap().unwrap();
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 3, "the one that could not be serialized ran again, once");
+    let mut tally: Vec<(i64,)> = pool.fetch_all(table("tally").column("n")).await.unwrap();
+    tally.sort();
+    assert_eq!(tally, [(1,), (2,)]);
+    // Nested, options are refused.
+    let conn = pool.get().await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    let mut read_only = TransactionOptions::new();
+    read_only.read_only();
+    assert!(matches!(tx.begin_with(&read_only).await, Err(QueryError::NestedTransactionOptions)));
+    tx.commit().await.unwrap();
+}

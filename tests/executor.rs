@@ -627,3 +627,87 @@ fn a_statement_past_its_timeout_is_stopped_by_the_server_and_the_setting_does_no
     assert!(seen < 100, "{seen}");
     assert_eq!(setting(&mut conn), "0");
 }
+
+/// Each of two connections, at once, in a serializable transaction: reads
+/// the sum of `tally`, and once both have read it, inserts one more than it.
+/// One of the two cannot be serialized after the other.
+fn two_serializable_counters(
+    db: &TestDatabase,
+    options: &knexrs_query::TransactionOptions,
+) -> Vec<(Result<(), QueryError>, usize)> {
+    let barrier = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        let runners: Vec<_> = (0..2)
+            .map(|_| {
+                let (barrier, mut conn) = (&barrier, Connection::new(db.connect().unwrap()));
+                scope.spawn(move || {
+                    let mut runs = 0;
+                    let outcome = conn.transaction_with(options, |tx| {
+                        runs += 1;
+                        let (sum,): (i64,) = tx.fetch_one(&raw("select coalesce(sum(n), 0)::int8 from tally"))?;
+                        if runs == 1 {
+                            barrier.wait();
+                        }
+                        tx.execute(Insert::into("tally").set("n", sum + 1))?;
+                        Ok::<_, QueryError>(())
+                    });
+                    (outcome, runs)
+                })
+            })
+            .collect();
+        runners.into_iter().map(|r| r.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn serializable_transactions_fail_as_postgresql_says_and_run_again_when_asked() {
+    use knexrs_query::{IsolationLevel, TransactionOptions};
+
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client().batch_execute("create table tally (n int8)").unwrap();
+    let mut serializable = TransactionOptions::new();
+    serializable.isolation(IsolationLevel::Serializable);
+    let outcomes = two_serializable_counters(&db, &serializable);
+    let failed: Vec<_> = outcomes.iter().filter_map(|(o, _)| o.as_ref().err()).collect();
+    assert_eq!(failed.len(), 1, "{outcomes:?}");
+    assert_eq!(failed[0].code(), Some(&SqlState::T_R_SERIALIZATION_FAILURE), "{}", failed[0]);
+
+    conn.client().batch_execute("truncate tally").unwrap();
+    serializable.retry_serialization_failures(3);
+    let outcomes = two_serializable_counters(&db, &serializable);
+    assert!(outcomes.iter().all(|(o, _)| o.is_ok()), "{outcomes:?}");
+    assert_eq!(outcomes.iter().map(|(_, runs)| runs).sum::<usize>(), 3, "the one that failed ran again, once");
+    let mut tally: Vec<(i64,)> = conn.fetch_all(table("tally").column("n")).unwrap();
+    tally.sort();
+    assert_eq!(tally, [(1,), (2,)], "as if one ran after the other");
+}
+
+#[test]
+fn transaction_options_set_the_mode_and_only_the_outermost_transaction_takes_them() {
+    use knexrs_query::{IsolationLevel, TransactionOptions};
+
+    let db = TestDatabase::empty().unwrap();
+    let mut conn = Connection::new(db.connect().unwrap());
+    conn.client().batch_execute("create table notes (t text)").unwrap();
+    let mut report = TransactionOptions::new();
+    report.isolation(IsolationLevel::RepeatableRead).read_only();
+    let (level, read_only) = conn
+        .transaction_with(&report, |tx| {
+            let (level,): (String,) = tx.fetch_one(&raw("show transaction_isolation"))?;
+            let (read_only,): (String,) = tx.fetch_one(&raw("show transaction_read_only"))?;
+            Ok::<_, QueryError>((level, read_only))
+        })
+        .unwrap();
+    assert_eq!((level.as_str(), read_only.as_str()), ("repeatable read", "on"));
+    let write = conn.transaction_with(&report, |tx| tx.execute(Insert::into("notes").set("t", "x")));
+    assert_eq!(write.unwrap_err().code(), Some(&SqlState::READ_ONLY_SQL_TRANSACTION));
+    // A savepoint cannot change the transaction's mode: an error that says so, and the outer one goes on.
+    conn.transaction(|tx| {
+        let nested = tx.transaction_with(&report, |_| Ok::<_, QueryError>(()));
+        assert!(matches!(nested, Err(QueryError::NestedTransactionOptions)), "{nested:?}");
+        tx.execute(Insert::into("notes").set("t", "kept"))
+    })
+    .unwrap();
+    assert_eq!(conn.fetch_all::<(String,)>(table("notes").column("t")).unwrap(), [("kept".to_owned(),)]);
+}

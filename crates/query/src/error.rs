@@ -227,6 +227,12 @@ pub enum QueryError {
         /// Its timeout.
         after: std::time::Duration,
     },
+    /// Transaction options (isolation, read-only) given to a savepoint.
+    #[cfg(any(feature = "sync", feature = "async-conn"))]
+    #[error(
+        "an isolation level or read-only mode applies to a whole transaction, not to a savepoint inside one: pass the options where the outermost transaction begins"
+    )]
+    NestedTransactionOptions,
     /// A query that must return a row returned none.
     #[error("the query returned no rows where fetch_one needs one: use fetch_optional when no row is an answer")]
     NoRows,

@@ -95,7 +95,7 @@ pub use update::Update;
 pub use sea_query::{PostgresQueryBuilder, Value, Values};
 
 #[cfg(any(feature = "sync", feature = "async-conn"))]
-pub use driver::{FromRow, PoolStatus, get};
+pub use driver::{FromRow, IsolationLevel, PoolStatus, TransactionOptions, get};
 #[cfg(any(feature = "sync", feature = "async-conn"))]
 pub use knexrs_connect::{
     ConnectConfig, ConnectError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Environment, MakeTls, SslMode,

@@ -7,10 +7,13 @@ pub(crate) mod outcome;
 pub(crate) mod param;
 mod pool_status;
 pub(crate) mod trace;
+mod transaction_options;
 pub(crate) mod tx_state;
 
 pub use from_row::{FromRow, get};
 pub use pool_status::PoolStatus;
+pub(crate) use transaction_options::retryable;
+pub use transaction_options::{IsolationLevel, TransactionOptions};
 
 /// The statement named in an error, shortened to one line.
 pub(crate) fn context(sql: &str) -> String {

@@ -45,6 +45,21 @@ impl TxState {
         if self.depth == 0 { "begin".to_owned() } else { format!("savepoint {}", savepoint(self.depth + 1)) }
     }
 
+    /// [`begin_sql`](Self::begin_sql) with `options`, which only the
+    /// outermost transaction can take.
+    pub(crate) fn begin_sql_with(&self, options: &super::TransactionOptions) -> Result<String, QueryError> {
+        match self.depth {
+            0 => Ok(options.begin_sql()),
+            _ if options.sets_mode() => Err(QueryError::NestedTransactionOptions),
+            _ => Ok(self.begin_sql()),
+        }
+    }
+
+    /// The SQLSTATE of the first failure inside the open transaction.
+    pub(crate) fn failure_code(&self) -> Option<SqlState> {
+        self.failure.as_ref().and_then(|f| f.code.clone())
+    }
+
     /// Records that a statement failed (only inside a transaction; only the first counts).
     pub(crate) fn note_failure(&mut self, error: &tokio_postgres::Error) {
         if self.depth == 0 || self.failure.is_some() || error.as_db_error().is_none() {

@@ -5,9 +5,10 @@ use super::{Connection, Transaction};
 use crate::driver::context;
 use crate::driver::outcome::{Call, Outcome};
 use crate::driver::param::{Param, check_count, inferred_params, with_params};
+use crate::driver::retryable;
 use crate::driver::trace::Trace;
 use crate::statement::Rendered;
-use crate::{FromRow, QueryError, Select, Statement};
+use crate::{FromRow, QueryError, Select, Statement, TransactionOptions};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::FromSql;
 use sea_query::Value;
@@ -194,6 +195,37 @@ pub trait Executor {
         run_each(self.connection(), &sql, &values, timeout, |row| each(R::from_row(row)?))
     }
 
+    /// [`transaction`](Self::transaction) with an isolation level, a
+    /// read-only mode, or runs again after serialization failures (knex
+    /// `transaction(…, { isolationLevel, readOnly })`). Only the outermost
+    /// transaction takes modes; inside one, this is
+    /// [`QueryError::NestedTransactionOptions`].
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Connection, Executor, Insert, IsolationLevel, QueryError, TransactionOptions, raw};
+    /// # let mut conn = Connection::new(ConnectConfig::from_url("postgres://postgres@localhost/app")?.connect()?);
+    /// let mut options = TransactionOptions::new();
+    /// options.isolation(IsolationLevel::Serializable).retry_serialization_failures(3);
+    /// conn.transaction_with(&options, |tx| {
+    ///     let (taken,): (i64,) = tx.fetch_one(&raw("select count(*) from seats where show_id = 7"))?;
+    ///     if taken < 100 {
+    ///         tx.execute(Insert::into("seats").set("show_id", 7))?;
+    ///     }
+    ///     Ok::<_, QueryError>(())
+    /// })?;
+    /// # Ok::<(), QueryError>(())
+    /// ```
+    fn transaction_with<T, E>(
+        &mut self,
+        options: &TransactionOptions,
+        body: impl FnMut(&mut Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<QueryError>,
+    {
+        transaction_with(self.connection(), options, body)
+    }
+
     /// Runs `body` in a transaction: committed when it returns `Ok`, rolled back
     /// when it returns `Err` or panics. Inside a transaction, a savepoint.
     ///
@@ -231,6 +263,39 @@ pub trait Executor {
                 Err(error)
             }
         }
+    }
+}
+
+/// [`Executor::transaction_with`], for [`Db`](super::Db) too.
+pub(super) fn transaction_with<T, E>(
+    connection: &mut Connection,
+    options: &TransactionOptions,
+    mut body: impl FnMut(&mut Transaction<'_>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<QueryError>,
+{
+    let mut runs = 0;
+    loop {
+        let mut transaction = Transaction::begin_with(connection, options)?;
+        let (failed, code) = match body(&mut transaction) {
+            Ok(value) => match transaction.commit() {
+                Ok(()) => return Ok(value),
+                Err(error) => {
+                    let code = error.code().cloned();
+                    (E::from(error), code)
+                }
+            },
+            Err(error) => {
+                let code = transaction.failure_code();
+                transaction.rollback()?;
+                (error, code)
+            }
+        };
+        if runs >= options.retries() || !retryable(code.as_ref()) {
+            return Err(failed);
+        }
+        runs += 1;
     }
 }
 

@@ -387,4 +387,29 @@ impl Db {
     {
         self.get()?.transaction(body)
     }
+
+    /// [`Executor::transaction_with`] on a pooled connection.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{ConnectConfig, Db, IsolationLevel, QueryError, TransactionOptions, table};
+    /// # let db = Db::connect(&ConnectConfig::from_url("postgres://postgres@localhost/app")?)?;
+    /// let mut report = TransactionOptions::new();
+    /// report.isolation(IsolationLevel::RepeatableRead).read_only();
+    /// let (sessions, tokens) = db.transaction_with(&report, |tx| {
+    ///     let sessions: Vec<knexrs_query::Row> = knexrs_query::Executor::fetch_all(tx, &table("sessions"))?;
+    ///     let tokens: Vec<knexrs_query::Row> = knexrs_query::Executor::fetch_all(tx, &table("token_jti"))?;
+    ///     Ok::<_, QueryError>((sessions, tokens)) // one snapshot for both
+    /// })?;
+    /// # Ok::<(), QueryError>(())
+    /// ```
+    pub fn transaction_with<T, E>(
+        &self,
+        options: &crate::TransactionOptions,
+        body: impl FnMut(&mut Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<QueryError>,
+    {
+        self.get()?.transaction_with(options, body)
+    }
 }

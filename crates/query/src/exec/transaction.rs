@@ -2,8 +2,8 @@
 //! back when dropped unfinished (an error or a panic).
 
 use super::{Connection, Executor};
-use crate::QueryError;
 use crate::driver::tx_state::{Ending, aborted_error, is_aborted};
+use crate::{QueryError, TransactionOptions};
 
 /// An open transaction (or savepoint) on a connection.
 ///
@@ -32,7 +32,11 @@ pub struct Transaction<'a> {
 
 impl<'a> Transaction<'a> {
     pub(crate) fn begin(connection: &'a mut Connection) -> Result<Self, QueryError> {
-        let sql = connection.tx.begin_sql();
+        Self::begin_with(connection, &TransactionOptions::default())
+    }
+
+    pub(crate) fn begin_with(connection: &'a mut Connection, options: &TransactionOptions) -> Result<Self, QueryError> {
+        let sql = connection.tx.begin_sql_with(options)?;
         connection.client().batch_execute(&sql).map_err(|e| QueryError::database("starting a transaction", e))?;
         connection.tx.depth += 1;
         let depth = connection.tx.depth;
@@ -65,6 +69,11 @@ impl<'a> Transaction<'a> {
                 error.map_or(Ok(()), Err)
             }
         }
+    }
+
+    /// The SQLSTATE of the first statement that failed inside it.
+    pub(crate) fn failure_code(&self) -> Option<tokio_postgres::error::SqlState> {
+        self.connection.tx.failure_code()
     }
 
     /// Commits (or releases the savepoint).

@@ -668,7 +668,28 @@ impl AsyncConn {
     /// # }
     /// ```
     pub async fn begin(&self) -> Result<AsyncTransaction<'_>, QueryError> {
-        AsyncTransaction::begin(self).await
+        AsyncTransaction::begin(self, &crate::TransactionOptions::default()).await
+    }
+
+    /// [`begin`](Self::begin) with an isolation level or a read-only mode
+    /// (only the outermost transaction takes them).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, IsolationLevel, QueryError, TransactionOptions, table};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), QueryError> {
+    /// let mut report = TransactionOptions::new();
+    /// report.isolation(IsolationLevel::RepeatableRead).read_only();
+    /// let tx = conn.begin_with(&report).await?;
+    /// let (sessions, tokens) = (table("sessions"), table("token_jti"));
+    /// // One snapshot for both.
+    /// let (sessions, tokens) =
+    ///     tokio::try_join!(tx.fetch_all::<knexrs_query::Row>(&sessions), tx.fetch_all::<knexrs_query::Row>(&tokens))?;
+    /// tx.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn begin_with(&self, options: &crate::TransactionOptions) -> Result<AsyncTransaction<'_>, QueryError> {
+        AsyncTransaction::begin(self, options).await
     }
 
     /// Runs `body` in a transaction: committed when it returns `Ok`, rolled
@@ -704,6 +725,58 @@ impl AsyncConn {
                 tx.rollback().await?;
                 Err(error)
             }
+        }
+    }
+
+    /// [`transaction`](Self::transaction) with an isolation level, a
+    /// read-only mode, or runs again after serialization failures (knex
+    /// `transaction(…, { isolationLevel, readOnly })`); the closure may run
+    /// more than once.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncConn, Insert, IsolationLevel, QueryError, TransactionOptions, raw};
+    /// # async fn demo(conn: &AsyncConn) -> Result<(), QueryError> {
+    /// let mut options = TransactionOptions::new();
+    /// options.isolation(IsolationLevel::Serializable).retry_serialization_failures(3);
+    /// conn.transaction_with(&options, |tx| Box::pin(async move {
+    ///     let (taken,): (i64,) = tx.fetch_one(&raw("select count(*) from seats where show_id = 7")).await?;
+    ///     if taken < 100 {
+    ///         tx.execute(Insert::into("seats").set("show_id", 7)).await?;
+    ///     }
+    ///     Ok::<_, QueryError>(())
+    /// }))
+    /// .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction_with<T, E, F>(&self, options: &crate::TransactionOptions, mut body: F) -> Result<T, E>
+    where
+        E: From<QueryError>,
+        F: for<'t> FnMut(
+            &'t AsyncTransaction<'_>,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send + 't>>,
+    {
+        let mut runs = 0;
+        loop {
+            let tx = self.begin_with(options).await?;
+            let (failed, code) = match body(&tx).await {
+                Ok(value) => match tx.commit().await {
+                    Ok(()) => return Ok(value),
+                    Err(error) => {
+                        let code = error.code().cloned();
+                        (E::from(error), code)
+                    }
+                },
+                Err(error) => {
+                    let code = tx.failure_code();
+                    tx.rollback().await?;
+                    (error, code)
+                }
+            };
+            if runs >= options.retries() || !crate::driver::retryable(code.as_ref()) {
+                return Err(failed);
+            }
+            runs += 1;
         }
     }
 }

@@ -4,8 +4,8 @@
 //! before going back to the pool.
 
 use super::{AsyncConn, AsyncExecutor};
-use crate::QueryError;
 use crate::driver::tx_state::{Ending, aborted_error, is_aborted};
+use crate::{QueryError, TransactionOptions};
 
 /// An open transaction (or savepoint) on an [`AsyncConn`]; statements run on
 /// it through [`Deref`](std::ops::Deref) to the connection.
@@ -32,9 +32,9 @@ pub struct AsyncTransaction<'a> {
 }
 
 impl<'a> AsyncTransaction<'a> {
-    pub(crate) async fn begin(conn: &'a AsyncConn) -> Result<Self, QueryError> {
+    pub(crate) async fn begin(conn: &'a AsyncConn, options: &TransactionOptions) -> Result<Self, QueryError> {
         conn.settle().await?;
-        let sql = conn.lock().tx.begin_sql();
+        let sql = conn.lock().tx.begin_sql_with(options)?;
         conn.client().batch_execute(&sql).await.map_err(|e| QueryError::database("starting a transaction", e))?;
         let depth = {
             let mut state = conn.lock();
@@ -42,6 +42,11 @@ impl<'a> AsyncTransaction<'a> {
             state.tx.depth
         };
         Ok(AsyncTransaction { conn, depth, open: true })
+    }
+
+    /// The SQLSTATE of the first statement that failed inside it.
+    pub(crate) fn failure_code(&self) -> Option<tokio_postgres::error::SqlState> {
+        self.conn.lock().tx.failure_code()
     }
 
     /// Commits (or releases the savepoint). A statement that failed inside it
