@@ -94,20 +94,36 @@ impl IntoOperand for Value {
     }
 }
 
+/// Operands of Rust value types, `Option` for NULL: bound as sea-query
+/// converts them, or (`as text:`) as their text form, which the server parses
+/// as the column's type (an `inet` keeps its netmask that way).
 macro_rules! value_operands {
     ($($t:ty),* $(,)?) => {$(
-        impl IntoOperand for $t {
-            fn into_operand(self) -> Operand {
-                Operand(OperandKind::Value(self.into()))
+        impl $crate::IntoOperand for $t {
+            fn into_operand(self) -> $crate::Operand {
+                $crate::Operand($crate::operand::OperandKind::Value(self.into()))
             }
         }
-        impl IntoOperand for Option<$t> {
-            fn into_operand(self) -> Operand {
-                Operand(OperandKind::Value(self.into()))
+        impl $crate::IntoOperand for Option<$t> {
+            fn into_operand(self) -> $crate::Operand {
+                $crate::Operand($crate::operand::OperandKind::Value(self.into()))
+            }
+        }
+    )*};
+    (as text: $($t:ty),* $(,)?) => {$(
+        impl $crate::IntoOperand for $t {
+            fn into_operand(self) -> $crate::Operand {
+                $crate::Operand($crate::operand::OperandKind::Value($crate::Value::String(Some(self.to_string()))))
+            }
+        }
+        impl $crate::IntoOperand for Option<$t> {
+            fn into_operand(self) -> $crate::Operand {
+                $crate::Operand($crate::operand::OperandKind::Value($crate::Value::String(self.map(|v| v.to_string()))))
             }
         }
     )*};
 }
+pub(crate) use value_operands;
 
 value_operands!(
     bool,
@@ -127,7 +143,10 @@ value_operands!(
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::FixedOffset>,
+    rust_decimal::Decimal,
 );
+
+value_operands!(as text: std::net::IpAddr);
 
 /// A column reference as an operand (knex `knex.ref`), for comparing two columns
 /// or setting one from another.

@@ -105,7 +105,8 @@ pub fn get<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, QueryError
     row.try_get(name).map_err(|e| QueryError::Decode { column: name.to_owned(), message: knexrs_connect::describe(&e) })
 }
 
-pub(super) fn get_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, QueryError> {
+/// The column at `index` (a tuple's or tuple struct's field); an error names the column.
+pub fn get_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, QueryError> {
     row.try_get(index).map_err(|e| QueryError::Decode {
         column: row.columns().get(index).map_or_else(|| index.to_string(), |c| c.name().to_owned()),
         message: knexrs_connect::describe(&e),

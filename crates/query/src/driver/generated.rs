@@ -2,13 +2,12 @@
 //! (reached as `knexrs_query::__private`), so the crate using them needs no
 //! dependency on `postgres-types` of its own. Not part of the API.
 
-use super::from_row::get_at;
 use crate::{PgEnum, QueryError};
 pub use bytes::BytesMut;
 pub use postgres_types::{FromSql, IsNull, Kind, ToSql, Type, to_sql_checked};
 pub use tokio_postgres::Row;
 
-pub use super::from_row::{FromRow, get};
+pub use super::from_row::{FromRow, get, get_at as get_index};
 
 /// The driver's boxed error.
 pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
@@ -29,11 +28,6 @@ pub fn enum_from_sql<E: PgEnum>(raw: &[u8]) -> Result<E, BoxError> {
         format!("`{label}` is not a label of {}: add it to the Rust enum (run schema generate again)", E::TYPE_NAME)
             .into()
     })
-}
-
-/// The column at `index` (a tuple struct's field).
-pub fn get_index<T: for<'a> FromSql<'a>>(row: &Row, index: usize) -> Result<T, QueryError> {
-    get_at(row, index)
 }
 
 /// The column `name`, or `T::default()` when the row has no such column

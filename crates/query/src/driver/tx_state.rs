@@ -40,19 +40,22 @@ fn savepoint(depth: usize) -> String {
 }
 
 impl TxState {
-    /// The statement that opens the next level: `begin` or a savepoint.
-    pub(crate) fn begin_sql(&self) -> String {
-        if self.depth == 0 { "begin".to_owned() } else { format!("savepoint {}", savepoint(self.depth + 1)) }
-    }
-
-    /// [`begin_sql`](Self::begin_sql) with `options`, which only the
-    /// outermost transaction can take.
-    pub(crate) fn begin_sql_with(&self, options: &super::TransactionOptions) -> Result<String, QueryError> {
+    /// The statement that opens the next level: `begin` with `options`'
+    /// modes, or a savepoint (which takes no modes).
+    pub(crate) fn begin_sql(&self, options: &super::TransactionOptions) -> Result<String, QueryError> {
         match self.depth {
             0 => Ok(options.begin_sql()),
             _ if options.sets_mode() => Err(QueryError::NestedTransactionOptions),
-            _ => Ok(self.begin_sql()),
+            depth => Ok(format!("savepoint {}", savepoint(depth + 1))),
         }
+    }
+
+    /// `error` is a cached plan made stale by a schema change ("cached plan
+    /// must not change result type": the table changed under us), and the
+    /// statement may be prepared and sent again: outside a transaction only,
+    /// as inside one the failure has aborted it.
+    pub(crate) fn may_prepare_again(&self, error: &tokio_postgres::Error) -> bool {
+        self.depth == 0 && error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
     }
 
     /// The SQLSTATE of the first failure inside the open transaction.
@@ -181,9 +184,10 @@ mod tests {
     #[test]
     fn a_clean_transaction_commits_with_a_probe_and_savepoints_release() {
         let mut state = TxState::default();
-        assert_eq!(state.begin_sql(), "begin");
+        let plain = super::super::TransactionOptions::default();
+        assert_eq!(state.begin_sql(&plain).unwrap(), "begin");
         state.depth = 1;
-        assert_eq!(state.begin_sql(), "savepoint knexrs_2");
+        assert_eq!(state.begin_sql(&plain).unwrap(), "savepoint knexrs_2");
         state.depth = 2;
         assert!(matches!(state.end(true), Ending::Commit { sql } if sql == "release savepoint knexrs_2"));
         assert!(matches!(state.end(true), Ending::Commit { sql } if sql == "select 1; commit"));

@@ -14,7 +14,6 @@ use postgres::types::FromSql;
 use sea_query::Value;
 use std::borrow::Cow;
 use std::time::Duration;
-use tokio_postgres::error::SqlState;
 
 /// Runs statements: values bound, each query shape prepared once per connection.
 ///
@@ -218,12 +217,33 @@ pub trait Executor {
     fn transaction_with<T, E>(
         &mut self,
         options: &TransactionOptions,
-        body: impl FnMut(&mut Transaction<'_>) -> Result<T, E>,
+        mut body: impl FnMut(&mut Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<QueryError>,
     {
-        transaction_with(self.connection(), options, body)
+        let mut runs = 0;
+        loop {
+            let mut transaction = Transaction::begin_with(self.connection(), options)?;
+            let (failed, code) = match body(&mut transaction) {
+                Ok(value) => match transaction.commit() {
+                    Ok(()) => return Ok(value),
+                    Err(error) => {
+                        let code = error.code().cloned();
+                        (E::from(error), code)
+                    }
+                },
+                Err(error) => {
+                    let code = transaction.failure_code();
+                    transaction.rollback()?;
+                    (error, code)
+                }
+            };
+            if runs >= options.retries() || !retryable(code.as_ref()) {
+                return Err(failed);
+            }
+            runs += 1;
+        }
     }
 
     /// Runs `body` in a transaction: committed when it returns `Ok`, rolled back
@@ -266,39 +286,6 @@ pub trait Executor {
     }
 }
 
-/// [`Executor::transaction_with`], for [`Db`](super::Db) too.
-pub(super) fn transaction_with<T, E>(
-    connection: &mut Connection,
-    options: &TransactionOptions,
-    mut body: impl FnMut(&mut Transaction<'_>) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<QueryError>,
-{
-    let mut runs = 0;
-    loop {
-        let mut transaction = Transaction::begin_with(connection, options)?;
-        let (failed, code) = match body(&mut transaction) {
-            Ok(value) => match transaction.commit() {
-                Ok(()) => return Ok(value),
-                Err(error) => {
-                    let code = error.code().cloned();
-                    (E::from(error), code)
-                }
-            },
-            Err(error) => {
-                let code = transaction.failure_code();
-                transaction.rollback()?;
-                (error, code)
-            }
-        };
-        if runs >= options.retries() || !retryable(code.as_ref()) {
-            return Err(failed);
-        }
-        runs += 1;
-    }
-}
-
 impl Executor for Connection {
     fn connection(&mut self) -> &mut Connection {
         self
@@ -315,15 +302,7 @@ fn run(
     call: Call,
     timeout: Option<Duration>,
 ) -> Result<Outcome, QueryError> {
-    if crate::in_async_context() {
-        return Err(knexrs_connect::ConnectError::BlockingInAsync {
-            what: "the blocking executor",
-            instead: "the `async` feature's executor",
-        }
-        .into());
-    }
-    check_count(sql, values.len())?;
-    let trace = Trace::start();
+    let trace = start(sql, values)?;
     let result = match timeout {
         None => send(connection, sql, values, call),
         Some(after) => {
@@ -341,12 +320,25 @@ fn run(
     result
 }
 
+/// What every statement checks before it is sent: not on an async runtime's
+/// thread, not too many values; then its time starts.
+fn start(sql: &str, values: &[Cow<'_, Value>]) -> Result<Trace, QueryError> {
+    if crate::in_async_context() {
+        return Err(knexrs_connect::ConnectError::BlockingInAsync {
+            what: "the blocking executor",
+            instead: "the `async` feature's executor",
+        }
+        .into());
+    }
+    check_count(sql, values.len())?;
+    Ok(Trace::start())
+}
+
 fn send(connection: &mut Connection, sql: &str, values: &[Cow<'_, Value>], call: Call) -> Result<Outcome, QueryError> {
     let result = if connection.prepares() {
         let prepared = connection.prepared(sql)?;
         match call_prepared(connection.client(), &prepared, values, call) {
-            Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && connection.tx.depth == 0 => {
-                // "cached plan must not change result type": the table changed under us.
+            Err(error) if connection.tx.may_prepare_again(&error) => {
                 connection.forget_statements();
                 let prepared = connection.prepared(sql)?;
                 call_prepared(connection.client(), &prepared, values, call)
@@ -376,24 +368,14 @@ fn run_each<E: From<QueryError>>(
     timeout: Option<Duration>,
     mut each: impl FnMut(postgres::Row) -> Result<(), E>,
 ) -> Result<u64, E> {
-    if crate::in_async_context() {
-        return Err(QueryError::from(knexrs_connect::ConnectError::BlockingInAsync {
-            what: "the blocking executor",
-            instead: "the `async` feature's executor",
-        })
-        .into());
-    }
-    check_count(sql, values.len())?;
-    let trace = Trace::start();
+    let trace = start(sql, values)?;
     let limit = timeout.map(|after| StatementTimeout::set(connection, after)).transpose()?;
     let mut taken = 0;
     let mut result = send_each(connection, sql, values, &mut each, &mut taken);
     if let Err(Stop::Database(error)) = &result
-        && error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
         && taken == 0
-        && connection.tx.depth == 0
+        && connection.tx.may_prepare_again(error)
     {
-        // "cached plan must not change result type": the table changed under us.
         connection.forget_statements();
         result = send_each(connection, sql, values, &mut each, &mut taken);
     }

@@ -36,7 +36,7 @@ impl<'a> Transaction<'a> {
     }
 
     pub(crate) fn begin_with(connection: &'a mut Connection, options: &TransactionOptions) -> Result<Self, QueryError> {
-        let sql = connection.tx.begin_sql_with(options)?;
+        let sql = connection.tx.begin_sql(options)?;
         connection.client().batch_execute(&sql).map_err(|e| QueryError::database("starting a transaction", e))?;
         connection.tx.depth += 1;
         let depth = connection.tx.depth;

@@ -15,7 +15,6 @@ use futures_util::TryStreamExt as _;
 use postgres_types::FromSql;
 use rustc_hash::FxHashMap;
 use std::sync::Mutex;
-use tokio_postgres::error::SqlState;
 
 /// How many statements a connection keeps prepared; past it the cache starts over.
 const CACHE_CAPACITY: usize = 512;
@@ -465,9 +464,8 @@ impl AsyncConn {
         }
         let prepared = self.prepared(sql).await?;
         let result = match self.call(call, &prepared, values).await {
-            Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && self.lock().tx.depth == 0 => {
-                // "cached plan must not change result type": the table changed under us.
-                self.lock().statements.clear();
+            Err(error) if self.lock().tx.may_prepare_again(&error) => {
+                self.forget_statements();
                 let prepared = self.prepared(sql).await?;
                 self.call(call, &prepared, values).await
             }

@@ -14,7 +14,6 @@ use sea_query::Value;
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::time::Instant;
-use tokio_postgres::error::SqlState;
 
 /// A rendered statement that owns its values: the stream outlives the
 /// borrow of the builder it came from.
@@ -169,8 +168,7 @@ async fn start(conn: &AsyncConn, statement: &Owned) -> Result<Pin<Box<tokio_post
     let started = if conn.prepares() {
         let prepared = conn.prepared(sql).await?;
         match conn.client().query_raw(&prepared, params.clone()).await {
-            Err(error) if error.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED) && conn.lock().tx.depth == 0 => {
-                // "cached plan must not change result type": the table changed under us.
+            Err(error) if conn.lock().tx.may_prepare_again(&error) => {
                 conn.forget_statements();
                 let prepared = conn.prepared(sql).await?;
                 conn.client().query_raw(&prepared, params).await

@@ -34,7 +34,7 @@ pub struct AsyncTransaction<'a> {
 impl<'a> AsyncTransaction<'a> {
     pub(crate) async fn begin(conn: &'a AsyncConn, options: &TransactionOptions) -> Result<Self, QueryError> {
         conn.settle().await?;
-        let sql = conn.lock().tx.begin_sql_with(options)?;
+        let sql = conn.lock().tx.begin_sql(options)?;
         conn.client().batch_execute(&sql).await.map_err(|e| QueryError::database("starting a transaction", e))?;
         let depth = {
             let mut state = conn.lock();

@@ -1,6 +1,7 @@
 //! Which Rust values a column of a given Rust type takes.
 
 use crate::IntoOperand;
+use crate::operand::value_operands;
 
 /// A value a column of type `V` accepts: `V` itself, the inner type for an
 /// `Option` column, `&str` for text. Anything else does not compile:
@@ -49,16 +50,7 @@ accepts!(
 /// column of that array type takes it.
 macro_rules! arrays {
     ($($t:ty),* $(,)?) => {$(
-        impl IntoOperand for Vec<$t> {
-            fn into_operand(self) -> crate::Operand {
-                crate::Operand(crate::operand::OperandKind::Value(self.into()))
-            }
-        }
-        impl IntoOperand for Option<Vec<$t>> {
-            fn into_operand(self) -> crate::Operand {
-                crate::Operand(crate::operand::OperandKind::Value(self.into()))
-            }
-        }
+        value_operands!(Vec<$t>);
         accepts!(Vec<$t>);
     )*};
 }
@@ -88,39 +80,8 @@ impl Accepts<Option<i64>> for i32 {}
 impl Accepts<i32> for i16 {}
 impl Accepts<f64> for f32 {}
 
-impl crate::IntoOperand for rust_decimal::Decimal {
-    fn into_operand(self) -> crate::Operand {
-        crate::Operand(crate::operand::OperandKind::Value(self.into()))
-    }
-}
-
-impl crate::IntoOperand for Option<rust_decimal::Decimal> {
-    fn into_operand(self) -> crate::Operand {
-        crate::Operand(crate::operand::OperandKind::Value(self.into()))
-    }
-}
-
-/// A value given as its text form, which the server parses as the column's
-/// type: an address (`inet`, `cidr`) keeps its netmask that way.
-macro_rules! text_operands {
-    ($($t:ty),* $(,)?) => {$(
-        impl IntoOperand for $t {
-            fn into_operand(self) -> crate::Operand {
-                crate::Operand(crate::operand::OperandKind::Value(sea_query::Value::String(Some(self.to_string()))))
-            }
-        }
-        impl IntoOperand for Option<$t> {
-            fn into_operand(self) -> crate::Operand {
-                crate::Operand(crate::operand::OperandKind::Value(sea_query::Value::String(self.map(|v| v.to_string()))))
-            }
-        }
-    )*};
-}
-
-text_operands!(std::net::IpAddr);
-
 #[cfg(feature = "driver")]
-text_operands!(cidr::IpInet, cidr::IpCidr);
+value_operands!(as text: cidr::IpInet, cidr::IpCidr);
 
 #[cfg(feature = "driver")]
 accepts!(cidr::IpInet, cidr::IpCidr);
