@@ -27,35 +27,18 @@ macro_rules! accepts {
     )*};
 }
 
-accepts!(
-    bool,
-    i16,
-    i32,
-    i64,
-    f32,
-    f64,
-    String,
-    Vec<u8>,
-    serde_json::Value,
-    uuid::Uuid,
-    chrono::NaiveDate,
-    chrono::NaiveTime,
-    chrono::NaiveDateTime,
-    chrono::DateTime<chrono::Utc>,
-    rust_decimal::Decimal,
-);
-
-/// PostgreSQL arrays (`text[]`, `int4[]`, …): a `Vec` of an element type is
-/// one array value, as node-postgres binds a JavaScript array, and the
-/// column of that array type takes it.
-macro_rules! arrays {
+/// The scalar types columns are mapped to, and their PostgreSQL arrays
+/// (`text[]`, `int4[]`, …): a `Vec` of an element type is one array value,
+/// as node-postgres binds a JavaScript array, and the column of that array
+/// type takes it.
+macro_rules! scalars_and_arrays {
     ($($t:ty),* $(,)?) => {$(
+        accepts!($t, Vec<$t>);
         value_operands!(Vec<$t>);
-        accepts!(Vec<$t>);
     )*};
 }
 
-arrays!(
+scalars_and_arrays!(
     bool,
     i16,
     i32,
@@ -71,6 +54,9 @@ arrays!(
     chrono::DateTime<chrono::Utc>,
     rust_decimal::Decimal,
 );
+
+// bytea: `Vec<u8>` is the value itself, not an array.
+accepts!(Vec<u8>);
 
 impl Accepts<String> for &str {}
 impl Accepts<Option<String>> for &str {}
