@@ -164,6 +164,8 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
             ),
             table_migration(5, 0),
         ]),
+        // `migrate lint`: one table in use, then one hazard (or none) per migration.
+        "hazards" => Ok(hazard_migrations()),
         // A data migration: add a column, backfill it with the query builder, make it required.
         // `backfill:bad` fails at its backfill (statement 2 of 4).
         "backfill" => Ok(vec![table_migration(1, 0), backfill_migration(parts.get(1) == Some(&"bad"))]),
@@ -316,6 +318,82 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
 
 fn name(i: u64, what: &str) -> String {
     format!("2024010100{:04}_{what}", i)
+}
+
+/// `migrate lint`'s fixture: `accounts` is created, then each migration
+/// does one thing to it (or to `entries`, created on the way); all but the
+/// second set a lock timeout.
+fn hazard_migrations() -> Vec<Migration> {
+    let timed = MigrationConfig::new().lock_timeout_ms(2_000);
+    let raw = |i, what, up: &[&str]| raw_migration(i, what, up, &["select 1"]).with_config(timed);
+    vec![
+        raw(
+            1,
+            "create_accounts",
+            &[
+                "create table accounts (id serial primary key, name varchar(50), balance integer not null default 0, note text)",
+            ],
+        ),
+        raw_migration(2, "index_name", &["create index accounts_name_index on accounts (name)"], &["select 1"]),
+        raw(
+            3,
+            "widen_name_bigint_balance",
+            &[
+                "alter table accounts alter column name type varchar(100)",
+                "alter table accounts alter column balance type bigint",
+            ],
+        ),
+        raw(
+            4,
+            "create_entries",
+            &["create table entries (id serial primary key, account_id integer not null references accounts (id))"],
+        ),
+        raw(
+            5,
+            "checks",
+            &[
+                "alter table accounts add constraint accounts_balance_check check (balance >= 0)",
+                "alter table accounts add constraint accounts_name_check check (name <> '') not valid",
+            ],
+        ),
+        raw(6, "note_required", &["alter table accounts alter column note set not null"]),
+        raw(7, "add_team", &["alter table accounts add column team text not null"]),
+        raw(
+            8,
+            "rename_and_drop",
+            &["alter table accounts rename column name to label", "alter table accounts drop column note"],
+        ),
+        raw_migration(
+            9,
+            "index_label_concurrently",
+            &["create index concurrently accounts_label_index on accounts (label)"],
+            &["select 1"],
+        ),
+        raw(10, "numeric_balance", &["alter table accounts alter column balance type numeric"])
+            .with_config(timed.allow_hazards(&["table-rewrite"])),
+        raw(
+            11,
+            "flag_then_index",
+            &[
+                "alter table accounts add column flag boolean",
+                "create index entries_account_id_index on entries (account_id)",
+            ],
+        ),
+        raw(
+            12,
+            "defaults",
+            &[
+                "alter table accounts add column opened_at timestamptz default now()",
+                "alter table accounts add column token uuid default gen_random_uuid()",
+            ],
+        ),
+        raw(
+            13,
+            "tier_in_transaction",
+            &["alter table accounts add column tier text", "update accounts set tier = 'basic'"],
+        ),
+        raw(14, "truncate_entries", &["truncate entries"]),
+    ]
 }
 
 /// A migration `<i>_<what>` whose `up` and `down` are these raw statements.

@@ -183,6 +183,11 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     )?;
     expect(&latest, "Batch 1 run: 1 migrations")?;
     expect(&latest, "_create_users (")?;
+    let linted = ok(
+        in_app(cargo_path).args(["xtask", "migrate", "lint", "--all"]),
+        "cargo xtask migrate lint --all (what each migration locks and rewrites)",
+    )?;
+    expect(&linted, "Linted 1 migration: 0 errors, 0 warnings")?;
     // Seeds the knex way: `seed make` writes the file without a build, `seed run` runs it once.
     let made = ok(in_app(&knexrs).args(["seed", "make", "01_users"]), "knexrs seed make 01_users")?;
     expect(&made, "Created seed file: ")?;
@@ -224,9 +229,10 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     )?;
     let tested = ok(in_app(cargo_path).args(["xtask", "test"]), "cargo xtask test (the project's tests)")?;
     expect(&tested, "test a_user_is_stored_and_found_by_email ... ok")?;
-    // The test knexrs init wrote: every migration applies, and each down undoes its up.
+    // The tests knexrs init wrote: every migration applies, each down undoes its up, none blocks a table in use.
     expect(&tested, "test every_migration_applies_on_a_fresh_database ... ok")?;
     expect(&tested, "test every_migrations_down_undoes_its_up ... ok")?;
+    expect(&tested, "test no_migration_blocks_a_table_in_use ... ok")?;
     let _ = in_app(cargo_path).args(["xtask", "db", "stop"]).output();
     let _ = in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", "test"]).output();
     step("a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its test passes");

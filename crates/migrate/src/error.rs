@@ -399,6 +399,16 @@ pub enum MigrateError {
         /// How many were not started (cancelled, or stopped by `--fail-fast`).
         not_started: usize,
     },
+    /// A hazard id `lint` does not know (in `--allow`, or a migration's `allow_hazards`).
+    #[error("{}", unknown_hazard_text(id, migration.as_deref(), known))]
+    UnknownHazard {
+        /// The id given.
+        id: String,
+        /// The migration whose CONFIG names it, if one does.
+        migration: Option<String>,
+        /// The ids `lint` knows.
+        known: String,
+    },
     /// The run was cancelled (SIGINT/SIGTERM, or its [`Cancel`](crate::Cancel) handle).
     #[error("interrupted {when}; {kept}")]
     Interrupted {
@@ -489,6 +499,11 @@ fn targets_text(origin: &str, line: usize, problem: &str) -> String {
 }
 
 /// At most ten names: a fleet of thousands must still fit on one readable line.
+fn unknown_hazard_text(id: &str, migration: Option<&str>, known: &str) -> String {
+    let place = migration.map_or_else(String::new, |m| format!(" (in the CONFIG of migration {m})"));
+    format!("`{id}` is not a hazard lint knows{place}: use one of {known}")
+}
+
 fn fleet_text(total: usize, failed: &[String], not_started: usize) -> String {
     const SHOWN: usize = 10;
     let mut names = failed.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");

@@ -42,6 +42,8 @@ pub struct MigrationConfig {
     pub lock_timeout_ms: Option<u64>,
     /// `statement_timeout` while this migration runs, in milliseconds.
     pub statement_timeout_ms: Option<u64>,
+    /// Hazard ids `migrate lint` accepts in this migration (`table-rewrite`, …).
+    pub allowed_hazards: &'static [&'static str],
 }
 
 impl MigrationConfig {
@@ -54,7 +56,7 @@ impl MigrationConfig {
     /// assert_eq!(MigrationConfig::new().transaction, None);
     /// ```
     pub const fn new() -> Self {
-        MigrationConfig { transaction: None, lock_timeout_ms: None, statement_timeout_ms: None }
+        MigrationConfig { transaction: None, lock_timeout_ms: None, statement_timeout_ms: None, allowed_hazards: &[] }
     }
 
     /// Runs outside a transaction (knex `config.transaction = false`).
@@ -95,6 +97,20 @@ impl MigrationConfig {
     /// ```
     pub const fn statement_timeout_ms(mut self, ms: u64) -> Self {
         self.statement_timeout_ms = Some(ms);
+        self
+    }
+
+    /// Hazards `migrate lint` accepts in this migration (a rewrite of a table
+    /// known to stay small, say): reported as allowed, not counted.
+    ///
+    /// ```
+    /// use knexrs_migrate::MigrationConfig;
+    ///
+    /// pub const CONFIG: MigrationConfig = MigrationConfig::new().allow_hazards(&["table-rewrite"]);
+    /// assert_eq!(CONFIG.allowed_hazards, ["table-rewrite"]);
+    /// ```
+    pub const fn allow_hazards(mut self, ids: &'static [&'static str]) -> Self {
+        self.allowed_hazards = ids;
         self
     }
 }

@@ -433,7 +433,7 @@ impl Migrator {
 
 /// One migration's `up` or `down`, rendered and split into single statements,
 /// with whether it runs in a transaction.
-fn prepare(
+pub(crate) fn prepare(
     migration: &Migration,
     up: bool,
     options: &RunOptions,

@@ -3,8 +3,8 @@
 //! `down` and `up` again, and the schema is compared after each step with
 //! the one before (see [`Catalog`]).
 
-use crate::session::Conn;
-use crate::{Catalog, MigrateError, Migrator, RunOptions, Silent, Target};
+use crate::scratch::Scratch;
+use crate::{MigrateError, Migrator, RunOptions, Silent, Target};
 use knexrs_connect::ConnectConfig;
 use std::fmt;
 
@@ -76,58 +76,6 @@ impl VerifyReport {
     }
 }
 
-/// A database made for one verification, dropped when it is done.
-struct Scratch {
-    admin: ConnectConfig,
-    name: String,
-    config: ConnectConfig,
-    /// Reads the catalog between steps.
-    reader: Conn,
-}
-
-impl Scratch {
-    async fn create(admin: &ConnectConfig) -> Result<Self, MigrateError> {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let name = format!("knexrs_verify_{}_{nanos}", std::process::id());
-        let conn = Conn::open(admin).await?;
-        conn.client().batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&name))).await.map_err(
-            MigrateError::bookkeeping(format!(
-                "creating the throwaway database {name} (verify needs the CREATEDB privilege)"
-            )),
-        )?;
-        let config = admin.with_database(&name);
-        let reader = match Conn::open(&config).await {
-            Ok(reader) => reader,
-            Err(error) => {
-                Scratch::drop_database(admin, &name).await;
-                return Err(error);
-            }
-        };
-        Ok(Scratch { admin: admin.clone(), name, config, reader })
-    }
-
-    /// The schema of the throwaway database now, bookkeeping left out.
-    async fn catalog(&self, ignore_prefix: &str) -> Result<Catalog, MigrateError> {
-        Catalog::read(self.reader.client(), ignore_prefix)
-            .await
-            .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
-    }
-
-    async fn remove(self) {
-        let Scratch { admin, name, reader, .. } = self;
-        drop(reader);
-        Scratch::drop_database(&admin, &name).await;
-    }
-
-    async fn drop_database(admin: &ConnectConfig, name: &str) {
-        if let Ok(conn) = Conn::open(admin).await {
-            let name = knexrs_sql::quote_ident(name);
-            // `with (force)` (PostgreSQL 13+) ends sessions a failed step left behind.
-            let _ = conn.client().batch_execute(&format!("drop database if exists {name} with (force)")).await;
-        }
-    }
-}
-
 impl Migrator {
     /// Checks that each migration named (or, with none named, each migration
     /// pending on `connection`'s database) is undone by its `down`: on a
@@ -149,19 +97,11 @@ impl Migrator {
         connection: &ConnectConfig,
         names: &[String],
     ) -> Result<VerifyReport, MigrateError> {
-        let checked: Vec<String> = if names.is_empty() {
-            let status = self.status_async(connection).await?;
-            status.migrations.iter().filter(|m| m.applied.is_none()).map(|m| m.name.clone()).collect()
-        } else {
-            for name in names {
-                self.find(name).ok_or_else(|| MigrateError::UnknownMigration { name: name.clone() })?;
-            }
-            names.to_vec()
-        };
+        let checked = self.pending_or_named(connection, names).await?;
         if checked.is_empty() {
             return Ok(VerifyReport::default());
         }
-        let mut scratch = Scratch::create(connection).await?;
+        let mut scratch = Scratch::create(connection, "verify").await?;
         let result = self.verify_on(&mut scratch, &checked).await;
         scratch.remove().await;
         result
@@ -217,7 +157,7 @@ impl Migrator {
 
     /// A fresh throwaway database with every migration up to `name` applied.
     async fn rebuild(&self, scratch: &mut Scratch, name: &str) -> Result<(), MigrateError> {
-        let fresh = Scratch::create(&scratch.admin).await?;
+        let fresh = Scratch::create(&scratch.admin, "verify").await?;
         let old = std::mem::replace(scratch, fresh);
         old.remove().await;
         self.run_async(&scratch.config, &Target::To(name.to_owned()), &RunOptions::default(), &mut Silent).await?;

@@ -143,6 +143,27 @@ pub enum MigrateCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Trace what each pending migration (or each one named) locks and rewrites, on a throwaway database, and report its hazards to a database in use (exit 1 on an error)
+    Lint {
+        /// Migrations to lint [default: every pending one]
+        #[arg(conflicts_with = "all")]
+        names: Vec<String>,
+        /// Lint every migration, applied or not
+        #[arg(long)]
+        all: bool,
+        /// A hazard to accept in every migration (`table-rewrite`, …); repeat for more
+        #[arg(long, value_name = "HAZARD", value_parser = parse_hazard)]
+        allow: Vec<crate::Hazard>,
+        /// The `--lock-timeout` the real run has (then no migration lacks one)
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        lock_timeout: Option<Duration>,
+        /// Also print each statement with the locks it takes
+        #[arg(long)]
+        verbose: bool,
+        /// Print the report as JSON (statements, locks, findings)
+        #[arg(long, conflicts_with = "verbose")]
+        json: bool,
+    },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {
         /// The edited migration
@@ -262,6 +283,10 @@ fn parse_pg_version(text: &str) -> Result<knexrs_sql::ServerVersion, String> {
         None => text.parse().map(knexrs_sql::ServerVersion::major).map_err(|_| bad()),
         Some(_) => knexrs_sql::ServerVersion::parse(text).filter(|v| v.major >= 10).ok_or_else(bad),
     }
+}
+
+fn parse_hazard(text: &str) -> Result<crate::Hazard, String> {
+    text.parse().map_err(|e: crate::MigrateError| e.to_string())
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

@@ -163,3 +163,98 @@ pub(crate) fn status_json(status: &Status) -> serde_json::Value {
 fn write_stopped_halfway(out: &mut (impl Write + ?Sized), name: &str) -> std::io::Result<()> {
     writeln!(out, "Warning: migration {name} stopped halfway in an earlier run; `migrate resolve {name}` once repaired")
 }
+
+/// `lint`'s lines: each migration, its findings (with `verbose`, each
+/// statement and the locks it takes, its findings below it), then a count.
+pub(crate) fn lint(out: &mut (dyn Write + Send), report: &crate::LintReport, verbose: bool) {
+    use crate::Severity;
+    if report.migrations.is_empty() {
+        let _ = writeln!(out, "Nothing to lint: no pending migration (name the ones to check)");
+        return;
+    }
+    for migration in &report.migrations {
+        let how = if migration.transactional { "in a transaction" } else { "outside a transaction" };
+        let clean = migration.findings.is_empty() && migration.failed.is_none();
+        let _ = writeln!(out, "{} ({how}){}", migration.name, if clean { ": no hazard" } else { "" });
+        for (i, statement) in migration.statements.iter().enumerate() {
+            let number = i + 1;
+            if verbose {
+                let locks: Vec<String> = statement
+                    .locks
+                    .iter()
+                    .map(|(table, mode)| format!("{mode} on {table} ({})", mode.blocks()))
+                    .collect();
+                let locks = if locks.is_empty() { "no lock on a table in use".to_owned() } else { locks.join(", ") };
+                let _ = writeln!(out, "  {number}. {}: {locks}", statement.sql);
+            }
+            for finding in migration.findings.iter().filter(|f| f.statement == number) {
+                let _ = writeln!(out, "  {finding}");
+            }
+        }
+        if let Some(failed) = &migration.failed {
+            let _ = writeln!(out, "  error: {failed}");
+        }
+    }
+    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
+    let failed = report.migrations.iter().filter(|m| m.failed.is_some()).count();
+    let failed = if failed > 0 { format!(", {failed} failed") } else { String::new() };
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "Linted {}: {}, {}{failed}",
+        plural(report.migrations.len(), "migration"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+}
+
+/// `lint --json`: the report, with each finding's severity and advice.
+pub(crate) fn lint_json(report: &crate::LintReport) -> serde_json::Value {
+    use crate::Severity;
+    let migrations: Vec<serde_json::Value> = report
+        .migrations
+        .iter()
+        .map(|m| {
+            let statements: Vec<serde_json::Value> = m
+                .statements
+                .iter()
+                .map(|s| {
+                    let locks: Vec<serde_json::Value> = s
+                        .locks
+                        .iter()
+                        .map(|(table, mode)| serde_json::json!({ "table": table, "mode": mode.to_string() }))
+                        .collect();
+                    serde_json::json!({ "sql": s.sql, "locks": locks })
+                })
+                .collect();
+            let findings: Vec<serde_json::Value> = m
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "hazard": f.hazard.id(),
+                        "severity": f.hazard.severity().to_string(),
+                        "allowed": f.allowed,
+                        "statement": f.statement,
+                        "table": f.table,
+                        "detail": f.detail,
+                        "advice": f.hazard.advice(),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "name": m.name,
+                "transactional": m.transactional,
+                "statements": statements,
+                "findings": findings,
+                "failed": m.failed,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "migrations": migrations,
+        "errors": report.count(Severity::Error),
+        "warnings": report.count(Severity::Warning),
+        "passes": report.passes(),
+    })
+}

@@ -76,7 +76,7 @@ pub(crate) fn main_with(
     match outcome {
         Ok(Ok(Outcome::Done)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::NotUpToDate)) => ExitCode::from(3),
-        Ok(Ok(Outcome::NotReversible)) => ExitCode::from(1),
+        Ok(Ok(Outcome::NotReversible | Outcome::Hazardous)) => ExitCode::from(1),
         Ok(Err(error)) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -141,6 +141,8 @@ pub enum Outcome {
     NotUpToDate,
     /// `verify` found a migration its `down` does not undo (exit 1).
     NotReversible,
+    /// `lint` found a hazard of severity error, or a migration that fails (exit 1).
+    Hazardous,
 }
 
 /// Runs one command, printing to `out`; `cancel` stops it from elsewhere.
@@ -199,6 +201,7 @@ pub fn run(
     // Machine-readable output (JSON, a dry run's SQL script) stays alone on stdout.
     let machine_readable = match &args.command {
         MigrateCommand::Status(status) => status.json,
+        MigrateCommand::Lint { json, .. } => *json,
         MigrateCommand::Latest(run)
         | MigrateCommand::Rollback { run, .. }
         | MigrateCommand::Up { run, .. }
@@ -263,6 +266,31 @@ pub fn run(
             }
             if !report.all_reversible() {
                 return Ok(Outcome::NotReversible);
+            }
+        }
+        MigrateCommand::Lint { names, all, allow, lock_timeout, verbose, json } => {
+            let every: Vec<String>;
+            let names = if *all {
+                every = migrator.migrations().iter().map(|m| m.name().to_owned()).collect();
+                &every
+            } else {
+                names
+            };
+            let mut options = crate::LintOptions { cancel: cancel.clone(), ..crate::LintOptions::default() };
+            for hazard in allow {
+                options.allow(*hazard);
+            }
+            if let Some(timeout) = lock_timeout {
+                options.lock_timeout(*timeout);
+            }
+            let report = migrator.lint(&connection, names, &options)?;
+            if *json {
+                let _ = writeln!(out, "{}", super::output::lint_json(&report));
+            } else {
+                super::output::lint(out, &report, *verbose);
+            }
+            if !report.passes() {
+                return Ok(Outcome::Hazardous);
             }
         }
         MigrateCommand::Accept { name } => {
