@@ -7,12 +7,8 @@
 use knexrs_migrate::prelude::*;
 use knexrs_migrate::{Event, MigrateError, Migration, Migrator, Reporter, RunOptions, Silent, Target, TransactionMode};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, kill_runner, migration_set, through_pooler};
+use knexrs_tests::{fixture_migrate_command, fixture_migrator, kill_runner, migration_set, through_pooler};
 use std::time::{Duration, Instant};
-
-fn migrator(set: &str) -> Migrator {
-    Migrator::new(migration_set(set).unwrap()).unwrap()
-}
 
 fn options(mode: TransactionMode, db: &TestDatabase) -> RunOptions {
     let mut options = RunOptions::default();
@@ -46,7 +42,7 @@ fn has_table(db: &TestDatabase, table: &str) -> bool {
 /// `t_1` with three names, the step's migration pending.
 fn names(set: &str) -> (TestDatabase, Migrator) {
     let db = TestDatabase::empty().unwrap();
-    let migrator = migrator(set);
+    let migrator = fixture_migrator(set);
     migrator.run(db.config(), &Target::Up(None), &RunOptions::default(), &mut Silent).unwrap();
     db.connect().unwrap().batch_execute("insert into t_1 (name) values ('ada'), ('grace'), ('edsger')").unwrap();
     (db, migrator)
@@ -186,7 +182,8 @@ fn a_dry_run_names_each_step_and_shows_a_backfills_statements() {
     assert!(create < step && step < index, "in order: {script}");
 
     let db = TestDatabase::empty().unwrap();
-    let script = migrator("batched:10:5:0").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
+    let script =
+        fixture_migrator("batched:10:5:0").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
     let script = script.to_script();
     assert!(script.contains("-- step \"fill big.kind\": a batched backfill;"), "{script}");
     assert!(script.contains("select count(*) from \"big\" where (\"kind\" is null);\n"), "{script}");
@@ -217,13 +214,14 @@ impl Reporter for Progress {
 fn a_batched_backfill_updates_every_row_once_in_batches_and_reports_progress() {
     let db = TestDatabase::empty().unwrap();
     let mut progress = Progress::default();
-    let report = migrator("batched:1000:128:0").latest(db.config(), &backfill_options(&db), &mut progress).unwrap();
+    let report =
+        fixture_migrator("batched:1000:128:0").latest(db.config(), &backfill_options(&db), &mut progress).unwrap();
     assert_eq!(report.migrations.len(), 2);
     assert_eq!(count(&db, "select count(*) from big where kind = upper(name) and touches = 1"), 1000);
     assert_eq!(progress.0.first(), Some(&(0, 1000, 0)));
     assert_eq!(progress.0.last(), Some(&(1000, 1000, 8)), "1000 rows in batches of 128: {:?}", progress.0);
     // Its down runs as a data statement; applying it again fills only what is missing.
-    let m = migrator("batched:1000:128:0");
+    let m = fixture_migrator("batched:1000:128:0");
     m.run(db.config(), &Target::Down(None), &backfill_options(&db), &mut Silent).unwrap();
     db.connect().unwrap().batch_execute("update big set kind = 'done before' where id <= 600").unwrap();
     m.latest(db.config(), &backfill_options(&db), &mut Silent).unwrap();

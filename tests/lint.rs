@@ -3,31 +3,17 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use knexrs_migrate::{Hazard, LintOptions, LockMode, Migrator, RunOptions, Severity, Silent, Target};
+use knexrs_migrate::{Hazard, LintOptions, LockMode, RunOptions, Severity, Silent, Target};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, migration_set};
+use knexrs_tests::{fixture_migrate_command, fixture_migrator, throwaway_databases};
 
 /// A migration's findings: statement, hazard, allowed.
 type Found<'a> = (&'a str, Vec<(usize, Hazard, bool)>);
 
-fn migrator(set: &str) -> Migrator {
-    Migrator::new(migration_set(set).unwrap()).unwrap()
-}
-
-/// The throwaway databases process `pid` still has.
-fn databases_of(db: &TestDatabase, pid: u32) -> i64 {
-    let pattern = format!("knexrs\\_lint\\_{pid}\\_%");
-    db.connect()
-        .unwrap()
-        .query_one("select count(*) from pg_database where datname like $1", &[&pattern])
-        .unwrap()
-        .get(0)
-}
-
 #[test]
 fn each_hazard_is_reported_at_its_statement_from_what_postgresql_did() {
     let db = TestDatabase::empty().unwrap();
-    let report = migrator("hazards").lint(db.config(), &[], &LintOptions::default()).unwrap();
+    let report = fixture_migrator("hazards").lint(db.config(), &[], &LintOptions::default()).unwrap();
     let found: Vec<Found> = report
         .migrations
         .iter()
@@ -74,7 +60,7 @@ fn each_hazard_is_reported_at_its_statement_from_what_postgresql_did() {
 fn the_locks_of_each_statement_are_those_postgresql_granted() {
     let db = TestDatabase::empty().unwrap();
     let names = ["20240101000004_create_entries".to_owned(), "20240101000011_flag_then_index".to_owned()];
-    let report = migrator("hazards").lint(db.config(), &names, &LintOptions::default()).unwrap();
+    let report = fixture_migrator("hazards").lint(db.config(), &names, &LintOptions::default()).unwrap();
     let locks: Vec<Vec<(String, LockMode)>> =
         report.migrations.iter().flat_map(|m| m.statements.iter().map(|s| s.locks.clone())).collect();
     let accounts = |mode| vec![("public.accounts".to_owned(), mode)];
@@ -92,7 +78,7 @@ fn the_locks_of_each_statement_are_those_postgresql_granted() {
 #[test]
 fn pending_migrations_are_linted_with_the_sizes_of_the_database_and_it_is_only_read() {
     let db = TestDatabase::empty().unwrap();
-    let hazards = migrator("hazards");
+    let hazards = fixture_migrator("hazards");
     hazards
         .run(db.config(), &Target::To("20240101000001_create_accounts".into()), &RunOptions::default(), &mut Silent)
         .unwrap();
@@ -125,7 +111,7 @@ fn pending_migrations_are_linted_with_the_sizes_of_the_database_and_it_is_only_r
 #[test]
 fn a_migration_that_fails_stops_the_lint_and_fails_it() {
     let db = TestDatabase::empty().unwrap();
-    let report = migrator("failing:2:3").lint(db.config(), &[], &LintOptions::default()).unwrap();
+    let report = fixture_migrator("failing:2:3").lint(db.config(), &[], &LintOptions::default()).unwrap();
     assert_eq!(report.migrations.len(), 2, "{report:?}");
     let failed = report.migrations[1].failed.as_deref().unwrap();
     assert!(failed.starts_with("statement 2 `alter table \"t_2\" add column owner integer references no_such_table (id)` fails: ERROR: relation \"no_such_table\" does not exist (SQLSTATE 42P01)"), "{failed}");
@@ -157,7 +143,7 @@ fn the_command_prints_findings_under_each_migration_and_exits_1_on_an_error() {
     );
     assert!(stdout.contains("  allowed[table-rewrite] statement 1: rewrites table public.accounts"), "{stdout}");
     assert_eq!(lines.last(), Some(&"Linted 14 migrations: 7 errors, 5 warnings"));
-    assert_eq!(databases_of(&db, pid), 0, "the throwaway database is dropped");
+    assert_eq!(throwaway_databases(&db, "lint", pid), 0, "the throwaway database is dropped");
 }
 
 #[test]
@@ -233,7 +219,7 @@ fn a_cancelled_lint_stops_at_once_and_says_nothing_changed() {
     options.lock_timeout(std::time::Duration::from_secs(1));
     let started = std::time::Instant::now();
     // Each migration sleeps 60 s in its transaction.
-    let error = migrator("slow:2:60000").lint(db.config(), &[], &options).unwrap_err();
+    let error = fixture_migrator("slow:2:60000").lint(db.config(), &[], &options).unwrap_err();
     canceller.join().unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     assert!(matches!(error, knexrs_migrate::MigrateError::Interrupted { .. }), "{error}");
@@ -247,7 +233,7 @@ fn sigint_stops_the_lint_command_with_exit_1_and_drops_its_throwaway_database() 
     let child = fixture_migrate_command(program, &db, "slow:2:60000", &["lint"]).spawn().unwrap();
     let pid = child.id();
     let started = std::time::Instant::now();
-    while databases_of(&db, pid) == 0 {
+    while throwaway_databases(&db, "lint", pid) == 0 {
         assert!(started.elapsed() < std::time::Duration::from_secs(30), "no throwaway database appeared");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -261,5 +247,5 @@ fn sigint_stops_the_lint_command_with_exit_1_and_drops_its_throwaway_database() 
         "{stderr}"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
-    assert_eq!(databases_of(&db, pid), 0);
+    assert_eq!(throwaway_databases(&db, "lint", pid), 0);
 }

@@ -5,11 +5,7 @@
 
 use knexrs_migrate::{MigrateError, Migration, Migrator, RunOptions, Silent, Target, TransactionMode};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{migration_set, table_migration, through_pooler};
-
-fn migrator(set: &str) -> Migrator {
-    Migrator::new(migration_set(set).unwrap()).unwrap()
-}
+use knexrs_tests::{fixture_migrator, migration_set, table_migration, through_pooler};
 
 fn options(mode: TransactionMode) -> RunOptions {
     let mut options = RunOptions::default();
@@ -59,7 +55,7 @@ fn refused_through_pooler(db: &TestDatabase, set: &str, mode: TransactionMode) -
     if !through_pooler() {
         return false;
     }
-    let err = migrator(set).latest(db.config(), &options(mode), &mut Silent).unwrap_err();
+    let err = fixture_migrator(set).latest(db.config(), &options(mode), &mut Silent).unwrap_err();
     assert!(matches!(err, MigrateError::OneTransactionThroughPooler { .. }), "{err}");
     assert!(err.to_string().contains("MIGRATION_DATABASE_URL"), "{err}");
     assert!(tables(db).is_empty());
@@ -76,7 +72,8 @@ fn lock_row(db: &TestDatabase) -> i32 {
 #[test]
 fn a_failing_migration_in_one_transaction_leaves_nothing_of_the_batch() {
     let db = TestDatabase::empty().unwrap();
-    let err = migrator("failing:3:5").latest(db.config(), &options(TransactionMode::All), &mut Silent).unwrap_err();
+    let err =
+        fixture_migrator("failing:3:5").latest(db.config(), &options(TransactionMode::All), &mut Silent).unwrap_err();
     let message = err.to_string();
     assert!(message.contains("migration 20240101000003_create_t_3_badly failed at statement 2 of 3"), "{message}");
     assert!(message.contains("no_such_table"), "names the statement: {message}");
@@ -93,7 +90,8 @@ fn a_failing_migration_in_its_own_transaction_keeps_the_ones_before_it() {
     if refused_through_pooler(&db, "failing:3:5", TransactionMode::Each) {
         return;
     }
-    let err = migrator("failing:3:5").latest(db.config(), &options(TransactionMode::Each), &mut Silent).unwrap_err();
+    let err =
+        fixture_migrator("failing:3:5").latest(db.config(), &options(TransactionMode::Each), &mut Silent).unwrap_err();
     assert!(
         err.to_string().contains("applied and kept: 20240101000001_create_t_1, 20240101000002_create_t_2"),
         "{err}"
@@ -108,7 +106,7 @@ fn a_failing_migration_without_transactions_keeps_its_statements_before_the_fail
     if refused_through_pooler(&db, "failing:3:5", TransactionMode::None) {
         return;
     }
-    let migrator = migrator("failing:3:5");
+    let migrator = fixture_migrator("failing:3:5");
     let err = migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
     assert!(err.to_string().contains("its first 1 statement(s) of 3 stay applied"), "{err}");
     assert_eq!(tables(&db), ["t_1", "t_2", "t_3"], "statement 1 of migration 3 committed on its own");
@@ -134,7 +132,7 @@ fn a_half_applied_migration_resolved_as_applied_is_recorded_in_a_batch_of_its_ow
     if refused_through_pooler(&db, "failing:3:5", TransactionMode::None) {
         return;
     }
-    let migrator = migrator("failing:3:5");
+    let migrator = fixture_migrator("failing:3:5");
     migrator.latest(db.config(), &options(TransactionMode::None), &mut Silent).unwrap_err();
     assert!(
         migrator.resolve(db.config(), "20240101000002_create_t_2", true, &RunOptions::default()).is_err(),
@@ -161,7 +159,7 @@ fn a_half_applied_migration_resolved_as_applied_is_recorded_in_a_batch_of_its_ow
 #[test]
 fn a_recorded_migration_without_a_file_is_an_error_that_lists_it_and_changes_nothing() {
     let db = TestDatabase::empty().unwrap();
-    let migrator = migrator("tables:2");
+    let migrator = fixture_migrator("tables:2");
     migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     db.connect()
         .unwrap()
@@ -182,7 +180,7 @@ fn a_recorded_migration_without_a_file_is_an_error_that_lists_it_and_changes_not
 #[test]
 fn a_dry_run_prints_the_sql_with_transaction_boundaries_and_changes_nothing() {
     let db = TestDatabase::empty().unwrap();
-    let plan = migrator("tables:2").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
+    let plan = fixture_migrator("tables:2").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
     let script = plan.to_script();
     assert!(
         script.contains("create table \"knex_migrations\"") || script.contains("CREATE TABLE \"knex_migrations\""),
@@ -202,12 +200,12 @@ fn create_index_concurrently_runs_outside_the_transaction_between_two_transactio
     let mut run = RunOptions::default();
     if through_pooler() {
         // Only a direct connection can run it: refused, then given one.
-        let err = migrator("concurrent").latest(db.config(), &run, &mut Silent).unwrap_err();
+        let err = fixture_migrator("concurrent").latest(db.config(), &run, &mut Silent).unwrap_err();
         assert!(matches!(err, MigrateError::NeedsDirectConnection { .. }), "{err}");
         assert!(tables(&db).is_empty());
         run.direct = Some(db.direct_config().clone());
     }
-    let report = migrator("concurrent").latest(db.config(), &run, &mut Silent).unwrap();
+    let report = fixture_migrator("concurrent").latest(db.config(), &run, &mut Silent).unwrap();
     assert_eq!(report.migrations.len(), 3);
     let mut client = db.connect().unwrap();
     let valid: bool = client
@@ -244,7 +242,7 @@ fn a_migration_that_cannot_render_stops_the_run_before_anything_changes() {
 #[test]
 fn knex_holding_its_lock_row_stops_the_run_until_unlock() {
     let db = TestDatabase::empty().unwrap();
-    let migrator = migrator("tables:1");
+    let migrator = fixture_migrator("tables:1");
     assert!(!migrator.unlock(db.config()).unwrap(), "no lock table: nothing to unlock");
     assert!(!bookkeeping_exists(&db), "unlock creates nothing");
     migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
@@ -298,7 +296,7 @@ fn batches_count_up_and_rollback_undoes_only_the_last_one() {
         .unwrap()
         .latest(db.config(), &RunOptions::default(), &mut Silent)
         .unwrap();
-    let migrator = migrator("tables:4");
+    let migrator = fixture_migrator("tables:4");
     let report = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     assert_eq!(report.batch, 2);
     assert_eq!(applied(&db).iter().map(|(_, b)| *b).collect::<Vec<_>>(), [1, 1, 2, 2]);
@@ -315,7 +313,7 @@ fn batches_count_up_and_rollback_undoes_only_the_last_one() {
 #[test]
 fn up_and_down_move_one_migration_at_a_time_or_the_one_named() {
     let db = TestDatabase::empty().unwrap();
-    let migrator = migrator("tables:3");
+    let migrator = fixture_migrator("tables:3");
     let opts = RunOptions::default();
     migrator.up(db.config(), None, &opts, &mut Silent).unwrap();
     assert_eq!(tables(&db), ["t_1"]);
@@ -335,7 +333,7 @@ fn up_and_down_move_one_migration_at_a_time_or_the_one_named() {
 #[test]
 fn bookkeeping_can_live_in_another_table_and_schema() {
     let db = TestDatabase::empty().unwrap();
-    let mut migrator = migrator("tables:1");
+    let mut migrator = fixture_migrator("tables:1");
     migrator.set_tables(knexrs_migrate::Tables::new("app_migrations", Some("ops".into())).unwrap());
     migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     let mut client = db.connect().unwrap();
@@ -348,7 +346,7 @@ fn bookkeeping_can_live_in_another_table_and_schema() {
 #[test]
 fn the_side_table_is_built_without_a_toast_table_and_holds_every_checksum() {
     let db = TestDatabase::empty().unwrap();
-    let migrator = migrator("tables:2");
+    let migrator = fixture_migrator("tables:2");
     migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     let mut client = db.connect().unwrap();
     let toast: i64 = client
@@ -385,7 +383,7 @@ fn a_side_table_an_earlier_version_built_with_text_columns_keeps_working() {
                CONSTRAINT "knex_migrations_knexrs_pkey" PRIMARY KEY ("name") )"#,
         )
         .unwrap();
-    let migrator = migrator("tables:2");
+    let migrator = fixture_migrator("tables:2");
     migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
     migrator.rollback(db.config(), false, &RunOptions::default(), &mut Silent).unwrap();
     assert!(tables(&db).is_empty());
@@ -469,7 +467,7 @@ fn a_migrations_own_timeouts_apply_to_it_alone() {
 fn two_runs_in_one_process_are_cancelled_apart_and_a_run_after_an_interrupted_one_completes() {
     let slow_db = TestDatabase::empty().unwrap();
     let other_db = TestDatabase::empty().unwrap();
-    let slow = migrator("slow:1:30000");
+    let slow = fixture_migrator("slow:1:30000");
     let cancelled = RunOptions::default();
     let handle = cancelled.cancel.clone();
     std::thread::scope(|scope| {
@@ -491,7 +489,8 @@ fn two_runs_in_one_process_are_cancelled_apart_and_a_run_after_an_interrupted_on
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         // Another run in the same process, with a handle of its own, is not disturbed.
-        let other = migrator("tables:3").latest(other_db.config(), &RunOptions::default(), &mut Silent).unwrap();
+        let other =
+            fixture_migrator("tables:3").latest(other_db.config(), &RunOptions::default(), &mut Silent).unwrap();
         assert_eq!(other.migrations.len(), 3);
         let cancelled_at = std::time::Instant::now();
         handle.cancel();
@@ -502,7 +501,7 @@ fn two_runs_in_one_process_are_cancelled_apart_and_a_run_after_an_interrupted_on
     assert!(tables(&slow_db).is_empty(), "the cancelled run kept nothing");
     assert_eq!(tables(&other_db), ["t_1", "t_2", "t_3"]);
     // A run after the interrupted one, in the same process, completes.
-    let again = migrator("tables:2").latest(slow_db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let again = fixture_migrator("tables:2").latest(slow_db.config(), &RunOptions::default(), &mut Silent).unwrap();
     assert_eq!(again.migrations.len(), 2);
     assert_eq!(tables(&slow_db), ["t_1", "t_2"]);
 }
@@ -510,7 +509,7 @@ fn two_runs_in_one_process_are_cancelled_apart_and_a_run_after_an_interrupted_on
 /// `t_1` with three rows, before the backfill migration.
 fn before_backfill(set: &str) -> (TestDatabase, Migrator) {
     let db = TestDatabase::empty().unwrap();
-    let migrator = migrator(set);
+    let migrator = fixture_migrator(set);
     migrator.run(db.config(), &Target::Up(None), &RunOptions::default(), &mut Silent).unwrap();
     db.connect().unwrap().batch_execute("insert into t_1 (name) values ('ada'), ('grace'), ('edsger')").unwrap();
     (db, migrator)
@@ -590,7 +589,7 @@ fn a_failing_backfill_leaves_what_the_transaction_rules_say() {
 #[test]
 fn a_dry_run_prints_the_data_statements_with_their_values_inline() {
     let db = TestDatabase::empty().unwrap();
-    let plan = migrator("backfill").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
+    let plan = fixture_migrator("backfill").dry_run(db.config(), &Target::Latest, &RunOptions::default()).unwrap();
     let script = plan.to_script();
     let expected = concat!(
         "ALTER TABLE \"t_1\" ADD COLUMN \"label\" text;\n",

@@ -3,28 +3,14 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use knexrs_migrate::{Migrator, RunOptions, Silent, Verdict};
+use knexrs_migrate::{RunOptions, Silent, Verdict};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, migration_set};
-
-fn migrator(set: &str) -> Migrator {
-    Migrator::new(migration_set(set).unwrap()).unwrap()
-}
-
-/// The throwaway databases process `pid` still has.
-fn databases_of(db: &TestDatabase, pid: u32) -> i64 {
-    let pattern = format!("knexrs\\_verify\\_{pid}\\_%");
-    db.connect()
-        .unwrap()
-        .query_one("select count(*) from pg_database where datname like $1", &[&pattern])
-        .unwrap()
-        .get(0)
-}
+use knexrs_tests::{fixture_migrate_command, fixture_migrator, throwaway_databases};
 
 #[test]
 fn a_down_that_forgets_an_index_drops_the_wrong_column_or_fails_is_reported_with_the_exact_difference() {
     let db = TestDatabase::empty().unwrap();
-    let report = migrator("irreversible").verify(db.config(), &[]).unwrap();
+    let report = fixture_migrator("irreversible").verify(db.config(), &[]).unwrap();
     let verdicts: Vec<(&str, &Verdict)> = report.migrations.iter().map(|(n, v)| (n.as_str(), v)).collect();
     assert_eq!(verdicts.len(), 5, "{verdicts:?}");
     assert_eq!(verdicts[0], ("20240101000001_create_t_1", &Verdict::Reversible));
@@ -59,7 +45,7 @@ fn a_down_that_forgets_an_index_drops_the_wrong_column_or_fails_is_reported_with
 #[test]
 fn only_pending_migrations_are_verified_unless_named_and_an_unknown_name_is_refused() {
     let db = TestDatabase::empty().unwrap();
-    let tables = migrator("tables:3");
+    let tables = fixture_migrator("tables:3");
     tables.run(db.config(), &knexrs_migrate::Target::Up(None), &RunOptions::default(), &mut Silent).unwrap();
     let report = tables.verify(db.config(), &[]).unwrap();
     let names: Vec<&str> = report.migrations.iter().map(|(n, _)| n.as_str()).collect();
@@ -78,7 +64,7 @@ fn the_command_prints_one_line_per_migration_and_exits_1_when_one_is_irreversibl
     let child = fixture_migrate_command(program, &db, "irreversible", &["verify"]).spawn().unwrap();
     let pid = child.id();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(databases_of(&db, pid), 0, "the throwaway databases are dropped");
+    assert_eq!(throwaway_databases(&db, "verify", pid), 0, "the throwaway databases are dropped");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("20240101000001_create_t_1: reversible\n"), "{stdout}");

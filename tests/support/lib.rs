@@ -396,6 +396,22 @@ fn hazard_migrations() -> Vec<Migration> {
     ]
 }
 
+/// A migrator over the fixture set `spec` (see [`migration_set`]).
+pub fn fixture_migrator(spec: &str) -> knexrs_migrate::Migrator {
+    knexrs_migrate::Migrator::new(migration_set(spec).expect("a known fixture set")).expect("a valid fixture set")
+}
+
+/// The throwaway databases (`knexrs_<purpose>_<pid>_…`, made by `verify` or
+/// `lint`) process `pid` still has on `db`'s server.
+pub fn throwaway_databases(db: &TestDatabase, purpose: &str, pid: u32) -> i64 {
+    let pattern = format!("knexrs\\_{purpose}\\_{pid}\\_%");
+    db.connect()
+        .expect("connecting to the test database")
+        .query_one("select count(*) from pg_database where datname like $1", &[&pattern])
+        .expect("counting databases")
+        .get(0)
+}
+
 /// A migration `<i>_<what>` whose `up` and `down` are these raw statements.
 pub fn raw_migration(i: u64, what: &str, up: &[&str], down: &[&str]) -> Migration {
     let up: Vec<String> = up.iter().map(|s| (*s).to_owned()).collect();

@@ -246,14 +246,8 @@ pub fn run(
             let _ = writeln!(out, "Current Version: {}", version.as_deref().unwrap_or("none"));
         }
         MigrateCommand::Verify { names, all } => {
-            let every: Vec<String>;
-            let names = if *all {
-                every = migrator.migrations().iter().map(|m| m.name().to_owned()).collect();
-                &every
-            } else {
-                names
-            };
-            let report = migrator.verify(&connection, names)?;
+            let names = named_or_all(&migrator, names, *all);
+            let report = migrator.verify(&connection, &names)?;
             if report.migrations.is_empty() {
                 let _ = writeln!(out, "Nothing to verify: no pending migration (name the ones to check)");
             }
@@ -269,13 +263,7 @@ pub fn run(
             }
         }
         MigrateCommand::Lint { names, all, allow, lock_timeout, verbose, json } => {
-            let every: Vec<String>;
-            let names = if *all {
-                every = migrator.migrations().iter().map(|m| m.name().to_owned()).collect();
-                &every
-            } else {
-                names
-            };
+            let names = named_or_all(&migrator, names, *all);
             let mut options = crate::LintOptions { cancel: cancel.clone(), ..crate::LintOptions::default() };
             for hazard in allow {
                 options.allow(*hazard);
@@ -283,7 +271,7 @@ pub fn run(
             if let Some(timeout) = lock_timeout {
                 options.lock_timeout(*timeout);
             }
-            let report = migrator.lint(&connection, names, &options)?;
+            let report = migrator.lint(&connection, &names, &options)?;
             if *json {
                 let _ = writeln!(out, "{}", super::output::lint_json(&report));
             } else {
@@ -404,4 +392,14 @@ fn run_migrations(
         let _ = writeln!(out, "Done in {}", millis(started.elapsed()));
     }
     Ok(Outcome::Done)
+}
+
+/// The migrations a check covers: every one with `--all`, else those named
+/// (none: the pending ones).
+fn named_or_all<'a>(migrator: &Migrator, names: &'a [String], all: bool) -> std::borrow::Cow<'a, [String]> {
+    if all {
+        std::borrow::Cow::Owned(migrator.migrations().iter().map(|m| m.name().to_owned()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(names)
+    }
 }

@@ -408,6 +408,11 @@ mod tests {
         s
     }
 
+    /// A valid check constraint on `t`.
+    fn valid_check(name: &str, definition: &str) -> Constraint {
+        Constraint { table: T, name: name.into(), kind: 'c', validated: true, definition: definition.into() }
+    }
+
     fn existing() -> FxHashSet<u32> {
         [T].into_iter().collect()
     }
@@ -490,13 +495,7 @@ mod tests {
 
     #[test]
     fn a_constraint_recreated_under_its_name_is_not_a_new_validation() {
-        let check = Constraint {
-            table: T,
-            name: "t_name_check".into(),
-            kind: 'c',
-            validated: true,
-            definition: "CHECK ((length(name) > 0))".into(),
-        };
+        let check = valid_check("t_name_check", "CHECK ((length(name) > 0))");
         let mut before = table();
         before.constraints.insert(1, check.clone());
         let mut after = table();
@@ -507,13 +506,7 @@ mod tests {
     #[test]
     fn constraints_added_valid_are_reported_and_not_valid_ones_are_not() {
         let mut after = table();
-        let check = Constraint {
-            table: T,
-            name: "t_name_check".into(),
-            kind: 'c',
-            validated: true,
-            definition: "CHECK ((length(name) > 0))".into(),
-        };
+        let check = valid_check("t_name_check", "CHECK ((length(name) > 0))");
         after.constraints.insert(1, check.clone());
         assert_eq!(hazards(&after, IN_TRANSACTION), [Hazard::ValidatedConstraint]);
         after.constraints.insert(1, Constraint { validated: false, ..check });
@@ -526,13 +519,7 @@ mod tests {
         after.columns.get_mut(&(T, 2)).unwrap().not_null = true;
         assert_eq!(hazards(&after, IN_TRANSACTION), [Hazard::SetNotNull]);
         let mut before = table();
-        let proof = Constraint {
-            table: T,
-            name: "t_name_not_null".into(),
-            kind: 'c',
-            validated: true,
-            definition: "CHECK ((name IS NOT NULL))".into(),
-        };
+        let proof = valid_check("t_name_not_null", "CHECK ((name IS NOT NULL))");
         before.constraints.insert(1, proof.clone());
         after.constraints.insert(1, proof);
         assert_eq!(compare(&before, &after, &existing(), IN_TRANSACTION).1, []);
