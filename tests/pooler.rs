@@ -114,6 +114,26 @@ fn a_migration_outside_a_transaction_through_pgbouncer_asks_for_a_direct_url_and
 }
 
 #[test]
+fn verify_and_lint_through_pgbouncer_ask_for_a_direct_url_and_use_it() {
+    let db = TestDatabase::empty().unwrap();
+    for command in ["verify", "lint"] {
+        let out = through_pooler(&db, "tables:2", &[command]).output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}{stderr}", text(&out.stdout));
+        assert!(
+            stderr.starts_with(&format!(
+                "error: {command} works on a throwaway database it creates, which a transaction pooler"
+            )) && stderr.contains("--direct-url"),
+            "{stderr}"
+        );
+        let out = through_pooler(&db, "tables:2", &[command]).env("MIGRATION_DATABASE_URL", db.url()).output().unwrap();
+        let stdout = ok(&out);
+        assert!(stdout.contains("20240101000002_create_t_2"), "{stdout}");
+    }
+    assert_eq!(count(&db, "select count(*) from pg_tables where schemaname = 'public'"), 0, "nothing was changed");
+}
+
+#[test]
 fn rollback_and_status_through_pgbouncer_work_and_a_knex_lock_row_still_stops_a_run() {
     let db = TestDatabase::empty().unwrap();
     ok(&through_pooler(&db, "tables:3", &["latest"]).output().unwrap());

@@ -279,6 +279,15 @@ pub enum MigrateError {
         /// The migration.
         migration: String,
     },
+    /// `verify` or `lint` asked of a transaction pooler: they work on a
+    /// throwaway database the pooler does not know, in sessions it would share.
+    #[error(
+        "{command} works on a throwaway database it creates, which a transaction pooler (KNEXRS_POOLER=transaction) cannot reach: give a direct connection to the server with MIGRATION_DATABASE_URL or --direct-url; nothing was changed"
+    )]
+    ScratchThroughPooler {
+        /// `verify` or `lint`.
+        command: &'static str,
+    },
     /// `--transaction each|none` asked of a run through a transaction pooler,
     /// which can only be one transaction.
     #[error(

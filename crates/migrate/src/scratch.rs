@@ -15,8 +15,18 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
+    /// Refuses a connection through a transaction pooler, before anything is
+    /// read: the throwaway database is not one the pooler knows.
+    pub(crate) fn reachable(admin: &ConnectConfig, purpose: &'static str) -> Result<(), MigrateError> {
+        if admin.pooler() == knexrs_connect::Pooler::Transaction {
+            return Err(MigrateError::ScratchThroughPooler { command: purpose });
+        }
+        Ok(())
+    }
+
     /// Creates `knexrs_<purpose>_<pid>_<nanos>` on `admin`'s server.
-    pub(crate) async fn create(admin: &ConnectConfig, purpose: &str) -> Result<Self, MigrateError> {
+    pub(crate) async fn create(admin: &ConnectConfig, purpose: &'static str) -> Result<Self, MigrateError> {
+        Scratch::reachable(admin, purpose)?;
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let name = format!("knexrs_{purpose}_{}_{nanos}", std::process::id());
         let conn = Conn::open(admin).await?;

@@ -97,6 +97,7 @@ impl Migrator {
         connection: &ConnectConfig,
         names: &[String],
     ) -> Result<VerifyReport, MigrateError> {
+        Scratch::reachable(connection, "verify")?;
         let checked = self.pending_or_named(connection, names).await?;
         if checked.is_empty() {
             return Ok(VerifyReport::default());

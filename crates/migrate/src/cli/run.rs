@@ -247,7 +247,7 @@ pub fn run(
         }
         MigrateCommand::Verify { names, all } => {
             let names = named_or_all(&migrator, names, *all);
-            let report = migrator.verify(&connection, &names)?;
+            let report = migrator.verify(checked_on(&connection, direct.as_ref()), &names)?;
             if report.migrations.is_empty() {
                 let _ = writeln!(out, "Nothing to verify: no pending migration (name the ones to check)");
             }
@@ -271,7 +271,7 @@ pub fn run(
             if let Some(timeout) = lock_timeout {
                 options.lock_timeout(*timeout);
             }
-            let report = migrator.lint(&connection, &names, &options)?;
+            let report = migrator.lint(checked_on(&connection, direct.as_ref()), &names, &options)?;
             if *json {
                 let _ = writeln!(out, "{}", super::output::lint_json(&report));
             } else {
@@ -401,5 +401,15 @@ fn named_or_all<'a>(migrator: &Migrator, names: &'a [String], all: bool) -> std:
         std::borrow::Cow::Owned(migrator.migrations().iter().map(|m| m.name().to_owned()).collect())
     } else {
         std::borrow::Cow::Borrowed(names)
+    }
+}
+
+/// Where `verify` and `lint` make their throwaway database: the server
+/// itself when the connection goes through a transaction pooler and a direct
+/// one is given.
+fn checked_on<'a>(connection: &'a ConnectConfig, direct: Option<&'a ConnectConfig>) -> &'a ConnectConfig {
+    match direct {
+        Some(direct) if connection.pooler() == knexrs_connect::Pooler::Transaction => direct,
+        _ => connection,
     }
 }

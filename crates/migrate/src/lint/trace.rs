@@ -47,6 +47,7 @@ impl Migrator {
         names: &[String],
         options: &LintOptions,
     ) -> Result<LintReport, MigrateError> {
+        Scratch::reachable(connection, "lint")?;
         let checked = self.pending_or_named(connection, names).await?;
         for migration in self.migrations().iter().filter(|m| checked.iter().any(|c| c == m.name())) {
             allowed_in(migration)?;
