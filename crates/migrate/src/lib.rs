@@ -78,7 +78,7 @@ pub use seed::{Seed, SeedFleetStatus, SeedOptions, SeedOutcome, SeedReport, Seed
 pub use status::{MigrationStatus, Status};
 pub use step::{MigrationSteps, StepDb, StepError, StepFuture};
 pub use tables::Tables;
-pub use verify::{Verdict, VerifyReport};
+pub use verify::{Verdict, VerifyOptions, VerifyReport};
 
 /// What a migration file needs: `use knexrs_migrate::prelude::*;`.
 pub mod prelude {

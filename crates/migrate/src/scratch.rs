@@ -24,6 +24,14 @@ impl Scratch {
         Ok(())
     }
 
+    /// What a check cancelled while `doing` returns (the database is dropped after).
+    pub(crate) fn interrupted(doing: &str) -> MigrateError {
+        MigrateError::Interrupted {
+            when: format!("while {doing}"),
+            kept: "nothing changed: the throwaway database is dropped".into(),
+        }
+    }
+
     /// Creates `knexrs_<purpose>_<pid>_<nanos>` on `admin`'s server.
     pub(crate) async fn create(admin: &ConnectConfig, purpose: &'static str) -> Result<Self, MigrateError> {
         Scratch::reachable(admin, purpose)?;

@@ -76,6 +76,23 @@ impl VerifyReport {
     }
 }
 
+/// How `verify` runs.
+///
+/// ```
+/// use knexrs_migrate::VerifyOptions;
+///
+/// let options = VerifyOptions::default();
+/// let stop = options.cancel.clone(); // give this to a signal handler
+/// stop.cancel();
+/// assert!(options.cancel.is_cancelled());
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Stops the check (the throwaway database is still dropped); the CLI wires SIGINT/SIGTERM to it.
+    pub cancel: crate::Cancel,
+}
+
 impl Migrator {
     /// Checks that each migration named (or, with none named, each migration
     /// pending on `connection`'s database) is undone by its `down`: on a
@@ -97,20 +114,46 @@ impl Migrator {
         connection: &ConnectConfig,
         names: &[String],
     ) -> Result<VerifyReport, MigrateError> {
+        self.verify_with_async(connection, names, &VerifyOptions::default()).await
+    }
+
+    /// [`verify_async`](Self::verify_async) with options (a cancel handle).
+    ///
+    /// ```no_run
+    /// # async fn demo(migrator: knexrs_migrate::Migrator, config: knexrs_connect::ConnectConfig) -> Result<(), knexrs_migrate::MigrateError> {
+    /// let options = knexrs_migrate::VerifyOptions::default();
+    /// let report = migrator.verify_with_async(&config, &[], &options).await?;
+    /// assert!(report.all_reversible());
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_with_async(
+        &self,
+        connection: &ConnectConfig,
+        names: &[String],
+        options: &VerifyOptions,
+    ) -> Result<VerifyReport, MigrateError> {
         Scratch::reachable(connection, "verify")?;
         let checked = self.pending_or_named(connection, names).await?;
         if checked.is_empty() {
             return Ok(VerifyReport::default());
         }
         let mut scratch = Scratch::create(connection, "verify").await?;
-        let result = self.verify_on(&mut scratch, &checked).await;
+        let result = tokio::select! {
+            result = self.verify_on(&mut scratch, &checked, options) => result,
+            () = options.cancel.cancelled() => Err(Scratch::interrupted("verifying")),
+        };
         scratch.remove().await;
         result
     }
 
-    async fn verify_on(&self, scratch: &mut Scratch, checked: &[String]) -> Result<VerifyReport, MigrateError> {
+    async fn verify_on(
+        &self,
+        scratch: &mut Scratch,
+        checked: &[String],
+        options: &VerifyOptions,
+    ) -> Result<VerifyReport, MigrateError> {
         let mut report = VerifyReport::default();
-        let options = RunOptions::default();
+        let options = RunOptions { cancel: options.cancel.clone(), ..RunOptions::default() };
         let step = |target: Target, config: ConnectConfig| {
             let options = options.clone();
             async move { self.run_async(&config, &target, &options, &mut Silent).await.map(|_| ()) }
@@ -174,6 +217,27 @@ impl Migrator {
     /// # Ok(()) }
     /// ```
     pub fn verify(&self, connection: &ConnectConfig, names: &[String]) -> Result<VerifyReport, MigrateError> {
-        crate::runtime::block_on("Migrator::verify", "Migrator::verify_async", self.verify_async(connection, names))
+        self.verify_with(connection, names, &VerifyOptions::default())
+    }
+
+    /// [`verify_with_async`](Self::verify_with_async), blocking.
+    ///
+    /// ```no_run
+    /// # fn demo(migrator: knexrs_migrate::Migrator, config: knexrs_connect::ConnectConfig) -> Result<(), knexrs_migrate::MigrateError> {
+    /// let report = migrator.verify_with(&config, &[], &knexrs_migrate::VerifyOptions::default())?;
+    /// assert!(report.all_reversible());
+    /// # Ok(()) }
+    /// ```
+    pub fn verify_with(
+        &self,
+        connection: &ConnectConfig,
+        names: &[String],
+        options: &VerifyOptions,
+    ) -> Result<VerifyReport, MigrateError> {
+        crate::runtime::block_on(
+            "Migrator::verify",
+            "Migrator::verify_async",
+            self.verify_with_async(connection, names, options),
+        )
     }
 }

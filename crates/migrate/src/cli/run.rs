@@ -247,7 +247,8 @@ pub fn run(
         }
         MigrateCommand::Verify { names, all } => {
             let names = named_or_all(&migrator, names, *all);
-            let report = migrator.verify(checked_on(&connection, direct.as_ref()), &names)?;
+            let options = crate::VerifyOptions { cancel: cancel.clone() };
+            let report = migrator.verify_with(checked_on(&connection, direct.as_ref()), &names, &options)?;
             if report.migrations.is_empty() {
                 let _ = writeln!(out, "Nothing to verify: no pending migration (name the ones to check)");
             }

@@ -254,11 +254,19 @@ impl LockMode {
     }
 
     /// Whether the application's `select` waits for it.
+    ///
+    /// ```
+    /// assert!(!knexrs_migrate::LockMode::Share.blocks_reads());
+    /// ```
     pub fn blocks_reads(self) -> bool {
         self == LockMode::AccessExclusive
     }
 
     /// Whether the application's `insert` / `update` / `delete` wait for it.
+    ///
+    /// ```
+    /// assert!(!knexrs_migrate::LockMode::ShareUpdateExclusive.blocks_writes());
+    /// ```
     pub fn blocks_writes(self) -> bool {
         self >= LockMode::Share
     }
@@ -368,11 +376,22 @@ pub struct MigrationLint {
 
 impl MigrationLint {
     /// No hazard that is not allowed, and it ran.
+    ///
+    /// ```
+    /// let failed = knexrs_migrate::MigrationLint { failed: Some("statement 1 fails".into()), ..Default::default() };
+    /// assert!(!failed.is_clean());
+    /// ```
     pub fn is_clean(&self) -> bool {
         self.failed.is_none() && self.findings.iter().all(|f| f.allowed)
     }
 
     /// How many findings of `severity` are not allowed.
+    ///
+    /// ```
+    /// use knexrs_migrate::{MigrationLint, Severity};
+    ///
+    /// assert_eq!(MigrationLint::default().count(Severity::Warning), 0);
+    /// ```
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| !f.allowed && f.hazard.severity() == severity).count()
     }
@@ -395,11 +414,22 @@ pub struct LintReport {
 
 impl LintReport {
     /// No error that is not allowed, and every migration ran (warnings pass).
+    ///
+    /// ```
+    /// let report = knexrs_migrate::LintReport { migrations: vec![knexrs_migrate::MigrationLint::default()] };
+    /// assert!(report.passes());
+    /// ```
     pub fn passes(&self) -> bool {
         self.migrations.iter().all(|m| m.failed.is_none() && m.count(Severity::Error) == 0)
     }
 
     /// How many findings of `severity` are not allowed, over all migrations.
+    ///
+    /// ```
+    /// use knexrs_migrate::{LintReport, Severity};
+    ///
+    /// assert_eq!(LintReport::default().count(Severity::Error), 0);
+    /// ```
     pub fn count(&self, severity: Severity) -> usize {
         self.migrations.iter().map(|m| m.count(severity)).sum()
     }
@@ -428,12 +458,26 @@ pub struct LintOptions {
 
 impl LintOptions {
     /// The run sets this `lock_timeout`.
+    ///
+    /// ```
+    /// let mut options = knexrs_migrate::LintOptions::default();
+    /// options.lock_timeout(std::time::Duration::from_secs(5));
+    /// assert_eq!(options.lock_timeout, Some(std::time::Duration::from_secs(5)));
+    /// ```
     pub fn lock_timeout(&mut self, timeout: std::time::Duration) -> &mut Self {
         self.lock_timeout = Some(timeout);
         self
     }
 
     /// Allows `hazard` in every migration.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Hazard, LintOptions};
+    ///
+    /// let mut options = LintOptions::default();
+    /// options.allow(Hazard::TableRewrite).allow(Hazard::TableRewrite);
+    /// assert_eq!(options.allowed, [Hazard::TableRewrite]);
+    /// ```
     pub fn allow(&mut self, hazard: Hazard) -> &mut Self {
         if !self.allowed.contains(&hazard) {
             self.allowed.push(hazard);

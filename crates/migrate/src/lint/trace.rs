@@ -60,10 +60,7 @@ impl Migrator {
         // Cancelled, the lint's connections are dropped mid-statement; dropping the database ends their sessions.
         let result = tokio::select! {
             result = self.lint_on(&scratch, &checked, options, &sizes) => result,
-            () = options.cancel.cancelled() => Err(MigrateError::Interrupted {
-                when: "while linting".into(),
-                kept: "nothing changed: the throwaway database is dropped".into(),
-            }),
+            () = options.cancel.cancelled() => Err(Scratch::interrupted("linting")),
         };
         scratch.remove().await;
         result
