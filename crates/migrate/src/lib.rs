@@ -15,6 +15,11 @@
 //! at start-up on its own runtime); a run is cancelled through its
 //! [`Cancel`] handle.
 //!
+//! Before a deploy, [`Migrator::lint`] runs each pending migration statement
+//! by statement on a throwaway database and reports what it would lock and
+//! rewrite on a database in use ([`Hazard`]); [`Migrator::verify`] checks
+//! that each `down` undoes its `up`.
+//!
 //! Data ([`Migrator`], [`Migration`], [`Plan`]) is kept apart from the SQL it
 //! sends (the `db` module), as in sqlx's `Migrator` / `Migrate`.
 //!
