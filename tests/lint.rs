@@ -249,3 +249,20 @@ fn sigint_stops_the_lint_command_with_exit_1_and_drops_its_throwaway_database() 
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     assert_eq!(throwaway_databases(&db, "lint", pid), 0);
 }
+
+#[test]
+fn run_time_steps_and_batched_backfills_run_in_the_trace_as_latest_runs_them() {
+    // A data migration in one transaction (add, update, set not null) is linted as strong_migrations advises.
+    let db = TestDatabase::empty().unwrap();
+    let report = fixture_migrator("backfill").lint(db.config(), &[], &LintOptions::default()).unwrap();
+    let hazards: Vec<(usize, Hazard)> = report.migrations[1].findings.iter().map(|f| (f.statement, f.hazard)).collect();
+    assert_eq!(hazards, [(1, Hazard::NoLockTimeout), (2, Hazard::UpdateInTransaction), (4, Hazard::SetNotNull)]);
+    for set in ["steps:ok", "has-column", "batched:50:20:0"] {
+        let report = fixture_migrator(set).lint(db.config(), &[], &LintOptions::default()).unwrap();
+        let failed: Vec<_> = report.migrations.iter().filter_map(|m| m.failed.as_deref()).collect();
+        assert!(failed.is_empty(), "{set}: {failed:?}");
+        let steps: usize =
+            report.migrations.iter().flat_map(|m| &m.statements).filter(|s| s.sql.starts_with("step \"")).count();
+        assert!(steps > 0, "{set}: the steps are traced: {report:?}");
+    }
+}
