@@ -114,9 +114,13 @@ fn a_migration_outside_a_transaction_through_pgbouncer_asks_for_a_direct_url_and
 }
 
 #[test]
-fn verify_and_lint_through_pgbouncer_ask_for_a_direct_url_and_use_it() {
+fn verify_lint_and_drift_through_pgbouncer_ask_for_a_direct_url_and_use_it() {
     let db = TestDatabase::empty().unwrap();
-    for command in ["verify", "lint"] {
+    for (command, done) in [
+        ("verify", "20240101000002_create_t_2"),
+        ("lint", "20240101000002_create_t_2"),
+        ("drift", "what its 0 applied migrations build"),
+    ] {
         let out = through_pooler(&db, "tables:2", &[command]).output().unwrap();
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{}{stderr}", text(&out.stdout));
@@ -128,7 +132,7 @@ fn verify_and_lint_through_pgbouncer_ask_for_a_direct_url_and_use_it() {
         );
         let out = through_pooler(&db, "tables:2", &[command]).env("MIGRATION_DATABASE_URL", db.url()).output().unwrap();
         let stdout = ok(&out);
-        assert!(stdout.contains("20240101000002_create_t_2"), "{stdout}");
+        assert!(stdout.contains(done), "{stdout}");
     }
     assert_eq!(count(&db, "select count(*) from pg_tables where schemaname = 'public'"), 0, "nothing was changed");
 }

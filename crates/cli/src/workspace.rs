@@ -30,7 +30,7 @@ use std::process::ExitCode;
 /// ```
 #[derive(Debug, clap::Subcommand)]
 pub enum WorkspaceCommand {
-    /// Migrations: latest, rollback, up, down, to, before, status, make, lint, verify, unlock, current-version, accept, resolve
+    /// Migrations: latest, rollback, up, down, to, before, status, make, lint, verify, drift, unlock, current-version, accept, resolve
     Migrate(MigrateArgs),
     /// Seeds: make, run, status (development and test data, in seeds/)
     Seed(cli::SeedArgs),

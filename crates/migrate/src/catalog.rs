@@ -125,12 +125,12 @@ pub struct Catalog {
 
 impl Catalog {
     /// Reads the schema of the database `client` is connected to, leaving
-    /// out tables whose name starts with `ignore_prefix` (the bookkeeping).
-    pub(crate) async fn read(client: &Client, ignore_prefix: &str) -> Result<Self, tokio_postgres::Error> {
+    /// out tables whose name starts with one of `ignore_prefixes` (the bookkeeping).
+    pub(crate) async fn read(client: &Client, ignore_prefixes: &[&str]) -> Result<Self, tokio_postgres::Error> {
         let mut catalog = Catalog::default();
         let ignored = |name: &str| {
             let bare = name.rsplit('.').next().unwrap_or(name);
-            bare.starts_with(ignore_prefix)
+            ignore_prefixes.iter().any(|prefix| bare.starts_with(prefix))
         };
         for sql in queries() {
             for message in client.simple_query(&sql).await? {
@@ -184,28 +184,104 @@ impl Catalog {
     /// assert!(catalog.differences(&catalog.clone(), "after down").is_empty());
     /// ```
     pub fn differences(&self, other: &Catalog, when: &str) -> Vec<String> {
+        self.diff(other)
+            .into_iter()
+            .map(|difference| match difference {
+                Difference::Missing { key, .. } => format!("{key} is gone {when}"),
+                Difference::Changed { key, expected, actual } => {
+                    format!("{key} differs {when}: `{}` instead of `{}`", shown(&actual), shown(&expected))
+                }
+                Difference::Extra { key, definition } => format!("{key} is left {when}{}", quoted(&definition)),
+            })
+            .collect()
+    }
+
+    /// What differs from `self` (expected) in `other` (actual), object by
+    /// object: missing from `other`, changed, or only in `other`.
+    ///
+    /// ```
+    /// use knexrs_migrate::{Catalog, CatalogKey, Difference};
+    ///
+    /// let key = CatalogKey { kind: "table".into(), relation: String::new(), name: "public.t".into() };
+    /// let mut actual = Catalog::default();
+    /// actual.insert(key.clone(), String::new());
+    /// assert_eq!(Catalog::default().diff(&actual), [Difference::Extra { key, definition: String::new() }]);
+    /// ```
+    pub fn diff(&self, other: &Catalog) -> Vec<Difference> {
         let mut out = Vec::new();
         for (key, definition) in &self.entries {
             match other.entries.get(key) {
-                None => out.push(format!("{key} is gone {when}")),
-                Some(now) if now != definition => {
-                    out.push(format!("{key} differs {when}: `{}` instead of `{}`", shown(now), shown(definition)))
-                }
+                None => out.push(Difference::Missing { key: key.clone(), definition: definition.clone() }),
+                Some(now) if now != definition => out.push(Difference::Changed {
+                    key: key.clone(),
+                    expected: definition.clone(),
+                    actual: now.clone(),
+                }),
                 Some(_) => {}
             }
         }
         for (key, definition) in &other.entries {
             if !self.entries.contains_key(key) {
-                let what = if definition.is_empty() { String::new() } else { format!(" (`{}`)", shown(definition)) };
-                out.push(format!("{key} is left {when}{what}"));
+                out.push(Difference::Extra { key: key.clone(), definition: definition.clone() });
             }
         }
         out
     }
 }
 
+/// One object that differs between two catalogs ([`Catalog::diff`]).
+///
+/// ```
+/// use knexrs_migrate::{CatalogKey, Difference};
+///
+/// let key = CatalogKey { kind: "index".into(), relation: "public.t".into(), name: "public.t_x_index".into() };
+/// let extra = Difference::Extra { key, definition: "CREATE INDEX t_x_index ON public.t USING btree (x)".into() };
+/// assert_eq!(extra.key().kind, "index");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Difference {
+    /// In the expected catalog only.
+    Missing {
+        /// The object.
+        key: CatalogKey,
+        /// Its definition there.
+        definition: String,
+    },
+    /// In both, defined differently.
+    Changed {
+        /// The object.
+        key: CatalogKey,
+        /// Its definition in the expected catalog.
+        expected: String,
+        /// Its definition in the other.
+        actual: String,
+    },
+    /// In the other catalog only.
+    Extra {
+        /// The object.
+        key: CatalogKey,
+        /// Its definition there.
+        definition: String,
+    },
+}
+
+impl Difference {
+    /// The object that differs.
+    pub fn key(&self) -> &CatalogKey {
+        match self {
+            Difference::Missing { key, .. } | Difference::Changed { key, .. } | Difference::Extra { key, .. } => key,
+        }
+    }
+}
+
+/// ` (`definition`)`, or nothing for an empty one.
+pub(crate) fn quoted(definition: &str) -> String {
+    if definition.is_empty() { String::new() } else { format!(" (`{}`)", shown(definition)) }
+}
+
 /// A definition on one line, cut to a readable length.
-fn shown(definition: &str) -> String {
+pub(crate) fn shown(definition: &str) -> String {
     let line = definition.split_whitespace().collect::<Vec<_>>().join(" ");
     match line.char_indices().nth(160) {
         Some((cut, _)) => format!("{}…", &line[..cut]),

@@ -56,7 +56,7 @@ impl Scratch {
 
     /// The schema of the throwaway database now, bookkeeping left out.
     pub(crate) async fn catalog(&self, ignore_prefix: &str) -> Result<Catalog, MigrateError> {
-        Catalog::read(self.reader.client(), ignore_prefix)
+        Catalog::read(self.reader.client(), &[ignore_prefix])
             .await
             .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
     }

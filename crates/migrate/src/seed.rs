@@ -15,7 +15,7 @@ use std::sync::Arc;
 type Fill = Arc<dyn Fn(&mut SchemaBuilder) + Send + Sync>;
 
 /// The table that records seed runs.
-const SEED_TABLE: &str = "knex_seeds_knexrs";
+pub(crate) const SEED_TABLE: &str = "knex_seeds_knexrs";
 /// The key of the advisory lock seed runs take: one seed at a time per seed
 /// table, which is the one of the first schema of `search_path` (tenants kept
 /// as schemas of one database seed apart).

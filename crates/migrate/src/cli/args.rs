@@ -164,6 +164,8 @@ pub enum MigrateCommand {
         #[arg(long, conflicts_with = "verbose")]
         json: bool,
     },
+    /// Compare the database's schema with the one its applied migrations build (on a throwaway database): objects made, changed or dropped outside the migrations (exit 1 when any)
+    Drift,
     /// Accept the edited source of an applied migration as its new checksum
     Accept {
         /// The edited migration

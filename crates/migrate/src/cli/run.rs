@@ -76,7 +76,7 @@ pub(crate) fn main_with(
     match outcome {
         Ok(Ok(Outcome::Done)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::NotUpToDate)) => ExitCode::from(3),
-        Ok(Ok(Outcome::NotReversible | Outcome::Hazardous)) => ExitCode::from(1),
+        Ok(Ok(Outcome::NotReversible | Outcome::Hazardous | Outcome::Drifted)) => ExitCode::from(1),
         Ok(Err(error)) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -143,6 +143,8 @@ pub enum Outcome {
     NotReversible,
     /// `lint` found a hazard of severity error, or a migration that fails (exit 1).
     Hazardous,
+    /// `drift` found the schema changed outside the migrations (exit 1).
+    Drifted,
 }
 
 /// Runs one command, printing to `out`; `cancel` stops it from elsewhere.
@@ -281,6 +283,30 @@ pub fn run(
             if !report.passes() {
                 return Ok(Outcome::Hazardous);
             }
+        }
+        MigrateCommand::Drift => {
+            let options = crate::DriftOptions { cancel: cancel.clone() };
+            let report = migrator.drift(checked_on(&connection, direct.as_ref()), &options)?;
+            for name in &report.edited {
+                let _ = writeln!(
+                    out,
+                    "Note: {name} was edited after it was applied; its current source is what is compared"
+                );
+            }
+            for difference in &report.differences {
+                let _ = writeln!(out, "{}", crate::DriftLine(difference));
+            }
+            let n = report.applied;
+            if report.drifted() {
+                let k = report.differences.len();
+                let _ = writeln!(
+                    out,
+                    "{k} difference{} from what its {n} applied migrations build",
+                    if k == 1 { "" } else { "s" }
+                );
+                return Ok(Outcome::Drifted);
+            }
+            let _ = writeln!(out, "The database's schema is what its {n} applied migrations build");
         }
         MigrateCommand::Accept { name } => {
             migrator.accept(&connection, name)?;

@@ -1,0 +1,205 @@
+//! `migrate drift`: whether a database's schema is the one its applied
+//! migrations build. They are applied on a throwaway database of the same
+//! server, and the two schemas are compared object by object (see
+//! [`Catalog`]): an index made by hand in production, a column altered
+//! outside the migrations, a table a migration created and someone dropped.
+
+use crate::catalog::{Difference, quoted, shown};
+use crate::scratch::Scratch;
+use crate::{Catalog, MigrateError, Migrator, RunOptions, Silent, Target};
+use knexrs_connect::ConnectConfig;
+use std::fmt;
+
+/// How `drift` runs.
+///
+/// ```
+/// let options = knexrs_migrate::DriftOptions::default();
+/// assert!(!options.cancel.is_cancelled());
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct DriftOptions {
+    /// Stops the check (the throwaway database is still dropped); the CLI wires SIGINT/SIGTERM to it.
+    pub cancel: crate::Cancel,
+}
+
+/// What `drift` found.
+///
+/// ```
+/// let report = knexrs_migrate::DriftReport::default();
+/// assert!(!report.drifted());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DriftReport {
+    /// The applied migrations the expected schema was built from.
+    pub applied: usize,
+    /// Each object that is not as the migrations left it.
+    pub differences: Vec<Difference>,
+    /// Applied migrations whose source changed since they ran: the expected
+    /// schema is built from the current source.
+    pub edited: Vec<String>,
+}
+
+impl DriftReport {
+    /// Whether the database differs from what its migrations build.
+    ///
+    /// ```
+    /// assert!(!knexrs_migrate::DriftReport::default().drifted());
+    /// ```
+    pub fn drifted(&self) -> bool {
+        !self.differences.is_empty()
+    }
+}
+
+/// One difference as `drift` prints it.
+///
+/// ```
+/// use knexrs_migrate::{CatalogKey, Difference, DriftLine};
+///
+/// let key = CatalogKey { kind: "index".into(), relation: "public.t".into(), name: "public.t_x_index".into() };
+/// let extra = Difference::Extra { key, definition: String::new() };
+/// assert_eq!(DriftLine(&extra).to_string(), "index public.t_x_index on public.t is in the database, not in its migrations");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DriftLine<'a>(pub &'a Difference);
+
+impl fmt::Display for DriftLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Difference::Missing { key, definition } => {
+                write!(f, "{key} is missing from the database; its migrations make it{}", quoted(definition))
+            }
+            Difference::Changed { key, expected, actual } => write!(
+                f,
+                "{key} differs in the database: `{}` where its migrations make `{}`",
+                shown(actual),
+                shown(expected)
+            ),
+            Difference::Extra { key, definition } => {
+                write!(f, "{key} is in the database, not in its migrations{}", quoted(definition))
+            }
+        }
+    }
+}
+
+impl Migrator {
+    /// Compares the schema of `connection`'s database with the one its
+    /// applied migrations build, on a throwaway database created on the same
+    /// server (and dropped after). The database is only read. Bookkeeping
+    /// tables (knex's, the side table, seeds') are left out; data is not
+    /// compared.
+    ///
+    /// ```no_run
+    /// # async fn demo(migrator: knexrs_migrate::Migrator, config: knexrs_connect::ConnectConfig) -> Result<(), knexrs_migrate::MigrateError> {
+    /// let report = migrator.drift_async(&config, &knexrs_migrate::DriftOptions::default()).await?;
+    /// for difference in &report.differences {
+    ///     println!("{}", knexrs_migrate::DriftLine(difference));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn drift_async(
+        &self,
+        connection: &ConnectConfig,
+        options: &DriftOptions,
+    ) -> Result<DriftReport, MigrateError> {
+        Scratch::reachable(connection, "drift")?;
+        let status = self.status_async(connection).await?;
+        if !status.missing.is_empty() {
+            return Err(MigrateError::MissingFiles {
+                names: status.missing.iter().map(|row| row.recorded_name.clone()).collect(),
+            });
+        }
+        let applied: Vec<String> = status.applied().map(|m| m.name.clone()).collect();
+        let edited = status.applied().filter(|m| m.edited).map(|m| m.name.clone()).collect();
+        let ignore = [self.tables().migrations(), crate::seed::SEED_TABLE];
+        let actual = {
+            let reader = crate::session::Conn::open(connection).await?;
+            Catalog::read(reader.client(), &ignore)
+                .await
+                .map_err(MigrateError::bookkeeping("reading the database's catalog"))?
+        };
+        let scratch = Scratch::create(connection, "drift").await?;
+        let built = tokio::select! {
+            built = self.build_applied(&scratch, &applied, options) => built,
+            () = options.cancel.cancelled() => Err(Scratch::interrupted("checking for drift")),
+        };
+        let expected = match built {
+            Ok(()) => Catalog::read(scratch.reader.client(), &ignore)
+                .await
+                .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog")),
+            Err(error) => Err(error),
+        };
+        scratch.remove().await;
+        Ok(DriftReport { applied: applied.len(), differences: whole_tables(expected?.diff(&actual)), edited })
+    }
+
+    /// [`drift_async`](Self::drift_async), blocking.
+    ///
+    /// ```no_run
+    /// # fn demo(migrator: knexrs_migrate::Migrator, config: knexrs_connect::ConnectConfig) -> Result<(), knexrs_migrate::MigrateError> {
+    /// let report = migrator.drift(&config, &knexrs_migrate::DriftOptions::default())?;
+    /// assert!(!report.drifted(), "the schema was changed outside the migrations");
+    /// # Ok(()) }
+    /// ```
+    pub fn drift(&self, connection: &ConnectConfig, options: &DriftOptions) -> Result<DriftReport, MigrateError> {
+        crate::runtime::block_on("Migrator::drift", "Migrator::drift_async", self.drift_async(connection, options))
+    }
+
+    /// Applies exactly `applied` on the scratch database: in one run when
+    /// they are every migration up to the last of them, else one by one
+    /// (a migration pending below an applied one is left out, as it is on
+    /// the database).
+    async fn build_applied(
+        &self,
+        scratch: &Scratch,
+        applied: &[String],
+        options: &DriftOptions,
+    ) -> Result<(), MigrateError> {
+        let Some(last) = applied.last() else { return Ok(()) };
+        let run = RunOptions { cancel: options.cancel.clone(), ..RunOptions::default() };
+        let prefix = self.migrations().iter().position(|m| m.name() == last).map_or(0, |i| i + 1);
+        let targets: Vec<Target> = if prefix == applied.len() {
+            vec![Target::To(last.clone())]
+        } else {
+            applied.iter().map(|name| Target::Up(Some(name.clone()))).collect()
+        };
+        for target in &targets {
+            self.run_async(&scratch.config, target, &run, &mut Silent).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A table (or view) missing from one side is one difference: its columns,
+/// constraints, indexes, triggers and comments are left out of the list.
+fn whole_tables(differences: Vec<Difference>) -> Vec<Difference> {
+    let whole: Vec<String> = differences
+        .iter()
+        .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().relation.is_empty())
+        .map(|d| d.key().name.clone())
+        .collect();
+    differences.into_iter().filter(|d| d.key().relation.is_empty() || !whole.contains(&d.key().relation)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CatalogKey;
+
+    fn key(kind: &str, relation: &str, name: &str) -> CatalogKey {
+        CatalogKey { kind: kind.into(), relation: relation.into(), name: name.into() }
+    }
+
+    #[test]
+    fn a_missing_table_is_one_difference_and_a_changed_column_of_a_present_one_stays() {
+        let missing = |k| Difference::Missing { key: k, definition: String::new() };
+        let differences = vec![
+            missing(key("table", "", "public.t_2")),
+            missing(key("column", "public.t_2", "id")),
+            missing(key("index", "public.t_2", "public.t_2_pkey")),
+            missing(key("column", "public.t_1", "name")),
+        ];
+        let kept: Vec<String> = whole_tables(differences).iter().map(|d| d.key().to_string()).collect();
+        assert_eq!(kept, ["table public.t_2", "column name on public.t_1"]);
+    }
+}

@@ -1,0 +1,113 @@
+//! `migrate drift`: a database's schema against the one its applied
+//! migrations build on a throwaway database, through the library and the
+//! command line.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use knexrs_migrate::{Difference, DriftLine, DriftOptions, MigrateError, RunOptions, Silent, Target};
+use knexrs_testing::TestDatabase;
+use knexrs_tests::{fixture_migrate_command, fixture_migrator, throwaway_databases};
+
+#[test]
+fn a_database_left_as_its_migrations_built_it_has_no_drift() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("cliscale");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
+    assert_eq!(report.applied, 2);
+    assert!(!report.drifted(), "{:?}", report.differences);
+    // Nothing applied, nothing expected: still no drift.
+    let empty = TestDatabase::empty().unwrap();
+    assert!(!migrator.drift(empty.config(), &DriftOptions::default()).unwrap().drifted());
+}
+
+#[test]
+fn objects_made_changed_or_dropped_by_hand_are_each_reported() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:2");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "create index t_1_created_at_index on t_1 (created_at);
+             alter table t_1 alter column name type text;
+             drop table t_2;
+             create table knex_seeds_knexrs (name text primary key)",
+        )
+        .unwrap();
+    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
+    let lines: Vec<String> = report.differences.iter().map(|d| DriftLine(d).to_string()).collect();
+    assert!(lines.contains(&"column name on public.t_1 differs in the database: `text not null position 2` where its migrations make `character varying(255) not null position 2`".to_owned()), "{lines:#?}");
+    assert!(lines.contains(&"index public.t_1_created_at_index on public.t_1 is in the database, not in its migrations (`CREATE INDEX t_1_created_at_index ON public.t_1 USING btree (created_at)`)".to_owned()), "{lines:#?}");
+    assert!(
+        lines.contains(&"table public.t_2 is missing from the database; its migrations make it".to_owned()),
+        "{lines:#?}"
+    );
+    // knex's tables and the seeds' (made by `seed run`) are bookkeeping, left out.
+    let bookkeeping =
+        |d: &Difference| ["knex_migrations", "knex_seeds"].iter().any(|t| format!("{}", d.key()).contains(t));
+    assert!(!report.differences.iter().any(bookkeeping), "{lines:#?}");
+    // The dropped table is one line (its columns, index and constraint are not listed); its sequence went with it.
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert!(lines.contains(&"sequence public.t_2_id_seq is missing from the database; its migrations make it (`integer start 1 increment 1`)".to_owned()), "{lines:#?}");
+    assert!(matches!(
+        report.differences[0],
+        Difference::Missing { .. } | Difference::Changed { .. } | Difference::Extra { .. }
+    ));
+}
+
+#[test]
+fn only_the_applied_migrations_build_the_expected_schema_gaps_included() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:3");
+    // The second and third are applied, the first is not (a gap below them).
+    for name in ["20240101000002_create_t_2", "20240101000003_create_t_3"] {
+        migrator.run(db.config(), &Target::Up(Some(name.into())), &RunOptions::default(), &mut Silent).unwrap();
+    }
+    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
+    assert_eq!(report.applied, 2);
+    assert!(!report.drifted(), "{:?}", report.differences);
+}
+
+#[test]
+fn the_command_prints_each_difference_and_exits_1_and_the_database_is_only_read() {
+    let db = TestDatabase::empty().unwrap();
+    let program = env!("CARGO_BIN_EXE_fixture-migrate");
+    let ok = fixture_migrate_command(program, &db, "tables:2", &["latest"]).output().unwrap();
+    assert!(ok.status.success());
+    let clean = fixture_migrate_command(program, &db, "tables:2", &["drift"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(stdout.ends_with("The database's schema is what its 2 applied migrations build\n"), "{stdout}");
+    db.connect().unwrap().batch_execute("alter table t_2 add column hotfix text").unwrap();
+    let child = fixture_migrate_command(program, &db, "tables:2", &["drift"]).spawn().unwrap();
+    let pid = child.id();
+    let drifted = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&drifted.stdout);
+    assert_eq!(drifted.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "column hotfix on public.t_2 is in the database, not in its migrations (`text position 4`)",
+            "1 difference from what its 2 applied migrations build",
+        ]
+    );
+    assert_eq!(throwaway_databases(&db, "drift", pid), 0);
+    let columns: i64 = db
+        .connect()
+        .unwrap()
+        .query_one("select count(*) from information_schema.columns where table_name = 't_2'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(columns, 4, "the database was only read");
+}
+
+#[test]
+fn a_recorded_migration_without_its_file_is_a_one_line_error() {
+    let db = TestDatabase::empty().unwrap();
+    fixture_migrator("tables:2").latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let error = fixture_migrator("tables:1").drift(db.config(), &DriftOptions::default()).unwrap_err();
+    assert!(matches!(error, MigrateError::MissingFiles { .. }), "{error}");
+    assert!(error.to_string().contains("20240101000002_create_t_2"), "{error}");
+}
