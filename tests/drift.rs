@@ -111,3 +111,24 @@ fn a_recorded_migration_without_its_file_is_a_one_line_error() {
     assert!(matches!(error, MigrateError::MissingFiles { .. }), "{error}");
     assert!(error.to_string().contains("20240101000002_create_t_2"), "{error}");
 }
+
+#[test]
+fn json_output_gives_each_difference_with_both_definitions() {
+    let db = TestDatabase::empty().unwrap();
+    let program = env!("CARGO_BIN_EXE_fixture-migrate");
+    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
+    db.connect().unwrap().batch_execute("alter table t_1 alter column name type text").unwrap();
+    let out = fixture_migrate_command(program, &db, "tables:1", &["drift", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // Alone on stdout: the `Using environment` line goes to stderr.
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["drifted"], true);
+    assert_eq!(json["applied"], 1);
+    let difference = &json["differences"][0];
+    assert_eq!(difference["change"], "changed");
+    assert_eq!(difference["kind"], "column");
+    assert_eq!(difference["table"], "public.t_1");
+    assert_eq!(difference["name"], "name");
+    assert_eq!(difference["migrations_make"], "character varying(255) not null position 2");
+    assert_eq!(difference["database_has"], "text not null position 2");
+}

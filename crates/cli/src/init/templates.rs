@@ -254,6 +254,8 @@ cargo xtask migrate make create_users     # writes migrations/YYYYMMDDHHMMSS_cre
 cargo xtask migrate latest                # applies what is pending (a local PostgreSQL starts when DATABASE_URL is unset)
 cargo xtask migrate rollback              # undoes the last batch
 cargo xtask migrate status                # lists applied and pending migrations
+cargo xtask migrate lint                  # what each pending migration would lock or rewrite on a database in use
+cargo xtask migrate drift                 # whether the database's schema is what its applied migrations build
 cargo xtask schema generate               # typed tables in migrations/schema/tables.rs
 cargo xtask test                          # the workspace's tests on a local test cluster
 ```

@@ -165,7 +165,11 @@ pub enum MigrateCommand {
         json: bool,
     },
     /// Compare the database's schema with the one its applied migrations build (on a throwaway database): objects made, changed or dropped outside the migrations (exit 1 when any)
-    Drift,
+    Drift {
+        /// Print the report as JSON (each difference with its kind, table, name and definitions)
+        #[arg(long)]
+        json: bool,
+    },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {
         /// The edited migration

@@ -258,3 +258,35 @@ pub(crate) fn lint_json(report: &crate::LintReport) -> serde_json::Value {
         "passes": report.passes(),
     })
 }
+
+/// `drift --json`: each difference with what it is and both definitions.
+pub(crate) fn drift_json(report: &crate::DriftReport) -> serde_json::Value {
+    use crate::Difference;
+    let differences: Vec<serde_json::Value> = report
+        .differences
+        .iter()
+        .map(|difference| {
+            let (change, expected, actual) = match difference {
+                Difference::Missing { definition, .. } => ("missing", Some(definition), None),
+                Difference::Changed { expected, actual, .. } => ("changed", Some(expected), Some(actual)),
+                Difference::Extra { definition, .. } => ("extra", None, Some(definition)),
+            };
+            let key = difference.key();
+            serde_json::json!({
+                "change": change,
+                "kind": key.kind,
+                "table": key.relation,
+                "name": key.name,
+                "migrations_make": expected,
+                "database_has": actual,
+                "line": crate::DriftLine(difference).to_string(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "applied": report.applied,
+        "edited": report.edited,
+        "differences": differences,
+        "drifted": report.drifted(),
+    })
+}

@@ -203,7 +203,7 @@ pub fn run(
     // Machine-readable output (JSON, a dry run's SQL script) stays alone on stdout.
     let machine_readable = match &args.command {
         MigrateCommand::Status(status) => status.json,
-        MigrateCommand::Lint { json, .. } => *json,
+        MigrateCommand::Lint { json, .. } | MigrateCommand::Drift { json } => *json,
         MigrateCommand::Latest(run)
         | MigrateCommand::Rollback { run, .. }
         | MigrateCommand::Up { run, .. }
@@ -284,9 +284,13 @@ pub fn run(
                 return Ok(Outcome::Hazardous);
             }
         }
-        MigrateCommand::Drift => {
+        MigrateCommand::Drift { json } => {
             let options = crate::DriftOptions { cancel: cancel.clone() };
             let report = migrator.drift(checked_on(&connection, direct.as_ref()), &options)?;
+            if *json {
+                let _ = writeln!(out, "{}", super::output::drift_json(&report));
+                return Ok(if report.drifted() { Outcome::Drifted } else { Outcome::Done });
+            }
             for name in &report.edited {
                 let _ = writeln!(
                     out,
