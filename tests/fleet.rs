@@ -212,3 +212,40 @@ fn status_with_targets_says_which_databases_are_behind_and_which_cannot_be_read(
     assert!(stderr.contains("1 of 2 databases failed (ghost)"), "{stderr}");
     std::fs::remove_file(list).unwrap();
 }
+
+#[test]
+fn drift_with_targets_checks_each_database_against_its_own_applied_migrations() {
+    let home = TestDatabase::empty().unwrap();
+    let dbs: Vec<TestDatabase> = (0..3).map(|_| TestDatabase::empty().unwrap()).collect();
+    let list = targets_file(&dbs.iter().collect::<Vec<_>>());
+    let list_arg = list.to_str().unwrap();
+    assert!(fleet_run(&home, "tables:2", &["latest", "--targets", list_arg]).status.success());
+    // One tenant got a hotfix index by hand; another is a migration behind (not drift).
+    dbs[1].connect().unwrap().batch_execute("create index hotfix on t_2 (name)").unwrap();
+    dbs[2]
+        .connect()
+        .unwrap()
+        .batch_execute("drop table t_2; delete from knex_migrations where name like '%t_2%'")
+        .unwrap();
+    let out = fleet_run(&home, "tables:2", &["drift", "--targets", list_arg, "--parallel", "2"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains(&format!("[{}] no drift (2 applied)", dbs[0].name())), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "[{}] index public.hotfix on public.t_2 is in the database, not in its migrations",
+            dbs[1].name()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("[{}] no drift (1 applied)", dbs[2].name())), "{stdout}");
+    assert!(
+        stdout.ends_with("2 of 3 databases are what their migrations build, 1 drifted, 0 could not be checked\n"),
+        "{stdout}"
+    );
+    let json = fleet_run(&home, "tables:2", &["drift", "--targets", list_arg, "--json"]);
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(parsed["databases"][1]["drift"]["drifted"], true);
+    assert_eq!(parsed["databases"][0]["drift"]["drifted"], false);
+    std::fs::remove_file(list).unwrap();
+}

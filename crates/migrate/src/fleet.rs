@@ -479,6 +479,61 @@ impl Migrator {
     }
 }
 
+impl Migrator {
+    /// The [`drift`](Self::drift) of every database of `targets`, `parallel`
+    /// at a time, in the list's order: each against its own applied
+    /// migrations, on a throwaway database of its own server.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{DriftOptions, FleetTarget, Migrator};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// let targets = FleetTarget::parse_list(&std::fs::read_to_string("tenants.txt")?, "tenants.txt")?;
+    /// for (name, report) in Migrator::new(migrations())?.drift_fleet(&targets, 8, &DriftOptions::default())? {
+    ///     if report.as_ref().map_or(true, |r| r.drifted()) {
+    ///         println!("{name} needs a look");
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn drift_fleet(
+        &self,
+        targets: &[FleetTarget],
+        parallel: usize,
+        options: &crate::DriftOptions,
+    ) -> Result<FleetDrift, MigrateError> {
+        block_on(
+            "Migrator::drift_fleet",
+            "Migrator::drift_fleet_async",
+            self.drift_fleet_async(targets, parallel, options),
+        )
+    }
+
+    /// [`drift_fleet`](Self::drift_fleet) for async code.
+    ///
+    /// ```no_run
+    /// use knexrs_migrate::{DriftOptions, FleetTarget, Migrator};
+    ///
+    /// # fn migrations() -> Vec<knexrs_migrate::Migration> { vec![] }
+    /// # async fn drifted(targets: Vec<FleetTarget>) -> Result<usize, knexrs_migrate::MigrateError> {
+    /// let reports = Migrator::new(migrations())?.drift_fleet_async(&targets, 8, &DriftOptions::default()).await?;
+    /// Ok(reports.iter().filter(|(_, r)| r.as_ref().is_ok_and(|r| r.drifted())).count())
+    /// # }
+    /// ```
+    pub async fn drift_fleet_async(
+        &self,
+        targets: &[FleetTarget],
+        parallel: usize,
+        options: &crate::DriftOptions,
+    ) -> Result<FleetDrift, MigrateError> {
+        read_each(targets, parallel, |one| async move {
+            let one: &FleetTarget = one;
+            self.drift_async(&one.connection, options).await
+        })
+        .await
+    }
+}
+
 /// Reads something from every database of `targets`, `parallel` at a time
 /// on the calling task: each database's name and what was read (or why it
 /// could not be), in the list's order. The loop behind the fleet `status`
@@ -518,6 +573,10 @@ fn check_parallel(parallel: usize) -> Result<(), MigrateError> {
 /// Each database's name and [`Status`](crate::Status) (or why it could not
 /// be read), in the list's order: what [`Migrator::status_fleet`] returns.
 pub type FleetStatus = Vec<(String, Result<crate::Status, MigrateError>)>;
+
+/// Each database's name and [`DriftReport`](crate::DriftReport) (or why it
+/// could not be checked), in the list's order: what [`Migrator::drift_fleet`] returns.
+pub type FleetDrift = Vec<(String, Result<crate::DriftReport, MigrateError>)>;
 
 #[cfg(test)]
 mod tests {

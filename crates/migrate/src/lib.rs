@@ -73,7 +73,7 @@ pub use checksum::checksum;
 pub use db::{AppliedRow, Blocker};
 pub use drift::{DriftLine, DriftOptions, DriftReport};
 pub use error::{LockKind, MigrateError};
-pub use fleet::{FleetOptions, FleetOutcome, FleetReport, FleetReporter, FleetStatus, FleetTarget};
+pub use fleet::{FleetDrift, FleetOptions, FleetOutcome, FleetReport, FleetReporter, FleetStatus, FleetTarget};
 pub use lint::{Finding, Hazard, LintOptions, LintReport, LockMode, MigrationLint, Severity, TracedStatement};
 pub use make::{make, make_seed};
 pub use migration::{Migration, MigrationConfig};

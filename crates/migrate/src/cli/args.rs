@@ -169,6 +169,12 @@ pub enum MigrateCommand {
         /// Print the report as JSON (each difference with its kind, table, name and definitions)
         #[arg(long)]
         json: bool,
+        /// Every database of FILE (`name url` or a URL per line), each against its own applied migrations
+        #[arg(long, value_name = "FILE", conflicts_with = "direct_url")]
+        targets: Option<std::path::PathBuf>,
+        /// With --targets: how many databases to check at a time [default: 8]
+        #[arg(long, value_name = "N", requires = "targets")]
+        parallel: Option<usize>,
     },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {

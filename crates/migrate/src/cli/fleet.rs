@@ -108,6 +108,69 @@ pub(super) fn status_fleet(
     Ok(if args.exit_code && behind > 0 { Outcome::NotUpToDate } else { Outcome::Done })
 }
 
+/// `drift --targets`: each database against its own applied migrations, its
+/// differences prefixed with its name, and a total; exit 1 when one drifted
+/// or could not be checked.
+#[allow(clippy::too_many_arguments, reason = "the command's parts, as run_fleet takes them")]
+pub(super) fn drift_fleet(
+    migrator: &Migrator,
+    environment: Environment,
+    connection: &ConnectionArgs,
+    file: &Path,
+    parallel: Option<usize>,
+    json: bool,
+    options: &crate::DriftOptions,
+    out: &mut (dyn Write + Send),
+) -> Result<Outcome, MigrateError> {
+    let (origin, targets) = read_targets(file, environment, connection.pooler)?;
+    let parallel = fleet_options(parallel, false).parallel;
+    if !json {
+        write_header(out, environment, &origin, targets.len(), parallel);
+    }
+    let reports = migrator.drift_fleet(&targets, parallel, options)?;
+    let drifted = reports.iter().filter(|(_, r)| r.as_ref().is_ok_and(crate::DriftReport::drifted)).count();
+    let unreadable: Vec<String> = reports.iter().filter(|(_, r)| r.is_err()).map(|(name, _)| name.clone()).collect();
+    if json {
+        let databases: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|(name, report)| match report {
+                Ok(report) => serde_json::json!({ "name": name, "drift": super::output::drift_json(report) }),
+                Err(error) => serde_json::json!({ "name": name, "error": error.to_string() }),
+            })
+            .collect();
+        let _ = writeln!(out, "{}", serde_json::json!({ "databases": databases }));
+    } else {
+        let mut text = String::new();
+        for (name, report) in &reports {
+            match report {
+                Ok(report) if !report.drifted() => {
+                    let _ = writeln!(text, "[{name}] no drift ({} applied)", report.applied);
+                }
+                Ok(report) => {
+                    for difference in &report.differences {
+                        let _ = writeln!(text, "[{name}] {}", crate::DriftLine(difference));
+                    }
+                }
+                Err(error) => {
+                    let _ = writeln!(text, "[{name}] error: {error}");
+                }
+            }
+        }
+        let _ = writeln!(
+            text,
+            "{} of {} databases are what their migrations build, {drifted} drifted, {} could not be checked",
+            reports.len() - drifted - unreadable.len(),
+            reports.len(),
+            unreadable.len()
+        );
+        let _ = out.write_all(text.as_bytes());
+    }
+    if !unreadable.is_empty() {
+        return Err(MigrateError::FleetFailed { total: reports.len(), failed: unreadable, not_started: 0 });
+    }
+    Ok(if drifted > 0 { Outcome::Drifted } else { Outcome::Done })
+}
+
 /// One database's status on one line: how many are applied and pending, and
 /// what needs a person (edited, stopped halfway, missing files).
 fn status_line(status: &crate::Status) -> String {

@@ -194,6 +194,19 @@ pub fn run(
     if let MigrateCommand::Status(status @ StatusArgs { targets: Some(file), .. }) = &args.command {
         return super::fleet::status_fleet(&migrator, environment, &args.connection, file, status, out);
     }
+    if let MigrateCommand::Drift { json, targets: Some(file), parallel } = &args.command {
+        let options = crate::DriftOptions { cancel: cancel.clone() };
+        return super::fleet::drift_fleet(
+            &migrator,
+            environment,
+            &args.connection,
+            file,
+            *parallel,
+            *json,
+            &options,
+            out,
+        );
+    }
     let mut connection = (context.connect)(environment)?;
     if let Some(pooler) = args.connection.pooler {
         connection.set_pooler(pooler);
@@ -203,7 +216,7 @@ pub fn run(
     // Machine-readable output (JSON, a dry run's SQL script) stays alone on stdout.
     let machine_readable = match &args.command {
         MigrateCommand::Status(status) => status.json,
-        MigrateCommand::Lint { json, .. } | MigrateCommand::Drift { json } => *json,
+        MigrateCommand::Lint { json, .. } | MigrateCommand::Drift { json, .. } => *json,
         MigrateCommand::Latest(run)
         | MigrateCommand::Rollback { run, .. }
         | MigrateCommand::Up { run, .. }
@@ -284,7 +297,7 @@ pub fn run(
                 return Ok(Outcome::Hazardous);
             }
         }
-        MigrateCommand::Drift { json } => {
+        MigrateCommand::Drift { json, .. } => {
             let options = crate::DriftOptions { cancel: cancel.clone() };
             let report = migrator.drift(checked_on(&connection, direct.as_ref()), &options)?;
             if *json {
