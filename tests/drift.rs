@@ -132,3 +132,25 @@ fn json_output_gives_each_difference_with_both_definitions() {
     assert_eq!(difference["migrations_make"], "character varying(255) not null position 2");
     assert_eq!(difference["database_has"], "text not null position 2");
 }
+
+#[test]
+fn a_platform_schema_is_one_line_and_ignore_schema_leaves_it_out() {
+    let db = TestDatabase::empty().unwrap();
+    let program = env!("CARGO_BIN_EXE_fixture-migrate");
+    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
+    db.connect().unwrap().batch_execute("create schema auth; create table auth.users (id int primary key)").unwrap();
+    let out = fixture_migrate_command(program, &db, "tables:1", &["drift"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "schema auth is in the database, not in its migrations",
+            "1 difference from what its 1 applied migrations build"
+        ]
+    );
+    let ignored =
+        fixture_migrate_command(program, &db, "tables:1", &["drift", "--ignore-schema", "auth"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&ignored.stdout);
+    assert_eq!(ignored.status.code(), Some(0), "{stdout}");
+}

@@ -21,6 +21,8 @@ use std::fmt;
 pub struct DriftOptions {
     /// Stops the check (the throwaway database is still dropped); the CLI wires SIGINT/SIGTERM to it.
     pub cancel: crate::Cancel,
+    /// Schemas not compared (a platform's own, such as Supabase's `auth` and `storage`).
+    pub ignore_schemas: Vec<String>,
 }
 
 /// What `drift` found.
@@ -130,7 +132,11 @@ impl Migrator {
             Err(error) => Err(error),
         };
         scratch.remove().await;
-        Ok(DriftReport { applied: applied.len(), differences: whole_tables(expected?.diff(&actual)), edited })
+        Ok(DriftReport {
+            applied: applied.len(),
+            differences: whole_objects(expected?.diff(&actual), &options.ignore_schemas),
+            edited,
+        })
     }
 
     /// [`drift_async`](Self::drift_async), blocking.
@@ -171,14 +177,36 @@ impl Migrator {
 }
 
 /// A table (or view) missing from one side is one difference: its columns,
-/// constraints, indexes, triggers and comments are left out of the list.
-fn whole_tables(differences: Vec<Difference>) -> Vec<Difference> {
+/// constraints, indexes, triggers and comments are left out of the list. A
+/// schema missing from one side is one difference too (a platform's own
+/// schemas, say), and so is nothing in the schemas `ignored`.
+fn whole_objects(differences: Vec<Difference>, ignored: &[String]) -> Vec<Difference> {
     let whole: Vec<String> = differences
         .iter()
         .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().relation.is_empty())
         .map(|d| d.key().name.clone())
         .collect();
-    differences.into_iter().filter(|d| d.key().relation.is_empty() || !whole.contains(&d.key().relation)).collect()
+    let schemas: Vec<&str> = differences
+        .iter()
+        .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().kind == "schema")
+        .map(|d| d.key().name.as_str())
+        .chain(ignored.iter().map(String::as_str))
+        .collect();
+    let in_schema = |name: &str, schema: &str| name.split_once('.').is_some_and(|(s, _)| s == schema);
+    let inside = |d: &Difference| {
+        let key = d.key();
+        schemas.iter().any(|schema| {
+            in_schema(&key.relation, schema)
+                || in_schema(&key.name, schema)
+                || (ignored.iter().any(|i| i == schema) && key.kind == "schema" && key.name == *schema)
+        })
+    };
+    differences
+        .iter()
+        .filter(|d| d.key().relation.is_empty() || !whole.contains(&d.key().relation))
+        .filter(|d| !inside(d))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
@@ -191,6 +219,22 @@ mod tests {
     }
 
     #[test]
+    fn a_schema_only_on_one_side_is_one_difference_and_an_ignored_one_none() {
+        let extra = |k| Difference::Extra { key: k, definition: String::new() };
+        let differences = vec![
+            extra(key("schema", "", "auth")),
+            extra(key("table", "", "auth.users")),
+            extra(key("column", "auth.users", "id")),
+            extra(key("index", "public.t", "public.t_x_index")),
+        ];
+        let kept = |ignored: &[String]| -> Vec<String> {
+            whole_objects(differences.clone(), ignored).iter().map(|d| d.key().to_string()).collect()
+        };
+        assert_eq!(kept(&[]), ["schema auth", "index public.t_x_index on public.t"]);
+        assert_eq!(kept(&["auth".to_owned()]), ["index public.t_x_index on public.t"]);
+    }
+
+    #[test]
     fn a_missing_table_is_one_difference_and_a_changed_column_of_a_present_one_stays() {
         let missing = |k| Difference::Missing { key: k, definition: String::new() };
         let differences = vec![
@@ -199,7 +243,7 @@ mod tests {
             missing(key("index", "public.t_2", "public.t_2_pkey")),
             missing(key("column", "public.t_1", "name")),
         ];
-        let kept: Vec<String> = whole_tables(differences).iter().map(|d| d.key().to_string()).collect();
+        let kept: Vec<String> = whole_objects(differences, &[]).iter().map(|d| d.key().to_string()).collect();
         assert_eq!(kept, ["table public.t_2", "column name on public.t_1"]);
     }
 }

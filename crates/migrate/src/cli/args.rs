@@ -175,6 +175,9 @@ pub enum MigrateCommand {
         /// With --targets: how many databases to check at a time [default: 8]
         #[arg(long, value_name = "N", requires = "targets")]
         parallel: Option<usize>,
+        /// A schema not to compare (a platform's own, such as `auth`); repeat for more
+        #[arg(long, value_name = "SCHEMA")]
+        ignore_schema: Vec<String>,
     },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {

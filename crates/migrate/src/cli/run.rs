@@ -194,8 +194,8 @@ pub fn run(
     if let MigrateCommand::Status(status @ StatusArgs { targets: Some(file), .. }) = &args.command {
         return super::fleet::status_fleet(&migrator, environment, &args.connection, file, status, out);
     }
-    if let MigrateCommand::Drift { json, targets: Some(file), parallel } = &args.command {
-        let options = crate::DriftOptions { cancel: cancel.clone() };
+    if let MigrateCommand::Drift { json, targets: Some(file), parallel, ignore_schema } = &args.command {
+        let options = crate::DriftOptions { cancel: cancel.clone(), ignore_schemas: ignore_schema.clone() };
         return super::fleet::drift_fleet(
             &migrator,
             environment,
@@ -297,8 +297,8 @@ pub fn run(
                 return Ok(Outcome::Hazardous);
             }
         }
-        MigrateCommand::Drift { json, .. } => {
-            let options = crate::DriftOptions { cancel: cancel.clone() };
+        MigrateCommand::Drift { json, ignore_schema, .. } => {
+            let options = crate::DriftOptions { cancel: cancel.clone(), ignore_schemas: ignore_schema.clone() };
             let report = migrator.drift(checked_on(&connection, direct.as_ref()), &options)?;
             if *json {
                 let _ = writeln!(out, "{}", super::output::drift_json(&report));
