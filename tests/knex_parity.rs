@@ -106,3 +106,22 @@ fn our_bookkeeping_tables_are_the_ones_knex_creates() {
         assert_eq!(mine, theirs, "the catalog of {table}");
     }
 }
+
+#[test]
+fn a_database_knex_migrated_shows_no_drift_from_our_port_until_someone_changes_it_by_hand() {
+    let db = knex_migrated_database();
+    let migrator = knexrs_tests::cliscale::migrator();
+    let options = knexrs_migrate::DriftOptions::default();
+    let report = migrator.drift(db.config(), &options).unwrap();
+    assert_eq!(report.applied, 2);
+    assert!(!report.drifted(), "our port builds the schema knex built: {:?}", report.differences);
+    db.connect().unwrap().batch_execute("create index sessions_pod_ip_index on sessions (pod_ip)").unwrap();
+    let report = migrator.drift(db.config(), &options).unwrap();
+    let lines: Vec<String> = report.differences.iter().map(|d| knexrs_migrate::DriftLine(d).to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "index public.sessions_pod_ip_index on public.sessions is in the database, not in its migrations (`CREATE INDEX sessions_pod_ip_index ON public.sessions USING btree (pod_ip)`)"
+        ]
+    );
+}

@@ -188,6 +188,11 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
         "cargo xtask migrate lint --all (what each migration locks and rewrites)",
     )?;
     expect(&linted, "Linted 1 migration: 0 errors, 0 warnings")?;
+    let drift = ok(
+        in_app(cargo_path).args(["xtask", "migrate", "drift"]),
+        "cargo xtask migrate drift (the database against what its migrations build)",
+    )?;
+    expect(&drift, "The database's schema is what its 1 applied migrations build")?;
     // Seeds the knex way: `seed make` writes the file without a build, `seed run` runs it once.
     let made = ok(in_app(&knexrs).args(["seed", "make", "01_users"]), "knexrs seed make 01_users")?;
     expect(&made, "Created seed file: ")?;
