@@ -100,3 +100,21 @@ fn sigint_stops_the_verify_command_with_exit_1_and_drops_its_throwaway_database(
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     assert_eq!(throwaway_databases(&db, "verify", pid), 0);
 }
+
+#[test]
+fn a_throwaway_database_a_killed_check_left_over_an_hour_ago_is_dropped_by_the_next_one() {
+    let db = TestDatabase::empty().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let (stale, fresh) = (format!("knexrs_lint_1_{}_7", now - 7200), format!("knexrs_lint_2_{now}_7"));
+    let mut client = db.connect().unwrap();
+    for name in [&stale, &fresh] {
+        client.batch_execute(&format!("create database {name}")).unwrap();
+    }
+    fixture_migrator("tables:1").verify(db.config(), &[]).unwrap();
+    let left = |name: &str| -> i64 {
+        db.connect().unwrap().query_one("select count(*) from pg_database where datname = $1", &[&name]).unwrap().get(0)
+    };
+    assert_eq!(left(&stale), 0, "the stale one is dropped");
+    assert_eq!(left(&fresh), 1, "one made within the hour may be another check's");
+    client.batch_execute(&format!("drop database {fresh}")).unwrap();
+}

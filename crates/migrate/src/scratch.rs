@@ -1,11 +1,15 @@
-//! A throwaway database on the server a command was pointed at: `verify`
-//! and `lint` apply migrations there, never on the database itself.
+//! A throwaway database on the server a command was pointed at: `verify`,
+//! `lint` and `drift` apply migrations there, never on the database itself.
 
 use crate::session::Conn;
 use crate::{Catalog, MigrateError, Migrator};
 use knexrs_connect::ConnectConfig;
 
-/// A database made for one check (`verify`, `lint`), dropped when it is done.
+/// How old a throwaway database with no session must be before another check
+/// drops it as left behind by a killed one.
+const STALE_AFTER_SECS: u64 = 3600;
+
+/// A database made for one check (`verify`, `lint`, `drift`), dropped when it is done.
 pub(crate) struct Scratch {
     pub(crate) admin: ConnectConfig,
     name: String,
@@ -32,12 +36,14 @@ impl Scratch {
         }
     }
 
-    /// Creates `knexrs_<purpose>_<pid>_<nanos>` on `admin`'s server.
+    /// Creates `knexrs_<purpose>_<pid>_<unix seconds>_<nanos>` on `admin`'s
+    /// server, first dropping those a killed check left behind.
     pub(crate) async fn create(admin: &ConnectConfig, purpose: &'static str) -> Result<Self, MigrateError> {
         Scratch::reachable(admin, purpose)?;
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let name = format!("knexrs_{purpose}_{}_{nanos}", std::process::id());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let name = format!("knexrs_{purpose}_{}_{}_{}", std::process::id(), now.as_secs(), now.subsec_nanos());
         let conn = Conn::open(admin).await?;
+        Scratch::sweep(&conn, now.as_secs()).await;
         conn.client().batch_execute(&format!("create database {}", knexrs_sql::quote_ident(&name))).await.map_err(
             MigrateError::bookkeeping(format!(
                 "creating the throwaway database {name} ({purpose} needs the CREATEDB privilege)"
@@ -52,6 +58,32 @@ impl Scratch {
             }
         };
         Ok(Scratch { admin: admin.clone(), name, config, reader })
+    }
+
+    /// Drops the throwaway databases of checks that were killed (SIGKILL, a
+    /// lost machine): made over an hour ago by their name, and with no
+    /// session on them. Best effort: a database this role cannot drop stays.
+    async fn sweep(conn: &Conn, now_secs: u64) {
+        let stale = conn
+            .client()
+            .query(
+                "select d.datname::text from pg_database d
+                 where d.datname ~ '^knexrs_(verify|lint|drift)_[0-9]+_[0-9]+_[0-9]+$'
+                   and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)",
+                &[],
+            )
+            .await;
+        let Ok(rows) = stale else { return };
+        for row in rows {
+            let name: String = row.get(0);
+            let made = name.rsplit('_').nth(1).and_then(|secs| secs.parse::<u64>().ok());
+            if made.is_some_and(|made| now_secs.saturating_sub(made) > STALE_AFTER_SECS) {
+                let _ = conn
+                    .client()
+                    .batch_execute(&format!("drop database if exists {}", knexrs_sql::quote_ident(&name)))
+                    .await;
+            }
+        }
     }
 
     /// The schema of the throwaway database now, bookkeeping left out.
