@@ -230,6 +230,20 @@ fn drift_with_targets_checks_each_database_against_its_own_applied_migrations() 
     let out = fleet_run(&home, "tables:2", &["drift", "--targets", list_arg, "--parallel", "2"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    if knexrs_tests::through_pooler() {
+        // A list of databases behind a transaction pooler gives no direct URL to make a throwaway database with.
+        let refused = format!(
+            "[{}] error: drift works on a throwaway database it creates, which a transaction pooler",
+            dbs[0].name()
+        );
+        assert!(stdout.contains(&refused), "{stdout}");
+        assert!(
+            stdout.ends_with("0 of 3 databases are what their migrations build, 0 drifted, 3 could not be checked\n"),
+            "{stdout}"
+        );
+        std::fs::remove_file(list).unwrap();
+        return;
+    }
     assert!(stdout.contains(&format!("[{}] no drift (2 applied)", dbs[0].name())), "{stdout}");
     assert!(
         stdout.contains(&format!(
