@@ -6,7 +6,7 @@
 
 use knexrs_migrate::{Difference, DriftLine, DriftOptions, MigrateError, RunOptions, Silent, Target};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, fixture_migrator, throwaway_databases};
+use knexrs_tests::{assert_sigint_stops_check, fixture_migrate_command, fixture_migrator, throwaway_databases};
 
 #[test]
 fn a_database_left_as_its_migrations_built_it_has_no_drift() {
@@ -153,4 +153,12 @@ fn a_platform_schema_is_one_line_and_ignore_schema_leaves_it_out() {
         fixture_migrate_command(program, &db, "tables:1", &["drift", "--ignore-schema", "auth"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&ignored.stdout);
     assert_eq!(ignored.status.code(), Some(0), "{stdout}");
+}
+
+#[test]
+fn sigint_stops_the_drift_command_with_exit_1_and_drops_its_throwaway_database() {
+    let db = TestDatabase::empty().unwrap();
+    // Applied once here (3 s); rebuilding it on the throwaway database is where SIGINT lands.
+    fixture_migrator("slow:1:3000").latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert_sigint_stops_check(env!("CARGO_BIN_EXE_fixture-migrate"), &db, "slow:1:3000", "drift", "checking for drift");
 }

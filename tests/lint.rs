@@ -5,7 +5,7 @@
 
 use knexrs_migrate::{Hazard, LintOptions, LockMode, RunOptions, Severity, Silent, Target};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, fixture_migrator, throwaway_databases};
+use knexrs_tests::{assert_sigint_stops_check, fixture_migrate_command, fixture_migrator, throwaway_databases};
 
 /// A migration's findings: statement, hazard, allowed.
 type Found<'a> = (&'a str, Vec<(usize, Hazard, bool)>);
@@ -228,26 +228,13 @@ fn a_cancelled_lint_stops_at_once_and_says_nothing_changed() {
 
 #[test]
 fn sigint_stops_the_lint_command_with_exit_1_and_drops_its_throwaway_database() {
-    let db = TestDatabase::empty().unwrap();
-    let program = env!("CARGO_BIN_EXE_fixture-migrate");
-    let child = fixture_migrate_command(program, &db, "slow:2:60000", &["lint"]).spawn().unwrap();
-    let pid = child.id();
-    let started = std::time::Instant::now();
-    while throwaway_databases(&db, "lint", pid) == 0 {
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no throwaway database appeared");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGINT).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("error: interrupted while linting; nothing changed: the throwaway database is dropped"),
-        "{stderr}"
+    assert_sigint_stops_check(
+        env!("CARGO_BIN_EXE_fixture-migrate"),
+        &TestDatabase::empty().unwrap(),
+        "slow:2:60000",
+        "lint",
+        "linting",
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
-    assert_eq!(throwaway_databases(&db, "lint", pid), 0);
 }
 
 #[test]
@@ -257,6 +244,10 @@ fn run_time_steps_and_batched_backfills_run_in_the_trace_as_latest_runs_them() {
     let report = fixture_migrator("backfill").lint(db.config(), &[], &LintOptions::default()).unwrap();
     let hazards: Vec<(usize, Hazard)> = report.migrations[1].findings.iter().map(|f| (f.statement, f.hazard)).collect();
     assert_eq!(hazards, [(1, Hazard::NoLockTimeout), (2, Hazard::UpdateInTransaction), (4, Hazard::SetNotNull)]);
+    // A step that panics fails its migration's lint, as it fails the run, instead of crashing the lint.
+    let report = fixture_migrator("steps:panics").lint(db.config(), &[], &LintOptions::default()).unwrap();
+    let failed = report.migrations.last().and_then(|m| m.failed.as_deref()).unwrap();
+    assert!(failed.contains("fails: it panicked"), "{failed}");
     for set in ["steps:ok", "has-column", "batched:50:20:0"] {
         let report = fixture_migrator(set).lint(db.config(), &[], &LintOptions::default()).unwrap();
         let failed: Vec<_> = report.migrations.iter().filter_map(|m| m.failed.as_deref()).collect();

@@ -5,7 +5,7 @@
 
 use knexrs_migrate::{RunOptions, Silent, Verdict};
 use knexrs_testing::TestDatabase;
-use knexrs_tests::{fixture_migrate_command, fixture_migrator, throwaway_databases};
+use knexrs_tests::{assert_sigint_stops_check, fixture_migrate_command, fixture_migrator, throwaway_databases};
 
 #[test]
 fn a_down_that_forgets_an_index_drops_the_wrong_column_or_fails_is_reported_with_the_exact_difference() {
@@ -79,26 +79,13 @@ fn the_command_prints_one_line_per_migration_and_exits_1_when_one_is_irreversibl
 
 #[test]
 fn sigint_stops_the_verify_command_with_exit_1_and_drops_its_throwaway_database() {
-    let db = TestDatabase::empty().unwrap();
-    let program = env!("CARGO_BIN_EXE_fixture-migrate");
-    let child = fixture_migrate_command(program, &db, "slow:2:60000", &["verify"]).spawn().unwrap();
-    let pid = child.id();
-    let started = std::time::Instant::now();
-    while throwaway_databases(&db, "verify", pid) == 0 {
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no throwaway database appeared");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGINT).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("error: interrupted while verifying; nothing changed: the throwaway database is dropped"),
-        "{stderr}"
+    assert_sigint_stops_check(
+        env!("CARGO_BIN_EXE_fixture-migrate"),
+        &TestDatabase::empty().unwrap(),
+        "slow:2:60000",
+        "verify",
+        "verifying",
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
-    assert_eq!(throwaway_databases(&db, "verify", pid), 0);
 }
 
 #[test]

@@ -412,6 +412,28 @@ pub fn throwaway_databases(db: &TestDatabase, purpose: &str, pid: u32) -> i64 {
         .get(0)
 }
 
+/// Runs `program` (`fixture-migrate`) `<set> <command>` on `db`, sends it
+/// SIGINT once its throwaway database exists, and checks that it stopped at
+/// once with exit 1, said it was interrupted while `doing`, and dropped that database.
+pub fn assert_sigint_stops_check(program: &str, db: &TestDatabase, set: &str, command: &str, doing: &str) {
+    let child = fixture_migrate_command(program, db, set, &[command]).spawn().expect("starting fixture-migrate");
+    let pid = child.id();
+    let started = std::time::Instant::now();
+    while throwaway_databases(db, command, pid) == 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no throwaway database appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGINT).expect("SIGINT");
+    let out = child.wait_with_output().expect("waiting for fixture-migrate");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let said = format!("error: interrupted while {doing}; nothing changed: the throwaway database is dropped");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(throwaway_databases(db, command, pid), 0);
+}
+
 /// A migration `<i>_<what>` whose `up` and `down` are these raw statements.
 pub fn raw_migration(i: u64, what: &str, up: &[&str], down: &[&str]) -> Migration {
     let up: Vec<String> = up.iter().map(|s| (*s).to_owned()).collect();

@@ -120,21 +120,16 @@ impl Migrator {
                 .await
                 .map_err(MigrateError::bookkeeping("reading the database's catalog"))?
         };
-        let scratch = Scratch::create(connection, "drift").await?;
-        let built = tokio::select! {
-            built = self.build_applied(&scratch, &applied, options) => built,
-            () = options.cancel.cancelled() => Err(Scratch::interrupted("checking for drift")),
-        };
-        let expected = match built {
-            Ok(()) => Catalog::read(scratch.reader.client(), &ignore)
+        let expected = Scratch::with(connection, "drift", "checking for drift", &options.cancel, async |scratch| {
+            self.build_applied(scratch, &applied, options).await?;
+            Catalog::read(scratch.reader.client(), &ignore)
                 .await
-                .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog")),
-            Err(error) => Err(error),
-        };
-        scratch.remove().await;
+                .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
+        })
+        .await?;
         Ok(DriftReport {
             applied: applied.len(),
-            differences: whole_objects(expected?.diff(&actual), &options.ignore_schemas),
+            differences: whole_objects(expected.diff(&actual), &options.ignore_schemas),
             edited,
         })
     }
@@ -181,31 +176,24 @@ impl Migrator {
 /// schema missing from one side is one difference too (a platform's own
 /// schemas, say), and so is nothing in the schemas `ignored`.
 fn whole_objects(differences: Vec<Difference>, ignored: &[String]) -> Vec<Difference> {
+    // What is on one side only and holds other objects: a table, a schema.
     let whole: Vec<String> = differences
         .iter()
         .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().relation.is_empty())
         .map(|d| d.key().name.clone())
         .collect();
-    let schemas: Vec<&str> = differences
-        .iter()
-        .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().kind == "schema")
-        .map(|d| d.key().name.as_str())
-        .chain(ignored.iter().map(String::as_str))
-        .collect();
-    let in_schema = |name: &str, schema: &str| name.split_once('.').is_some_and(|(s, _)| s == schema);
-    let inside = |d: &Difference| {
-        let key = d.key();
-        schemas.iter().any(|schema| {
-            in_schema(&key.relation, schema)
-                || in_schema(&key.name, schema)
-                || (ignored.iter().any(|i| i == schema) && key.kind == "schema" && key.name == *schema)
-        })
-    };
+    let in_a_whole_or_ignored_schema =
+        |name: &str| name.split_once('.').is_some_and(|(schema, _)| whole.iter().chain(ignored).any(|s| s == schema));
     differences
-        .iter()
-        .filter(|d| d.key().relation.is_empty() || !whole.contains(&d.key().relation))
-        .filter(|d| !inside(d))
-        .cloned()
+        .into_iter()
+        .filter(|d| {
+            let key = d.key();
+            let ignored_schema = key.kind == "schema" && ignored.contains(&key.name);
+            !ignored_schema
+                && !whole.contains(&key.relation)
+                && !in_a_whole_or_ignored_schema(&key.relation)
+                && !in_a_whole_or_ignored_schema(&key.name)
+        })
         .collect()
 }
 

@@ -354,16 +354,7 @@ impl Run<'_> {
         }
         let db = StepDb::new(conn, session.work.version, &migration.name);
         let what = format!("step \"{}\" of migration {}", step.name, migration.name);
-        // A panic in the step's code is its failure, rolled back like an error, not the runner's crash.
-        let guarded = async {
-            use futures_util::FutureExt as _;
-            match std::panic::AssertUnwindSafe(code(&db)).catch_unwind().await {
-                Ok(result) => result,
-                Err(payload) => {
-                    Err(format!("it panicked: {}", crate::migration::panic_message(payload.as_ref())).into())
-                }
-            }
-        };
+        let guarded = crate::step::guarded(code.as_ref(), &db);
         let watched = session.watch(Which::Work, &what, None, &mut *self.reporter, guarded).await;
         let released =
             if in_transaction && !session.work.is_abandoned() { conn.release_transaction().await } else { Ok(()) };

@@ -29,11 +29,32 @@ impl Scratch {
     }
 
     /// What a check cancelled while `doing` returns (the database is dropped after).
-    pub(crate) fn interrupted(doing: &str) -> MigrateError {
+    fn interrupted(doing: &str) -> MigrateError {
         MigrateError::Interrupted {
             when: format!("while {doing}"),
             kept: "nothing changed: the throwaway database is dropped".into(),
         }
+    }
+
+    /// Runs `work` on a new throwaway database until it ends or `cancel`
+    /// fires (then the error says what it was `doing`), and drops the
+    /// database either way: the one place `verify`, `lint` and `drift` make
+    /// and remove theirs.
+    pub(crate) async fn with<T>(
+        admin: &ConnectConfig,
+        purpose: &'static str,
+        doing: &str,
+        cancel: &crate::Cancel,
+        work: impl AsyncFnOnce(&mut Scratch) -> Result<T, MigrateError>,
+    ) -> Result<T, MigrateError> {
+        let mut scratch = Scratch::create(admin, purpose).await?;
+        // Cancelled, the work's connections are dropped mid-statement; dropping the database ends their sessions.
+        let result = tokio::select! {
+            result = work(&mut scratch) => result,
+            () = cancel.cancelled() => Err(Scratch::interrupted(doing)),
+        };
+        scratch.remove().await;
+        result
     }
 
     /// Creates `knexrs_<purpose>_<pid>_<unix seconds>_<nanos>` on `admin`'s
@@ -123,5 +144,20 @@ impl Migrator {
             self.find(name).ok_or_else(|| MigrateError::UnknownMigration { name: name.clone() })?;
         }
         Ok(names.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{DriftOptions, LintOptions, Migrator, VerifyOptions};
+    use knexrs_connect::ConnectConfig;
+
+    /// Checked by compiling: the checks can be spawned on a multi-threaded runtime.
+    #[allow(dead_code, reason = "a compile-time check, never called")]
+    fn checks_are_send(migrator: &Migrator, config: &ConnectConfig) {
+        fn send<T: Send>(_: T) {}
+        send(migrator.verify_with_async(config, &[], &VerifyOptions::default()));
+        send(migrator.lint_async(config, &[], &LintOptions::default()));
+        send(migrator.drift_async(config, &DriftOptions::default()));
     }
 }

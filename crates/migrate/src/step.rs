@@ -31,6 +31,16 @@ pub(crate) enum StepBody {
     Backfill(Box<Backfill>),
 }
 
+/// Runs a step's code on `db`: a panic in it is the step's failure (rolled
+/// back like an error), not the runner's crash.
+pub(crate) async fn guarded(code: &StepFn, db: &StepDb<'_>) -> Result<(), StepError> {
+    use futures_util::FutureExt as _;
+    match std::panic::AssertUnwindSafe(code(db)).catch_unwind().await {
+        Ok(result) => result,
+        Err(payload) => Err(format!("it panicked: {}", crate::migration::panic_message(payload.as_ref())).into()),
+    }
+}
+
 /// Whether a migration made of these parts (`None` for a SQL statement)
 /// finishes when run again after an interruption: it holds batched
 /// backfills, which only touch the rows still to do, and nothing else.

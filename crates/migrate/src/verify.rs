@@ -137,13 +137,10 @@ impl Migrator {
         if checked.is_empty() {
             return Ok(VerifyReport::default());
         }
-        let mut scratch = Scratch::create(connection, "verify").await?;
-        let result = tokio::select! {
-            result = self.verify_on(&mut scratch, &checked, options) => result,
-            () = options.cancel.cancelled() => Err(Scratch::interrupted("verifying")),
-        };
-        scratch.remove().await;
-        result
+        Scratch::with(connection, "verify", "verifying", &options.cancel, async |scratch| {
+            self.verify_on(scratch, &checked, options).await
+        })
+        .await
     }
 
     async fn verify_on(

@@ -56,14 +56,10 @@ impl Migrator {
             return Ok(LintReport::default());
         }
         let sizes = sizes(connection).await?;
-        let scratch = Scratch::create(connection, "lint").await?;
-        // Cancelled, the lint's connections are dropped mid-statement; dropping the database ends their sessions.
-        let result = tokio::select! {
-            result = self.lint_on(&scratch, &checked, options, &sizes) => result,
-            () = options.cancel.cancelled() => Err(Scratch::interrupted("linting")),
-        };
-        scratch.remove().await;
-        result
+        Scratch::with(connection, "lint", "linting", &options.cancel, async |scratch| {
+            self.lint_on(scratch, &checked, options, &sizes).await
+        })
+        .await
     }
 
     /// [`lint_async`](Self::lint_async), blocking.
@@ -246,7 +242,7 @@ async fn run_step(work: &Conn, migration: &str, step: &PlannedStep, transactiona
                 work.conn.adopt_transaction();
             }
             let db = StepDb::new(&work.conn, work.version, migration);
-            let result = code(&db).await.map_err(|e| e.to_string());
+            let result = crate::step::guarded(code.as_ref(), &db).await.map_err(|e| e.to_string());
             if transactional {
                 work.conn.release_transaction().await.map_err(|e| e.to_string())?;
             }
