@@ -185,3 +185,19 @@ impl Backfill {
             .map_err(|e| MigrateError::InvalidBackfill { step: self.name(), problem: e.to_string() })
     }
 }
+
+/// What one batch of [`Backfill::batch_sql`] did: the rows it updated, and
+/// the last key it looked at (`None` once no row is left to do).
+#[derive(Debug)]
+pub(crate) struct Batch {
+    pub(crate) updated: u64,
+    pub(crate) last: Option<String>,
+}
+
+impl Batch {
+    /// Reads the batch statement's one row.
+    pub(crate) fn read(row: &tokio_postgres::Row) -> Result<Batch, tokio_postgres::Error> {
+        let updated: i64 = row.try_get(0)?;
+        Ok(Batch { updated: updated.unsigned_abs(), last: row.try_get(1)? })
+    }
+}

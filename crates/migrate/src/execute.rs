@@ -4,7 +4,7 @@
 //! (the statements it completed before the error, or the error's position),
 //! never by running anything again.
 
-use crate::backfill::Backfill;
+use crate::backfill::{Backfill, Batch};
 use crate::db::{self, State};
 use crate::plan::{PlannedMigration, PlannedStep, Unit};
 use crate::session::{Session, Watched, Which};
@@ -404,10 +404,9 @@ impl Run<'_> {
                 Watched::Done(row) => row.map_err(failed)?,
                 Watched::Cancelled | Watched::TimedOut => return Err(Failed::Stopped),
             };
-            let updated: i64 = row.try_get(0).map_err(failed)?;
-            let last: Option<String> = row.try_get(1).map_err(failed)?;
+            let Batch { updated, last } = Batch::read(&row).map_err(failed)?;
             let Some(last) = last else { break };
-            done += updated.unsigned_abs();
+            done += updated;
             batches += 1;
             after = Some(last);
             if reported.elapsed() >= PROGRESS_EVERY {

@@ -9,6 +9,7 @@
 
 use super::hazard::{Finding, Hazard, LintOptions, LintReport, LockMode, MigrationLint, TracedStatement};
 use super::snapshot::{Ran, Snapshot, compare};
+use crate::backfill::Batch;
 use crate::plan::PlannedStep;
 use crate::scratch::Scratch;
 use crate::session::Conn;
@@ -145,7 +146,7 @@ impl Migrator {
             for step in planned.steps_at(at) {
                 let label = format!("step \"{}\"", step.name);
                 if let Err(error) = run_step(&work, &planned.name, step, transactional).await {
-                    return Ok(tracer.failed(&work, transactional, &label, &error).await);
+                    return Ok(tracer.failed(&work, transactional, &label, &error.to_string()).await);
                 }
                 // A step outside a transaction ran its own (backfill batches): its locks are gone.
                 let after = Snapshot::read(client).await.map_err(catalog())?;
@@ -235,30 +236,53 @@ async fn sizes(connection: &ConnectConfig) -> Result<Sizes, MigrateError> {
 
 /// Runs a step as the runner does: code on the work connection (inside the
 /// transaction when there is one), a backfill batch by batch.
-async fn run_step(work: &Conn, migration: &str, step: &PlannedStep, transactional: bool) -> Result<(), String> {
+async fn run_step(work: &Conn, migration: &str, step: &PlannedStep, transactional: bool) -> Result<(), StepFailure> {
     match &step.body {
         StepBody::Code(code) => {
             if transactional {
                 work.conn.adopt_transaction();
             }
             let db = StepDb::new(&work.conn, work.version, migration);
-            let result = crate::step::guarded(code.as_ref(), &db).await.map_err(|e| e.to_string());
+            let result = crate::step::guarded(code.as_ref(), &db).await.map_err(StepFailure::Code);
             if transactional {
-                work.conn.release_transaction().await.map_err(|e| e.to_string())?;
+                work.conn.release_transaction().await.map_err(StepFailure::Release)?;
             }
             result
         }
         StepBody::Backfill(fill) => {
-            let client = work.client();
             let mut after: Option<String> = None;
             loop {
-                let sql = fill.batch_sql(after.as_deref()).map_err(|e| e.to_string())?;
-                let row = client.query_one(&sql, &[]).await.map_err(|e| knexrs_connect::describe(&e))?;
-                match row.try_get::<_, Option<String>>(1).map_err(|e| e.to_string())? {
+                let sql = fill.batch_sql(after.as_deref()).map_err(StepFailure::Invalid)?;
+                let row = work.client().query_one(&sql, &[]).await.map_err(StepFailure::Server)?;
+                match Batch::read(&row).map_err(StepFailure::Server)?.last {
                     Some(last) => after = Some(last),
                     None => return Ok(()),
                 }
             }
+        }
+    }
+}
+
+/// Why a step failed while traced (the report says it in one line).
+#[derive(Debug)]
+enum StepFailure {
+    /// Its code returned an error (or panicked).
+    Code(crate::StepError),
+    /// Handing the migration's transaction back after the code ran.
+    Release(knexrs_query::QueryError),
+    /// A backfill that cannot be written.
+    Invalid(MigrateError),
+    /// The server refused a backfill batch.
+    Server(tokio_postgres::Error),
+}
+
+impl std::fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StepFailure::Code(error) => error.fmt(f),
+            StepFailure::Release(error) => error.fmt(f),
+            StepFailure::Invalid(error) => error.fmt(f),
+            StepFailure::Server(error) => f.write_str(&knexrs_connect::describe(error)),
         }
     }
 }
