@@ -156,6 +156,31 @@ fn a_platform_schema_is_one_line_and_ignore_schema_leaves_it_out() {
 }
 
 #[test]
+fn platform_extensions_are_reported_and_left_out_by_name_or_by_the_ignored_schema_they_are_in() {
+    let db = TestDatabase::empty().unwrap();
+    let program = env!("CARGO_BIN_EXE_fixture-migrate");
+    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
+    // What a platform adds: an extension where the application's tables are, and its own schema of them.
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "create extension pgrowlocks; create schema extensions; create extension tablefunc schema extensions",
+        )
+        .unwrap();
+    let out = fixture_migrate_command(program, &db, "tables:1", &["drift"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    let extension = "extension public.pgrowlocks is in the database, not in its migrations (`";
+    assert!(lines.iter().any(|line| line.starts_with(extension)), "{stdout}");
+    assert!(lines.contains(&"schema extensions is in the database, not in its migrations"), "{stdout}");
+    assert!(!stdout.contains("tablefunc"), "what is in an extra schema is that schema's line: {stdout}");
+    let args = ["drift", "--ignore-schema", "extensions", "--ignore-extension", "pgrowlocks"];
+    let ignored = fixture_migrate_command(program, &db, "tables:1", &args).output().unwrap();
+    assert_eq!(ignored.status.code(), Some(0), "{}", String::from_utf8_lossy(&ignored.stdout));
+}
+
+#[test]
 fn sigint_stops_the_drift_command_with_exit_1_and_drops_its_throwaway_database() {
     let db = TestDatabase::empty().unwrap();
     // Applied once here (3 s); rebuilding it on the throwaway database is where SIGINT lands.

@@ -15,7 +15,11 @@ const NOT_FROM_EXTENSION: &str = "not exists (select 1 from pg_depend e where e.
 fn queries() -> Vec<String> {
     vec![
         format!("select 'schema', '', n.nspname, '' from pg_namespace n where {USER_SCHEMAS}"),
-        "select 'extension', '', extname, extversion from pg_extension where extname <> 'plpgsql'".to_owned(),
+        // By the schema it is installed in, so that ignoring a platform's schema
+        // (Supabase's `extensions`) ignores the extensions the platform put there.
+        "select 'extension', '', n.nspname || '.' || e.extname, e.extversion
+         from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname <> 'plpgsql'"
+            .to_owned(),
         format!(
             "select case o.typtype when 'e' then 'type' else 'domain' end, '', n.nspname || '.' || o.typname,
                  case o.typtype when 'e' then (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder) from pg_enum e where e.enumtypid = o.oid)

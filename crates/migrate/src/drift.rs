@@ -21,8 +21,12 @@ use std::fmt;
 pub struct DriftOptions {
     /// Stops the check (the throwaway database is still dropped); the CLI wires SIGINT/SIGTERM to it.
     pub cancel: crate::Cancel,
-    /// Schemas not compared (a platform's own, such as Supabase's `auth` and `storage`).
+    /// Schemas not compared (a platform's own, such as Supabase's `auth` and
+    /// `storage`), with the extensions installed in them.
     pub ignore_schemas: Vec<String>,
+    /// Extensions not compared, by name (one a platform installs, such as
+    /// `pg_stat_statements`, wherever it is installed).
+    pub ignore_extensions: Vec<String>,
 }
 
 /// What `drift` found.
@@ -127,11 +131,7 @@ impl Migrator {
                 .map_err(MigrateError::bookkeeping("reading the throwaway database's catalog"))
         })
         .await?;
-        Ok(DriftReport {
-            applied: applied.len(),
-            differences: whole_objects(expected.diff(&actual), &options.ignore_schemas),
-            edited,
-        })
+        Ok(DriftReport { applied: applied.len(), differences: whole_objects(expected.diff(&actual), options), edited })
     }
 
     /// [`drift_async`](Self::drift_async), blocking.
@@ -175,7 +175,8 @@ impl Migrator {
 /// constraints, indexes, triggers and comments are left out of the list. A
 /// schema missing from one side is one difference too (a platform's own
 /// schemas, say), and so is nothing in the schemas `ignored`.
-fn whole_objects(differences: Vec<Difference>, ignored: &[String]) -> Vec<Difference> {
+fn whole_objects(differences: Vec<Difference>, options: &DriftOptions) -> Vec<Difference> {
+    let ignored = &options.ignore_schemas;
     // What is on one side only and holds other objects: a table, a schema.
     let whole: Vec<String> = differences
         .iter()
@@ -189,7 +190,14 @@ fn whole_objects(differences: Vec<Difference>, ignored: &[String]) -> Vec<Differ
         .filter(|d| {
             let key = d.key();
             let ignored_schema = key.kind == "schema" && ignored.contains(&key.name);
+            // An extension's name is `schema.extension` (see the catalog).
+            let ignored_extension = key.kind == "extension"
+                && key
+                    .name
+                    .split_once('.')
+                    .is_some_and(|(_, name)| options.ignore_extensions.iter().any(|e| e == name));
             !ignored_schema
+                && !ignored_extension
                 && !whole.contains(&key.relation)
                 && !in_a_whole_or_ignored_schema(&key.relation)
                 && !in_a_whole_or_ignored_schema(&key.name)
@@ -215,11 +223,38 @@ mod tests {
             extra(key("column", "auth.users", "id")),
             extra(key("index", "public.t", "public.t_x_index")),
         ];
-        let kept = |ignored: &[String]| -> Vec<String> {
-            whole_objects(differences.clone(), ignored).iter().map(|d| d.key().to_string()).collect()
+        let kept = |ignored: &[&str]| -> Vec<String> {
+            whole_objects(differences.clone(), &ignoring(ignored, &[])).iter().map(|d| d.key().to_string()).collect()
         };
         assert_eq!(kept(&[]), ["schema auth", "index public.t_x_index on public.t"]);
-        assert_eq!(kept(&["auth".to_owned()]), ["index public.t_x_index on public.t"]);
+        assert_eq!(kept(&["auth"]), ["index public.t_x_index on public.t"]);
+    }
+
+    fn ignoring(schemas: &[&str], extensions: &[&str]) -> DriftOptions {
+        DriftOptions {
+            ignore_schemas: schemas.iter().map(|s| (*s).to_owned()).collect(),
+            ignore_extensions: extensions.iter().map(|e| (*e).to_owned()).collect(),
+            ..DriftOptions::default()
+        }
+    }
+
+    #[test]
+    fn an_extension_is_ignored_by_name_or_by_the_ignored_schema_it_is_installed_in() {
+        let extra = |k| Difference::Extra { key: k, definition: "1.0".into() };
+        let differences = vec![
+            extra(key("extension", "", "public.pg_stat_statements")),
+            extra(key("extension", "", "extensions.pg_graphql")),
+            extra(key("extension", "", "public.pgcrypto")),
+        ];
+        let kept = |options: DriftOptions| -> Vec<String> {
+            whole_objects(differences.clone(), &options).iter().map(|d| d.key().to_string()).collect()
+        };
+        assert_eq!(kept(ignoring(&[], &[])).len(), 3);
+        assert_eq!(
+            kept(ignoring(&["extensions"], &["pg_stat_statements"])),
+            ["extension public.pgcrypto"],
+            "the schema ignores what is installed in it; the name, wherever it is"
+        );
     }
 
     #[test]
@@ -231,7 +266,8 @@ mod tests {
             missing(key("index", "public.t_2", "public.t_2_pkey")),
             missing(key("column", "public.t_1", "name")),
         ];
-        let kept: Vec<String> = whole_objects(differences, &[]).iter().map(|d| d.key().to_string()).collect();
+        let kept: Vec<String> =
+            whole_objects(differences, &ignoring(&[], &[])).iter().map(|d| d.key().to_string()).collect();
         assert_eq!(kept, ["table public.t_2", "column name on public.t_1"]);
     }
 }

@@ -178,6 +178,9 @@ pub enum MigrateCommand {
         /// A schema not to compare (a platform's own, such as `auth`); repeat for more
         #[arg(long, value_name = "SCHEMA")]
         ignore_schema: Vec<String>,
+        /// An extension not to compare (one the platform installs, such as `pg_stat_statements`); repeat for more
+        #[arg(long, value_name = "EXTENSION")]
+        ignore_extension: Vec<String>,
     },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {

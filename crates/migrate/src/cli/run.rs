@@ -194,8 +194,14 @@ pub fn run(
     if let MigrateCommand::Status(status @ StatusArgs { targets: Some(file), .. }) = &args.command {
         return super::fleet::status_fleet(&migrator, environment, &args.connection, file, status, out);
     }
-    if let MigrateCommand::Drift { json, targets: Some(file), parallel, ignore_schema } = &args.command {
-        let options = crate::DriftOptions { cancel: cancel.clone(), ignore_schemas: ignore_schema.clone() };
+    if let MigrateCommand::Drift { json, targets: Some(file), parallel, ignore_schema, ignore_extension } =
+        &args.command
+    {
+        let options = crate::DriftOptions {
+            cancel: cancel.clone(),
+            ignore_schemas: ignore_schema.clone(),
+            ignore_extensions: ignore_extension.clone(),
+        };
         return super::fleet::drift_fleet(
             &migrator,
             environment,
@@ -297,8 +303,12 @@ pub fn run(
                 return Ok(Outcome::Hazardous);
             }
         }
-        MigrateCommand::Drift { json, ignore_schema, .. } => {
-            let options = crate::DriftOptions { cancel: cancel.clone(), ignore_schemas: ignore_schema.clone() };
+        MigrateCommand::Drift { json, ignore_schema, ignore_extension, .. } => {
+            let options = crate::DriftOptions {
+                cancel: cancel.clone(),
+                ignore_schemas: ignore_schema.clone(),
+                ignore_extensions: ignore_extension.clone(),
+            };
             let report = migrator.drift(checked_on(&connection, direct.as_ref()), &options)?;
             if *json {
                 let _ = writeln!(out, "{}", super::output::drift_json(&report));
