@@ -6,7 +6,10 @@ use knexrs_connect::ConnectConfig;
 use knexrs_query::{Connection, Executor, FromRow, Insert, QueryError, Row, Update, Wheres, get, table};
 use std::time::Instant;
 
-/// A row of the W5 `sessions` table.
+/// A row of the W5 `sessions` table. Timestamps decode to `SystemTime`, as
+/// the harness's raw floors decode them, so both sides do the same decoding
+/// work and the ratio measures the toolkit alone (a service would as well
+/// decode them to `chrono::DateTime<Utc>`, which costs the same on either side).
 #[derive(Debug)]
 pub struct Session {
     /// `session_id`
@@ -18,11 +21,11 @@ pub struct Session {
     /// `pod_ip`
     pub pod_ip: Option<String>,
     /// `expires_at`
-    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: std::time::SystemTime,
     /// `created_at`
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: std::time::SystemTime,
     /// `updated_at`
-    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: std::time::SystemTime,
 }
 
 impl FromRow for Session {
