@@ -181,6 +181,31 @@ fn platform_extensions_are_reported_and_left_out_by_name_or_by_the_ignored_schem
 }
 
 #[test]
+fn a_policy_and_row_level_security_made_by_hand_are_drift() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:1");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "alter table t_1 enable row level security;
+             create policy mine on t_1 as restrictive for update to public using (name = current_user) with check (true)",
+        )
+        .unwrap();
+    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
+    let lines: Vec<String> = report.differences.iter().map(|d| DriftLine(d).to_string()).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines.contains(
+            &"row level security on public.t_1 is in the database, not in its migrations (`enabled`)".to_owned()
+        ),
+        "{lines:#?}"
+    );
+    let policy = "policy mine on public.t_1 is in the database, not in its migrations (`for update as restrictive to public using (";
+    assert!(lines.iter().any(|l| l.starts_with(policy) && l.ends_with("with check (true)`)")), "{lines:#?}");
+}
+
+#[test]
 fn sigint_stops_the_drift_command_with_exit_1_and_drops_its_throwaway_database() {
     let db = TestDatabase::empty().unwrap();
     // Applied once here (3 s); rebuilding it on the throwaway database is where SIGINT lands.

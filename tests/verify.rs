@@ -58,6 +58,22 @@ fn only_pending_migrations_are_verified_unless_named_and_an_unknown_name_is_refu
 }
 
 #[test]
+fn row_level_security_and_policies_a_down_leaves_behind_are_reported() {
+    let db = TestDatabase::empty().unwrap();
+    let report = fixture_migrator("row-security").verify(db.config(), &[]).unwrap();
+    let (name, verdict) = &report.migrations[1];
+    assert_eq!(name, "20240101000002_own_rows_only");
+    assert_eq!(
+        verdict,
+        &Verdict::Irreversible(vec![
+            "row level security on public.t_1 is left after down (`enabled`)".to_owned(),
+            // The policy itself is dropped and made again alike: no line for it.
+        ]),
+        "{verdict:?}"
+    );
+}
+
+#[test]
 fn the_command_prints_one_line_per_migration_and_exits_1_when_one_is_irreversible() {
     let db = TestDatabase::empty().unwrap();
     let program = env!("CARGO_BIN_EXE_fixture-migrate");

@@ -90,6 +90,7 @@ pub fn fixtures() -> PathBuf {
 /// - `checksum:<tag>`: `tables:2` whose sources read `<tag>` (a new tag is an edit);
 /// - `commit`, `down-fails`, `comment`, `sequence`, `syntax`, `panicking`, `alter`:
 ///   the hostile cases of `tests/adversarial.rs`, described where they are built;
+/// - `row-security`: `tables:1`, then row-level security and a policy whose down forgets half;
 /// - `halfway`: a migration outside a transaction stopped halfway, after one that completed;
 /// - `mixed-fails`, `down-fails-middle`, `numbered`, `dashed`: the knex comparisons of
 ///   `tests/knex_both_ways.rs`, described where they are built.
@@ -163,6 +164,21 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
                 },
             ),
             table_migration(5, 0),
+        ]),
+        // For `migrate verify`: row-level security and a policy, whose down drops the
+        // policy and forgets to turn row-level security off.
+        "row-security" => Ok(vec![
+            table_migration(1, 0),
+            Migration::new(
+                name(2, "own_rows_only"),
+                |s| {
+                    s.raw("alter table t_1 enable row level security");
+                    s.raw("create policy own_rows on t_1 for select using (name = current_user)");
+                },
+                |s| {
+                    s.raw("drop policy own_rows on t_1");
+                },
+            ),
         ]),
         // `migrate lint`: one table in use, then one hazard (or none) per migration.
         "hazards" => Ok(hazard_migrations()),

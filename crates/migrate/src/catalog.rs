@@ -79,6 +79,26 @@ fn queries() -> Vec<String> {
              from pg_trigger o join pg_class c on c.oid = o.tgrelid join pg_namespace n on n.oid = c.relnamespace
              where {USER_SCHEMAS} and not o.tgisinternal"
         ),
+        // Row-level security and its policies: who may read or change which rows.
+        format!(
+            "select 'row level security', n.nspname || '.' || c.relname, '',
+                 case when c.relforcerowsecurity then 'enabled, forced' else 'enabled' end
+             from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where {USER_SCHEMAS} and c.relrowsecurity"
+        ),
+        format!(
+            "select 'policy', n.nspname || '.' || c.relname, p.polname,
+                 'for ' || case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update'
+                     when 'd' then 'delete' else 'all' end
+                 || case when p.polpermissive then '' else ' as restrictive' end
+                 || ' to ' || (select string_agg(role, ', ' order by role) from (
+                     select case r when 0 then 'public' else pg_get_userbyid(r)::text end as role
+                     from unnest(p.polroles) r) roles)
+                 || coalesce(' using (' || pg_get_expr(p.polqual, p.polrelid) || ')', '')
+                 || coalesce(' with check (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')
+             from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+             where {USER_SCHEMAS}"
+        ),
         format!(
             "select 'comment', n.nspname || '.' || c.relname, coalesce(a.attname, ''), d.description
              from pg_description d
@@ -93,7 +113,7 @@ fn queries() -> Vec<String> {
 /// One object of the schema: what it is, where it is, its name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CatalogKey {
-    /// `table`, `column`, `index`, `constraint`, `sequence`, `type`, `function`, …
+    /// `table`, `column`, `index`, `constraint`, `sequence`, `type`, `function`, `policy`, `row level security`, …
     pub kind: String,
     /// The table it belongs to (`public.users`), or empty.
     pub relation: String,
