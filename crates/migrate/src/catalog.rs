@@ -62,7 +62,14 @@ fn queries() -> Vec<String> {
              join pg_namespace n on n.oid = o.relnamespace where {USER_SCHEMAS}"
         ),
         format!(
-            "select 'sequence', '', n.nspname || '.' || o.relname,
+            // On the table that owns it (a serial or identity column's), so that it
+            // goes and comes with that table.
+            "select 'sequence',
+                 coalesce((select tn.nspname || '.' || t.relname from pg_depend d
+                     join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
+                     where d.classid = 'pg_class'::regclass and d.objid = o.oid
+                     and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i') limit 1), ''),
+                 n.nspname || '.' || o.relname,
                  format_type(s.seqtypid, null) || ' start ' || s.seqstart || ' increment ' || s.seqincrement
              from pg_sequence s join pg_class o on o.oid = s.seqrelid join pg_namespace n on n.oid = o.relnamespace
              where {USER_SCHEMAS} and {NOT_FROM_EXTENSION}"

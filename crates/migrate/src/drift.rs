@@ -27,6 +27,10 @@ pub struct DriftOptions {
     /// Extensions not compared, by name (one a platform installs, such as
     /// `pg_stat_statements`, wherever it is installed).
     pub ignore_extensions: Vec<String>,
+    /// Tables (and views) not compared, with what is on them: `schema.table`,
+    /// or `table` in any schema; `*` matches any run of characters (another
+    /// tool's tables, such as `public.pgboss_*` or `session`).
+    pub ignore_tables: Vec<String>,
 }
 
 /// What `drift` found.
@@ -196,13 +200,49 @@ fn whole_objects(differences: Vec<Difference>, options: &DriftOptions) -> Vec<Di
                     .name
                     .split_once('.')
                     .is_some_and(|(_, name)| options.ignore_extensions.iter().any(|e| e == name));
+            let relation = if key.relation.is_empty() && RELATIONS.contains(&key.kind.as_str()) {
+                &key.name
+            } else {
+                &key.relation
+            };
+            let ignored_table = options.ignore_tables.iter().any(|pattern| table_matches(pattern, relation));
             !ignored_schema
                 && !ignored_extension
+                && !ignored_table
                 && !whole.contains(&key.relation)
                 && !in_a_whole_or_ignored_schema(&key.relation)
                 && !in_a_whole_or_ignored_schema(&key.name)
         })
         .collect()
+}
+
+/// The catalog's kinds of relation (what `--ignore-table` names).
+const RELATIONS: [&str; 4] = ["table", "view", "materialized view", "foreign table"];
+
+/// Whether `pattern` (`schema.table` or `table`, `*` for any run of
+/// characters) names `relation` (`schema.table`).
+fn table_matches(pattern: &str, relation: &str) -> bool {
+    let Some((schema, table)) = relation.split_once('.') else { return false };
+    match pattern.split_once('.') {
+        Some((schema_pattern, table_pattern)) => glob(schema_pattern, schema) && glob(table_pattern, table),
+        None => glob(pattern, table),
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let mut parts: Vec<&str> = parts.collect();
+    let Some(last) = parts.pop() else { return rest.is_empty() };
+    for part in parts {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
 }
 
 #[cfg(test)]
@@ -236,6 +276,38 @@ mod tests {
             ignore_extensions: extensions.iter().map(|e| (*e).to_owned()).collect(),
             ..DriftOptions::default()
         }
+    }
+
+    #[test]
+    fn a_table_pattern_matches_with_or_without_its_schema_and_star_matches_any_run() {
+        assert!(table_matches("session", "public.session"));
+        assert!(table_matches("session", "app.session"));
+        assert!(!table_matches("session", "public.sessions"));
+        assert!(table_matches("public.pgboss_*", "public.pgboss_job"));
+        assert!(!table_matches("public.pgboss_*", "app.pgboss_job"));
+        assert!(table_matches("*.audit_*_log", "app.audit_login_log"));
+        assert!(!table_matches("*.audit_*_log", "app.audit_login"));
+        assert!(table_matches("*", "public.anything"));
+        assert!(glob("a*a", "aa") && !glob("a*a", "a") && glob("**", "") && !glob("x", "xy"));
+    }
+
+    #[test]
+    fn an_ignored_table_takes_what_is_on_it_along() {
+        let extra = |k| Difference::Extra { key: k, definition: String::new() };
+        let changed = |k| Difference::Changed { key: k, expected: "a".into(), actual: "b".into() };
+        let differences = vec![
+            extra(key("table", "", "public.session")),
+            extra(key("sequence", "public.session", "public.session_id_seq")),
+            changed(key("column", "public.jobs", "state")),
+            extra(key("index", "public.jobs", "public.jobs_state_index")),
+            changed(key("column", "public.t", "name")),
+        ];
+        let options = DriftOptions {
+            ignore_tables: vec!["session".to_owned(), "public.job*".to_owned()],
+            ..DriftOptions::default()
+        };
+        let kept: Vec<String> = whole_objects(differences, &options).iter().map(|d| d.key().to_string()).collect();
+        assert_eq!(kept, ["column name on public.t"]);
     }
 
     #[test]

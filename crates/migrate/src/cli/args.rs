@@ -181,6 +181,9 @@ pub enum MigrateCommand {
         /// An extension not to compare (one the platform installs, such as `pg_stat_statements`); repeat for more
         #[arg(long, value_name = "EXTENSION")]
         ignore_extension: Vec<String>,
+        /// A table not to compare, with what is on it (another tool's): `schema.table` or `table`, `*` for any run of characters; repeat for more
+        #[arg(long, value_name = "TABLE")]
+        ignore_table: Vec<String>,
     },
     /// Accept the edited source of an applied migration as its new checksum
     Accept {

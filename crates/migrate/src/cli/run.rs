@@ -194,14 +194,8 @@ pub fn run(
     if let MigrateCommand::Status(status @ StatusArgs { targets: Some(file), .. }) = &args.command {
         return super::fleet::status_fleet(&migrator, environment, &args.connection, file, status, out);
     }
-    if let MigrateCommand::Drift { json, targets: Some(file), parallel, ignore_schema, ignore_extension } =
-        &args.command
-    {
-        let options = crate::DriftOptions {
-            cancel: cancel.clone(),
-            ignore_schemas: ignore_schema.clone(),
-            ignore_extensions: ignore_extension.clone(),
-        };
+    if let MigrateCommand::Drift { json, targets: Some(file), parallel, .. } = &args.command {
+        let options = drift_options(&args.command, cancel);
         return super::fleet::drift_fleet(
             &migrator,
             environment,
@@ -303,12 +297,8 @@ pub fn run(
                 return Ok(Outcome::Hazardous);
             }
         }
-        MigrateCommand::Drift { json, ignore_schema, ignore_extension, .. } => {
-            let options = crate::DriftOptions {
-                cancel: cancel.clone(),
-                ignore_schemas: ignore_schema.clone(),
-                ignore_extensions: ignore_extension.clone(),
-            };
+        MigrateCommand::Drift { json, .. } => {
+            let options = drift_options(&args.command, cancel);
             let report = migrator.drift(checked_on(&connection, direct.as_ref()), &options)?;
             if *json {
                 let _ = writeln!(out, "{}", super::output::drift_json(&report));
@@ -450,6 +440,17 @@ fn run_migrations(
 
 /// The migrations a check covers: every one with `--all`, else those named
 /// (none: the pending ones).
+/// `drift`'s options from its command line.
+fn drift_options(command: &MigrateCommand, cancel: &crate::Cancel) -> crate::DriftOptions {
+    let mut options = crate::DriftOptions { cancel: cancel.clone(), ..crate::DriftOptions::default() };
+    if let MigrateCommand::Drift { ignore_schema, ignore_extension, ignore_table, .. } = command {
+        options.ignore_schemas.clone_from(ignore_schema);
+        options.ignore_extensions.clone_from(ignore_extension);
+        options.ignore_tables.clone_from(ignore_table);
+    }
+    options
+}
+
 fn named_or_all<'a>(migrator: &Migrator, names: &'a [String], all: bool) -> std::borrow::Cow<'a, [String]> {
     if all {
         std::borrow::Cow::Owned(migrator.migrations().iter().map(|m| m.name().to_owned()).collect())
