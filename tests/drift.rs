@@ -235,6 +235,58 @@ fn another_tools_tables_are_left_out_by_name_or_pattern_with_what_is_on_them() {
 }
 
 #[test]
+fn how_a_table_is_stored_is_compared_unlogged_collation_and_partition_bounds() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:1");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            r#"alter table t_1 set unlogged; alter table t_1 alter column name type varchar(255) collate "C""#,
+        )
+        .unwrap();
+    let lines: Vec<String> = migrator
+        .drift(db.config(), &DriftOptions::default())
+        .unwrap()
+        .differences
+        .iter()
+        .map(|d| DriftLine(d).to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "column name on public.t_1 differs in the database: `character varying(255) collate \"C\" not null position 2` where its migrations make `character varying(255) not null position 2`",
+            "option unlogged on public.t_1 is in the database, not in its migrations",
+        ],
+    );
+
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("partitioned");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert!(!migrator.drift(db.config(), &DriftOptions::default()).unwrap().drifted());
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "alter table events detach partition events_2024;
+             alter table events attach partition events_2024 for values from ('2024-01-01') to ('2024-07-01')",
+        )
+        .unwrap();
+    let lines: Vec<String> = migrator
+        .drift(db.config(), &DriftOptions::default())
+        .unwrap()
+        .differences
+        .iter()
+        .map(|d| DriftLine(d).to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "partition bound on public.events_2024 differs in the database: `of public.events FOR VALUES FROM ('2024-01-01') TO ('2024-07-01')` where its migrations make `of public.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`"
+        ],
+    );
+}
+
+#[test]
 fn sigint_stops_the_drift_command_with_exit_1_and_drops_its_throwaway_database() {
     let db = TestDatabase::empty().unwrap();
     // Applied once here (3 s); rebuilding it on the throwaway database is where SIGINT lands.

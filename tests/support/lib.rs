@@ -91,6 +91,7 @@ pub fn fixtures() -> PathBuf {
 /// - `commit`, `down-fails`, `comment`, `sequence`, `syntax`, `panicking`, `alter`:
 ///   the hostile cases of `tests/adversarial.rs`, described where they are built;
 /// - `row-security`: `tables:1`, then row-level security and a policy whose down forgets half;
+/// - `partitioned`: a table partitioned by range, with one partition;
 /// - `halfway`: a migration outside a transaction stopped halfway, after one that completed;
 /// - `mixed-fails`, `down-fails-middle`, `numbered`, `dashed`: the knex comparisons of
 ///   `tests/knex_both_ways.rs`, described where they are built.
@@ -180,6 +181,17 @@ pub fn migration_set(spec: &str) -> Result<Vec<Migration>, String> {
                 },
             ),
         ]),
+        // A table partitioned by range, with one partition.
+        "partitioned" => Ok(vec![Migration::new(
+            name(1, "create_events"),
+            |s| {
+                s.raw("create table events (at date not null, kind text) partition by range (at)");
+                s.raw("create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01')");
+            },
+            |s| {
+                s.raw("drop table events");
+            },
+        )]),
         // `migrate lint`: one table in use, then one hazard (or none) per migration.
         "hazards" => Ok(hazard_migrations()),
         // A data migration: add a column, backfill it with the query builder, make it required.

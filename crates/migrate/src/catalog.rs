@@ -37,6 +37,8 @@ fn queries() -> Vec<String> {
         format!(
             "select 'column', n.nspname || '.' || c.relname, a.attname,
                  format_type(a.atttypid, a.atttypmod)
+                 || coalesce((select ' collate ' || quote_ident(co.collname) from pg_collation co join pg_type t
+                     on t.oid = a.atttypid where co.oid = a.attcollation and a.attcollation <> t.typcollation), '')
                  || case when a.attnotnull then ' not null' else '' end
                  || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
                  || case when a.attidentity::text <> '' then ' identity ' || a.attidentity::text else '' end
@@ -86,6 +88,25 @@ fn queries() -> Vec<String> {
              from pg_trigger o join pg_class c on c.oid = o.tgrelid join pg_namespace n on n.oid = c.relnamespace
              where {USER_SCHEMAS} and not o.tgisinternal"
         ),
+        // How a table is stored: unlogged (emptied after a crash), partitioned, a partition.
+        format!(
+            "select 'option', n.nspname || '.' || o.relname, 'unlogged', ''
+             from pg_class o join pg_namespace n on n.oid = o.relnamespace
+             where {USER_SCHEMAS} and o.relkind in ('r', 'p') and o.relpersistence = 'u' and {NOT_FROM_EXTENSION}"
+        ),
+        format!(
+            "select 'partitioning', n.nspname || '.' || o.relname, '', pg_get_partkeydef(o.oid)
+             from pg_class o join pg_namespace n on n.oid = o.relnamespace
+             where {USER_SCHEMAS} and o.relkind = 'p' and {NOT_FROM_EXTENSION}"
+        ),
+        format!(
+            "select 'partition bound', n.nspname || '.' || o.relname, '',
+                 'of ' || pn.nspname || '.' || p.relname || ' ' || pg_get_expr(o.relpartbound, o.oid)
+             from pg_class o join pg_namespace n on n.oid = o.relnamespace
+             join pg_inherits i on i.inhrelid = o.oid
+             join pg_class p on p.oid = i.inhparent join pg_namespace pn on pn.oid = p.relnamespace
+             where {USER_SCHEMAS} and o.relispartition and {NOT_FROM_EXTENSION}"
+        ),
         // Row-level security and its policies: who may read or change which rows.
         format!(
             "select 'row level security', n.nspname || '.' || c.relname, '',
@@ -120,7 +141,8 @@ fn queries() -> Vec<String> {
 /// One object of the schema: what it is, where it is, its name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CatalogKey {
-    /// `table`, `column`, `index`, `constraint`, `sequence`, `type`, `function`, `policy`, `row level security`, …
+    /// `table`, `column`, `index`, `constraint`, `sequence`, `type`, `function`, `policy`,
+    /// `row level security`, `option` (`unlogged`), `partitioning`, `partition bound`, …
     pub kind: String,
     /// The table it belongs to (`public.users`), or empty.
     pub relation: String,
