@@ -287,6 +287,21 @@ fn how_a_table_is_stored_is_compared_unlogged_collation_and_partition_bounds() {
 }
 
 #[test]
+fn a_composite_type_changed_by_hand_is_drift() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:1");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    db.connect().unwrap().batch_execute("create type pod_address as (ip inet, port integer)").unwrap();
+    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
+    let lines: Vec<String> = report.differences.iter().map(|d| DriftLine(d).to_string()).collect();
+    assert_eq!(
+        lines,
+        ["type public.pod_address is in the database, not in its migrations (`(ip inet, port integer)`)"],
+        "a table's own row type is not a type of its own"
+    );
+}
+
+#[test]
 fn sigint_stops_the_drift_command_with_exit_1_and_drops_its_throwaway_database() {
     let db = TestDatabase::empty().unwrap();
     // Applied once here (3 s); rebuilding it on the throwaway database is where SIGINT lands.

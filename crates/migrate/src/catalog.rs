@@ -21,11 +21,15 @@ fn queries() -> Vec<String> {
          from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname <> 'plpgsql'"
             .to_owned(),
         format!(
-            "select case o.typtype when 'e' then 'type' else 'domain' end, '', n.nspname || '.' || o.typname,
+            "select case o.typtype when 'd' then 'domain' else 'type' end, '', n.nspname || '.' || o.typname,
                  case o.typtype when 'e' then (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder) from pg_enum e where e.enumtypid = o.oid)
+                 when 'c' then '(' || (select string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum)
+                     from pg_attribute a where a.attrelid = o.typrelid and a.attnum > 0 and not a.attisdropped) || ')'
                  else format_type(o.typbasetype, o.typtypmod) end
              from pg_type o join pg_namespace n on n.oid = o.typnamespace
-             where {USER_SCHEMAS} and o.typtype in ('e', 'd') and {NOT_FROM_EXTENSION}"
+             where {USER_SCHEMAS} and {NOT_FROM_EXTENSION}
+             and (o.typtype in ('e', 'd')
+                 or o.typtype = 'c' and (select c.relkind from pg_class c where c.oid = o.typrelid) = 'c')"
         ),
         format!(
             "select case o.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'f' then 'foreign table' else 'table' end,
