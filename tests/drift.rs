@@ -8,6 +8,25 @@ use knexrs_migrate::{Difference, DriftLine, DriftOptions, MigrateError, RunOptio
 use knexrs_testing::TestDatabase;
 use knexrs_tests::{assert_sigint_stops_check, fixture_migrate_command, fixture_migrator, throwaway_databases};
 
+/// The drift lines of a database migrated with fixture set `set` after `by_hand` ran on it.
+fn drift_after(set: &str, by_hand: &str) -> Vec<String> {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator(set);
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert!(!migrator.drift(db.config(), &DriftOptions::default()).unwrap().drifted(), "{set} as migrated");
+    db.connect().unwrap().batch_execute(by_hand).unwrap();
+    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
+    report.differences.iter().map(|d| DriftLine(d).to_string()).collect()
+}
+
+/// A database migrated with fixture set `tables:1` by the command, then changed by `by_hand`.
+fn migrated_by_the_command(program: &str, by_hand: &str) -> TestDatabase {
+    let db = TestDatabase::empty().unwrap();
+    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
+    db.connect().unwrap().batch_execute(by_hand).unwrap();
+    db
+}
+
 #[test]
 fn a_database_left_as_its_migrations_built_it_has_no_drift() {
     let db = TestDatabase::empty().unwrap();
@@ -134,10 +153,8 @@ fn json_output_gives_each_difference_with_both_definitions() {
 
 #[test]
 fn a_platform_schema_is_one_line_and_ignore_schema_leaves_it_out() {
-    let db = TestDatabase::empty().unwrap();
     let program = env!("CARGO_BIN_EXE_fixture-migrate");
-    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
-    db.connect().unwrap().batch_execute("create schema auth; create table auth.users (id int primary key)").unwrap();
+    let db = migrated_by_the_command(program, "create schema auth; create table auth.users (id int primary key)");
     let out = fixture_migrate_command(program, &db, "tables:1", &["drift"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -156,16 +173,12 @@ fn a_platform_schema_is_one_line_and_ignore_schema_leaves_it_out() {
 
 #[test]
 fn platform_extensions_are_reported_and_left_out_by_name_or_by_the_ignored_schema_they_are_in() {
-    let db = TestDatabase::empty().unwrap();
     let program = env!("CARGO_BIN_EXE_fixture-migrate");
-    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
     // What a platform adds: an extension where the application's tables are, and its own schema of them.
-    db.connect()
-        .unwrap()
-        .batch_execute(
-            "create extension pgrowlocks; create schema extensions; create extension tablefunc schema extensions",
-        )
-        .unwrap();
+    let db = migrated_by_the_command(
+        program,
+        "create extension pgrowlocks; create schema extensions; create extension tablefunc schema extensions",
+    );
     let out = fixture_migrate_command(program, &db, "tables:1", &["drift"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -181,18 +194,11 @@ fn platform_extensions_are_reported_and_left_out_by_name_or_by_the_ignored_schem
 
 #[test]
 fn a_policy_and_row_level_security_made_by_hand_are_drift() {
-    let db = TestDatabase::empty().unwrap();
-    let migrator = fixture_migrator("tables:1");
-    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
-    db.connect()
-        .unwrap()
-        .batch_execute(
-            "alter table t_1 enable row level security;
-             create policy mine on t_1 as restrictive for update to public using (name = current_user) with check (true)",
-        )
-        .unwrap();
-    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
-    let lines: Vec<String> = report.differences.iter().map(|d| DriftLine(d).to_string()).collect();
+    let lines = drift_after(
+        "tables:1",
+        "alter table t_1 enable row level security;
+         create policy mine on t_1 as restrictive for update to public using (name = current_user) with check (true)",
+    );
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert!(
         lines.contains(
@@ -206,19 +212,15 @@ fn a_policy_and_row_level_security_made_by_hand_are_drift() {
 
 #[test]
 fn another_tools_tables_are_left_out_by_name_or_pattern_with_what_is_on_them() {
-    let db = TestDatabase::empty().unwrap();
     let program = env!("CARGO_BIN_EXE_fixture-migrate");
-    assert!(fixture_migrate_command(program, &db, "tables:1", &["latest"]).output().unwrap().status.success());
     // What connect-pg-simple and a job queue make beside the application's tables.
-    db.connect()
-        .unwrap()
-        .batch_execute(
-            "create table session (sid varchar primary key, sess json not null, expire timestamp(6) not null);
-             create index session_expire_index on session (expire);
-             create table pgboss_job (id serial primary key, name text);
-             create table pgboss_archive (id serial primary key)",
-        )
-        .unwrap();
+    let db = migrated_by_the_command(
+        program,
+        "create table session (sid varchar primary key, sess json not null, expire timestamp(6) not null);
+         create index session_expire_index on session (expire);
+         create table pgboss_job (id serial primary key, name text);
+         create table pgboss_archive (id serial primary key)",
+    );
     let out = fixture_migrate_command(program, &db, "tables:1", &["drift"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -236,22 +238,10 @@ fn another_tools_tables_are_left_out_by_name_or_pattern_with_what_is_on_them() {
 
 #[test]
 fn how_a_table_is_stored_is_compared_unlogged_collation_and_partition_bounds() {
-    let db = TestDatabase::empty().unwrap();
-    let migrator = fixture_migrator("tables:1");
-    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
-    db.connect()
-        .unwrap()
-        .batch_execute(
-            r#"alter table t_1 set unlogged; alter table t_1 alter column name type varchar(255) collate "C""#,
-        )
-        .unwrap();
-    let lines: Vec<String> = migrator
-        .drift(db.config(), &DriftOptions::default())
-        .unwrap()
-        .differences
-        .iter()
-        .map(|d| DriftLine(d).to_string())
-        .collect();
+    let lines = drift_after(
+        "tables:1",
+        r#"alter table t_1 set unlogged; alter table t_1 alter column name type varchar(255) collate "C""#,
+    );
     assert_eq!(
         lines,
         [
@@ -259,25 +249,11 @@ fn how_a_table_is_stored_is_compared_unlogged_collation_and_partition_bounds() {
             "option unlogged on public.t_1 is in the database, not in its migrations",
         ],
     );
-
-    let db = TestDatabase::empty().unwrap();
-    let migrator = fixture_migrator("partitioned");
-    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
-    assert!(!migrator.drift(db.config(), &DriftOptions::default()).unwrap().drifted());
-    db.connect()
-        .unwrap()
-        .batch_execute(
-            "alter table events detach partition events_2024;
-             alter table events attach partition events_2024 for values from ('2024-01-01') to ('2024-07-01')",
-        )
-        .unwrap();
-    let lines: Vec<String> = migrator
-        .drift(db.config(), &DriftOptions::default())
-        .unwrap()
-        .differences
-        .iter()
-        .map(|d| DriftLine(d).to_string())
-        .collect();
+    let lines = drift_after(
+        "partitioned",
+        "alter table events detach partition events_2024;
+         alter table events attach partition events_2024 for values from ('2024-01-01') to ('2024-07-01')",
+    );
     assert_eq!(
         lines,
         [
@@ -287,15 +263,9 @@ fn how_a_table_is_stored_is_compared_unlogged_collation_and_partition_bounds() {
 }
 
 #[test]
-fn a_composite_type_changed_by_hand_is_drift() {
-    let db = TestDatabase::empty().unwrap();
-    let migrator = fixture_migrator("tables:1");
-    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
-    db.connect().unwrap().batch_execute("create type pod_address as (ip inet, port integer)").unwrap();
-    let report = migrator.drift(db.config(), &DriftOptions::default()).unwrap();
-    let lines: Vec<String> = report.differences.iter().map(|d| DriftLine(d).to_string()).collect();
+fn a_composite_type_made_by_hand_is_drift() {
     assert_eq!(
-        lines,
+        drift_after("tables:1", "create type pod_address as (ip inet, port integer)"),
         ["type public.pod_address is in the database, not in its migrations (`(ip inet, port integer)`)"],
         "a table's own row type is not a type of its own"
     );
