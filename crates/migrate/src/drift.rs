@@ -6,7 +6,7 @@
 
 use crate::catalog::{Difference, quoted, shown};
 use crate::scratch::Scratch;
-use crate::{Catalog, MigrateError, Migrator, RunOptions, Silent, Target};
+use crate::{Catalog, CatalogKey, MigrateError, Migrator, RunOptions, Silent, Target};
 use knexrs_connect::ConnectConfig;
 use std::fmt;
 
@@ -178,42 +178,46 @@ impl Migrator {
 /// A table (or view) missing from one side is one difference: its columns,
 /// constraints, indexes, triggers and comments are left out of the list. A
 /// schema missing from one side is one difference too (a platform's own
-/// schemas, say), and so is nothing in the schemas `ignored`.
+/// schemas, say). What `options` ignores is left out altogether.
 fn whole_objects(differences: Vec<Difference>, options: &DriftOptions) -> Vec<Difference> {
-    let ignored = &options.ignore_schemas;
     // What is on one side only and holds other objects: a table, a schema.
     let whole: Vec<String> = differences
         .iter()
         .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().relation.is_empty())
         .map(|d| d.key().name.clone())
         .collect();
-    let in_a_whole_or_ignored_schema =
-        |name: &str| name.split_once('.').is_some_and(|(schema, _)| whole.iter().chain(ignored).any(|s| s == schema));
+    let in_a_whole_schema =
+        |name: &str| name.split_once('.').is_some_and(|(schema, _)| whole.iter().any(|s| s == schema));
     differences
         .into_iter()
         .filter(|d| {
             let key = d.key();
-            let ignored_schema = key.kind == "schema" && ignored.contains(&key.name);
-            // An extension's name is `schema.extension` (see the catalog).
-            let ignored_extension = key.kind == "extension"
-                && key
-                    .name
-                    .split_once('.')
-                    .is_some_and(|(_, name)| options.ignore_extensions.iter().any(|e| e == name));
-            let relation = if key.relation.is_empty() && RELATIONS.contains(&key.kind.as_str()) {
-                &key.name
-            } else {
-                &key.relation
-            };
-            let ignored_table = options.ignore_tables.iter().any(|pattern| table_matches(pattern, relation));
-            !ignored_schema
-                && !ignored_extension
-                && !ignored_table
+            !options.ignores(key)
                 && !whole.contains(&key.relation)
-                && !in_a_whole_or_ignored_schema(&key.relation)
-                && !in_a_whole_or_ignored_schema(&key.name)
+                && !in_a_whole_schema(&key.relation)
+                && !in_a_whole_schema(&key.name)
         })
         .collect()
+}
+
+impl DriftOptions {
+    /// Whether `key` is in an ignored schema (or is one), is an ignored
+    /// extension, or is an ignored table or on one.
+    fn ignores(&self, key: &CatalogKey) -> bool {
+        let in_ignored_schema = |name: &str| {
+            name.split_once('.').is_some_and(|(schema, _)| self.ignore_schemas.iter().any(|s| s == schema))
+        };
+        let ignored_schema = (key.kind == "schema" && self.ignore_schemas.contains(&key.name))
+            || in_ignored_schema(&key.relation)
+            || in_ignored_schema(&key.name);
+        // An extension's name is `schema.extension` (see the catalog).
+        let ignored_extension = key.kind == "extension"
+            && key.name.split_once('.').is_some_and(|(_, name)| self.ignore_extensions.iter().any(|e| e == name));
+        let relation =
+            if key.relation.is_empty() && RELATIONS.contains(&key.kind.as_str()) { &key.name } else { &key.relation };
+        let ignored_table = self.ignore_tables.iter().any(|pattern| table_matches(pattern, relation));
+        ignored_schema || ignored_extension || ignored_table
+    }
 }
 
 /// The catalog's kinds of relation (what `--ignore-table` names).
@@ -248,7 +252,6 @@ fn glob(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CatalogKey;
 
     fn key(kind: &str, relation: &str, name: &str) -> CatalogKey {
         CatalogKey { kind: kind.into(), relation: relation.into(), name: name.into() }

@@ -438,9 +438,7 @@ fn run_migrations(
     Ok(Outcome::Done)
 }
 
-/// The migrations a check covers: every one with `--all`, else those named
-/// (none: the pending ones).
-/// `drift`'s options from its command line.
+/// `drift`'s options from its command line (the defaults for another command).
 fn drift_options(command: &MigrateCommand, cancel: &crate::Cancel) -> crate::DriftOptions {
     let mut options = crate::DriftOptions { cancel: cancel.clone(), ..crate::DriftOptions::default() };
     if let MigrateCommand::Drift { ignore_schema, ignore_extension, ignore_table, .. } = command {
@@ -451,6 +449,8 @@ fn drift_options(command: &MigrateCommand, cancel: &crate::Cancel) -> crate::Dri
     options
 }
 
+/// The migrations a check covers: every one with `--all`, else those named
+/// (none: the pending ones).
 fn named_or_all<'a>(migrator: &Migrator, names: &'a [String], all: bool) -> std::borrow::Cow<'a, [String]> {
     if all {
         std::borrow::Cow::Owned(migrator.migrations().iter().map(|m| m.name().to_owned()).collect())
