@@ -517,24 +517,37 @@ async fn an_async_serializable_transaction_runs_again_after_a_serialization_fail
     options.isolation(IsolationLevel::Serializable).retry_serialization_failures(3);
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
     let runs = std::sync::Arc::new(AtomicUsize::new(0));
+    // A run again waits for the other transaction to end: PostgreSQL may report the failure
+    // before the other commits, and a run again that starts then can conflict with it once more.
+    let (ended, ended_seen) = tokio::sync::watch::channel(false);
+    let ended = std::sync::Arc::new(ended);
     let counters = (0..2).map(|_| {
-        let (pool, barrier, runs) = (pool.clone(), barrier.clone(), runs.clone());
+        let (pool, barrier, runs, ended, ended_seen) =
+            (pool.clone(), barrier.clone(), runs.clone(), ended.clone(), ended_seen.clone());
         tokio::spawn(async move {
             let conn = pool.get().await.unwrap();
             let mut first = true;
-            conn.transaction_with(&options, |tx| {
-                let (barrier, wait) = (barrier.clone(), std::mem::take(&mut first));
-                runs.fetch_add(1, Ordering::SeqCst);
-                Box::pin(async move {
-                    let (sum,): (i64,) = tx.fetch_one(&raw("select coalesce(sum(n), 0)::int8 from tally")).await?;
-                    if wait {
-                        barrier.wait().await;
-                    }
-                    tx.execute(Insert::into("tally").set("n", sum + 1)).await?;
-                    Ok::<_, QueryError>(())
+            let outcome = conn
+                .transaction_with(&options, |tx| {
+                    let (barrier, wait) = (barrier.clone(), std::mem::take(&mut first));
+                    let mut ended_seen = ended_seen.clone();
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    Box::pin(async move {
+                        if !wait {
+                            let other = ended_seen.wait_for(|ended| *ended);
+                            let _ = tokio::time::timeout(Duration::from_secs(30), other).await;
+                        }
+                        let (sum,): (i64,) = tx.fetch_one(&raw("select coalesce(sum(n), 0)::int8 from tally")).await?;
+                        if wait {
+                            barrier.wait().await;
+                        }
+                        tx.execute(Insert::into("tally").set("n", sum + 1)).await?;
+                        Ok::<_, QueryError>(())
+                    })
                 })
-            })
-            .await
+                .await;
+            ended.send_replace(true);
+            outcome
         })
     });
     for counter in counters.collect::<Vec<_>>() {

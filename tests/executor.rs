@@ -630,20 +630,31 @@ fn a_statement_past_its_timeout_is_stopped_by_the_server_and_the_setting_does_no
 
 /// Each of two connections, at once, in a serializable transaction: reads
 /// the sum of `tally`, and once both have read it, inserts one more than it.
-/// One of the two cannot be serialized after the other.
+/// One of the two cannot be serialized after the other. A run again waits
+/// for the other transaction to end: PostgreSQL may report the failure
+/// before the other commits, and a run again that starts then can conflict
+/// with it once more.
 fn two_serializable_counters(
     db: &TestDatabase,
     options: &knexrs_query::TransactionOptions,
 ) -> Vec<(Result<(), QueryError>, usize)> {
     let barrier = std::sync::Barrier::new(2);
+    let ended = (std::sync::Mutex::new(0_usize), std::sync::Condvar::new());
     std::thread::scope(|scope| {
         let runners: Vec<_> = (0..2)
             .map(|_| {
-                let (barrier, mut conn) = (&barrier, Connection::new(db.connect().unwrap()));
+                let (barrier, ended, mut conn) = (&barrier, &ended, Connection::new(db.connect().unwrap()));
                 scope.spawn(move || {
                     let mut runs = 0;
                     let outcome = conn.transaction_with(options, |tx| {
                         runs += 1;
+                        if runs > 1 {
+                            let count = ended.0.lock().unwrap();
+                            let _ = ended
+                                .1
+                                .wait_timeout_while(count, std::time::Duration::from_secs(30), |n| *n == 0)
+                                .unwrap();
+                        }
                         let (sum,): (i64,) = tx.fetch_one(&raw("select coalesce(sum(n), 0)::int8 from tally"))?;
                         if runs == 1 {
                             barrier.wait();
@@ -651,6 +662,8 @@ fn two_serializable_counters(
                         tx.execute(Insert::into("tally").set("n", sum + 1))?;
                         Ok::<_, QueryError>(())
                     });
+                    *ended.0.lock().unwrap() += 1;
+                    ended.1.notify_all();
                     (outcome, runs)
                 })
             })
