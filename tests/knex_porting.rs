@@ -137,3 +137,73 @@ fn decimal_and_timestamps_have_knex_defaults_without_arguments() {
         ]
     );
 }
+
+#[test]
+fn one_name_is_taken_wherever_knex_takes_a_name_or_a_list() {
+    use knexrs_query::{Delete, Insert, JoinKind, Update, Wheres};
+    // knex('users').insert({ email }).onConflict('email').ignore().returning('id')
+    let mut q = Insert::into("users");
+    q.set("email", "a@example.com").on_conflict("email").ignore().returning("id");
+    assert_eq!(
+        q.build(PostgresQueryBuilder).unwrap().0,
+        r#"insert into "users" ("email") values ($1) on conflict ("email") do nothing returning "id""#
+    );
+    // … .onConflict('email').merge(['email']).returning(['id', 'created_at'])
+    let mut q = Insert::into("users");
+    q.set("email", "a@example.com").on_conflict("email").merge_columns("email").returning(["id", "created_at"]);
+    assert_eq!(
+        q.build(PostgresQueryBuilder).unwrap().0,
+        r#"insert into "users" ("email") values ($1) on conflict ("email") do update set "email" = excluded."email" returning "id", "created_at""#
+    );
+    // knex('sessions').select('owner_user_id').count('* as n').groupBy('owner_user_id')
+    let mut q = table("sessions");
+    q.column("owner_user_id").count_as("*", "n").group_by("owner_user_id");
+    assert_eq!(built(&q).0, r#"select "owner_user_id", count(*) as "n" from "sessions" group by "owner_user_id""#);
+    // knex('sessions').distinctOn('owner_user_id').select('owner_user_id')
+    let mut q = table("sessions");
+    q.distinct_on("owner_user_id").column("owner_user_id");
+    assert_eq!(built(&q).0, r#"select distinct on ("owner_user_id") "owner_user_id" from "sessions""#);
+    // knex('users').update({ email: 'b' }).where({ id: 1 }).returning('id')
+    let mut q = Update::table("users");
+    q.set("email", "b").where_eq("id", 1).returning("id");
+    assert_eq!(
+        q.build(PostgresQueryBuilder).unwrap().0,
+        r#"update "users" set "email" = $1 where "id" = $2 returning "id""#
+    );
+    // knex('users').where({ id: 1 }).del().returning('id')
+    let mut q = Delete::from("users");
+    q.where_eq("id", 1).returning("id");
+    assert_eq!(q.build(PostgresQueryBuilder).unwrap().0, r#"delete from "users" where "id" = $1 returning "id""#);
+    // knex('users').join('accounts', (j) => j.using('user_id'))
+    let mut q = table("users");
+    q.join_on(JoinKind::Inner, "accounts", |j| {
+        j.using("user_id");
+    });
+    assert_eq!(built(&q).0, r#"select * from "users" inner join "accounts" using ("user_id")"#);
+    // knex('jobs').forUpdate('jobs')
+    let mut q = table("jobs");
+    q.for_update().lock_of("jobs");
+    assert_eq!(built(&q).0, r#"select * from "jobs" for update of "jobs""#);
+}
+
+#[test]
+#[allow(clippy::needless_borrows_for_generic_args, reason = "a borrowed array is one of the forms under test")]
+fn a_list_of_names_may_be_an_array_a_vec_or_a_slice_of_either_kind_of_string() {
+    use knexrs_query::Insert;
+    let owned: Vec<String> = vec!["id".into(), "email".into()];
+    let expected = r#"insert into "users" ("email") values ($1) returning "id", "email""#;
+    let mut rendered = Vec::new();
+    for returning in 0..5 {
+        let mut q = Insert::into("users");
+        q.set("email", "a@example.com");
+        match returning {
+            0 => q.returning(["id", "email"]),
+            1 => q.returning(&["id", "email"]),
+            2 => q.returning(&owned),
+            3 => q.returning(owned.as_slice()),
+            _ => q.returning(owned.clone()),
+        };
+        rendered.push(q.build(PostgresQueryBuilder).unwrap().0);
+    }
+    assert!(rendered.iter().all(|sql| sql == expected), "{rendered:#?}");
+}

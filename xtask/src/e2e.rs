@@ -7,7 +7,9 @@
 //! - `template`: a fresh `cargo new` project, `knexrs init` (built from this
 //!   tree, depending on it by path), `knexrs migrate make create_users`, the
 //!   stub filled in, `cargo xtask migrate latest` on the project's own local
-//!   cluster, `schema generate`, and a test on `knexrs_testing`: all green.
+//!   cluster, `schema generate`, a test on `knexrs_testing`, and an async
+//!   service given the dependencies the generated `migrations/README.md`
+//!   lists, run against the local cluster: all green.
 
 use crate::workspace_root;
 use anyhow::{Context as _, bail};
@@ -207,6 +209,7 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     let again = ok(in_app(&knexrs).args(["seed", "run"]), "knexrs seed run (again)")?;
     expect(&again, "Skipped 01_users: already run with this source")?;
     ok(in_app(cargo_path).args(["xtask", "schema", "generate"]), "cargo xtask schema generate")?;
+    service_as_migrations_readme_says(&app, || in_app(cargo_path))?;
     // A test of the application's own, on a database of its own.
     let manifest = app.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest)?;
@@ -240,7 +243,50 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     expect(&tested, "test no_migration_blocks_a_table_in_use ... ok")?;
     let _ = in_app(cargo_path).args(["xtask", "db", "stop"]).output();
     let _ = in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", "test"]).output();
-    step("a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its test passes");
+    step(
+        "a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its service runs, its test passes",
+    );
+    Ok(())
+}
+
+/// The project's own binary, an async service, given the dependencies
+/// `migrations/README.md` (written by `knexrs init`) lists, run the way it
+/// says against the local cluster: it migrates at start-up, then writes and
+/// reads through the typed tables.
+fn service_as_migrations_readme_says(app: &Path, cargo: impl Fn() -> Command) -> anyhow::Result<()> {
+    let readme = std::fs::read_to_string(app.join("migrations/README.md"))?;
+    let dependencies = readme
+        .split_once("```toml\n[dependencies]\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(lines, _)| lines)
+        .context("migrations/README.md has no ```toml [dependencies] block")?;
+    let manifest = app.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)?;
+    let text = text.replacen(
+        "[dependencies]\n",
+        &format!("[dependencies]\n{dependencies}tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n"),
+        1,
+    );
+    std::fs::write(&manifest, text)?;
+    std::fs::write(
+        app.join("src/main.rs"),
+        "use knexrs::connect::{ConnectConfig, Environment};\nuse knexrs::query::{AsyncDb, Insert, Table};\n\
+         use migrations::tables::users::{self, Users, UsersRow};\n\n\
+         #[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
+         let config = ConnectConfig::from_env(Environment::from_env()?)?.ok_or(\"set DATABASE_URL\")?;\n    \
+         migrations::migrator()?.latest_async(&config, &Default::default(), &mut knexrs::migrate::Silent).await?;\n    \
+         let db = AsyncDb::connect(&config).await?;\n    \
+         let mut insert = Insert::into(\"users\");\n    \
+         insert.set(\"email\", \"grace@example.com\").on_conflict(\"email\").ignore().returning(\"id\");\n    \
+         let inserted: Vec<(i32,)> = db.fetch_all(&insert).await?;\n    \
+         let mut query = Users::select();\n    query.filter(users::EMAIL.eq(\"grace@example.com\"));\n    \
+         let found: Vec<UsersRow> = db.fetch_all(&query).await?;\n    \
+         println!(\"inserted {} found {}\", inserted.len(), found[0].email);\n    Ok(())\n}\n",
+    )?;
+    let url = ok(cargo().args(["xtask", "db", "url"]), "cargo xtask db url")?;
+    let run = |what| ok(cargo().args(["run", "--quiet", "--bin", "app"]).env("DATABASE_URL", url.trim()), what);
+    expect(&run("DATABASE_URL=$(cargo xtask db url) cargo run (the service)")?, "inserted 1 found grace@example.com")?;
+    expect(&run("cargo run again (the insert conflicts and is ignored)")?, "inserted 0 found grace@example.com")?;
     Ok(())
 }
 

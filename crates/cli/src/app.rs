@@ -88,6 +88,7 @@ fn run_app(app: App) -> anyhow::Result<ExitCode> {
             }
             if !dry_run && !plan.iter().any(|p| matches!(p, Planned::Skip { path, .. } if path == Path::new("xtask"))) {
                 println!("next: knexrs migrate make create_users, fill it in, then cargo xtask migrate latest");
+                println!("your own crates: see migrations/README.md for their dependencies and DATABASE_URL");
             }
             Ok(ExitCode::SUCCESS)
         }

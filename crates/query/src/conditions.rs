@@ -293,6 +293,77 @@ impl IntoColumn for Select {
     }
 }
 
+/// One column or a list of them, as knex takes `'a'` or `['a', 'b']`
+/// (`groupBy`, `distinctOn`).
+///
+/// ```
+/// # use knexrs_query::{Select, PostgresQueryBuilder};
+/// let mut q = Select::from("sessions");
+/// q.column("owner_user_id").count_as("*", "n").group_by("owner_user_id"); // knex: .groupBy('owner_user_id')
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"select "owner_user_id", count(*) as "n" from "sessions" group by "owner_user_id""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column or a list of columns",
+    label = "give one column (\"a\") or a list ([\"a\", \"b\"], a `Vec`, a slice: collect an iterator into a `Vec`)"
+)]
+pub trait IntoColumns {
+    /// The columns, in order.
+    ///
+    /// ```
+    /// use knexrs_query::IntoColumns;
+    ///
+    /// assert_eq!("a".into_columns().count(), 1);
+    /// assert_eq!(["a", "b"].into_columns().count(), 2);
+    /// ```
+    fn into_columns(self) -> impl Iterator<Item = Operand>;
+}
+
+macro_rules! one_column {
+    ($($ty:ty),*) => {$(
+        impl IntoColumns for $ty {
+            fn into_columns(self) -> impl Iterator<Item = Operand> {
+                std::iter::once(self.into_column())
+            }
+        }
+    )*};
+}
+
+one_column!(&'static str, String, Raw, u32, i32, Operand);
+
+impl<S: IntoColumn, const N: usize> IntoColumns for [S; N] {
+    fn into_columns(self) -> impl Iterator<Item = Operand> {
+        self.into_iter().map(IntoColumn::into_column)
+    }
+}
+
+impl<S: IntoColumn> IntoColumns for Vec<S> {
+    fn into_columns(self) -> impl Iterator<Item = Operand> {
+        self.into_iter().map(IntoColumn::into_column)
+    }
+}
+
+impl<S: IntoColumn + Clone> IntoColumns for &[S] {
+    fn into_columns(self) -> impl Iterator<Item = Operand> {
+        self.iter().cloned().map(IntoColumn::into_column)
+    }
+}
+
+impl<S: IntoColumn + Clone, const N: usize> IntoColumns for &[S; N] {
+    fn into_columns(self) -> impl Iterator<Item = Operand> {
+        self.as_slice().into_columns()
+    }
+}
+
+impl<S: IntoColumn + Clone> IntoColumns for &Vec<S> {
+    fn into_columns(self) -> impl Iterator<Item = Operand> {
+        self.as_slice().into_columns()
+    }
+}
+
 /// The right side of `in`: values, a subquery, or raw SQL.
 ///
 /// ```

@@ -2,7 +2,7 @@
 
 use crate::ident::Name;
 use crate::render::Writer;
-use crate::{Delete, Insert, IntoName, QueryError, Raw, Select, Update};
+use crate::{Delete, Insert, IntoName, IntoNames, QueryError, Raw, Select, Update};
 
 /// The `with` clause of a statement.
 ///
@@ -167,7 +167,7 @@ pub trait Ctes: Sized {
         self.push_cte(name, Vec::new(), None, body.into())
     }
 
-    /// `with name(columns…) as (body)`.
+    /// `with name(columns…) as (body)`: one column or a list.
     ///
     /// ```
     /// # use knexrs_query::{raw, Ctes, Select, PostgresQueryBuilder};
@@ -179,12 +179,8 @@ pub trait Ctes: Sized {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    fn with_columns<I, S>(&mut self, name: impl IntoName, columns: I, body: impl Into<CteBody>) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
-        let columns = columns.into_iter().map(|c| c.into_name()).collect();
+    fn with_columns(&mut self, name: impl IntoName, columns: impl IntoNames, body: impl Into<CteBody>) -> &mut Self {
+        let columns = columns.into_names().collect();
         self.push_cte(name, columns, None, body.into())
     }
 

@@ -9,7 +9,7 @@ use crate::join::{JoinKind, JoinOn};
 use crate::operand::Operand;
 use crate::render::Writer;
 use crate::select::{IntoSource, Source};
-use crate::{IntoName, Op, QueryError, Raw, Select, Wheres};
+use crate::{IntoName, IntoNames, Op, QueryError, Raw, Select, Wheres};
 
 /// A `delete`.
 ///
@@ -162,7 +162,7 @@ impl Delete {
         self
     }
 
-    /// `returning columns…`.
+    /// `returning columns…`: one column (`"id"`) or a list (`["id", "email"]`).
     ///
     /// ```
     /// # use knexrs_query::{Delete, Wheres, PostgresQueryBuilder};
@@ -174,12 +174,8 @@ impl Delete {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
-        self.returning.extend(columns.into_iter().map(crate::col));
+    pub fn returning(&mut self, columns: impl IntoNames) -> &mut Self {
+        self.returning.extend(columns.into_names().map(crate::col));
         self
     }
 

@@ -97,6 +97,79 @@ impl IntoName for Cow<'static, str> {
     }
 }
 
+/// One name or a list of them, as knex takes `'id'` or `['id', 'email']`
+/// (`returning`, `onConflict`, `merge`, `forUpdate`, a join's `using`).
+///
+/// ```
+/// # use knexrs_query::{Insert, PostgresQueryBuilder};
+/// let mut q = Insert::into("users");
+/// q.set("email", "a@example.com").on_conflict("email").ignore().returning("id"); // knex: .onConflict('email').ignore().returning('id')
+/// let mut many = Insert::into("users");
+/// many.set("email", "a@example.com").returning(["id", "created_at"]);
+/// assert_eq!(
+///     q.build(PostgresQueryBuilder)?.0,
+///     r#"insert into "users" ("email") values ($1) on conflict ("email") do nothing returning "id""#
+/// );
+/// # Ok::<(), knexrs_query::QueryError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a name or a list of names",
+    label = "give one name (\"id\") or a list ([\"id\", \"email\"], a `Vec`, a slice: collect an iterator into a `Vec`)"
+)]
+pub trait IntoNames {
+    /// The names, in order.
+    ///
+    /// ```
+    /// use knexrs_query::IntoNames;
+    ///
+    /// assert_eq!("id".into_names().count(), 1);
+    /// assert_eq!(["id", "email"].into_names().count(), 2);
+    /// ```
+    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>>;
+}
+
+macro_rules! one_name {
+    ($($ty:ty),*) => {$(
+        impl IntoNames for $ty {
+            fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
+                std::iter::once(self.into_name())
+            }
+        }
+    )*};
+}
+
+one_name!(&'static str, String, &String, Cow<'static, str>);
+
+impl<S: IntoName, const N: usize> IntoNames for [S; N] {
+    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
+        self.into_iter().map(IntoName::into_name)
+    }
+}
+
+impl<S: IntoName> IntoNames for Vec<S> {
+    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
+        self.into_iter().map(IntoName::into_name)
+    }
+}
+
+impl<S: IntoName + Clone> IntoNames for &[S] {
+    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
+        self.iter().cloned().map(IntoName::into_name)
+    }
+}
+
+impl<S: IntoName + Clone, const N: usize> IntoNames for &[S; N] {
+    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
+        self.as_slice().into_names()
+    }
+}
+
+impl<S: IntoName + Clone> IntoNames for &Vec<S> {
+    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
+        self.as_slice().into_names()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

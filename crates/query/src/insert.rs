@@ -6,7 +6,7 @@ use crate::cte::{Ctes, With};
 use crate::ident::{TableName, table_name};
 use crate::operand::{IntoOperand, Operand, OperandKind};
 use crate::render::Writer;
-use crate::{IntoName, IntoOp, QueryError, Raw, Select};
+use crate::{IntoName, IntoNames, IntoOp, QueryError, Raw, Select};
 use std::borrow::Cow;
 
 /// A column name as given (quoted when written).
@@ -137,7 +137,7 @@ impl OnConflictBuilder<'_> {
         self
     }
 
-    /// `do update set` these columns only (knex `merge([columns])`).
+    /// `do update set` these columns only (knex `merge([columns])`): one column or a list.
     ///
     /// ```
     /// # use knexrs_query::{raw, Insert, PostgresQueryBuilder};
@@ -150,12 +150,8 @@ impl OnConflictBuilder<'_> {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn merge_columns<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
-        let columns = columns.into_iter().map(|c| last_part(c.into_name())).collect();
+    pub fn merge_columns(&mut self, columns: impl IntoNames) -> &mut Self {
+        let columns = columns.into_names().map(last_part).collect();
         self.conflict().action = ConflictAction::MergeColumns(columns);
         self
     }
@@ -218,7 +214,7 @@ impl OnConflictBuilder<'_> {
         self.where_op(column, crate::Op::Eq, value)
     }
 
-    /// `returning columns…` of the insert.
+    /// `returning columns…` of the insert: one column (`"id"`) or a list (`["id", "email"]`).
     ///
     /// ```
     /// # use knexrs_query::{Insert, PostgresQueryBuilder};
@@ -231,11 +227,7 @@ impl OnConflictBuilder<'_> {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
+    pub fn returning(&mut self, columns: impl IntoNames) -> &mut Self {
         self.insert.returning(columns);
         self
     }
@@ -399,7 +391,7 @@ impl Insert {
         self
     }
 
-    /// `on conflict (columns…)`, then `.ignore()` or `.merge()` (knex `onConflict`).
+    /// `on conflict (columns…)`, then `.ignore()` or `.merge()` (knex `onConflict`): one column (`"email"`) or a list.
     ///
     /// ```
     /// # use knexrs_query::{Insert, PostgresQueryBuilder};
@@ -412,12 +404,8 @@ impl Insert {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn on_conflict<I, S>(&mut self, columns: I) -> OnConflictBuilder<'_>
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
-        let columns: Vec<Name> = columns.into_iter().map(IntoName::into_name).collect();
+    pub fn on_conflict(&mut self, columns: impl IntoNames) -> OnConflictBuilder<'_> {
+        let columns: Vec<Name> = columns.into_names().collect();
         let target = if columns.is_empty() { ConflictTarget::None } else { ConflictTarget::Columns(columns) };
         self.on_conflict = Some(OnConflict { target, action: ConflictAction::Nothing, wheres: Conditions::default() });
         OnConflictBuilder { insert: self }
@@ -462,7 +450,7 @@ impl Insert {
         OnConflictBuilder { insert: self }
     }
 
-    /// `returning columns…` (`"*"` for every column).
+    /// `returning columns…`: one column (`"id"`, `"*"` for every column) or a list (`["id", "email"]`).
     ///
     /// ```
     /// # use knexrs_query::{Insert, PostgresQueryBuilder};
@@ -474,12 +462,8 @@ impl Insert {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
-        self.returning.extend(columns.into_iter().map(crate::col));
+    pub fn returning(&mut self, columns: impl IntoNames) -> &mut Self {
+        self.returning.extend(columns.into_names().map(crate::col));
         self
     }
 

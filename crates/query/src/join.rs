@@ -622,7 +622,7 @@ impl JoinOn {
         self.add(true, Ok(Clause::Group(group.conditions)))
     }
 
-    /// `using (columns…)` instead of `on` (knex `using`).
+    /// `using (columns…)` instead of `on` (knex `using`): one column or a list.
     ///
     /// ```
     /// # use knexrs_query::{JoinKind, Select, PostgresQueryBuilder};
@@ -636,12 +636,8 @@ impl JoinOn {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn using<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: crate::IntoName,
-    {
-        self.using.extend(columns.into_iter().map(|c| c.into_name()));
+    pub fn using(&mut self, columns: impl crate::IntoNames) -> &mut Self {
+        self.using.extend(columns.into_names());
         self
     }
 }

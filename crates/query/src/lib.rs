@@ -71,11 +71,11 @@ mod typed;
 mod update;
 mod value;
 
-pub use conditions::{Conditions, IntoColumn, IntoList, WhereGroup, Wheres};
+pub use conditions::{Conditions, IntoColumn, IntoColumns, IntoList, WhereGroup, Wheres};
 pub use cte::{CteBody, Ctes, With};
 pub use delete::{Delete, Truncate};
 pub use error::{BuildError, QueryError};
-pub use ident::IntoName;
+pub use ident::{IntoName, IntoNames};
 pub use insert::{Insert, OnConflictBuilder};
 pub use join::{JoinKind, JoinOn};
 pub use json::{JsonWheres, json_extract, json_insert, json_remove, json_set};

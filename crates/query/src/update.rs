@@ -8,7 +8,7 @@ use crate::insert::write_returning;
 use crate::operand::{IntoOperand, Operand};
 use crate::render::Writer;
 use crate::select::{IntoSource, Source};
-use crate::{IntoName, QueryError, Select, Wheres};
+use crate::{IntoName, IntoNames, QueryError, Select, Wheres};
 use std::borrow::Cow;
 
 /// An `update`.
@@ -176,7 +176,7 @@ impl Update {
         self
     }
 
-    /// `returning columns…`.
+    /// `returning columns…`: one column (`"id"`) or a list (`["id", "email"]`).
     ///
     /// ```
     /// # use knexrs_query::{Update, Wheres, PostgresQueryBuilder};
@@ -188,12 +188,8 @@ impl Update {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn returning<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
-        self.returning.extend(columns.into_iter().map(crate::col));
+    pub fn returning(&mut self, columns: impl IntoNames) -> &mut Self {
+        self.returning.extend(columns.into_names().map(crate::col));
         self
     }
 

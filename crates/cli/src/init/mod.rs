@@ -114,7 +114,7 @@ pub fn plan_init(options: &InitOptions) -> anyhow::Result<Vec<Planned>> {
         ("migrations/bin/migrate.rs", templates::migrations_bin(crate_name)),
         ("migrations/tests/migrations.rs", templates::migrations_tests(crate_name)),
         ("migrations/schema/tables.rs", templates::EMPTY_TABLES.to_owned()),
-        ("migrations/README.md", templates::migrations_readme()),
+        ("migrations/README.md", templates::migrations_readme(crate_name, &deps)),
     ];
     let existing: Vec<&str> = migrations.iter().map(|(p, _)| *p).filter(|p| root.join(p).exists()).collect();
     if root.join("migrations").exists() {

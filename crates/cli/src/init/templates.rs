@@ -33,6 +33,8 @@ impl Deps {
     /// The dependency's inline table, e.g. `{ version = "0.1.0", features = ["cli"] }`.
     pub(crate) fn spec(&self, name: &str, features: &[&str]) -> String {
         let source = match &self.checkout {
+            // The facade is the checkout's root package; the others are under crates/.
+            Some(dir) if name == "knexrs" => format!("path = {:?}", dir.display().to_string()),
             Some(dir) => {
                 let folder = name.strip_prefix("knexrs-").unwrap_or(name);
                 format!("path = {:?}", dir.join("crates").join(folder).display().to_string())
@@ -244,8 +246,11 @@ pub(crate) const EMPTY_TABLES: &str = r#"//! The database's tables as typed defi
 //! while this file is stale). No table yet.
 "#;
 
-pub(crate) fn migrations_readme() -> String {
-    r#"# Migrations
+pub(crate) fn migrations_readme(crate_name: &str, deps: &Deps) -> String {
+    let knexrs = deps.spec("knexrs", &["async"]);
+    let ident = ident(crate_name);
+    format!(
+        r#"# Migrations
 
 Knex-style migrations in Rust, run by [knexrs](https://github.com/knexrs/knexrs).
 
@@ -264,8 +269,24 @@ A migration is a file with `pub fn up` and `pub fn down`; the build script
 compiles every one in. `knexrs migrate …` does the same as `cargo xtask migrate …`
 from anywhere in the workspace. Deploy with `deploy/Dockerfile` (the `migrate`
 binary) and `deploy/k8s/migrate-job.yaml`.
+
+## From your own code
+
+The crate that queries the database (a service, a job) depends on the query
+builder and on this crate, for its typed tables (`{ident}::tables`) and
+`{ident}::migrator()`:
+
+```toml
+[dependencies]
+knexrs = {knexrs}   # "sync" for the blocking executor
+{crate_name} = {{ path = "migrations" }}   # the path from that crate to this folder
+```
+
+```sh
+DATABASE_URL=$(cargo xtask db url) cargo run   # against the local cluster `cargo xtask migrate latest` started
+```
 "#
-    .to_owned()
+    )
 }
 
 pub(crate) fn xtask_manifest(crate_name: &str, deps: &Deps) -> String {

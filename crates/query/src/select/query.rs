@@ -6,7 +6,7 @@ use super::selected::IntoSelected;
 use super::set_ops::SetOperation;
 use super::source::{IntoSource, Source};
 use super::tail::{Lock, OrderItem};
-use crate::conditions::{Conditions, IntoColumn};
+use crate::conditions::{Conditions, IntoColumns};
 use crate::cte::{Ctes, With};
 use crate::ident::Name;
 use crate::operand::{IntoOperand, Operand};
@@ -354,7 +354,7 @@ impl Select {
         self
     }
 
-    /// `select distinct on (columns…)` (knex `distinctOn`).
+    /// `select distinct on (columns…)` (knex `distinctOn`): one column or a list.
     ///
     /// ```
     /// # use knexrs_query::{Order, Select, PostgresQueryBuilder};
@@ -366,12 +366,8 @@ impl Select {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn distinct_on<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoColumn,
-    {
-        self.distinct = Distinct::On(columns.into_iter().map(IntoColumn::into_column).collect());
+    pub fn distinct_on(&mut self, columns: impl IntoColumns) -> &mut Self {
+        self.distinct = Distinct::On(columns.into_columns().collect());
         self
     }
 

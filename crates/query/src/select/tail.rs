@@ -1,11 +1,11 @@
 //! The end of a select: `group by`, `order by`, `limit`, `offset`, row locks.
 
 use super::Select;
-use crate::conditions::IntoColumn;
+use crate::conditions::{IntoColumn, IntoColumns};
 use crate::ident::TableName;
 use crate::ident::table_name;
 use crate::operand::{IntoOperand, Operand};
-use crate::{IntoName, Raw};
+use crate::{IntoNames, Raw};
 use sea_query::Value;
 
 /// Sort direction.
@@ -66,7 +66,7 @@ fn count(n: u64) -> Operand {
 }
 
 impl Select {
-    /// `group by columns…` (knex `groupBy`).
+    /// `group by columns…` (knex `groupBy`): one column (`"a"`) or a list (`["a", "b"]`).
     ///
     /// ```
     /// # use knexrs_query::{Select, PostgresQueryBuilder};
@@ -78,12 +78,8 @@ impl Select {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn group_by<I, S>(&mut self, columns: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoColumn,
-    {
-        self.group_by.extend(columns.into_iter().map(IntoColumn::into_column));
+    pub fn group_by(&mut self, columns: impl IntoColumns) -> &mut Self {
+        self.group_by.extend(columns.into_columns());
         self
     }
 
@@ -380,7 +376,7 @@ impl Select {
         self.set_lock("for key share")
     }
 
-    /// Locks rows of these tables only (`for update of "t"`; knex `forUpdate(tables)`).
+    /// Locks rows of these tables only (`for update of "t"`; knex `forUpdate(tables)`): one table or a list.
     ///
     /// ```
     /// # use knexrs_query::{Select, PostgresQueryBuilder};
@@ -392,13 +388,9 @@ impl Select {
     /// );
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn lock_of<I, S>(&mut self, tables: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: IntoName,
-    {
+    pub fn lock_of(&mut self, tables: impl IntoNames) -> &mut Self {
         if let Some(lock) = &mut self.lock {
-            lock.of.extend(tables.into_iter().map(|t| table_name(t.into_name(), None)));
+            lock.of.extend(tables.into_names().map(|t| table_name(t, None)));
         }
         self
     }

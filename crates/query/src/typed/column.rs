@@ -513,3 +513,9 @@ impl<T: Table, V> crate::IntoColumn for Column<T, V> {
         self.operand()
     }
 }
+
+impl<T: Table, V> crate::IntoColumns for Column<T, V> {
+    fn into_columns(self) -> impl Iterator<Item = Operand> {
+        std::iter::once(self.operand())
+    }
+}
