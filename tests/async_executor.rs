@@ -109,6 +109,39 @@ async fn a_transaction_commits_and_its_closure_form_rolls_back_on_error() {
 }
 
 #[tokio::test]
+async fn the_pools_transaction_commits_on_ok_and_rolls_back_on_err_from_a_spawned_task() {
+    // knex.transaction(async (trx) => …) on the pool, from a task of its own (a request handler).
+    let (_db, pool) = cliscale().await;
+    let spawned = pool.clone();
+    tokio::spawn(async move {
+        spawned
+            .transaction(|tx| {
+                Box::pin(async move {
+                    tx.execute(&new_session("alice", "job-1")).await?;
+                    Ok::<_, QueryError>(())
+                })
+            })
+            .await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let refused: Result<(), QueryError> = pool
+        .transaction(|tx| {
+            Box::pin(async move {
+                tx.execute(&new_session("bob", "job-2")).await?;
+                Err(QueryError::NoRows) // the caller's own reason to give up
+            })
+        })
+        .await;
+    assert!(matches!(refused, Err(QueryError::NoRows)), "{refused:?}");
+    let conn = pool.get().await.unwrap();
+    assert_eq!(count(&conn, "sessions").await, 1, "alice committed, bob rolled back with the Err");
+    drop(conn);
+    assert_eq!(pool.status().open, pool.status().idle, "every connection went back to the pool");
+}
+
+#[tokio::test]
 async fn a_guard_dropped_unfinished_rolls_back_before_the_connection_runs_anything_else() {
     let (_db, pool) = cliscale().await;
     let conn = pool.get().await.unwrap();

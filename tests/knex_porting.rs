@@ -207,3 +207,14 @@ fn a_list_of_names_may_be_an_array_a_vec_or_a_slice_of_either_kind_of_string() {
     }
     assert!(rendered.iter().all(|sql| sql == expected), "{rendered:#?}");
 }
+
+#[test]
+fn rows_of_plain_values_insert_as_knex_inserts_an_array_of_objects() {
+    use knexrs_query::Insert;
+    // knex('users').insert([{ name: 'b', email: 'a' }, { name: 'd', email: 'c' }])
+    let mut q = Insert::into("users");
+    q.row([("name", "b"), ("email", "a")]).row([("name", "d"), ("email", "c")]);
+    let (sql, values) = q.build(PostgresQueryBuilder).unwrap();
+    assert_eq!(sql, r#"insert into "users" ("email", "name") values ($1, $2), ($3, $4)"#);
+    assert_eq!(values.0, ["a", "b", "c", "d"].map(Value::from));
+}

@@ -320,24 +320,29 @@ impl Insert {
         self
     }
 
-    /// Adds a row of `(column, value)` pairs (knex `insert({ … })`).
+    /// Adds a row of `(column, value)` pairs (knex `insert({ … })`; rows
+    /// added one after the other are knex's `insert([{ … }, { … }])`).
+    /// Values of different types in one row are each made an operand.
     ///
     /// ```
     /// # use knexrs_query::{Insert, IntoOperand, PostgresQueryBuilder};
     /// let mut q = Insert::into("token_jti");
-    /// q.row([("jti", "j-1".into_operand()), ("session_id", "s-1".into_operand())]);
+    /// q.row([("jti", "j-1"), ("session_id", "s-1")]).row([("jti", "j-2"), ("session_id", "s-1")]);
     /// assert_eq!(
     ///     q.build(PostgresQueryBuilder)?.0,
-    ///     r#"insert into "token_jti" ("jti", "session_id") values ($1, $2)"#
+    ///     r#"insert into "token_jti" ("jti", "session_id") values ($1, $2), ($3, $4)"#
     /// );
+    /// let mut mixed = Insert::into("counters");
+    /// mixed.row([("name", "logins".into_operand()), ("value", 1.into_operand())]);
     /// # Ok::<(), knexrs_query::QueryError>(())
     /// ```
-    pub fn row<I, S>(&mut self, pairs: I) -> &mut Self
+    pub fn row<I, S, V>(&mut self, pairs: I) -> &mut Self
     where
-        I: IntoIterator<Item = (S, Operand)>,
+        I: IntoIterator<Item = (S, V)>,
         S: IntoName,
+        V: IntoOperand,
     {
-        self.rows.push(pairs.into_iter().map(|(c, v)| (c.into_name(), v)).collect());
+        self.rows.push(pairs.into_iter().map(|(c, v)| (c.into_name(), v.into_operand())).collect());
         self
     }
 

@@ -111,7 +111,7 @@ pub use tokio_postgres::Row;
 #[cfg(feature = "sync")]
 pub use exec::{Connection, Db, Executor, PooledConnection, Transaction};
 #[cfg(feature = "async-conn")]
-pub use exec_async::{AsyncConn, AsyncExecutor, AsyncTransaction};
+pub use exec_async::{AsyncConn, AsyncExecutor, AsyncTransaction, TransactionFuture};
 #[cfg(feature = "async")]
 pub use exec_async::{AsyncDb, AsyncPooled};
 

@@ -3,7 +3,7 @@
 //! Methods take `&self`, so statements awaited together on one connection go
 //! out together: tokio-postgres pipelines them in one round trip.
 
-use super::AsyncTransaction;
+use super::{AsyncTransaction, TransactionFuture};
 use crate::driver::context;
 use crate::driver::outcome::{Call, Outcome};
 use crate::driver::param::{Param, check_count, inferred_params};
@@ -709,9 +709,7 @@ impl AsyncConn {
     pub async fn transaction<T, E, F>(&self, body: F) -> Result<T, E>
     where
         E: From<QueryError>,
-        F: for<'t> FnOnce(
-            &'t AsyncTransaction<'_>,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send + 't>>,
+        F: for<'t> FnOnce(&'t AsyncTransaction<'_>) -> TransactionFuture<'t, T, E>,
     {
         let tx = self.begin().await?;
         match body(&tx).await {
@@ -750,9 +748,7 @@ impl AsyncConn {
     pub async fn transaction_with<T, E, F>(&self, options: &crate::TransactionOptions, mut body: F) -> Result<T, E>
     where
         E: From<QueryError>,
-        F: for<'t> FnMut(
-            &'t AsyncTransaction<'_>,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send + 't>>,
+        F: for<'t> FnMut(&'t AsyncTransaction<'_>) -> TransactionFuture<'t, T, E>,
     {
         let mut runs = 0;
         loop {

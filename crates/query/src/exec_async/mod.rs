@@ -12,4 +12,4 @@ mod transaction;
 pub use connection::{AsyncConn, AsyncExecutor};
 #[cfg(feature = "async")]
 pub use pool::{AsyncDb, AsyncPooled};
-pub use transaction::AsyncTransaction;
+pub use transaction::{AsyncTransaction, TransactionFuture};

@@ -3,7 +3,7 @@
 //! transaction state, and rolls back anything a caller left open before a
 //! connection is handed out again.
 
-use super::AsyncConn;
+use super::{AsyncConn, AsyncTransaction, TransactionFuture};
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
 use deadpool::managed::{Metrics, Object, Pool, PoolError, RecycleError, RecycleResult, TimeoutType};
 use postgres_types::FromSql;
@@ -351,5 +351,60 @@ impl AsyncDb {
         T: for<'a> FromSql<'a>,
     {
         self.get().await?.pluck(query).await
+    }
+
+    /// [`AsyncConn::transaction`] on a pooled connection (knex
+    /// `knex.transaction(async (trx) => …)`): committed when `body` returns
+    /// `Ok`, rolled back when it returns `Err`, panics or is cancelled; the
+    /// connection goes back to the pool after.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, Delete, QueryError, Wheres};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), QueryError> {
+    /// db.transaction(|tx| Box::pin(async move {
+    ///     let mut revoke = Delete::from("token_jti");
+    ///     revoke.where_eq("session_id", "s-1");
+    ///     tx.execute(&revoke).await?;
+    ///     let mut end = Delete::from("sessions");
+    ///     end.where_eq("session_id", "s-1");
+    ///     tx.execute(&end).await?;
+    ///     Ok::<_, QueryError>(())
+    /// }))
+    /// .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction<T, E, F>(&self, body: F) -> Result<T, E>
+    where
+        E: From<QueryError>,
+        F: for<'t> FnOnce(&'t AsyncTransaction<'_>) -> TransactionFuture<'t, T, E>,
+    {
+        self.get().await?.transaction(body).await
+    }
+
+    /// [`AsyncConn::transaction_with`] on a pooled connection: an isolation
+    /// level, a read-only mode, or runs again after serialization failures.
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, IsolationLevel, QueryError, TransactionOptions, table};
+    /// # async fn demo(db: &AsyncDb) -> Result<(), QueryError> {
+    /// let mut report = TransactionOptions::new();
+    /// report.isolation(IsolationLevel::RepeatableRead).read_only();
+    /// let (sessions, tokens) = db
+    ///     .transaction_with(&report, |tx| Box::pin(async move {
+    ///         let sessions: Vec<knexrs_query::Row> = tx.fetch_all(&table("sessions")).await?;
+    ///         let tokens: Vec<knexrs_query::Row> = tx.fetch_all(&table("token_jti")).await?;
+    ///         Ok::<_, QueryError>((sessions, tokens)) // one snapshot for both
+    ///     }))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction_with<T, E, F>(&self, options: &crate::TransactionOptions, body: F) -> Result<T, E>
+    where
+        E: From<QueryError>,
+        F: for<'t> FnMut(&'t AsyncTransaction<'_>) -> TransactionFuture<'t, T, E>,
+    {
+        self.get().await?.transaction_with(options, body).await
     }
 }

@@ -7,6 +7,19 @@ use super::{AsyncConn, AsyncExecutor};
 use crate::driver::tx_state::{Ending, aborted_error, is_aborted};
 use crate::{QueryError, TransactionOptions};
 
+/// What the closure of [`AsyncConn::transaction`] returns: its work as a boxed
+/// future borrowing the transaction (boxed, so that a request handler's
+/// future stays `Send`).
+///
+/// ```no_run
+/// use knexrs_query::{AsyncTransaction, QueryError, TransactionFuture, raw};
+///
+/// fn touch<'t>(tx: &'t AsyncTransaction<'_>) -> TransactionFuture<'t, u64, QueryError> {
+///     Box::pin(async move { tx.execute(&raw("update sessions set updated_at = now()")).await })
+/// }
+/// ```
+pub type TransactionFuture<'t, T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send + 't>>;
+
 /// An open transaction (or savepoint) on an [`AsyncConn`]; statements run on
 /// it through [`Deref`](std::ops::Deref) to the connection.
 ///
