@@ -154,6 +154,7 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     )?;
     let init = ok(in_app(&knexrs).args(["init", "--knexrs-path"]).arg(&root), "knexrs init --knexrs-path <this tree>")?;
     expect(&init, "create migrations/lib.rs")?;
+    expect(&init, "create seeds/README.md")?;
     let made = ok(in_app(&knexrs).args(["migrate", "make", "create_users"]), "knexrs migrate make create_users")?;
     let path = made
         .lines()
@@ -185,6 +186,13 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     )?;
     expect(&latest, "Batch 1 run: 1 migrations")?;
     expect(&latest, "_create_users (")?;
+    // Nothing changed since: the migrations crate is not built again.
+    step("cargo xtask migrate status (builds nothing)");
+    let status = in_app(cargo_path).args(["xtask", "migrate", "status"]).output()?;
+    let built = String::from_utf8_lossy(&status.stderr);
+    if !status.status.success() || built.contains("Compiling") {
+        bail!("cargo xtask migrate status built again with nothing changed ({}):\n{built}", status.status);
+    }
     let linted = ok(
         in_app(cargo_path).args(["xtask", "migrate", "lint", "--all"]),
         "cargo xtask migrate lint --all (what each migration locks and rewrites)",

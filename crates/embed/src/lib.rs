@@ -168,11 +168,36 @@ pub fn embed_seeds(dir: impl AsRef<Path>) -> std::io::Result<()> {
     let out_dir = std::env::var_os("OUT_DIR")
         .map(PathBuf::from)
         .ok_or_else(|| std::io::Error::other("OUT_DIR is not set: call embed_seeds from a build script"))?;
-    // A missing folder would make cargo rerun the script at every build: watch
-    // its parent instead, where `seed make` creates it.
-    let watched = if dir.exists() { dir.as_path() } else { dir.parent().unwrap_or(&dir) };
-    println!("cargo:rerun-if-changed={}", watched.display());
+    println!("cargo:rerun-if-changed={}", dir.display());
+    if let Some(warning) = missing_seeds_warning(&dir) {
+        println!("cargo:warning={warning}");
+    }
     std::fs::write(out_dir.join("seeds.rs"), seeds_registry(&dir)?)
+}
+
+/// What the build says when the seeds folder is missing. Cargo then reruns
+/// the build script, and rebuilds the migrations crate, at every build, so
+/// that the first seed made is seen: there is no watching a folder into
+/// existence (watching its parent instead, the workspace's root, would scan
+/// `target/` too, which changes at every build).
+///
+/// ```
+/// let dir = std::env::temp_dir().join("knexrs-embed-no-such-seeds");
+/// assert!(knexrs_embed::missing_seeds_warning(&dir).unwrap().contains("mkdir"));
+/// assert_eq!(knexrs_embed::missing_seeds_warning(&std::env::temp_dir()), None);
+/// ```
+pub fn missing_seeds_warning(dir: &Path) -> Option<String> {
+    (!dir.exists()).then(|| {
+        // `migrations/../seeds` shown as the folder it is.
+        let shown = match (dir.parent().and_then(|p| p.canonicalize().ok()), dir.file_name()) {
+            (Some(parent), Some(name)) => parent.join(name),
+            _ => dir.to_path_buf(),
+        };
+        format!(
+            "{} does not exist, so this build script reruns at every build: create it (`mkdir`, or `knexrs seed make <name>`), even empty",
+            shown.display()
+        )
+    })
 }
 
 /// The seed registry's source for the seeds in `dir`.

@@ -142,6 +142,9 @@ pub fn plan_init(options: &InitOptions) -> anyhow::Result<Vec<Planned>> {
     for (path, contents) in [
         ("deploy/Dockerfile", templates::dockerfile(crate_name)),
         ("deploy/k8s/migrate-job.yaml", templates::MIGRATE_JOB.to_owned()),
+        // The folder the migrations crate's build script compiles seeds in from: it
+        // exists from the start, so that builds do not rerun the script to look for it.
+        ("seeds/README.md", templates::SEEDS_README.to_owned()),
     ] {
         if root.join(path).exists() {
             plan.push(Planned::Skip { path: path.into(), why: "exists; knexrs init never overwrites".into() });
@@ -253,6 +256,8 @@ mod tests {
         assert!(shown.contains(&"create migrations/tests/migrations.rs".to_owned()), "{shown:?}");
         assert!(shown.contains(&"create xtask/src/main.rs".to_owned()), "{shown:?}");
         assert!(shown.contains(&"create .cargo/config.toml".to_owned()), "{shown:?}");
+        // The seeds folder exists from the start: the build script watches it, not the workspace's root.
+        assert!(shown.contains(&"create seeds/README.md".to_owned()), "{shown:?}");
         let manifest = plan.iter().find_map(|p| match p {
             Planned::Edit { path, contents, .. } if path == Path::new("Cargo.toml") => Some(contents.clone()),
             _ => None,

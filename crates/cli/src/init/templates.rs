@@ -246,6 +246,20 @@ pub(crate) const EMPTY_TABLES: &str = r#"//! The database's tables as typed defi
 //! while this file is stale). No table yet.
 "#;
 
+pub(crate) const SEEDS_README: &str = r#"# Seeds
+
+Development and test data, as knex's `seeds/` folder holds it:
+`knexrs seed make <name>` writes `seeds/<name>.rs` with a
+`pub fn seed(schema: &mut SchemaBuilder)`, and `cargo xtask seed run` runs the
+seeds in name order, each in a transaction of its own. Unlike knex, runs are
+recorded: a seed already run with the same source is skipped (`--force` runs it
+again), a changed one runs again, and `cargo xtask seed status` lists them.
+Seeds refuse to run in `production` unless `--allow-production`.
+
+Keep this folder, even empty: the migrations crate's build script compiles the
+seeds in from here.
+"#;
+
 pub(crate) fn migrations_readme(crate_name: &str, deps: &Deps) -> String {
     let knexrs = deps.spec("knexrs", &["async"]);
     let ident = ident(crate_name);
