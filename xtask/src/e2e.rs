@@ -64,13 +64,18 @@ fn step(what: &str) {
 
 /// Runs `command`, failing with its output when it fails; returns its stdout.
 fn ok(command: &mut Command, what: &str) -> anyhow::Result<String> {
+    ok_with_stderr(command, what).map(|(stdout, _)| stdout)
+}
+
+/// [`ok`], with what the command wrote to stderr as well (cargo's lines).
+fn ok_with_stderr(command: &mut Command, what: &str) -> anyhow::Result<(String, String)> {
     step(what);
     let out = command.output().with_context(|| format!("running {what}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr));
     if !out.status.success() {
-        bail!("{what} failed ({}):\n{stdout}{}", out.status, String::from_utf8_lossy(&out.stderr));
+        bail!("{what} failed ({}):\n{stdout}{stderr}", out.status);
     }
-    Ok(stdout)
+    Ok((stdout, stderr.into_owned()))
 }
 
 fn workspace_with_a_user_migration() -> anyhow::Result<()> {
@@ -187,11 +192,12 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     expect(&latest, "Batch 1 run: 1 migrations")?;
     expect(&latest, "_create_users (")?;
     // Nothing changed since: the migrations crate is not built again.
-    step("cargo xtask migrate status (builds nothing)");
-    let status = in_app(cargo_path).args(["xtask", "migrate", "status"]).output()?;
-    let built = String::from_utf8_lossy(&status.stderr);
-    if !status.status.success() || built.contains("Compiling") {
-        bail!("cargo xtask migrate status built again with nothing changed ({}):\n{built}", status.status);
+    let (_, built) = ok_with_stderr(
+        in_app(cargo_path).args(["xtask", "migrate", "status"]),
+        "cargo xtask migrate status (builds nothing)",
+    )?;
+    if built.contains("Compiling") {
+        bail!("cargo xtask migrate status built again with nothing changed:\n{built}");
     }
     let linted = ok(
         in_app(cargo_path).args(["xtask", "migrate", "lint", "--all"]),

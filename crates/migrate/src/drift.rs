@@ -186,30 +186,30 @@ fn whole_objects(differences: Vec<Difference>, options: &DriftOptions) -> Vec<Di
         .filter(|d| !matches!(d, Difference::Changed { .. }) && d.key().relation.is_empty())
         .map(|d| d.key().name.clone())
         .collect();
-    let in_a_whole_schema =
-        |name: &str| name.split_once('.').is_some_and(|(schema, _)| whole.iter().any(|s| s == schema));
     differences
         .into_iter()
         .filter(|d| {
             let key = d.key();
             !options.ignores(key)
                 && !whole.contains(&key.relation)
-                && !in_a_whole_schema(&key.relation)
-                && !in_a_whole_schema(&key.name)
+                && !in_one_of(&whole, &key.relation)
+                && !in_one_of(&whole, &key.name)
         })
         .collect()
+}
+
+/// Whether `name` (`schema.object`) is in one of `schemas`.
+fn in_one_of(schemas: &[String], name: &str) -> bool {
+    name.split_once('.').is_some_and(|(schema, _)| schemas.iter().any(|s| s == schema))
 }
 
 impl DriftOptions {
     /// Whether `key` is in an ignored schema (or is one), is an ignored
     /// extension, or is an ignored table or on one.
     fn ignores(&self, key: &CatalogKey) -> bool {
-        let in_ignored_schema = |name: &str| {
-            name.split_once('.').is_some_and(|(schema, _)| self.ignore_schemas.iter().any(|s| s == schema))
-        };
         let ignored_schema = (key.kind == "schema" && self.ignore_schemas.contains(&key.name))
-            || in_ignored_schema(&key.relation)
-            || in_ignored_schema(&key.name);
+            || in_one_of(&self.ignore_schemas, &key.relation)
+            || in_one_of(&self.ignore_schemas, &key.name);
         // An extension's name is `schema.extension` (see the catalog).
         let ignored_extension = key.kind == "extension"
             && key.name.split_once('.').is_some_and(|(_, name)| self.ignore_extensions.iter().any(|e| e == name));
@@ -342,7 +342,7 @@ mod tests {
             missing(key("column", "public.t_1", "name")),
         ];
         let kept: Vec<String> =
-            whole_objects(differences, &ignoring(&[], &[])).iter().map(|d| d.key().to_string()).collect();
+            whole_objects(differences, &DriftOptions::default()).iter().map(|d| d.key().to_string()).collect();
         assert_eq!(kept, ["table public.t_2", "column name on public.t_1"]);
     }
 }

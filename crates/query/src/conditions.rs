@@ -322,47 +322,7 @@ pub trait IntoColumns {
     fn into_columns(self) -> impl Iterator<Item = Operand>;
 }
 
-macro_rules! one_column {
-    ($($ty:ty),*) => {$(
-        impl IntoColumns for $ty {
-            fn into_columns(self) -> impl Iterator<Item = Operand> {
-                std::iter::once(self.into_column())
-            }
-        }
-    )*};
-}
-
-one_column!(&'static str, String, Raw, u32, i32, Operand);
-
-impl<S: IntoColumn, const N: usize> IntoColumns for [S; N] {
-    fn into_columns(self) -> impl Iterator<Item = Operand> {
-        self.into_iter().map(IntoColumn::into_column)
-    }
-}
-
-impl<S: IntoColumn> IntoColumns for Vec<S> {
-    fn into_columns(self) -> impl Iterator<Item = Operand> {
-        self.into_iter().map(IntoColumn::into_column)
-    }
-}
-
-impl<S: IntoColumn + Clone> IntoColumns for &[S] {
-    fn into_columns(self) -> impl Iterator<Item = Operand> {
-        self.iter().cloned().map(IntoColumn::into_column)
-    }
-}
-
-impl<S: IntoColumn + Clone, const N: usize> IntoColumns for &[S; N] {
-    fn into_columns(self) -> impl Iterator<Item = Operand> {
-        self.as_slice().into_columns()
-    }
-}
-
-impl<S: IntoColumn + Clone> IntoColumns for &Vec<S> {
-    fn into_columns(self) -> impl Iterator<Item = Operand> {
-        self.as_slice().into_columns()
-    }
-}
+crate::ident::one_or_list!(IntoColumns::into_columns, IntoColumn::into_column -> Operand; &'static str, String, Raw, u32, i32, Operand);
 
 /// The right side of `in`: values, a subquery, or raw SQL.
 ///

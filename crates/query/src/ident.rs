@@ -128,47 +128,53 @@ pub trait IntoNames {
     fn into_names(self) -> impl Iterator<Item = Cow<'static, str>>;
 }
 
-macro_rules! one_name {
-    ($($ty:ty),*) => {$(
-        impl IntoNames for $ty {
-            fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
-                std::iter::once(self.into_name())
+/// Implements a "one or a list" trait (`IntoNames`, `IntoColumns`) for the
+/// single forms given, and for an array, a `Vec` and borrowed slices of
+/// anything one item converts from.
+macro_rules! one_or_list {
+    ($list:ident :: $into_list:ident, $one:ident :: $into_one:ident -> $item:ty; $($single:ty),*) => {
+        $(
+            impl $list for $single {
+                fn $into_list(self) -> impl Iterator<Item = $item> {
+                    std::iter::once($one::$into_one(self))
+                }
+            }
+        )*
+
+        impl<S: $one, const N: usize> $list for [S; N] {
+            fn $into_list(self) -> impl Iterator<Item = $item> {
+                self.into_iter().map($one::$into_one)
             }
         }
-    )*};
-}
 
-one_name!(&'static str, String, &String, Cow<'static, str>);
+        impl<S: $one> $list for Vec<S> {
+            fn $into_list(self) -> impl Iterator<Item = $item> {
+                self.into_iter().map($one::$into_one)
+            }
+        }
 
-impl<S: IntoName, const N: usize> IntoNames for [S; N] {
-    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
-        self.into_iter().map(IntoName::into_name)
-    }
-}
+        impl<S: $one + Clone> $list for &[S] {
+            fn $into_list(self) -> impl Iterator<Item = $item> {
+                self.iter().cloned().map($one::$into_one)
+            }
+        }
 
-impl<S: IntoName> IntoNames for Vec<S> {
-    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
-        self.into_iter().map(IntoName::into_name)
-    }
-}
+        impl<S: $one + Clone, const N: usize> $list for &[S; N] {
+            fn $into_list(self) -> impl Iterator<Item = $item> {
+                self.as_slice().$into_list()
+            }
+        }
 
-impl<S: IntoName + Clone> IntoNames for &[S] {
-    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
-        self.iter().cloned().map(IntoName::into_name)
-    }
+        impl<S: $one + Clone> $list for &Vec<S> {
+            fn $into_list(self) -> impl Iterator<Item = $item> {
+                self.as_slice().$into_list()
+            }
+        }
+    };
 }
+pub(crate) use one_or_list;
 
-impl<S: IntoName + Clone, const N: usize> IntoNames for &[S; N] {
-    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
-        self.as_slice().into_names()
-    }
-}
-
-impl<S: IntoName + Clone> IntoNames for &Vec<S> {
-    fn into_names(self) -> impl Iterator<Item = Cow<'static, str>> {
-        self.as_slice().into_names()
-    }
-}
+one_or_list!(IntoNames::into_names, IntoName::into_name -> Cow<'static, str>; &'static str, String, &String, Cow<'static, str>);
 
 #[cfg(test)]
 mod tests {
