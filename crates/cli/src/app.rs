@@ -52,10 +52,24 @@ enum AppCommand {
         args: Vec<String>,
     },
     /// Write migrations/YYYYMMDDHHMMSS_<name>.rs (needs no build)
-    Make {
-        /// Letters, digits, `_` and `-`, e.g. add_pod_index
-        name: String,
-    },
+    Make(knexrs_migrate::cli::MakeArgs),
+}
+
+/// `knexrs migrate …` read as the workspace's `migrate` command reads it, to
+/// run `make` here (it needs no build).
+#[derive(Debug, Parser)]
+#[command(name = "knexrs migrate")]
+struct MigrateLine {
+    #[command(flatten)]
+    migrate: knexrs_migrate::cli::MigrateArgs,
+}
+
+/// `knexrs seed …`, read as the workspace's `seed` command reads it.
+#[derive(Debug, Parser)]
+#[command(name = "knexrs seed")]
+struct SeedLine {
+    #[command(flatten)]
+    seed: knexrs_migrate::cli::SeedArgs,
 }
 
 /// Runs `knexrs` with the process's arguments; `cargo knexrs …` passes
@@ -92,30 +106,38 @@ fn run_app(app: App) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        AppCommand::Make { name } => make(&root, &name),
-        AppCommand::Migrate { args } => match make_name(&args, "migrate")? {
-            Some(name) => make(&root, name),
-            None => xtask(&root, "migrate", &args),
-        },
-        AppCommand::Seed { args } => match make_name(&args, "seed")? {
-            Some(name) => {
-                let path = knexrs_migrate::make_seed(&root.join("seeds"), name)?;
-                println!("Created seed file: {}", path.display());
-                Ok(ExitCode::SUCCESS)
+        AppCommand::Make(make) => make_migration(&root, &make),
+        AppCommand::Migrate { args } if args.first().is_some_and(|a| a == "make") => {
+            let line =
+                MigrateLine::try_parse_from(std::iter::once("knexrs migrate").chain(args.iter().map(String::as_str)))
+                    .unwrap_or_else(|error| error.exit());
+            match &line.migrate.command {
+                knexrs_migrate::cli::MigrateCommand::Make(make) => make_migration(&root, make),
+                _ => xtask(&root, "migrate", &args),
             }
-            None => xtask(&root, "seed", &args),
-        },
+        }
+        AppCommand::Migrate { args } => xtask(&root, "migrate", &args),
+        AppCommand::Seed { args } if args.first().is_some_and(|a| a == "make") => {
+            let line = SeedLine::try_parse_from(std::iter::once("knexrs seed").chain(args.iter().map(String::as_str)))
+                .unwrap_or_else(|error| error.exit());
+            let seeder = knexrs_migrate::Seeder::new(vec![]);
+            let seeds_dir = root.join("seeds");
+            let context = knexrs_migrate::cli::SeedContext {
+                seeder: &seeder,
+                seeds_dir: Some(&seeds_dir),
+                connect: &no_connection,
+            };
+            Ok(knexrs_migrate::cli::seed_main(&context, &line.seed))
+        }
+        AppCommand::Seed { args } => xtask(&root, "seed", &args),
     }
 }
 
-/// The name of `<command> make <name>` (which needs no build), `None` for
-/// any other arguments (passed through to the xtask).
-fn make_name<'a>(args: &'a [String], command: &str) -> anyhow::Result<Option<&'a str>> {
-    match args {
-        [make, name] if make == "make" => Ok(Some(name)),
-        [make, ..] if make == "make" => bail!("usage: knexrs {command} make <name>"),
-        _ => Ok(None),
-    }
+/// `make` needs no database: what a context asks for one.
+fn no_connection(
+    environment: knexrs_connect::Environment,
+) -> Result<knexrs_connect::ConnectConfig, knexrs_migrate::MigrateError> {
+    Err(knexrs_migrate::MigrateError::NotConfigured { environment })
 }
 
 /// Runs `cargo xtask <command> <args…>` in the workspace and exits as it does.
@@ -130,12 +152,14 @@ fn xtask(root: &Path, command: &str, args: &[String]) -> anyhow::Result<ExitCode
     Ok(status.code().map_or(ExitCode::FAILURE, |c| ExitCode::from(c.clamp(0, 255) as u8)))
 }
 
-fn make(root: &Path, name: &str) -> anyhow::Result<ExitCode> {
-    let dir = root.join("migrations");
-    if !dir.is_dir() {
-        bail!("{} has no migrations folder: run `knexrs init` first", root.display());
-    }
-    let path = knexrs_migrate::make(&dir, name, chrono::Utc::now())?;
+/// `migrate make` (or `knexrs make`), as the workspace's own command runs it.
+fn make_migration(root: &Path, make: &knexrs_migrate::cli::MakeArgs) -> anyhow::Result<ExitCode> {
+    let dir = match &make.migrations_directory {
+        Some(dir) => dir.clone(),
+        None if root.join("migrations").is_dir() => root.join("migrations"),
+        None => bail!("{} has no migrations folder: run `knexrs init` first", root.display()),
+    };
+    let path = knexrs_migrate::make_with(&dir, &make.name, chrono::Utc::now(), &make.options())?;
     println!("Created Migration: {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 use crate::db::Blocker;
 use knexrs_connect::ConnectError;
 use knexrs_schema::SchemaError;
+use std::path::PathBuf;
 use thiserror::Error;
 use tokio_postgres::error::SqlState;
 
@@ -378,6 +379,17 @@ pub enum MigrateError {
         name: String,
         /// What is wrong with it.
         problem: &'static str,
+    },
+    /// `make` was given a stub (knex `--stub`) that cannot be read; nothing was written.
+    #[error("cannot read the stub {}: {source}: give a file's path, or the name of a file in {}", stub.display(), dir.display())]
+    StubUnreadable {
+        /// The stub looked for.
+        stub: PathBuf,
+        /// The folder written into, where a bare file name is looked for first.
+        dir: PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
     },
     /// A file could not be read or written (`make`), or the runtime could not start.
     #[error("{context}: {source}")]

@@ -75,7 +75,7 @@ pub use drift::{DriftLine, DriftOptions, DriftReport};
 pub use error::{LockKind, MigrateError};
 pub use fleet::{FleetDrift, FleetOptions, FleetOutcome, FleetReport, FleetReporter, FleetStatus, FleetTarget};
 pub use lint::{Finding, Hazard, LintOptions, LintReport, LockMode, MigrationLint, Severity, TracedStatement};
-pub use make::{make, make_seed};
+pub use make::{MIGRATION_STUB, MakeOptions, SEED_STUB, make, make_seed, make_seed_with, make_with};
 pub use migration::{Migration, MigrationConfig};
 pub use migrator::Migrator;
 pub use options::{RunOptions, TransactionMode};

@@ -1,11 +1,84 @@
-//! `migrate make <name>` and `seed make <name>`: new files with a stub (a migration named after the UTC time).
+//! `migrate make <name>` and `seed make <name>`: new files with a stub (a migration named after the UTC time),
+//! knexrs's own or a team's (knex `--stub`).
 
 use crate::MigrateError;
 use chrono::{DateTime, Duration, Utc};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes `dir/YYYYMMDDHHMMSS_<name>.rs` with an `up`/`down` stub and returns
+/// The file in the migrations folder a new migration starts from when there is one.
+pub const MIGRATION_STUB: &str = "migration.stub";
+
+/// The file in the seeds folder a new seed starts from when there is one.
+pub const SEED_STUB: &str = "seed.stub";
+
+/// What a new migration or seed starts from (knex `migrate:make --stub`).
+///
+/// By default, the folder's own stub when it has one (`migration.stub` in
+/// the migrations folder, `seed.stub` in the seeds folder: a team's template,
+/// kept with the code and ignored as a migration, since it is not a `.rs`
+/// file), knexrs's otherwise. `{{name}}` in a stub becomes the new file's name.
+///
+/// ```
+/// use knexrs_migrate::{make_with, MakeOptions};
+///
+/// let dir = std::env::temp_dir().join(format!("knexrs-make-options-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("team.stub"), "//! {{name}}\npub fn up(s: &mut S) {}\npub fn down(s: &mut S) {}\n").unwrap();
+/// let mut options = MakeOptions::new();
+/// options.stub("team.stub"); // a file in the folder, or a path
+/// let path = make_with(&dir, "add_pod_index", chrono::Utc::now(), &options).unwrap();
+/// assert!(std::fs::read_to_string(path).unwrap().starts_with("//! add_pod_index\n"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MakeOptions {
+    stub: Option<PathBuf>,
+}
+
+impl MakeOptions {
+    /// The folder's stub, or knexrs's.
+    ///
+    /// ```
+    /// assert_eq!(knexrs_migrate::MakeOptions::new(), knexrs_migrate::MakeOptions::default());
+    /// ```
+    pub fn new() -> Self {
+        MakeOptions::default()
+    }
+
+    /// Starts the new file from `stub`: the name of a file in the folder
+    /// written into, or a path (relative to the working directory), as
+    /// knex's `--stub` takes either.
+    ///
+    /// ```
+    /// let mut options = knexrs_migrate::MakeOptions::new();
+    /// options.stub("stubs/create_table.stub");
+    /// ```
+    pub fn stub(&mut self, stub: impl Into<PathBuf>) -> &mut Self {
+        self.stub = Some(stub.into());
+        self
+    }
+
+    /// The stub's text with `{{name}}` filled in, `None` for knexrs's own.
+    fn text(&self, dir: &Path, folder_stub: &str, name: &str) -> Result<Option<String>, MigrateError> {
+        let path = match &self.stub {
+            // A bare file name is looked for in the folder first, as knex does.
+            Some(stub) if stub.components().count() == 1 && dir.join(stub).is_file() => dir.join(stub),
+            Some(stub) => stub.clone(),
+            None if dir.join(folder_stub).is_file() => dir.join(folder_stub),
+            None => return Ok(None),
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| MigrateError::StubUnreadable {
+            stub: path.clone(),
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(Some(text.replace("{{name}}", name)))
+    }
+}
+
+/// Writes `dir/YYYYMMDDHHMMSS_<name>.rs` with an `up`/`down` stub (the
+/// folder's `migration.stub` when it has one: see [`MakeOptions`]) and returns
 /// its path. `name` may hold letters, digits, `_` and `-` (as knex's); the timestamp moves
 /// forward a second at a time until it is unused. Needs no database.
 ///
@@ -19,6 +92,24 @@ use std::path::{Path, PathBuf};
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, MigrateError> {
+    make_with(dir, name, now, &MakeOptions::new())
+}
+
+/// [`make`], starting from the stub `options` name (knex `migrate:make --stub`).
+///
+/// ```
+/// use knexrs_migrate::{make_with, MakeOptions, MigrateError};
+///
+/// let dir = std::env::temp_dir().join(format!("knexrs-make-with-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let mut options = MakeOptions::new();
+/// options.stub("missing.stub");
+/// let error = make_with(&dir, "add_pod_index", chrono::Utc::now(), &options).unwrap_err();
+/// assert!(matches!(error, MigrateError::StubUnreadable { .. }));
+/// assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing written");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn make_with(dir: &Path, name: &str, now: DateTime<Utc>, options: &MakeOptions) -> Result<PathBuf, MigrateError> {
     check_name(name, "migration")?;
     if !dir.is_dir() {
         return Err(MigrateError::Io {
@@ -42,19 +133,24 @@ pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, Migra
         }
         time += Duration::seconds(1);
     };
+    let text = match options.text(dir, MIGRATION_STUB, name)? {
+        Some(text) => text,
+        None => stub(name),
+    };
     let path = dir.join(format!("{stamp}_{name}.rs"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
         .map_err(|source| MigrateError::Io { context: format!("cannot create {}", path.display()), source })?;
-    file.write_all(stub(name).as_bytes())
+    file.write_all(text.as_bytes())
         .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
     Ok(path)
 }
 
-/// Writes `dir/<name>.rs` (creating `dir`), a seed stub, and returns its
-/// path; never overwrites. `name` may hold letters, digits, `_` and `-`.
+/// Writes `dir/<name>.rs` (creating `dir`), a seed stub (the folder's
+/// `seed.stub` when it has one: see [`MakeOptions`]), and returns its path;
+/// never overwrites. `name` may hold letters, digits, `_` and `-`.
 /// Needs no database.
 ///
 /// ```
@@ -66,14 +162,39 @@ pub fn make(dir: &Path, name: &str, now: DateTime<Utc>) -> Result<PathBuf, Migra
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn make_seed(dir: &Path, name: &str) -> Result<PathBuf, MigrateError> {
+    make_seed_with(dir, name, &MakeOptions::new())
+}
+
+/// [`make_seed`], starting from the stub `options` name (knex `seed:make --stub`).
+///
+/// ```
+/// use knexrs_migrate::{make_seed_with, MakeOptions};
+///
+/// let dir = std::env::temp_dir().join(format!("knexrs-make-seed-with-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("seed.stub"), "// seed {{name}}\npub fn seed(s: &mut S) {}\n").unwrap();
+/// let path = make_seed_with(&dir, "01_users", &MakeOptions::new()).unwrap();
+/// assert!(std::fs::read_to_string(path).unwrap().starts_with("// seed 01_users\n"), "the folder's seed.stub");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn make_seed_with(dir: &Path, name: &str, options: &MakeOptions) -> Result<PathBuf, MigrateError> {
     check_name(name, "seed")?;
+    // Read before anything is created: a stub that cannot be read changes nothing.
+    let text = options.text(dir, SEED_STUB, name)?;
     std::fs::create_dir_all(dir)
         .map_err(|source| MigrateError::Io { context: format!("cannot create {}", dir.display()), source })?;
     let path = dir.join(format!("{name}.rs"));
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|source| {
         MigrateError::Io { context: format!("cannot create {} (a seed of that name exists?)", path.display()), source }
     })?;
-    let stub = format!(
+    let stub = text.unwrap_or_else(|| seed_stub(name));
+    file.write_all(stub.as_bytes())
+        .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
+    Ok(path)
+}
+
+fn seed_stub(name: &str) -> String {
+    format!(
         "//! Seed {name}: development and test data. `seed run` runs the seeds in\n\
          //! name order, each in its own transaction, and skips one already run\n\
          //! with the same source (an edited seed runs again).\n\n\
@@ -86,10 +207,7 @@ pub fn make_seed(dir: &Path, name: &str) -> Result<PathBuf, MigrateError> {
          // schema.query(&alice);\n    \
          let _ = schema;\n\
          }}\n"
-    );
-    file.write_all(stub.as_bytes())
-        .map_err(|source| MigrateError::Io { context: format!("cannot write {}", path.display()), source })?;
-    Ok(path)
+    )
 }
 
 /// Checks the name given to `make`; `what` (`migration` or `seed`) names it in the error.
@@ -143,6 +261,89 @@ mod tests {
         for bad in ["", "../x", "a/b", "a b", "drop;table"] {
             assert!(matches!(check_name(bad, "migration"), Err(MigrateError::InvalidName { .. })), "{bad}");
         }
+    }
+
+    fn scratch(label: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("knexrs-make-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_folders_migration_stub_is_what_a_new_migration_starts_from_with_its_name_filled_in() {
+        let dir = scratch("folder-stub");
+        std::fs::write(dir.join(MIGRATION_STUB), "//! {{name}}: ours\npub fn up() {}\npub fn down() {}\n").unwrap();
+        let path = make(&dir, "add_pod_index", Utc::now()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(path).unwrap(),
+            "//! add_pod_index: ours\npub fn up() {}\npub fn down() {}\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_stub_is_found_by_name_in_the_folder_first_and_by_path_otherwise() {
+        let dir = scratch("named-stub");
+        let elsewhere = scratch("named-stub-elsewhere");
+        std::fs::write(dir.join(MIGRATION_STUB), "folder's default").unwrap();
+        std::fs::write(dir.join("create.stub"), "in the folder: {{name}}").unwrap();
+        std::fs::write(elsewhere.join("alter.stub"), "by path: {{name}} {{other}}").unwrap();
+        let mut options = MakeOptions::new();
+        options.stub("create.stub");
+        let by_name = make_with(&dir, "create_users", Utc::now(), &options).unwrap();
+        assert_eq!(std::fs::read_to_string(by_name).unwrap(), "in the folder: create_users");
+        options.stub(elsewhere.join("alter.stub"));
+        let by_path = make_with(&dir, "alter_users", Utc::now(), &options).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(by_path).unwrap(),
+            "by path: alter_users {{other}}",
+            "only {{name}} is filled in"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&elsewhere).unwrap();
+    }
+
+    #[test]
+    fn a_stub_that_cannot_be_read_is_one_error_naming_it_and_nothing_is_written() {
+        let dir = scratch("missing-stub");
+        let mut options = MakeOptions::new();
+        options.stub("team.stub");
+        let error = make_with(&dir, "add_pod_index", Utc::now(), &options).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            matches!(&error, MigrateError::StubUnreadable { stub, .. } if stub == Path::new("team.stub")),
+            "{error:?}"
+        );
+        assert!(message.starts_with("cannot read the stub team.stub: "), "{message}");
+        assert!(
+            message.ends_with(&format!("give a file's path, or the name of a file in {}", dir.display())),
+            "{message}"
+        );
+        assert!(!message.contains('\n'), "{message}");
+        assert!(files(&dir).is_empty(), "nothing written: {:?}", files(&dir));
+        let seeds = dir.join("seeds");
+        assert!(matches!(make_seed_with(&seeds, "01_users", &options), Err(MigrateError::StubUnreadable { .. })));
+        assert!(!seeds.exists(), "not even the seeds folder is created");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn without_a_stub_of_its_own_a_folder_gets_knexrs_stubs() {
+        let dir = scratch("no-stub");
+        let path = make(&dir, "create_users_table", Utc::now()).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains("schema.create_table(\"users\""), "{text}");
+        let seed = make_seed(&dir.join("seeds"), "01_users").unwrap();
+        assert!(std::fs::read_to_string(seed).unwrap().contains("pub fn seed(schema: &mut SchemaBuilder)"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

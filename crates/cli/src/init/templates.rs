@@ -254,7 +254,9 @@ Development and test data, as knex's `seeds/` folder holds it:
 seeds in name order, each in a transaction of its own. Unlike knex, runs are
 recorded: a seed already run with the same source is skipped (`--force` runs it
 again), a changed one runs again, and `cargo xtask seed status` lists them.
-Seeds refuse to run in `production` unless `--allow-production`.
+Seeds refuse to run in `production` unless `--allow-production`. A
+`seed.stub` here is the template new seeds start from (`{{name}}` in it
+becomes the seed's name).
 
 Keep this folder, even empty: the migrations crate's build script compiles the
 seeds in from here.
@@ -280,7 +282,9 @@ cargo xtask test                          # the workspace's tests on a local tes
 ```
 
 A migration is a file with `pub fn up` and `pub fn down`; the build script
-compiles every one in. `knexrs migrate …` does the same as `cargo xtask migrate …`
+compiles every one in. A `migration.stub` here is the team's template for new
+ones (`{{{{name}}}}` in it becomes the migration's name; `make --stub <file>` picks
+another, as knex's `--stub` does). `knexrs migrate …` does the same as `cargo xtask migrate …`
 from anywhere in the workspace. Deploy with `deploy/Dockerfile` (the `migrate`
 binary) and `deploy/k8s/migrate-job.yaml`.
 

@@ -123,13 +123,7 @@ pub enum MigrateCommand {
     #[command(visible_alias = "list")]
     Status(StatusArgs),
     /// Create migrations/YYYYMMDDHHMMSS_NAME.rs (knex migrate:make)
-    Make {
-        /// Letters, digits and `_`, e.g. add_pod_index
-        name: String,
-        /// The folder to write it into, when the migrations span several [default: the project's migrations folder]
-        #[arg(long, value_name = "DIR")]
-        migrations_directory: Option<std::path::PathBuf>,
-    },
+    Make(MakeArgs),
     /// Release knex's lock row after a killed knex run (knex migrate:unlock)
     Unlock,
     /// Print the latest applied version (knex migrate:currentVersion)
@@ -259,6 +253,55 @@ pub struct RunArgs {
     /// With --targets: after a database fails, start no other
     #[arg(long, requires = "targets")]
     pub fail_fast: bool,
+}
+
+/// Options of `migrate make` (also `knexrs make`).
+///
+/// ```
+/// use clap::Parser;
+/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
+///
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
+///
+/// let cli = Cli::parse_from(["migrate", "make", "add_pod_index", "--stub", "create_table.stub"]);
+/// let MigrateCommand::Make(make) = cli.migrate.command else { unreachable!() };
+/// assert_eq!(make.name, "add_pod_index");
+/// assert_eq!(make.stub.as_deref(), Some(std::path::Path::new("create_table.stub")));
+/// ```
+#[derive(Debug, Clone, clap::Args)]
+pub struct MakeArgs {
+    /// Letters, digits, `_` and `-`, e.g. add_pod_index
+    pub name: String,
+    /// The folder to write it into, when the migrations span several [default: the project's migrations folder]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_directory: Option<std::path::PathBuf>,
+    /// Start from this file (knex --stub): a path, or the name of a file in the migrations folder; `{{name}}` in it becomes the migration's name [default: migration.stub in the migrations folder when there is one]
+    #[arg(long, value_name = "FILE")]
+    pub stub: Option<std::path::PathBuf>,
+}
+
+impl MakeArgs {
+    /// The options `make` takes from these arguments.
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use knexrs_migrate::{cli::MakeArgs, MakeOptions};
+    ///
+    /// #[derive(Parser)]
+    /// struct Cli { #[command(flatten)] make: MakeArgs }
+    ///
+    /// let mut expected = MakeOptions::new();
+    /// expected.stub("team.stub");
+    /// assert_eq!(Cli::parse_from(["make", "x", "--stub", "team.stub"]).make.options(), expected);
+    /// ```
+    pub fn options(&self) -> crate::MakeOptions {
+        let mut options = crate::MakeOptions::new();
+        if let Some(stub) = &self.stub {
+            options.stub(stub);
+        }
+        options
+    }
 }
 
 /// Options of `status`.

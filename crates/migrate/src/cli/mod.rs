@@ -7,6 +7,6 @@ mod output;
 mod run;
 mod seed;
 
-pub use args::{ConnectionArgs, MigrateArgs, MigrateCommand, RunArgs, StatusArgs};
+pub use args::{ConnectionArgs, MakeArgs, MigrateArgs, MigrateCommand, RunArgs, StatusArgs};
 pub use run::{Context, Outcome, main, run};
 pub use seed::{SeedArgs, SeedCommand, SeedContext, run_seed, seed_main};

@@ -169,12 +169,13 @@ pub fn run(
     out: &mut (dyn Write + Send),
     cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
-    if let MigrateCommand::Make { name, migrations_directory } = &args.command {
-        let dir = migrations_directory
+    if let MigrateCommand::Make(make) = &args.command {
+        let dir = make
+            .migrations_directory
             .as_deref()
             .or(context.migrations_dir)
             .ok_or_else(|| MigrateError::NoFolder { what: "migrations", command: "migrate make" })?;
-        let path = crate::make(dir, name, chrono::Utc::now())?;
+        let path = crate::make_with(dir, &make.name, chrono::Utc::now(), &make.options())?;
         let _ = writeln!(out, "Created Migration: {}", path.display());
         return Ok(Outcome::Done);
     }

@@ -48,6 +48,9 @@ pub enum SeedCommand {
     Make {
         /// Letters, digits, `_` and `-`, e.g. 01_users (seeds run in name order)
         name: String,
+        /// Start from this file (knex --stub): a path, or the name of a file in the seeds folder; `{{name}}` in it becomes the seed's name [default: seed.stub in the seeds folder when there is one]
+        #[arg(long, value_name = "FILE")]
+        stub: Option<std::path::PathBuf>,
     },
     /// Run the seeds in name order, each in its own transaction; a seed already run with the same source is skipped (knex seed:run)
     Run {
@@ -124,9 +127,13 @@ pub fn run_seed(
     out: &mut (dyn Write + Send),
     cancel: &Cancel,
 ) -> Result<Outcome, MigrateError> {
-    if let SeedCommand::Make { name } = &args.command {
+    if let SeedCommand::Make { name, stub } = &args.command {
         let dir = context.seeds_dir.ok_or_else(|| MigrateError::NoFolder { what: "seeds", command: "seed make" })?;
-        let path = crate::make_seed(dir, name)?;
+        let mut options = crate::MakeOptions::new();
+        if let Some(stub) = stub {
+            options.stub(stub);
+        }
+        let path = crate::make_seed_with(dir, name, &options)?;
         let _ = writeln!(out, "Created seed file: {}", path.display());
         return Ok(Outcome::Done);
     }
