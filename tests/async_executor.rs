@@ -598,3 +598,45 @@ async fn an_async_serializable_transaction_runs_again_after_a_serialization_fail
     assert!(matches!(tx.begin_with(&read_only).await, Err(QueryError::NestedTransactionOptions)));
     tx.commit().await.unwrap();
 }
+
+/// Waits (at most 20 s) until `want` sessions named `application` are open; returns how many are.
+async fn sessions_become(admin: &AsyncConn, application: &str, want: i64) -> i64 {
+    let named =
+        knexrs_query::Raw::with("select count(*) from pg_stat_activity where application_name = ?", [application]);
+    let mut seen = -1;
+    for _ in 0..200 {
+        (seen,) = admin.fetch_one::<(i64,)>(&named).await.unwrap();
+        if seen == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    seen
+}
+
+#[tokio::test]
+async fn close_ends_idle_connections_at_once_one_in_use_when_given_back_and_refuses_every_later_call() {
+    let db = TestDatabase::migrated_async(&knexrs_tests::cliscale::migrator()).await.unwrap();
+    let admin = db.connect_async().await.unwrap();
+    let mut config = db.config().clone();
+    let application = format!("close-{}", db.name());
+    config.set_application_name(&application);
+    let pool = AsyncDb::connect(&config).await.unwrap();
+    let elsewhere = pool.clone(); // a service's state holds clones
+    let (a, b, held) = (pool.get().await.unwrap(), pool.get().await.unwrap(), pool.get().await.unwrap());
+    drop((a, b));
+    assert_eq!(sessions_become(&admin, &application, 3).await, 3, "two idle, one in use");
+
+    elsewhere.close(); // knex `destroy()`
+    assert!(pool.is_closed() && elsewhere.is_closed());
+    assert_eq!(sessions_become(&admin, &application, 1).await, 1, "the idle ones close at once");
+    // What runs on the connection in use finishes.
+    assert_eq!(held.execute(&new_session("alice", "job-1")).await.unwrap(), 1);
+    let refused = pool.execute(&new_session("bob", "job-2")).await.unwrap_err();
+    assert!(matches!(&refused, QueryError::PoolClosed { target } if target == pool.target()), "{refused}");
+    assert!(refused.to_string().contains("is closed (AsyncDb::close was called)"), "{refused}");
+    assert!(matches!(elsewhere.get().await, Err(QueryError::PoolClosed { .. })));
+    drop(held);
+    assert_eq!(sessions_become(&admin, &application, 0).await, 0, "given back, it closes");
+    assert_eq!(count(&admin, "sessions").await, 1, "alice's insert, not bob's");
+}

@@ -172,6 +172,16 @@ pub enum QueryError {
         /// How long the caller waited, in milliseconds.
         waited_ms: u64,
     },
+    /// The pool was closed ([`AsyncDb::close`](crate::AsyncDb::close), knex
+    /// `destroy()`): it hands out no connection any more.
+    #[cfg(feature = "async-conn")]
+    #[error(
+        "the connection pool of {target} is closed (AsyncDb::close was called): close a pool only when nothing will use it again, such as at shutdown"
+    )]
+    PoolClosed {
+        /// Where the pool connected, password hidden.
+        target: String,
+    },
     /// A statement failed.
     #[cfg(any(feature = "sync", feature = "async-conn"))]
     #[error("{message}")]

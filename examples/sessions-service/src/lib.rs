@@ -40,8 +40,13 @@ const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Migrates the database (at start-up, from async code), opens the pool,
 /// and returns the service's routes.
 pub async fn start(config: &ConnectConfig) -> anyhow::Result<Router> {
+    Ok(routes(open(config).await?))
+}
+
+/// Migrates the database (at start-up, from async code) and opens the pool.
+pub async fn open(config: &ConnectConfig) -> anyhow::Result<AsyncDb> {
     cliscale_migrations::migrator()?.latest_async(config, &RunOptions::default(), &mut Silent).await?;
-    Ok(routes(AsyncDb::connect(config).await?))
+    Ok(AsyncDb::connect(config).await?)
 }
 
 /// The routes over a pool.

@@ -173,10 +173,45 @@ impl AsyncDb {
                 size: self.pool.status().max_size as u32,
                 waited_ms: self.timeout.as_millis() as u64,
             },
+            PoolError::Closed => QueryError::PoolClosed { target: self.target.clone() },
             // What a failed connection attempt says, and what to check.
             PoolError::Backend(source) => self.config.connect_error(source).into(),
             other => QueryError::Pool { target: self.target.clone(), message: other.to_string() },
         })
+    }
+
+    /// Closes the pool (knex `destroy()`), for every clone of it: idle
+    /// connections close now, one in use closes when it is given back (what
+    /// runs on it finishes first), and every later call through the pool is
+    /// [`QueryError::PoolClosed`], callers waiting for a connection included.
+    /// Dropping the last clone closes the pool too; `close` does it while
+    /// clones are still held elsewhere (a service's state at shutdown).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::{AsyncDb, QueryError, table};
+    /// # async fn demo(db: AsyncDb) -> Result<(), QueryError> {
+    /// db.close(); // at shutdown, after the server stopped taking requests
+    /// assert!(db.is_closed());
+    /// assert!(matches!(db.fetch_all::<tokio_postgres::Row>(&table("sessions")).await, Err(QueryError::PoolClosed { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn close(&self) {
+        self.pool.close();
+    }
+
+    /// Whether [`close`](Self::close) was called on this pool (or a clone).
+    ///
+    /// ```no_run
+    /// # use knexrs_query::AsyncDb;
+    /// # async fn demo(db: AsyncDb) {
+    /// let clone = db.clone();
+    /// db.close();
+    /// assert!(clone.is_closed());
+    /// # }
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 
     /// How many connections are open, idle and waited for now.
