@@ -1,7 +1,7 @@
 //! knex's own PostgreSQL expectations for query-builder calls beyond the
-//! conformance fixture (from knex 3.3.0's `test/unit/query/builder.js` and its
-//! integration tests): window functions, set operations, the `having` and
-//! `on` families, JSON functions, hint comments, named and nested raw
+//! conformance fixture (from knex 3.3.0's `test/unit/query/builder.js`, its
+//! integration tests, or rendered by knex 3.3.0 itself): window functions, set operations, the `having` and
+//! `on` families, JSON functions, comments and hint comments, named and nested raw
 //! bindings, clearing, deletes with joins. Our SQL must equal knex's up to
 //! keyword case and whitespace, and our bindings knex's bindings.
 
@@ -979,6 +979,30 @@ fn cases() -> Vec<Case> {
             table("testtable").hint_comment("hint1()").hint_comment("hint2()").hint_comment("hint3()"),
         ),
         sql(
+            "comments before the select, in order",
+            r#"/* a */ /* b */ select * from "users" where "id" = ?"#,
+            json!([1]),
+            users().comment("a").comment("b").where_eq("id", 1),
+        ),
+        sql(
+            "a comment after the with, before the select",
+            r#"with "x" as (select 1) /* c */ select * from "users""#,
+            json!([]),
+            users().comment("c").with("x", raw("select 1")),
+        ),
+        sql(
+            "a comment on a subquery stays in it",
+            r#"select * from "users" where "id" in (/* sub */ select "id" from "x")"#,
+            json!([]),
+            users().where_in("id", table("x").comment("sub").column("id").clone()),
+        ),
+        sql(
+            "a comment with first, union and a hint",
+            r#"/* c */ select /*+ SeqScan(users) */ * from "users" union select * from "x" limit ?"#,
+            json!([1]),
+            users().comment("c").hint_comment("SeqScan(users)").union(table("x")).first(),
+        ),
+        sql(
             "#4199 allows hint comments in subqueries",
             r#"select /*+ hint1() */ "c1" as "c1", (select /*+ hint2() */ "c2" from "t2" limit ?) as "c2" from "t1""#,
             json!([1]),
@@ -1358,6 +1382,20 @@ fn a_hint_comment_that_could_close_the_comment_is_refused() {
     q.hint_comment("x */ drop table t; /*");
     let error = q.build(knexrs_query::PostgresQueryBuilder).unwrap_err().to_string();
     assert!(error.contains("hint comment"), "{error}");
+}
+
+#[test]
+fn a_comment_that_could_close_the_comment_or_hold_a_placeholder_is_refused_as_knex_refuses_it() {
+    for bad in ["x */ drop table t; /*", "/* nested", "id = ?"] {
+        let mut q = table("t");
+        q.comment(bad);
+        let error = q.build(knexrs_query::PostgresQueryBuilder).unwrap_err();
+        assert!(
+            matches!(&error, knexrs_query::QueryError::Build(knexrs_query::BuildError::BadComment { comment }) if comment == bad),
+            "{error}"
+        );
+        assert!(error.to_string().contains("a comment is plain text inside /* … */"), "{error}");
+    }
 }
 
 #[test]

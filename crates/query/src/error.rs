@@ -51,6 +51,12 @@ pub enum BuildError {
         /// The hint.
         hint: String,
     },
+    /// A comment that would end the comment or hold a placeholder.
+    #[error("comment `{comment}` contains `/*`, `*/` or `?`: a comment is plain text inside /* … */")]
+    BadComment {
+        /// The comment.
+        comment: String,
+    },
     /// Raw SQL with more placeholders than bindings.
     #[error("raw SQL `{sql}` has more {what} placeholders than bindings: give one binding per `?` and `??`")]
     MissingBinding {

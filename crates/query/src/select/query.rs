@@ -38,6 +38,8 @@ pub struct Select {
     pub(super) with: With,
     pub(super) schema: Option<Name>,
     pub(super) hints: Vec<String>,
+    /// `/* … */` before `select` (knex `comment`).
+    pub(super) comments: Vec<String>,
     pub(super) distinct: Distinct,
     pub(super) columns: Vec<SelectItem>,
     pub(super) from: Option<Source>,
@@ -171,6 +173,27 @@ impl Select {
     /// ```
     pub fn hint_comment(&mut self, hint: impl Into<String>) -> &mut Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    /// A comment before the query, `/* comment */ select …` (knex `comment`):
+    /// what `pg_stat_statements` and the server log show beside it (the
+    /// endpoint or job that ran it). Several are kept in order. A comment may
+    /// not contain `/*`, `*/` or `?`: the query refuses to build.
+    ///
+    /// ```
+    /// use knexrs_query::{BuildError, PostgresQueryBuilder, QueryError, Select};
+    ///
+    /// let mut q = Select::from("sessions");
+    /// q.comment("GET /sessions").comment("request 42");
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"/* GET /sessions */ /* request 42 */ select * from "sessions""#);
+    /// let mut bad = Select::from("sessions");
+    /// bad.comment("*/ drop table sessions --");
+    /// assert!(matches!(bad.build(PostgresQueryBuilder), Err(QueryError::Build(BuildError::BadComment { .. }))));
+    /// # Ok::<(), QueryError>(())
+    /// ```
+    pub fn comment(&mut self, comment: impl Into<String>) -> &mut Self {
+        self.comments.push(comment.into());
         self
     }
 
@@ -337,6 +360,20 @@ impl Select {
     /// ```
     pub fn clear_hint_comments(&mut self) -> &mut Self {
         self.hints.clear();
+        self
+    }
+
+    /// Drops the comments [`comment`](Self::comment) added.
+    ///
+    /// ```
+    /// # use knexrs_query::{Select, PostgresQueryBuilder};
+    /// let mut q = Select::from("t");
+    /// q.comment("report").clear_comments();
+    /// assert_eq!(q.build(PostgresQueryBuilder)?.0, r#"select * from "t""#);
+    /// # Ok::<(), knexrs_query::QueryError>(())
+    /// ```
+    pub fn clear_comments(&mut self) -> &mut Self {
+        self.comments.clear();
         self
     }
 

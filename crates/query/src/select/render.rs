@@ -48,11 +48,24 @@ impl Select {
         Ok(())
     }
 
+    /// knex's comments, `/* a */ /* b */ `, each checked as a hint is.
+    fn write_comments<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
+        for comment in &self.comments {
+            if ends_comment(comment) {
+                return Err(crate::BuildError::BadComment { comment: comment.clone() }.into());
+            }
+            w.push_str("/* ");
+            w.push_str(comment);
+            w.push_str(" */ ");
+        }
+        Ok(())
+    }
+
     fn write_hints<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
         if self.hints.is_empty() {
             return Ok(());
         }
-        if let Some(bad) = self.hints.iter().find(|h| h.contains("/*") || h.contains("*/") || h.contains('?')) {
+        if let Some(bad) = self.hints.iter().find(|h| ends_comment(h)) {
             return Err(crate::BuildError::BadHint { hint: bad.clone() }.into());
         }
         w.push_str("/*+ ");
@@ -62,6 +75,7 @@ impl Select {
     }
 
     fn write_columns<'a>(&'a self, w: &mut Writer<'a>) -> Result<(), QueryError> {
+        self.write_comments(w)?;
         w.push_str("select ");
         self.write_hints(w)?;
         match &self.distinct {
@@ -267,4 +281,10 @@ impl Select {
         }
         self.write_tail(w)
     }
+}
+
+/// Whether text put inside `/* … */` would end the comment early or hold a
+/// placeholder (knex refuses the same three).
+fn ends_comment(text: &str) -> bool {
+    text.contains("/*") || text.contains("*/") || text.contains('?')
 }
