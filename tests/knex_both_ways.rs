@@ -215,6 +215,17 @@ fn up_down_list_and_unlock_print_knex_lines() {
         }
     }
     assert_eq!(knex_state(&ours_db), state(&[(T1, 1), (T3, 2)], &["t_1", "t_3"]));
+
+    // `down` of a migration that was not run (or does not exist): knex's line, exit 1, nothing changed.
+    for name in [format!("{T2}.js"), "nope".to_owned()] {
+        let theirs = knex().run(&theirs_db, &[&dir], &["migrate:down", &name]);
+        let mine = ours(&ours_db, "tables:3", &["down", &name]);
+        assert_eq!((theirs.code, mine.code), (Some(1), Some(1)), "{name}");
+        let said = format!("Migration \"{name}\" was not run.");
+        assert!(theirs.stderr.contains(&said), "{}", theirs.stderr);
+        assert!(mine.stderr.contains(&said), "{}", mine.stderr);
+        assert_eq!(knex_state(&theirs_db), knex_state(&ours_db), "after down {name}");
+    }
 }
 
 #[test]

@@ -326,6 +326,7 @@ fn up_and_down_move_one_migration_at_a_time_or_the_one_named() {
     assert!(tables(&db).is_empty());
     let err = migrator.down(db.config(), Some("20240101000002_create_t_2"), &opts, &mut Silent).unwrap_err();
     assert!(matches!(err, MigrateError::NotApplied { .. }), "{err}");
+    assert!(err.to_string().starts_with(r#"Migration "20240101000002_create_t_2" was not run."#), "knex's: {err}");
     let err = migrator.up(db.config(), Some("20990101000000_nope"), &opts, &mut Silent).unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
 }

@@ -352,8 +352,9 @@ pub enum MigrateError {
         /// The name given.
         name: String,
     },
-    /// The named migration is not applied, and the command needs it applied.
-    #[error("migration `{name}` is not applied: `migrate status` lists the applied migrations")]
+    /// The named migration is not applied, and the command needs it applied
+    /// (knex's wording, for `down <name>`).
+    #[error("Migration \"{name}\" was not run. `migrate status` lists the applied migrations")]
     NotApplied {
         /// The name given.
         name: String,
