@@ -376,3 +376,38 @@ fn a_recorded_migration_without_a_file_stops_both_unless_validation_is_disabled(
     succeeded(&mine, "knexrs latest without validation");
     assert_eq!(knex_state(&theirs_db), knex_state(&ours_db));
 }
+
+#[test]
+fn column_info_describes_every_column_as_knex_column_info_does() {
+    let db = TestDatabase::migrated(&knexrs_tests::cliscale::migrator()).unwrap();
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "create type job_state as enum ('pending', 'running');
+             alter table sessions add column note varchar(40) default 'none', add column state job_state not null default 'pending';
+             create schema ops; create table ops.jobs (id bigserial primary key, label char(3));",
+        )
+        .unwrap();
+    for table in ["sessions", "ops.jobs", "missing"] {
+        let (schema, name) = table.split_once('.').map_or((None, table), |(s, n)| (Some(s), n));
+        let call = match schema {
+            Some(schema) => format!("knex.withSchema('{schema}').table('{name}')"),
+            None => format!("knex('{name}')"),
+        };
+        let theirs = knex().script(&db, &format!("console.log(JSON.stringify(await {call}.columnInfo()));"));
+        succeeded(&theirs, "knex columnInfo");
+        let theirs: serde_json::Value = serde_json::from_str(theirs.stdout.trim()).unwrap();
+        let ours: Vec<knexrs_query::ColumnInfo> =
+            db.pool().unwrap().fetch_all(&knexrs_query::column_info(table)).unwrap();
+        let ours: serde_json::Map<String, serde_json::Value> = ours
+            .into_iter()
+            .map(|c| {
+                let info = serde_json::json!({
+                    "type": c.data_type, "maxLength": c.max_length, "nullable": c.nullable, "defaultValue": c.default_value,
+                });
+                (c.name, info)
+            })
+            .collect();
+        assert_eq!(serde_json::Value::Object(ours), theirs, "{table}");
+    }
+}

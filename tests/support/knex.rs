@@ -72,6 +72,24 @@ impl Knex {
         self.command(db, dirs, args).output().expect("running knex").into()
     }
 
+    /// Runs the JavaScript `body` (an async function's) with `knex` bound to
+    /// a knex instance on `db`, destroyed after; what it prints is the result.
+    pub fn script(&self, db: &TestDatabase, body: &str) -> Ran {
+        let module = self.cli.parent().and_then(Path::parent).expect("knex's folder holds bin/cli.js");
+        let program = format!(
+            "const knex = require({module:?})({{ client: 'pg', connection: process.env.DATABASE_URL }});\n\
+             (async () => {{ {body} }})().catch((e) => {{ console.error(e.message); process.exitCode = 1; }}).finally(() => knex.destroy());"
+        );
+        Command::new("node")
+            .arg("-e")
+            .arg(program)
+            .env("DATABASE_URL", db.url())
+            .stdin(Stdio::null())
+            .output()
+            .expect("running node")
+            .into()
+    }
+
     /// The command [`run`](Self::run) runs, to add settings to.
     pub fn command(&self, db: &TestDatabase, dirs: &[&Path], args: &[&str]) -> Command {
         let dirs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();

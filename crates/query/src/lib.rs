@@ -47,6 +47,7 @@
 
 #[cfg(feature = "sync")]
 pub mod codegen;
+mod column_info;
 mod conditions;
 mod cte;
 mod delete;
@@ -71,6 +72,7 @@ mod typed;
 mod update;
 mod value;
 
+pub use column_info::{ColumnInfo, column_info};
 pub use conditions::{Conditions, IntoColumn, IntoColumns, IntoList, WhereGroup, Wheres};
 pub use cte::{CteBody, Ctes, With};
 pub use delete::{Delete, Truncate};
