@@ -15,6 +15,27 @@ struct TlsServer {
     port: u16,
     ca_file: PathBuf,
     other_ca_file: PathBuf,
+    /// `certuser`'s certificate and key, from the server's CA.
+    client: (PathBuf, PathBuf),
+    /// A `certuser` certificate and key from another CA.
+    stranger: (PathBuf, PathBuf),
+}
+
+/// A client certificate for `user` (its common name) signed by `ca`, written as `<name>.crt` / `<name>.key` in `dir`.
+fn client_cert(
+    dir: &std::path::Path,
+    name: &str,
+    user: &str,
+    ca: &CertifiedIssuer<'static, KeyPair>,
+) -> (PathBuf, PathBuf) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, user);
+    let cert = params.signed_by(&key, ca).unwrap();
+    let (cert_file, key_file) = (dir.join(format!("{name}.crt")), dir.join(format!("{name}.key")));
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    (cert_file, key_file)
 }
 
 fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
@@ -38,14 +59,18 @@ fn server() -> &'static TlsServer {
             .setting("ssl", "on")
             .setting("ssl_cert_file", "server.crt")
             .setting("ssl_key_file", "server.key")
+            // Client certificates are checked against it (`certuser` logs in with one).
+            .setting("ssl_ca_file", "ca.crt")
             .setting("max_connections", "20")
             .hba(
-                "# TLS or nothing\n\
+                "# TLS or nothing; certuser by certificate alone\n\
+                 hostssl all certuser 127.0.0.1/32 cert\n\
                  hostssl all postgres 127.0.0.1/32 trust\n\
                  hostssl all all 127.0.0.1/32 scram-sha-256\n",
             )
             .file("server.crt", cert.pem())
-            .file("server.key", key.serialize_pem());
+            .file("server.key", key.serialize_pem())
+            .file("ca.crt", ca.pem());
         let cluster = LocalCluster::new(options).unwrap();
         // A certificate made by an earlier run is replaced: restart with this one.
         cluster.stop().unwrap();
@@ -54,9 +79,20 @@ fn server() -> &'static TlsServer {
         std::fs::create_dir_all(&dir).unwrap();
         let ca_file = dir.join("ca.pem");
         std::fs::write(&ca_file, ca.pem()).unwrap();
+        let other_ca = self::ca("another CA");
         let other_ca_file = dir.join("other-ca.pem");
-        std::fs::write(&other_ca_file, self::ca("another CA").pem()).unwrap();
-        TlsServer { cluster, port, ca_file, other_ca_file }
+        std::fs::write(&other_ca_file, other_ca.pem()).unwrap();
+        let client = client_cert(&dir, "client", "certuser", &ca);
+        let stranger = client_cert(&dir, "stranger", "certuser", &other_ca);
+        let mut admin =
+            ConnectConfig::from_url(&format!("postgres://postgres@127.0.0.1:{port}/postgres?sslmode=require"))
+                .unwrap()
+                .connect()
+                .unwrap();
+        admin
+            .batch_execute("do $$ begin create role certuser login; exception when duplicate_object then null; end $$")
+            .unwrap();
+        TlsServer { cluster, port, ca_file, other_ca_file, client, stranger }
     })
 }
 
@@ -161,4 +197,81 @@ fn production_against_a_server_without_tls_names_the_mode_it_defaulted_to_and_wh
         "{error}"
     );
     assert_eq!(error.lines().count(), 1, "{error}");
+}
+
+/// `certuser`, who logs in by client certificate alone, with `cert` as its certificate and key.
+fn cert_config(cert: Option<&(PathBuf, PathBuf)>) -> ConnectConfig {
+    let server = server();
+    let mut config =
+        ConnectConfig::from_url(&format!("postgres://certuser@localhost:{}/postgres", server.port)).unwrap();
+    config.set_ssl_mode(SslMode::VerifyFull).set_ssl_root_cert(&server.ca_file);
+    if let Some((cert, key)) = cert {
+        config.set_ssl_client_cert(cert, key);
+    }
+    config
+}
+
+#[test]
+fn a_client_certificate_logs_in_where_the_server_authenticates_by_certificate() {
+    let server = server();
+    assert_eq!(uses_tls(&cert_config(Some(&server.client))), Ok(true));
+    assert_eq!(uses_tls_async(&cert_config(Some(&server.client))), Ok(true));
+    // As libpq takes them: in the URL, or as DB_* variables.
+    let url = format!(
+        "postgres://certuser@localhost:{}/postgres?sslmode=verify-full&sslrootcert={}&sslcert={}&sslkey={}",
+        server.port,
+        server.ca_file.display(),
+        server.client.0.display(),
+        server.client.1.display()
+    );
+    assert_eq!(uses_tls(&ConnectConfig::from_url(&url).unwrap()), Ok(true));
+    let (ca, cert, key) = (server.ca_file.display().to_string(), server.client.0.display(), server.client.1.display());
+    let (cert, key, port) = (cert.to_string(), key.to_string(), server.port.to_string());
+    let vars = |name: &str| match name {
+        "DB_HOST" => Some("localhost".to_owned()),
+        "DB_PORT" => Some(port.clone()),
+        "DB_USER" => Some("certuser".to_owned()),
+        "DB_NAME" => Some("postgres".to_owned()),
+        "DB_SSLMODE" => Some("verify-full".to_owned()),
+        "DB_SSLROOTCERT" => Some(ca.clone()),
+        "DB_SSLCERT" => Some(cert.clone()),
+        "DB_SSLKEY" => Some(key.clone()),
+        _ => None,
+    };
+    let config = ConnectConfig::from_vars(vars, Environment::Production).unwrap().unwrap();
+    assert_eq!(uses_tls(&config), Ok(true));
+
+    // Without one, or with one from another CA, the server refuses.
+    let without = uses_tls(&cert_config(None)).unwrap_err();
+    assert!(without.contains("certificate"), "{without}");
+    assert_eq!(without.lines().count(), 1, "{without}");
+    assert!(uses_tls(&cert_config(Some(&server.stranger))).is_err());
+    assert!(uses_tls_async(&cert_config(Some(&server.stranger))).is_err());
+}
+
+#[test]
+fn a_client_certificate_half_given_or_unusable_is_one_line_naming_the_setting() {
+    let server = server();
+    let half = ConnectConfig::from_url(&format!(
+        "postgres://certuser@localhost:{}/postgres?sslcert={}",
+        server.port,
+        server.client.0.display()
+    ))
+    .unwrap_err();
+    assert!(matches!(
+        half,
+        knexrs_connect::ConnectError::InvalidSetting { setting: knexrs_connect::Setting::SslKey, .. }
+    ));
+    assert!(half.to_string().contains("sslcert is set without sslkey"), "{half}");
+
+    let missing =
+        uses_tls(&cert_config(Some(&(server.client.0.clone(), server.client.0.with_extension("nope"))))).unwrap_err();
+    assert!(missing.contains("cannot read sslkey"), "{missing}");
+    let not_a_key = uses_tls(&cert_config(Some(&(server.client.0.clone(), server.client.0.clone())))).unwrap_err();
+    assert!(not_a_key.contains("holds no PEM private key"), "{not_a_key}");
+    let not_a_cert = uses_tls(&cert_config(Some(&(server.client.1.clone(), server.client.1.clone())))).unwrap_err();
+    assert!(not_a_cert.contains("holds no PEM certificate"), "{not_a_cert}");
+    for error in [missing, not_a_key, not_a_cert] {
+        assert_eq!(error.lines().count(), 1, "{error}");
+    }
 }

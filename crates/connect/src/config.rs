@@ -5,7 +5,7 @@
 use crate::password_file;
 use crate::url::{check_userinfo, redact_userinfo, split_ssl_params};
 use crate::{ConnectError, Environment, Pooler, Setting, SslMode};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -28,6 +28,9 @@ pub struct ConnectConfig {
     pub(crate) pg: tokio_postgres::Config,
     pub(crate) ssl_mode: Option<SslMode>,
     pub(crate) ssl_root_cert: Option<PathBuf>,
+    /// The client certificate and its key (`sslcert`, `sslkey`), for servers that authenticate clients by certificate.
+    pub(crate) ssl_cert: Option<PathBuf>,
+    pub(crate) ssl_key: Option<PathBuf>,
     environment: Environment,
     max_connections: u32,
     pool_timeout: Duration,
@@ -141,7 +144,9 @@ impl PoolVars {
 
 impl ConnectConfig {
     /// Parses a `postgres://` URL or a `key=value` connection string, including
-    /// `sslmode` (disable, prefer, require, verify-ca, verify-full) and `sslrootcert`.
+    /// `sslmode` (disable, prefer, require, verify-ca, verify-full), `sslrootcert`,
+    /// and `sslcert` with `sslkey` (a client certificate, for servers that
+    /// authenticate clients by certificate).
     ///
     /// ```
     /// # use knexrs_connect::{ConnectConfig, SslMode};
@@ -160,11 +165,12 @@ impl ConnectConfig {
         }
         check_userinfo(url)?;
         let (rest, ssl_params) = split_ssl_params(url);
-        let mut ssl_mode = None;
-        let mut ssl_root_cert = None;
+        let (mut ssl_mode, mut ssl_root_cert, mut ssl_cert, mut ssl_key) = (None, None, None, None);
         for (key, value) in ssl_params {
             match key.as_str() {
                 "sslmode" => ssl_mode = Some(value.parse()?),
+                "sslcert" => ssl_cert = Some(PathBuf::from(value)),
+                "sslkey" => ssl_key = Some(PathBuf::from(value)),
                 _ => ssl_root_cert = Some(PathBuf::from(value)),
             }
         }
@@ -181,6 +187,8 @@ impl ConnectConfig {
             pg,
             ssl_mode,
             ssl_root_cert,
+            ssl_cert,
+            ssl_key,
             environment: Environment::Development,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             pool_timeout: DEFAULT_POOL_TIMEOUT,
@@ -194,7 +202,8 @@ impl ConnectConfig {
 
     /// The configuration the variables describe, or `None` when none is set:
     /// `DATABASE_URL`, else `DB_HOST` (default `localhost`), `DB_PORT`,
-    /// `DB_NAME`, `DB_USER`, `DB_PASSWORD` (and `DB_SSLMODE`, `DB_SSLROOTCERT`),
+    /// `DB_NAME`, `DB_USER`, `DB_PASSWORD` (and `DB_SSLMODE`, `DB_SSLROOTCERT`,
+    /// `DB_SSLCERT`, `DB_SSLKEY`),
     /// any one of which configures the connection; `DB_MAX_CONNECTIONS` sizes
     /// the pool. The pool and pooler variables are checked even when no
     /// connection is configured: a typo is an error, never ignored. `var`
@@ -259,6 +268,8 @@ impl ConnectConfig {
                 pg,
                 ssl_mode,
                 ssl_root_cert: var("DB_SSLROOTCERT").map(PathBuf::from),
+                ssl_cert: var("DB_SSLCERT").map(PathBuf::from),
+                ssl_key: var("DB_SSLKEY").map(PathBuf::from),
                 environment,
                 max_connections: DEFAULT_MAX_CONNECTIONS,
                 pool_timeout: DEFAULT_POOL_TIMEOUT,
@@ -352,7 +363,25 @@ impl ConnectConfig {
         }
         // A peer that vanishes (pod killed, network cut) is noticed in seconds, not hours.
         self.pg.keepalives(true).keepalives_idle(Duration::from_secs(15));
+        self.client_cert()?;
         Ok(())
+    }
+
+    /// The client certificate and key files, when both are set; one without
+    /// the other is an error that says which is missing.
+    pub(crate) fn client_cert(&self) -> Result<Option<(&Path, &Path)>, ConnectError> {
+        match (&self.ssl_cert, &self.ssl_key) {
+            (Some(cert), Some(key)) => Ok(Some((cert, key))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(ConnectError::invalid(
+                Setting::SslKey,
+                "sslcert is set without sslkey: give the client certificate's private key too (sslkey / DB_SSLKEY)",
+            )),
+            (None, Some(_)) => Err(ConnectError::invalid(
+                Setting::SslCert,
+                "sslkey is set without sslcert: give the client certificate too (sslcert / DB_SSLCERT)",
+            )),
+        }
     }
 
     /// Sets the environment, checking that production uses TLS.
@@ -445,6 +474,22 @@ impl ConnectConfig {
     /// ```
     pub fn set_ssl_root_cert(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.ssl_root_cert = Some(path.into());
+        self
+    }
+
+    /// Authenticates with this client certificate and its private key, PEM
+    /// files (`sslcert`, `sslkey`), where the server asks for one (`cert`
+    /// authentication or `clientcert=verify-full` in `pg_hba.conf`).
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=verify-full")?;
+    /// config.set_ssl_client_cert("/var/run/secrets/db/tls.crt", "/var/run/secrets/db/tls.key");
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn set_ssl_client_cert(&mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> &mut Self {
+        self.ssl_cert = Some(cert.into());
+        self.ssl_key = Some(key.into());
         self
     }
 

@@ -120,11 +120,12 @@ impl ConnectConfig {
             // machine), so production's verify-full still reaches a socket
             // such as the Cloud SQL Auth Proxy's or a PgBouncer sidecar's.
             mode = SslMode::Disable;
-        } else if mode == SslMode::Prefer && self.is_loopback() {
-            // TLS to this same machine protects nothing and costs a round trip per connection.
+        } else if mode == SslMode::Prefer && self.is_loopback() && self.ssl_cert.is_none() {
+            // TLS to this same machine protects nothing and costs a round trip
+            // per connection (unless a client certificate is how it logs in).
             mode = SslMode::Disable;
         }
-        let tls = tls::make_tls(mode, self.ssl_root_cert.as_deref())?;
+        let tls = tls::make_tls(mode, self.ssl_root_cert.as_deref(), self.client_cert()?)?;
         let mut pg = self.pg.clone();
         pg.ssl_mode(mode.driver_mode());
         Ok((pg, tls))

@@ -28,6 +28,10 @@ pub enum Setting {
     SslMode,
     /// `sslrootcert` / `DB_SSLROOTCERT`.
     SslRootCert,
+    /// `sslcert` / `DB_SSLCERT`.
+    SslCert,
+    /// `sslkey` / `DB_SSLKEY`.
+    SslKey,
     /// The environment (`--env`, `KNEXRS_ENV`, `NODE_ENV`).
     Environment,
     /// `KNEXRS_POOLER` / `--pooler`.
@@ -45,6 +49,8 @@ impl std::fmt::Display for Setting {
             Setting::PoolTimeout => "DB_POOL_TIMEOUT_MS",
             Setting::SslMode => "sslmode",
             Setting::SslRootCert => "sslrootcert",
+            Setting::SslCert => "sslcert",
+            Setting::SslKey => "sslkey",
             Setting::Environment => "environment",
             Setting::Pooler => "KNEXRS_POOLER",
             Setting::PreparedStatements => "DB_PREPARED_STATEMENTS",

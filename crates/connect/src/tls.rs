@@ -1,10 +1,12 @@
 //! TLS for PostgreSQL connections, on rustls: libpq's `sslmode` values, with
-//! `verify-ca` / `verify-full` checking the server against a CA file.
+//! `verify-ca` / `verify-full` checking the server against a CA file, and a
+//! client certificate (`sslcert`, `sslkey`) for servers that ask for one.
 
 use crate::{ConnectError, Setting};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::path::Path;
 use std::sync::Arc;
@@ -96,30 +98,80 @@ fn ring_provider() -> rustls::crypto::CryptoProvider {
 }
 
 /// The connector for `mode`, trusting the CAs in `root_cert` (or the system's
-/// when none is given and the mode verifies).
-pub(crate) fn make_tls(mode: SslMode, root_cert: Option<&Path>) -> Result<MakeTls, ConnectError> {
+/// when none is given and the mode verifies), presenting `client_cert`
+/// (certificate and key files) to a server that asks for one.
+pub(crate) fn make_tls(
+    mode: SslMode,
+    root_cert: Option<&Path>,
+    client_cert: Option<(&Path, &Path)>,
+) -> Result<MakeTls, ConnectError> {
+    let identity = match client_cert {
+        Some((cert, key)) if mode != SslMode::Disable => Some(load_identity(cert, key)?),
+        _ => None,
+    };
+    let client_auth = |builder: rustls::ConfigBuilder<ClientConfig, rustls::client::WantsClientCert>| match &identity {
+        None => Ok(builder.with_no_client_auth()),
+        Some((chain, key)) => builder.with_client_auth_cert(chain.clone(), key.clone_key()).map_err(|e| {
+            ConnectError::invalid(
+                Setting::SslKey,
+                format!("sslkey does not go with sslcert ({e}): give the key of that certificate"),
+            )
+        }),
+    };
     let provider = Arc::new(ring_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| ConnectError::Tls { message: format!("TLS setup failed: {e}") })?;
     let verifies = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) || root_cert.is_some();
     let config = if mode == SslMode::Disable || !verifies {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-            .with_no_client_auth()
+        client_auth(builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider))))?
     } else {
         let roots = Arc::new(load_roots(root_cert)?);
         let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider)
             .build()
             .map_err(|e| ConnectError::Tls { message: format!("TLS setup failed: {e}") })?;
         if mode == SslMode::VerifyFull {
-            builder.with_webpki_verifier(webpki).with_no_client_auth()
+            client_auth(builder.with_webpki_verifier(webpki))?
         } else {
-            builder.dangerous().with_custom_certificate_verifier(Arc::new(IgnoreHostName(webpki))).with_no_client_auth()
+            client_auth(builder.dangerous().with_custom_certificate_verifier(Arc::new(IgnoreHostName(webpki))))?
         }
     };
     Ok(MakeTls::new(config))
+}
+
+/// The client certificate chain (`sslcert`) and its private key (`sslkey`), PEM files.
+fn load_identity(
+    cert: &Path,
+    key: &Path,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), ConnectError> {
+    let read = |path: &Path, setting: Setting, what: &str| {
+        std::fs::read(path).map_err(|e| {
+            ConnectError::invalid(
+                setting,
+                format!("cannot read {setting} {}: {e}; point it at the {what}", path.display()),
+            )
+        })
+    };
+    let pem = read(cert, Setting::SslCert, "client certificate's PEM file")?;
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(&pem).collect::<Result<_, _>>().unwrap_or_default();
+    if chain.is_empty() {
+        return Err(ConnectError::invalid(
+            Setting::SslCert,
+            format!("sslcert {} holds no PEM certificate: give the client certificate's PEM file", cert.display()),
+        ));
+    }
+    let pem = read(key, Setting::SslKey, "client certificate's private key (PEM)")?;
+    let key = PrivateKeyDer::from_pem_slice(&pem).map_err(|_| {
+        ConnectError::invalid(
+            Setting::SslKey,
+            format!(
+                "sslkey {} holds no PEM private key (PKCS#8, PKCS#1 or SEC1; an encrypted key must be decrypted first)",
+                key.display()
+            ),
+        )
+    })?;
+    Ok((chain, key))
 }
 
 fn load_roots(root_cert: Option<&Path>) -> Result<RootCertStore, ConnectError> {

@@ -7,7 +7,7 @@ use crate::{ConnectError, Setting};
 /// Takes `sslmode` / `sslrootcert` out of a URL or key=value string: the driver
 /// knows only disable/prefer/require, we handle the verify modes ourselves.
 pub(crate) fn split_ssl_params(conn: &str) -> (String, Vec<(String, String)>) {
-    let is_ssl = |key: &str| key == "sslmode" || key == "sslrootcert";
+    let is_ssl = |key: &str| matches!(key, "sslmode" | "sslrootcert" | "sslcert" | "sslkey");
     let mut ssl = Vec::new();
     if conn.starts_with("postgres://") || conn.starts_with("postgresql://") {
         let Some((base, query)) = conn.split_once('?') else {
