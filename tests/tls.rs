@@ -1,6 +1,8 @@
 //! TLS against a real server that requires it: a local cluster with a
 //! certificate from a throwaway CA, `ssl = on`, and `hostssl` only in
-//! pg_hba. Each sslmode behaves as libpq's does.
+//! pg_hba. Each sslmode behaves as libpq's does; client certificates log in
+//! where pg_hba says `cert`; passwords asked for per connection (a provider,
+//! `DB_PASSWORD_COMMAND`) keep working when the role's password rotates.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
@@ -274,4 +276,102 @@ fn a_client_certificate_half_given_or_unusable_is_one_line_naming_the_setting() 
     for error in [missing, not_a_key, not_a_cert] {
         assert_eq!(error.lines().count(), 1, "{error}");
     }
+}
+
+/// A role of its own that logs in with `password` (scram-sha-256), made or given that password now.
+fn role_with_password(role: &str, password: &str) {
+    let server = server();
+    let mut admin =
+        ConnectConfig::from_url(&format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=require", server.port))
+            .unwrap()
+            .connect()
+            .unwrap();
+    admin
+        .batch_execute(&format!(
+            "do $$ begin create role {role} login; exception when duplicate_object then null; end $$;
+             alter role {role} password '{password}'"
+        ))
+        .unwrap();
+}
+
+fn select_one(db: &knexrs_query::Db) -> Result<i32, String> {
+    db.fetch_one::<(i32,)>(&knexrs_query::raw("select 1")).map(|(one,)| one).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_password_provider_is_asked_at_each_new_connection_so_a_rotated_password_keeps_working() {
+    let server = server();
+    role_with_password("rotor_provider", "one");
+    let current = std::sync::Arc::new(std::sync::Mutex::new("one".to_owned()));
+    let mut config = ConnectConfig::from_url(&format!(
+        "postgres://rotor_provider@127.0.0.1:{}/postgres?sslmode=require",
+        server.port
+    ))
+    .unwrap();
+    let asked = std::sync::Arc::clone(&current);
+    config.set_password_provider(move || Ok(asked.lock().unwrap().clone()));
+    let db = knexrs_query::Db::connect(&config).unwrap();
+    let held = db.get().unwrap(); // logged in with "one"
+
+    role_with_password("rotor_provider", "two"); // the token rotates
+    let mut old = ConnectConfig::from_url(&format!(
+        "postgres://rotor_provider:one@127.0.0.1:{}/postgres?sslmode=require",
+        server.port
+    ))
+    .unwrap();
+    assert!(old.connect().is_err(), "the old password no longer logs in");
+    *current.lock().unwrap() = "two".to_owned();
+    assert_eq!(select_one(&db), Ok(1), "a new connection asks again");
+    drop(held);
+    assert_eq!(uses_tls_async(&config), Ok(true), "the async pool asks too");
+
+    // A provider that fails: one line with its reason, no connection attempted.
+    old.set_password_provider(|| Err("the token service is down".into()));
+    let error = knexrs_query::Db::connect(&old).unwrap_err().to_string();
+    assert_eq!(error, "the password provider failed: the token service is down");
+    let error = uses_tls_async(&old).unwrap_err();
+    assert_eq!(error, "the password provider failed: the token service is down");
+}
+
+#[test]
+fn db_password_command_prints_each_new_connections_password_and_its_failure_is_one_line() {
+    let server = server();
+    role_with_password("rotor_command", "first");
+    let dir = knexrs_testing::cluster_root().unwrap().join("tls-client");
+    let secret = dir.join("rotor_command.password");
+    std::fs::write(&secret, "first\n").unwrap();
+    let port = server.port.to_string();
+    let command = format!("cat {}", secret.display());
+    let vars = |command: String| {
+        let port = port.clone();
+        move |name: &str| match name {
+            "DB_HOST" => Some("127.0.0.1".to_owned()),
+            "DB_PORT" => Some(port.clone()),
+            "DB_USER" => Some("rotor_command".to_owned()),
+            "DB_NAME" => Some("postgres".to_owned()),
+            "DB_SSLMODE" => Some("require".to_owned()),
+            "DB_PASSWORD_COMMAND" => Some(command.clone()),
+            _ => None,
+        }
+    };
+    let config = ConnectConfig::from_vars(vars(command), Environment::Development).unwrap().unwrap();
+    assert!(config.asks_password());
+    let db = knexrs_query::Db::connect(&config).unwrap();
+    let held = db.get().unwrap();
+    role_with_password("rotor_command", "second");
+    std::fs::write(&secret, "second\n").unwrap();
+    assert_eq!(select_one(&db), Ok(1), "a new connection runs the command again");
+    drop(held);
+    assert_eq!(uses_tls_async(&config), Ok(true));
+
+    let failing =
+        ConnectConfig::from_vars(vars("echo 'no credentials' >&2; exit 3".to_owned()), Environment::Development)
+            .unwrap()
+            .unwrap();
+    let error = uses_tls(&failing).unwrap_err();
+    assert_eq!(
+        error,
+        "DB_PASSWORD_COMMAND `echo 'no credentials' >&2; exit 3` failed (exit status: 3: no credentials): fix the command, or set DB_PASSWORD instead"
+    );
+    assert_eq!(uses_tls_async(&failing).unwrap_err(), error);
 }

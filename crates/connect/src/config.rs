@@ -3,6 +3,7 @@
 //! never shows the password.
 
 use crate::password_file;
+use crate::password_source::PasswordSource;
 use crate::url::{check_userinfo, redact_userinfo, split_ssl_params};
 use crate::{ConnectError, Environment, Pooler, Setting, SslMode};
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ pub struct ConnectConfig {
     /// The client certificate and its key (`sslcert`, `sslkey`), for servers that authenticate clients by certificate.
     pub(crate) ssl_cert: Option<PathBuf>,
     pub(crate) ssl_key: Option<PathBuf>,
+    /// Where each new connection's password comes from, when it changes over time.
+    password_source: Option<PasswordSource>,
     environment: Environment,
     max_connections: u32,
     pool_timeout: Duration,
@@ -189,6 +192,7 @@ impl ConnectConfig {
             ssl_root_cert,
             ssl_cert,
             ssl_key,
+            password_source: None,
             environment: Environment::Development,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             pool_timeout: DEFAULT_POOL_TIMEOUT,
@@ -203,7 +207,8 @@ impl ConnectConfig {
     /// The configuration the variables describe, or `None` when none is set:
     /// `DATABASE_URL`, else `DB_HOST` (default `localhost`), `DB_PORT`,
     /// `DB_NAME`, `DB_USER`, `DB_PASSWORD` (and `DB_SSLMODE`, `DB_SSLROOTCERT`,
-    /// `DB_SSLCERT`, `DB_SSLKEY`),
+    /// `DB_SSLCERT`, `DB_SSLKEY`; `DB_PASSWORD_COMMAND`, a shell command run
+    /// for each new connection that prints its password, such as an IAM token),
     /// any one of which configures the connection; `DB_MAX_CONNECTIONS` sizes
     /// the pool. The pool and pooler variables are checked even when no
     /// connection is configured: a typo is an error, never ignored. `var`
@@ -270,6 +275,7 @@ impl ConnectConfig {
                 ssl_root_cert: var("DB_SSLROOTCERT").map(PathBuf::from),
                 ssl_cert: var("DB_SSLCERT").map(PathBuf::from),
                 ssl_key: var("DB_SSLKEY").map(PathBuf::from),
+                password_source: None,
                 environment,
                 max_connections: DEFAULT_MAX_CONNECTIONS,
                 pool_timeout: DEFAULT_POOL_TIMEOUT,
@@ -283,6 +289,9 @@ impl ConnectConfig {
             // Nothing to connect with: the caller picks (the xtask, a local cluster).
             return Ok(None);
         };
+        if let Some(command) = var("DB_PASSWORD_COMMAND") {
+            config.password_source = Some(PasswordSource::Command(command));
+        }
         config.fill_missing_password(var);
         pool.apply(&mut config);
         config.set_environment(environment)?;
@@ -318,7 +327,7 @@ impl ConnectConfig {
     /// ```
     pub fn fill_missing_password(&mut self, var: impl Fn(&str) -> Option<String>) -> &mut Self {
         let var = |name: &str| var(name).filter(|v| !v.is_empty());
-        if self.pg.get_password().is_some() {
+        if self.pg.get_password().is_some() || self.password_source.is_some() {
             return self;
         }
         if let Some(password) = var("PGPASSWORD") {
@@ -491,6 +500,103 @@ impl ConnectConfig {
         self.ssl_cert = Some(cert.into());
         self.ssl_key = Some(key.into());
         self
+    }
+
+    /// Asks `provider` for the password each time a connection is opened (a
+    /// pool's too), as knex asks a `connection` function: for a password that
+    /// changes, such as an AWS RDS, Cloud SQL or Azure IAM token, or a
+    /// rotated secret. It wins over a password in the URL; its error is
+    /// [`ConnectError::PasswordProvider`]. It should answer fast (cache a token
+    /// until shortly before it expires): a connection waits for it.
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale?sslmode=verify-full")?;
+    /// config.set_password_provider(|| Ok(std::fs::read_to_string("/var/run/secrets/db/token")?.trim().to_owned()));
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn set_password_provider(
+        &mut self,
+        provider: impl Fn() -> Result<String, crate::BoxError> + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.password_source = Some(PasswordSource::Provider(std::sync::Arc::new(provider)));
+        self
+    }
+
+    /// Runs `command` (with `sh -c`) each time a connection is opened; what it
+    /// prints is the password (`DB_PASSWORD_COMMAND`, for example
+    /// `aws rds generate-db-auth-token --hostname … --port 5432 --username app`).
+    /// Its failure is [`ConnectError::PasswordCommand`], with its first line of
+    /// error output.
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// config.set_password_command("cat /var/run/secrets/db/password");
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn set_password_command(&mut self, command: impl Into<String>) -> &mut Self {
+        self.password_source = Some(PasswordSource::Command(command.into()));
+        self
+    }
+
+    /// The password a connection opened now logs in with, when a provider or
+    /// a command gives it (`None` otherwise: the URL's or the variables' is
+    /// used). Pools ask it for each connection they open.
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// assert_eq!(config.password_now()?, None);
+    /// config.set_password_provider(|| Ok("token-1".to_owned()));
+    /// assert_eq!(config.password_now()?.as_deref(), Some("token-1"));
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn password_now(&self) -> Result<Option<String>, ConnectError> {
+        self.password_source.as_ref().map(PasswordSource::password).transpose()
+    }
+
+    /// Whether each connection asks a provider or a command for its password
+    /// ([`set_password_provider`](Self::set_password_provider),
+    /// [`set_password_command`](Self::set_password_command), `DB_PASSWORD_COMMAND`).
+    ///
+    /// ```
+    /// # use knexrs_connect::ConnectConfig;
+    /// let mut config = ConnectConfig::from_url("postgres://app:static@db.internal/cliscale")?;
+    /// assert!(!config.asks_password());
+    /// config.set_password_command("vault read -field=password database/creds/app");
+    /// assert!(config.asks_password());
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn asks_password(&self) -> bool {
+        self.password_source.is_some()
+    }
+
+    /// [`password_now`](Self::password_now) for async code: a command runs on
+    /// tokio's blocking threads.
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// # async fn demo(config: &ConnectConfig) -> Result<(), knexrs_connect::ConnectError> {
+    /// let password = config.password_now_async().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn password_now_async(&self) -> Result<Option<String>, ConnectError> {
+        match &self.password_source {
+            None => Ok(None),
+            Some(PasswordSource::Provider(provider)) => {
+                provider().map(Some).map_err(|source| ConnectError::PasswordProvider { source })
+            }
+            Some(source @ PasswordSource::Command(_)) => {
+                let source = source.clone();
+                match tokio::task::spawn_blocking(move || source.password()).await {
+                    Ok(result) => result.map(Some),
+                    // Only a panic or a runtime shutting down gets here: ask on this thread.
+                    Err(_) => self.password_now(),
+                }
+            }
+        }
     }
 
     /// The pool size (`DB_MAX_CONNECTIONS`).

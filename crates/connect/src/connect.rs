@@ -53,7 +53,10 @@ impl ConnectConfig {
                 instead: "ConnectConfig::connect_async",
             });
         }
-        let (pg, tls) = self.driver_config()?;
+        let (mut pg, tls) = self.driver_config()?;
+        if let Some(password) = self.password_now()? {
+            pg.password(password);
+        }
         postgres::Config::from(pg).connect(tls).map_err(|source| self.connect_error(source))
     }
 
@@ -92,7 +95,10 @@ impl ConnectConfig {
     /// # }
     /// ```
     pub async fn open_async(&self) -> Result<AsyncConnection, ConnectError> {
-        let (pg, tls) = self.driver_config()?;
+        let (mut pg, tls) = self.driver_config()?;
+        if let Some(password) = self.password_now_async().await? {
+            pg.password(password);
+        }
         let (client, connection) = pg.connect(tls.clone()).await.map_err(|source| self.connect_error(source))?;
         let server_version = connection.parameter("server_version").and_then(ServerVersion::parse);
         tokio::spawn(async move {

@@ -97,6 +97,21 @@ pub enum ConnectError {
         #[source]
         source: tokio_postgres::Error,
     },
+    /// `DB_PASSWORD_COMMAND` failed or printed nothing; nothing was contacted.
+    #[error("DB_PASSWORD_COMMAND `{command}` {problem}: fix the command, or set DB_PASSWORD instead")]
+    PasswordCommand {
+        /// The command.
+        command: String,
+        /// What went wrong (its exit status and first line of error output).
+        problem: String,
+    },
+    /// The password provider given to the configuration failed; nothing was contacted.
+    #[error("the password provider failed: {source}")]
+    PasswordProvider {
+        /// Its error.
+        #[source]
+        source: crate::BoxError,
+    },
     /// A cancel request could not be sent (or the server did not take it).
     #[error("cannot send a cancel request to {target}: {source}")]
     Cancel {

@@ -17,8 +17,8 @@ const CONNECT_FAILURE_POLL: Duration = Duration::from_millis(100);
 #[derive(Debug, Default, Clone)]
 struct ConnectFailures(Arc<AtomicU64>);
 
-impl r2d2::HandleError<postgres::Error> for ConnectFailures {
-    fn handle_error(&self, _error: postgres::Error) {
+impl r2d2::HandleError<knexrs_connect::ConnectError> for ConnectFailures {
+    fn handle_error(&self, _error: knexrs_connect::ConnectError) {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -35,6 +35,8 @@ impl r2d2::HandleError<postgres::Error> for ConnectFailures {
 pub struct Manager {
     inner: PostgresConnectionManager<knexrs_connect::MakeTls>,
     prepared_statements: bool,
+    /// For a password asked for per connection, and the error of a failed one.
+    config: Arc<ConnectConfig>,
 }
 
 impl std::fmt::Debug for Manager {
@@ -45,16 +47,22 @@ impl std::fmt::Debug for Manager {
 
 impl r2d2::ManageConnection for Manager {
     type Connection = Connection;
-    type Error = postgres::Error;
+    type Error = knexrs_connect::ConnectError;
 
-    fn connect(&self) -> Result<Connection, postgres::Error> {
-        let mut connection = Connection::new(self.inner.connect()?);
+    fn connect(&self) -> Result<Connection, knexrs_connect::ConnectError> {
+        // A password that changes (an IAM token) is asked for now; the rest of the settings are the pool's.
+        let client = if self.config.asks_password() {
+            self.config.connect()?
+        } else {
+            self.inner.connect().map_err(|error| self.config.connect_error(error))?
+        };
+        let mut connection = Connection::new(client);
         connection.set_prepared_statements(self.prepared_statements);
         Ok(connection)
     }
 
-    fn is_valid(&self, connection: &mut Connection) -> Result<(), postgres::Error> {
-        connection.client().simple_query("").map(|_| ())
+    fn is_valid(&self, connection: &mut Connection) -> Result<(), knexrs_connect::ConnectError> {
+        connection.client().simple_query("").map(|_| ()).map_err(|error| self.config.connect_error(error))
     }
 
     /// r2d2 calls it each time a connection goes back to the pool: the
@@ -129,6 +137,7 @@ impl Db {
         drop(config.connect()?);
         let (pg, tls) = config.driver_config()?;
         let connect_failures = ConnectFailures::default();
+        let config = Arc::new(config.clone());
         let pool = r2d2::Pool::builder()
             .max_size(config.max_connections())
             .min_idle(Some(0))
@@ -140,8 +149,9 @@ impl Db {
             .build_unchecked(Manager {
                 inner: PostgresConnectionManager::new(pg.into(), tls),
                 prepared_statements: config.prepared_statements(),
+                config: Arc::clone(&config),
             });
-        Ok(Db { pool, target: config.redacted(), config: Arc::new(config.clone()), connect_failures })
+        Ok(Db { pool, target: config.redacted(), config, connect_failures })
     }
 
     /// A connection from the pool, waiting up to the pool timeout (30 s by

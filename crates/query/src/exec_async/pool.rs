@@ -7,6 +7,7 @@ use super::{AsyncConn, AsyncTransaction, TransactionFuture};
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
 use deadpool::managed::{Metrics, Object, Pool, PoolError, RecycleError, RecycleResult, TimeoutType};
 use postgres_types::FromSql;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// How long the pool waits for a statement given up on a connection to stop
@@ -19,6 +20,45 @@ pub struct AsyncManager {
     prepared_statements: bool,
     /// Where each connection's cancel requests go.
     cancel: std::sync::Arc<knexrs_connect::CancelTarget>,
+    /// For a password asked for per connection, and the error of a failed one.
+    config: Arc<ConnectConfig>,
+    /// The password asked for last, which the connection being opened logs in with.
+    password: Arc<Mutex<Option<String>>>,
+}
+
+/// Opens deadpool-postgres's connections as its own connector does, with the
+/// password [`AsyncManager`] asked for (a password that changes, such as an
+/// IAM token) when there is one.
+struct WithPassword {
+    tls: knexrs_connect::MakeTls,
+    password: Arc<Mutex<Option<String>>>,
+}
+
+impl deadpool_postgres::Connect for WithPassword {
+    fn connect(
+        &self,
+        config: &tokio_postgres::Config,
+    ) -> std::pin::Pin<
+        Box<
+            dyn Future<Output = Result<(tokio_postgres::Client, tokio::task::JoinHandle<()>), tokio_postgres::Error>>
+                + Send
+                + '_,
+        >,
+    > {
+        let mut config = config.clone();
+        if let Some(password) = self.password.lock().unwrap_or_else(PoisonError::into_inner).clone() {
+            config.password(password);
+        }
+        let tls = self.tls.clone();
+        Box::pin(async move {
+            let (client, connection) = config.connect(tls).await?;
+            // Its errors reach the client as a closed connection.
+            let task = tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            Ok((client, task))
+        })
+    }
 }
 
 impl std::fmt::Debug for AsyncManager {
@@ -29,13 +69,18 @@ impl std::fmt::Debug for AsyncManager {
 
 impl deadpool::managed::Manager for AsyncManager {
     type Type = AsyncConn;
-    type Error = tokio_postgres::Error;
+    type Error = knexrs_connect::ConnectError;
 
-    async fn create(&self) -> Result<AsyncConn, tokio_postgres::Error> {
-        Ok(AsyncConn::pooled(self.inner.create().await?, self.prepared_statements, std::sync::Arc::clone(&self.cancel)))
+    async fn create(&self) -> Result<AsyncConn, knexrs_connect::ConnectError> {
+        if self.config.asks_password() {
+            let password = self.config.password_now_async().await?;
+            *self.password.lock().unwrap_or_else(PoisonError::into_inner) = password;
+        }
+        let wrapper = self.inner.create().await.map_err(|error| self.config.connect_error(error))?;
+        Ok(AsyncConn::pooled(wrapper, self.prepared_statements, Arc::clone(&self.cancel)))
     }
 
-    async fn recycle(&self, conn: &mut AsyncConn, metrics: &Metrics) -> RecycleResult<tokio_postgres::Error> {
+    async fn recycle(&self, conn: &mut AsyncConn, metrics: &Metrics) -> RecycleResult<knexrs_connect::ConnectError> {
         if conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
         }
@@ -57,13 +102,19 @@ impl deadpool::managed::Manager for AsyncManager {
         // A transaction still open (a guard dropped unfinished, a cancelled
         // future) never reaches the next caller.
         if in_transaction {
-            conn.client().batch_execute("rollback").await?;
+            conn.client()
+                .batch_execute("rollback")
+                .await
+                .map_err(|error| RecycleError::Backend(self.config.connect_error(error)))?;
             let mut state = conn.lock();
             state.tx.abandon_to(1);
             state.abandoned = None;
         }
         match conn.wrapper_mut() {
-            Some(wrapper) => self.inner.recycle(wrapper, metrics).await,
+            Some(wrapper) => self.inner.recycle(wrapper, metrics).await.map_err(|error| match error {
+                RecycleError::Backend(error) => RecycleError::Backend(self.config.connect_error(error)),
+                RecycleError::Message(message) => RecycleError::Message(message),
+            }),
             None => Ok(()),
         }
     }
@@ -112,8 +163,6 @@ pub struct AsyncDb {
     pool: Pool<AsyncManager>,
     target: String,
     timeout: Duration,
-    /// For the error of a connection the pool could not open.
-    config: std::sync::Arc<ConnectConfig>,
 }
 
 impl std::fmt::Debug for AsyncDb {
@@ -138,10 +187,14 @@ impl AsyncDb {
         // Connect once directly: its error says what is wrong.
         drop(config.connect_async().await?);
         let (pg, tls) = config.driver_config()?;
+        let password = Arc::new(Mutex::new(None));
+        let connect = WithPassword { tls, password: Arc::clone(&password) };
         let manager = AsyncManager {
-            inner: deadpool_postgres::Manager::new(pg, tls),
+            inner: deadpool_postgres::Manager::from_connect(pg, connect, deadpool_postgres::ManagerConfig::default()),
             prepared_statements: config.prepared_statements(),
-            cancel: std::sync::Arc::new(config.cancel_target()?),
+            cancel: Arc::new(config.cancel_target()?),
+            config: Arc::new(config.clone()),
+            password,
         };
         let timeout = config.pool_timeout();
         let pool = Pool::builder(manager)
@@ -151,7 +204,7 @@ impl AsyncDb {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| QueryError::Pool { target: config.redacted(), message: e.to_string() })?;
-        Ok(AsyncDb { pool, target: config.redacted(), timeout, config: std::sync::Arc::new(config.clone()) })
+        Ok(AsyncDb { pool, target: config.redacted(), timeout })
     }
 
     /// A connection from the pool, waiting at most the pool timeout for a free one.
@@ -175,7 +228,7 @@ impl AsyncDb {
             },
             PoolError::Closed => QueryError::PoolClosed { target: self.target.clone() },
             // What a failed connection attempt says, and what to check.
-            PoolError::Backend(source) => self.config.connect_error(source).into(),
+            PoolError::Backend(error) => error.into(),
             other => QueryError::Pool { target: self.target.clone(), message: other.to_string() },
         })
     }
