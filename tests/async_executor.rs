@@ -618,7 +618,8 @@ async fn sessions_become(admin: &AsyncConn, application: &str, want: i64) -> i64
 async fn close_ends_idle_connections_at_once_one_in_use_when_given_back_and_refuses_every_later_call() {
     let db = TestDatabase::migrated_async(&knexrs_tests::cliscale::migrator()).await.unwrap();
     let admin = db.connect_async().await.unwrap();
-    let mut config = db.config().clone();
+    // Straight to the server, whose sessions are counted (a pooler in between keeps its own).
+    let mut config = db.direct_config().clone();
     let application = format!("close-{}", db.name());
     config.set_application_name(&application);
     let pool = AsyncDb::connect(&config).await.unwrap();

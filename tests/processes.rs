@@ -105,3 +105,83 @@ fn sigterm_during_a_long_migration_cancels_it_rolls_back_and_releases_the_lock()
     let out = runner(&db, "slow:3:1", &["latest"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A cluster of its own that the test stops and starts, with an empty
+/// database `waiting`; its port.
+fn stoppable_cluster() -> (knexrs_cluster::LocalCluster, u16) {
+    let root = knexrs_testing::cluster_root().unwrap();
+    let options = knexrs_cluster::ClusterOptions::new("connect-wait", &root, 54389).setting("max_connections", "20");
+    let cluster = knexrs_cluster::LocalCluster::new(options).unwrap();
+    let port = cluster.start().unwrap();
+    let admin =
+        knexrs_connect::ConnectConfig::from_url(&format!("postgres://postgres@127.0.0.1:{port}/postgres")).unwrap();
+    let mut admin = admin.connect().unwrap();
+    admin.batch_execute("drop database if exists waiting with (force)").unwrap();
+    admin.batch_execute("create database waiting").unwrap();
+    (cluster, port)
+}
+
+fn waiting_runner(port: u16, database: &str, wait: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_fixture-migrate"))
+        .args(["tables:2", "latest", "--connect-wait", wait])
+        .env("DATABASE_URL", format!("postgres://postgres@127.0.0.1:{port}/{database}"))
+        .env_remove("KNEXRS_ENV")
+        .env_remove("NODE_ENV")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn connect_wait_waits_for_a_server_that_starts_late_but_not_for_a_missing_database_and_a_signal_ends_it() {
+    let (cluster, port) = stoppable_cluster();
+    cluster.stop().unwrap();
+    // Started before its database (a Kubernetes Job beside a database pod): it waits, then migrates.
+    let runner = waiting_runner(port, "waiting", "2m");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(cluster.start().unwrap(), port, "the cluster came back on its port");
+    let out = runner.wait_with_output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("Batch 1 run: 2 migrations"), "{stdout}");
+    assert!(
+        stderr.starts_with("Waiting up to 120 s for the database to accept connections (cannot connect to "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "said once: {stderr}");
+
+    // A database that does not exist is not a server starting up: the error comes at once.
+    let started = Instant::now();
+    let out = waiting_runner(port, "no_such_database", "10m").wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(r#"database "no_such_database" does not exist"#), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(60), "it did not wait out its 10 minutes");
+
+    // SIGTERM ends the wait: exit 1, one line, nothing applied.
+    cluster.stop().unwrap();
+    let runner = waiting_runner(port, "waiting", "10m");
+    std::thread::sleep(Duration::from_secs(1));
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(runner.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
+    let out = runner.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.trim_end().ends_with(
+            "error: interrupted while waiting for the database to accept connections; no migration of this run was applied"
+        ),
+        "{stderr}"
+    );
+    cluster.start().unwrap();
+
+    // A fleet run reports each database it cannot reach: the option is refused there, not ignored.
+    let out = Command::new(env!("CARGO_BIN_EXE_fixture-migrate"))
+        .args(["tables:2", "latest", "--targets", "/nonexistent/targets.txt", "--connect-wait", "1m"])
+        .env("DATABASE_URL", format!("postgres://postgres@127.0.0.1:{port}/waiting"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: --connect-wait cannot be used with --targets: "), "{stderr}");
+}

@@ -60,6 +60,48 @@ impl ConnectConfig {
         postgres::Config::from(pg).connect(tls).map_err(|source| self.connect_error(source))
     }
 
+    /// Waits until the server accepts a connection, trying again while the
+    /// failure is [transient](ConnectError::is_transient) (the server starts,
+    /// restarts or fails over; a Kubernetes Job that starts before its
+    /// database), for at most `within`. Any other failure is returned at
+    /// once, and the last one when the time is up. `retrying` hears each
+    /// transient failure before the next try; it returns `false` to give up
+    /// (a run cancelled), and then this returns `Ok(false)`.
+    ///
+    /// ```no_run
+    /// # use knexrs_connect::ConnectConfig;
+    /// # use std::time::Duration;
+    /// let config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// config.wait_until_accepting(Duration::from_secs(60), |error| {
+    ///     eprintln!("not yet: {error}");
+    ///     true
+    /// })?;
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn wait_until_accepting(
+        &self,
+        within: std::time::Duration,
+        mut retrying: impl FnMut(&ConnectError) -> bool,
+    ) -> Result<bool, ConnectError> {
+        let deadline = std::time::Instant::now() + within;
+        let mut pause = std::time::Duration::from_millis(100);
+        loop {
+            let error = match self.connect() {
+                Ok(client) => {
+                    drop(client);
+                    return Ok(true);
+                }
+                Err(error) if error.is_transient() && std::time::Instant::now() + pause < deadline => error,
+                Err(error) => return Err(error),
+            };
+            if !retrying(&error) {
+                return Ok(false);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(std::time::Duration::from_secs(1));
+        }
+    }
+
     /// Opens one async connection; its connection task is spawned on the
     /// current tokio runtime and ends when the client is dropped. Also returns
     /// the server's version, as reported at login.

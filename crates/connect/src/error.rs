@@ -155,6 +155,58 @@ impl ConnectError {
         }
     }
 
+    /// Whether the server may accept the same connection a moment later: it
+    /// was unreachable (refused, reset, timed out, its name not resolved) or
+    /// said it is starting up, shutting down or full (SQLSTATE 57P03, 57P01,
+    /// 57P02, 53300), as while a database starts, restarts or fails over. A
+    /// wrong password, a missing database or a TLS setting is not.
+    ///
+    /// ```
+    /// use knexrs_connect::ConnectConfig;
+    ///
+    /// let refused = ConnectConfig::from_url("postgres://app@127.0.0.1:1/app")?.connect().err().expect("nothing listens on port 1");
+    /// assert!(refused.is_transient());
+    /// let bad_url = ConnectConfig::from_url("postgres://app@db/app?sslmode=sometimes").unwrap_err();
+    /// assert!(!bad_url.is_transient());
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        let ConnectError::Connect { source, .. } = self else { return false };
+        if let Some(code) = source.code() {
+            return [
+                SqlState::CANNOT_CONNECT_NOW,
+                SqlState::ADMIN_SHUTDOWN,
+                SqlState::CRASH_SHUTDOWN,
+                SqlState::TOO_MANY_CONNECTIONS,
+            ]
+            .contains(code);
+        }
+        if source.is_closed() || source.to_string().contains("timeout") {
+            return true;
+        }
+        let mut cause = std::error::Error::source(source);
+        while let Some(inner) = cause {
+            if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+                use std::io::ErrorKind::*;
+                return matches!(
+                    io.kind(),
+                    ConnectionRefused
+                        | ConnectionReset
+                        | ConnectionAborted
+                        | NotConnected
+                        | TimedOut
+                        | UnexpectedEof
+                        | BrokenPipe
+                        | AddrNotAvailable
+                        | HostUnreachable
+                        | NetworkUnreachable
+                ) || io.to_string().contains("lookup address");
+            }
+            cause = inner.source();
+        }
+        false
+    }
+
     pub(crate) fn invalid(setting: Setting, message: impl Into<String>) -> Self {
         ConnectError::InvalidSetting { setting, message: message.into() }
     }

@@ -308,6 +308,16 @@ pub enum MigrateError {
         /// The values it takes.
         expected: &'static str,
     },
+    /// Two options that do not go together; nothing was done.
+    #[error("{option} cannot be used with {with}: {why}")]
+    OptionConflict {
+        /// The option refused (`--connect-wait`).
+        option: &'static str,
+        /// The one it conflicts with (`--targets`).
+        with: &'static str,
+        /// Why, and what to do instead.
+        why: &'static str,
+    },
     /// A seed's statement failed; that seed was rolled back.
     #[error(
         "seed {seed} failed at statement {statement} of {of} `{sql}`: {message}; it was rolled back (the seeds before it stay)"

@@ -412,7 +412,7 @@ spec:
       containers:
         - name: migrate
           image: registry.example.com/migrate@sha256:0000000000000000000000000000000000000000000000000000000000000000
-          args: ["latest", "--lock-timeout", "5s"]
+          args: ["latest", "--lock-timeout", "5s", "--connect-wait", "2m"]
           env:
             - name: DATABASE_URL
               valueFrom:

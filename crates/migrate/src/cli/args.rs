@@ -59,6 +59,9 @@ pub struct ConnectionArgs {
     /// A direct connection to the server, used instead of a transaction pooler (needed for migrations outside a transaction) [default: $MIGRATION_DATABASE_URL]
     #[arg(long, global = true, value_name = "URL")]
     pub direct_url: Option<String>,
+    /// Wait up to this long (e.g. 60s) for the database to accept connections while it starts, restarts or fails over; other errors stop at once [default: no wait]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub connect_wait: Option<Duration>,
 }
 
 /// The commands.

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Runs a command to completion the way a binary should: SIGINT/SIGTERM stop
 /// the run cleanly (a second signal exits at once), errors print as one line
@@ -189,6 +189,16 @@ pub fn run(
     };
     migrator.set_tables(Tables::new(args.connection.table.clone(), args.connection.schema.clone())?);
     let target = run_target(&args.command);
+    let fleet = matches!(&target, Some((_, RunArgs { targets: Some(_), .. })))
+        || matches!(&args.command, MigrateCommand::Status(StatusArgs { targets: Some(_), .. }))
+        || matches!(&args.command, MigrateCommand::Drift { targets: Some(_), .. });
+    if fleet && args.connection.connect_wait.is_some() {
+        return Err(MigrateError::OptionConflict {
+            option: "--connect-wait",
+            with: "--targets",
+            why: "a fleet run reports each database it cannot reach, and the next run takes them up; drop --connect-wait",
+        });
+    }
     if let Some((target, run @ RunArgs { targets: Some(file), .. })) = &target {
         return super::fleet::run_fleet(&migrator, environment, &args.connection, file, target, run, out, cancel);
     }
@@ -230,6 +240,9 @@ pub fn run(
         eprintln!("{banner}");
     } else {
         let _ = writeln!(out, "{banner}");
+    }
+    if let Some(wait) = args.connection.connect_wait {
+        wait_for_database(&connection, wait, cancel)?;
     }
     if let Some((target, run)) = target {
         return run_migrations(&migrator, &connection, direct, &target, run, out, cancel);
@@ -458,6 +471,24 @@ fn named_or_all<'a>(migrator: &Migrator, names: &'a [String], all: bool) -> std:
     } else {
         std::borrow::Cow::Borrowed(names)
     }
+}
+
+/// `--connect-wait`: until the database accepts a connection, at most
+/// `wait`; the first transient failure is said on stderr (stdout may be
+/// machine-readable), and a signal stops the wait.
+fn wait_for_database(connection: &ConnectConfig, wait: Duration, cancel: &Cancel) -> Result<(), MigrateError> {
+    let mut told = false;
+    let accepted = connection.wait_until_accepting(wait, |error| {
+        if !told {
+            eprintln!("Waiting up to {} s for the database to accept connections ({error})", wait.as_secs_f64());
+            told = true;
+        }
+        !cancel.is_cancelled()
+    })?;
+    if !accepted || cancel.is_cancelled() {
+        return Err(MigrateError::interrupted("while waiting for the database to accept connections", &[]));
+    }
+    Ok(())
 }
 
 /// Where `verify` and `lint` make their throwaway database: the server
