@@ -585,9 +585,7 @@ impl ConnectConfig {
     pub async fn password_now_async(&self) -> Result<Option<String>, ConnectError> {
         match &self.password_source {
             None => Ok(None),
-            Some(PasswordSource::Provider(provider)) => {
-                provider().map(Some).map_err(|source| ConnectError::PasswordProvider { source })
-            }
+            Some(source @ PasswordSource::Provider(_)) => source.password().map(Some),
             Some(source @ PasswordSource::Command(_)) => {
                 let source = source.clone();
                 match tokio::task::spawn_blocking(move || source.password()).await {

@@ -181,7 +181,8 @@ impl ConnectError {
             ]
             .contains(code);
         }
-        if source.is_closed() || source.to_string().contains("timeout") {
+        // A connect timeout is an io::Error (`TimedOut`) below, as a refusal is.
+        if source.is_closed() {
             return true;
         }
         let mut cause = std::error::Error::source(source);

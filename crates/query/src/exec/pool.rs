@@ -3,7 +3,6 @@
 use super::{Connection, Executor, Transaction};
 use crate::{ConnectConfig, FromRow, QueryError, Select, Statement};
 use postgres::types::FromSql;
-use r2d2_postgres::PostgresConnectionManager;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -23,7 +22,7 @@ impl r2d2::HandleError<knexrs_connect::ConnectError> for ConnectFailures {
     }
 }
 
-/// Makes pooled connections: r2d2_postgres connects, we add the statement cache.
+/// Makes pooled connections, each with its statement cache.
 ///
 /// ```no_run
 /// # use knexrs_query::{ConnectConfig, Db};
@@ -33,7 +32,9 @@ impl r2d2::HandleError<knexrs_connect::ConnectError> for ConnectFailures {
 /// # Ok::<(), knexrs_query::QueryError>(())
 /// ```
 pub struct Manager {
-    inner: PostgresConnectionManager<knexrs_connect::MakeTls>,
+    /// The driver settings and TLS connector every connection of the pool opens with.
+    driver: tokio_postgres::Config,
+    tls: knexrs_connect::MakeTls,
     prepared_statements: bool,
     /// For a password asked for per connection, and the error of a failed one.
     config: Arc<ConnectConfig>,
@@ -50,12 +51,14 @@ impl r2d2::ManageConnection for Manager {
     type Error = knexrs_connect::ConnectError;
 
     fn connect(&self) -> Result<Connection, knexrs_connect::ConnectError> {
-        // A password that changes (an IAM token) is asked for now; the rest of the settings are the pool's.
-        let client = if self.config.asks_password() {
-            self.config.connect()?
-        } else {
-            self.inner.connect().map_err(|error| self.config.connect_error(error))?
-        };
+        let mut driver = self.driver.clone();
+        // A password that changes (an IAM token) is asked for at each connection.
+        if let Some(password) = self.config.password_now()? {
+            driver.password(password);
+        }
+        let client = postgres::Config::from(driver)
+            .connect(self.tls.clone())
+            .map_err(|error| self.config.connect_error(error))?;
         let mut connection = Connection::new(client);
         connection.set_prepared_statements(self.prepared_statements);
         Ok(connection)
@@ -147,7 +150,8 @@ impl Db {
             .connection_timeout(config.pool_timeout())
             .error_handler(Box::new(connect_failures.clone()))
             .build_unchecked(Manager {
-                inner: PostgresConnectionManager::new(pg.into(), tls),
+                driver: pg,
+                tls,
                 prepared_statements: config.prepared_statements(),
                 config: Arc::clone(&config),
             });
