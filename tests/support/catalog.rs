@@ -1,14 +1,14 @@
 //! A database's catalog as comparable text: what a schema statement leaves
 //! behind, names included, independent of how the SQL was spelled.
 
-use postgres::Client;
+use postgres::GenericClient;
 
 const USER_SCHEMAS: &str = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg_temp%' and n.nspname not like 'pg_toast_temp%'";
 
 /// Every user-visible object: schemas, extensions, enum types, relations,
 /// columns (type, nullability, default, identity, generation, collation),
 /// constraints, indexes, comments, views and sequences, one line each, sorted.
-pub fn snapshot(client: &mut Client) -> Vec<String> {
+pub fn snapshot(client: &mut impl GenericClient) -> Vec<String> {
     let queries = [
         "select 'schema ' || nspname from pg_namespace n where ".to_owned() + USER_SCHEMAS,
         "select 'extension ' || extname from pg_extension".to_owned(),

@@ -20,7 +20,7 @@ use std::process::{Command, ExitCode};
 /// Which scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Scenario {
-    /// This workspace with a migration a user added.
+    /// This workspace with a migration a user added (built in this target folder, whose workspace crates are cleaned afterwards).
     Workspace,
     /// A new project adopting knexrs with `knexrs init`.
     Template,
@@ -34,8 +34,10 @@ pub(crate) struct E2eArgs {
 }
 
 pub(crate) fn run(args: &E2eArgs) -> anyhow::Result<ExitCode> {
+    // The template first: it runs the `knexrs` binary of this tree, which the
+    // workspace scenario's cleaning would make the next build compile again.
     let scenarios =
-        if args.scenarios.is_empty() { vec![Scenario::Workspace, Scenario::Template] } else { args.scenarios.clone() };
+        if args.scenarios.is_empty() { vec![Scenario::Template, Scenario::Workspace] } else { args.scenarios.clone() };
     for scenario in scenarios {
         match scenario {
             Scenario::Workspace => workspace_with_a_user_migration()?,
@@ -58,8 +60,31 @@ impl Drop for Scratch {
     }
 }
 
+/// Removes the workspace members' build artifacts when dropped (`cargo clean --workspace`).
+struct CleanWorkspaceArtifacts {
+    root: PathBuf,
+    target: PathBuf,
+}
+
+impl Drop for CleanWorkspaceArtifacts {
+    fn drop(&mut self) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let cleaned = Command::new(cargo)
+            .args(["clean", "--workspace", "--quiet"])
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .status();
+        if !matches!(cleaned, Ok(status) if status.success()) {
+            eprintln!("warning: `cargo clean --workspace` failed: run it before the next build of this workspace");
+        }
+    }
+}
+
+/// Prints a step with the time since the scenarios began, so CI's log shows where the minutes go.
 fn step(what: &str) {
-    eprintln!("[e2e] {what}");
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let seconds = STARTED.get_or_init(std::time::Instant::now).elapsed().as_secs();
+    eprintln!("[e2e +{}:{:02}] {what}", seconds / 60, seconds % 60);
 }
 
 /// Runs `command`, failing with its output when it fails; returns its stdout.
@@ -83,6 +108,13 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let scratch = Scratch(std::env::temp_dir().join(format!("knexrs-e2e-workspace-{}", std::process::id())));
     copy_sources(&root, &scratch.0)?;
     // The test cluster's scratch database for `migrate latest`: nothing of the user's dev database is touched.
+    let target = crate::project().target_dir();
+    // Cargo names a workspace's own artifacts the same wherever the workspace
+    // lives: the copy's newer sources rebuild them into our target folder, and
+    // some then point at the copy (a build script compiled with its
+    // `CARGO_MANIFEST_DIR`), which cargo does not notice. Cleaned when the
+    // scenario ends, passed or not, so this tree's next build makes its own.
+    let _ours_rebuilt_next = CleanWorkspaceArtifacts { root: root.clone(), target: target.clone() };
     let test_cluster = cluster(&crate::project(), ClusterName::Test)?;
     let port = test_cluster.start()?;
     let database = format!("knexrs_e2e_{}", std::process::id());
@@ -90,9 +122,9 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let url = test_cluster.url(port, &database);
     let cargo_xtask = |args: &[&str]| {
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        // A target folder of its own, kept between runs: cargo names a workspace's
-        // artifacts the same wherever it lives, so sharing ours would mix the two.
-        command.arg("xtask").args(args).current_dir(&scratch.0).env("CARGO_TARGET_DIR", root.join("target/e2e"));
+        // Our target folder: every dependency is built already. The copy's
+        // clusters are ours too: its test cluster is the one started below.
+        command.arg("xtask").args(args).current_dir(&scratch.0).env("CARGO_TARGET_DIR", &target);
         command.env("DATABASE_URL", &url).env_remove("KNEXRS_ENV").env_remove("NODE_ENV");
         command
     };
@@ -120,14 +152,14 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     expect(&status, "Found 1 Pending Migration file/files.")?;
     ok(&mut cargo_xtask(&["migrate", "latest"]), "cargo xtask migrate latest (again)")?;
     ok(&mut cargo_xtask(&["schema", "generate"]), "cargo xtask schema generate")?;
+    let mut drop = knexrs_connect::ConnectConfig::from_url(&test_cluster.url(port, "postgres"))?.connect()?;
+    drop.batch_execute(&format!("drop database if exists \"{database}\" with (force)"))?;
     let mut test = cargo_xtask(&["test"]);
     test.env_remove("DATABASE_URL");
     let tested = ok(&mut test, "cargo xtask test (the copy's whole suite, with the user's migration)");
-    // The copy's own test cluster (under target/e2e) stops with the scenario, passed or not.
+    // The test cluster stops with the scenario, passed or not.
     let _ = cargo_xtask(&["db", "stop", "--cluster", "test"]).output();
     tested?;
-    let mut drop = knexrs_connect::ConnectConfig::from_url(&test_cluster.url(port, "postgres"))?.connect()?;
-    drop.batch_execute(&format!("drop database if exists \"{database}\" with (force)"))?;
     step("the workspace's tests pass with a migration a user added");
     Ok(())
 }
