@@ -134,7 +134,8 @@ fn waiting_runner(port: u16, database: &str, wait: &str) -> Child {
 }
 
 #[test]
-fn connect_wait_waits_for_a_server_that_starts_late_but_not_for_a_missing_database_and_a_signal_ends_it() {
+fn connect_wait_waits_for_a_server_that_starts_late_for_migrations_and_seeds_but_not_for_a_missing_database_and_a_signal_ends_it()
+ {
     let (cluster, port) = stoppable_cluster();
     cluster.stop().unwrap();
     // Started before its database (a Kubernetes Job beside a database pod): it waits, then migrates.
@@ -150,6 +151,25 @@ fn connect_wait_waits_for_a_server_that_starts_late_but_not_for_a_missing_databa
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "said once: {stderr}");
+
+    // Seeds wait the same way (a preview environment seeded as its database starts).
+    cluster.stop().unwrap();
+    let seeding = Command::new(env!("CARGO_BIN_EXE_fixture-seed"))
+        .args(["people", "status", "--connect-wait", "2m"])
+        .env("DATABASE_URL", format!("postgres://postgres@127.0.0.1:{port}/waiting"))
+        .env_remove("KNEXRS_ENV")
+        .env_remove("NODE_ENV")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(cluster.start().unwrap(), port);
+    let out = seeding.wait_with_output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("01_alice: not run"), "{stdout}");
+    assert!(stderr.starts_with("Waiting up to 120 s for the database to accept connections ("), "{stderr}");
 
     // A database that does not exist is not a server starting up: the error comes at once.
     let started = Instant::now();
@@ -179,6 +199,16 @@ fn connect_wait_waits_for_a_server_that_starts_late_but_not_for_a_missing_databa
     let out = Command::new(env!("CARGO_BIN_EXE_fixture-migrate"))
         .args(["tables:2", "latest", "--targets", "/nonexistent/targets.txt", "--connect-wait", "1m"])
         .env("DATABASE_URL", format!("postgres://postgres@127.0.0.1:{port}/waiting"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: --connect-wait cannot be used with --targets: "), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_fixture-seed"))
+        .args(["people", "run", "--targets", "/nonexistent/targets.txt", "--connect-wait", "1m"])
+        .env("DATABASE_URL", format!("postgres://postgres@127.0.0.1:{port}/waiting"))
+        .env_remove("KNEXRS_ENV")
+        .env_remove("NODE_ENV")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

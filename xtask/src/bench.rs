@@ -87,8 +87,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let harness = scratch.join("peers");
 
     eprintln!("bench: building peer-bench (release)");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(&cargo)
+    let status = knexrs_cli::cargo()
         .args(["build", "--release", "--quiet", "-p", "knexrs-bench", "--bin", "peer-bench"])
         .current_dir(&root)
         .status()?;
@@ -100,7 +99,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let status = |size| crate::bench_status::measure(&harness, &ours, STATUS_RUNS, size);
     if status_only {
         // The floor is built by the harness's run-all.sh otherwise.
-        let built = Command::new(&cargo)
+        let built = knexrs_cli::cargo()
             .args(["build", "--release", "--quiet", "--manifest-path", "raw-rust/Cargo.toml"])
             .current_dir(&harness)
             .status()?;

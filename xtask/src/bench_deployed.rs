@@ -10,7 +10,6 @@ use anyhow::{Context as _, bail};
 use knexrs_cli::InitOptions;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Builds the deployable binary for `manifest_dir`'s migrations; its path.
 pub(crate) fn build(root: &Path, target: &Path, manifest_dir: &Path, size: usize) -> anyhow::Result<PathBuf> {
@@ -37,8 +36,7 @@ pub(crate) fn build(root: &Path, target: &Path, manifest_dir: &Path, size: usize
     std::fs::copy(root.join("Cargo.lock"), project.join("Cargo.lock"))?;
     // One target folder for every size: the dependencies compile once.
     let shared = target.join("bench/deployed-target");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
+    let status = knexrs_cli::cargo()
         .args(["build", "--release", "--quiet", "--offline", "-p", "migrations", "--bin", "migrate"])
         .current_dir(&project)
         .env("CARGO_TARGET_DIR", &shared)

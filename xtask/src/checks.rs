@@ -5,7 +5,7 @@
 
 use crate::workspace_root;
 use anyhow::{Context as _, bail};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
     let metadata = metadata()?;
@@ -27,8 +27,7 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
 }
 
 fn metadata() -> anyhow::Result<serde_json::Value> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let out = Command::new(cargo)
+    let out = knexrs_cli::cargo()
         .args(["metadata", "--format-version", "1", "--locked"])
         .current_dir(workspace_root())
         .output()

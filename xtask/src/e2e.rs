@@ -68,8 +68,7 @@ struct CleanWorkspaceArtifacts {
 
 impl Drop for CleanWorkspaceArtifacts {
     fn drop(&mut self) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let cleaned = Command::new(cargo)
+        let cleaned = knexrs_cli::cargo()
             .args(["clean", "--workspace", "--quiet"])
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", &self.target)
@@ -121,7 +120,7 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     test_cluster.ensure_database(port, &database)?;
     let url = test_cluster.url(port, &database);
     let cargo_xtask = |args: &[&str]| {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut command = knexrs_cli::cargo();
         // Our target folder: every dependency is built already. The copy's
         // clusters are ours too: its test cluster is the one started below.
         command.arg("xtask").args(args).current_dir(&scratch.0).env("CARGO_TARGET_DIR", &target);
@@ -166,9 +165,8 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
 
 fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     let root = workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     ok(
-        Command::new(&cargo).args(["build", "-p", "knexrs-cli", "--bin", "knexrs"]).current_dir(&root),
+        knexrs_cli::cargo().args(["build", "-p", "knexrs-cli", "--bin", "knexrs"]).current_dir(&root),
         "cargo build -p knexrs-cli (the knexrs binary, from this tree)",
     )?;
     let knexrs = crate::project().target_dir().join("debug/knexrs");
@@ -177,8 +175,7 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     // A target folder of its own, kept between runs (the project's clusters live there too).
     let target = root.join("target/e2e-template");
     let app = scratch.0.join("app");
-    let in_app = |program: &Path| {
-        let mut command = Command::new(program);
+    let in_app = |mut command: Command| {
         command.current_dir(&app).env("CARGO_TARGET_DIR", &target);
         for var in ["DATABASE_URL", "KNEXRS_TEST_DATABASE_URL", "KNEXRS_ENV", "NODE_ENV", "DB_HOST"] {
             command.env_remove(var);
@@ -186,13 +183,19 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
         command
     };
     ok(
-        Command::new(&cargo).args(["new", "--bin", "--vcs", "none", "app"]).current_dir(&scratch.0),
+        knexrs_cli::cargo().args(["new", "--bin", "--vcs", "none", "app"]).current_dir(&scratch.0),
         "cargo new --bin app",
     )?;
-    let init = ok(in_app(&knexrs).args(["init", "--knexrs-path"]).arg(&root), "knexrs init --knexrs-path <this tree>")?;
+    let init = ok(
+        in_app(Command::new(&knexrs)).args(["init", "--knexrs-path"]).arg(&root),
+        "knexrs init --knexrs-path <this tree>",
+    )?;
     expect(&init, "create migrations/lib.rs")?;
     expect(&init, "create seeds/README.md")?;
-    let made = ok(in_app(&knexrs).args(["migrate", "make", "create_users"]), "knexrs migrate make create_users")?;
+    let made = ok(
+        in_app(Command::new(&knexrs)).args(["migrate", "make", "create_users"]),
+        "knexrs migrate make create_users",
+    )?;
     let path = made
         .lines()
         .find_map(|line| line.strip_prefix("Created Migration: "))
@@ -204,12 +207,11 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
          pub fn up(schema: &mut SchemaBuilder) {\n    schema.create_table(\"users\", |t| {\n        t.increments(\"id\");\n        t.string(\"email\").not_nullable().unique();\n        t.timestamps_with(true, true);\n    });\n}\n\n\
          pub fn down(schema: &mut SchemaBuilder) {\n    schema.drop_table_if_exists(\"users\");\n}\n",
     )?;
-    let cargo_path = Path::new(&cargo);
     // The kept target folder also holds the clusters of earlier runs, whose
     // databases recorded a `create_users` of another timestamp: start from none.
     for cluster in ["dev", "test"] {
         ok(
-            in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", cluster]),
+            in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop", "--cluster", cluster]),
             "cargo xtask db stop (an earlier run's)",
         )?;
     }
@@ -218,31 +220,31 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
         _ => {}
     }
     let latest = ok(
-        in_app(cargo_path).args(["xtask", "migrate", "latest"]),
+        in_app(knexrs_cli::cargo()).args(["xtask", "migrate", "latest"]),
         "cargo xtask migrate latest (the project's own local cluster)",
     )?;
     expect(&latest, "Batch 1 run: 1 migrations")?;
     expect(&latest, "_create_users (")?;
     // Nothing changed since: the migrations crate is not built again.
     let (_, built) = ok_with_stderr(
-        in_app(cargo_path).args(["xtask", "migrate", "status"]),
+        in_app(knexrs_cli::cargo()).args(["xtask", "migrate", "status"]),
         "cargo xtask migrate status (builds nothing)",
     )?;
     if built.contains("Compiling") {
         bail!("cargo xtask migrate status built again with nothing changed:\n{built}");
     }
     let linted = ok(
-        in_app(cargo_path).args(["xtask", "migrate", "lint", "--all"]),
+        in_app(knexrs_cli::cargo()).args(["xtask", "migrate", "lint", "--all"]),
         "cargo xtask migrate lint --all (what each migration locks and rewrites)",
     )?;
     expect(&linted, "Linted 1 migration: 0 errors, 0 warnings")?;
     let drift = ok(
-        in_app(cargo_path).args(["xtask", "migrate", "drift"]),
+        in_app(knexrs_cli::cargo()).args(["xtask", "migrate", "drift"]),
         "cargo xtask migrate drift (the database against what its migrations build)",
     )?;
     expect(&drift, "The database's schema is what its 1 applied migrations build")?;
     // Seeds the knex way: `seed make` writes the file without a build, `seed run` runs it once.
-    let made = ok(in_app(&knexrs).args(["seed", "make", "01_users"]), "knexrs seed make 01_users")?;
+    let made = ok(in_app(Command::new(&knexrs)).args(["seed", "make", "01_users"]), "knexrs seed make 01_users")?;
     expect(&made, "Created seed file: ")?;
     std::fs::write(
         app.join("seeds/01_users.rs"),
@@ -250,12 +252,12 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
          pub fn seed(schema: &mut SchemaBuilder) {\n    let mut ada = Insert::into(\"users\");\n    \
          ada.set(\"email\", \"ada@example.com\");\n    schema.query(&ada);\n}\n",
     )?;
-    let seeded = ok(in_app(&knexrs).args(["seed", "run"]), "knexrs seed run")?;
+    let seeded = ok(in_app(Command::new(&knexrs)).args(["seed", "run"]), "knexrs seed run")?;
     expect(&seeded, "Ran 1 seed files")?;
-    let again = ok(in_app(&knexrs).args(["seed", "run"]), "knexrs seed run (again)")?;
+    let again = ok(in_app(Command::new(&knexrs)).args(["seed", "run"]), "knexrs seed run (again)")?;
     expect(&again, "Skipped 01_users: already run with this source")?;
-    ok(in_app(cargo_path).args(["xtask", "schema", "generate"]), "cargo xtask schema generate")?;
-    service_as_migrations_readme_says(&app, || in_app(cargo_path))?;
+    ok(in_app(knexrs_cli::cargo()).args(["xtask", "schema", "generate"]), "cargo xtask schema generate")?;
+    service_as_migrations_readme_says(&app, || in_app(knexrs_cli::cargo()))?;
     // A test of the application's own, on a database of its own.
     let manifest = app.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest)?;
@@ -281,14 +283,14 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
          let emails: Vec<Email> = conn.fetch_all(&knexrs_query::table(\"users\")).unwrap();\n    \
          assert_eq!(emails[0].email, \"ada@example.com\");\n}\n",
     )?;
-    let tested = ok(in_app(cargo_path).args(["xtask", "test"]), "cargo xtask test (the project's tests)")?;
+    let tested = ok(in_app(knexrs_cli::cargo()).args(["xtask", "test"]), "cargo xtask test (the project's tests)")?;
     expect(&tested, "test a_user_is_stored_and_found_by_email ... ok")?;
     // The tests knexrs init wrote: every migration applies, each down undoes its up, none blocks a table in use.
     expect(&tested, "test every_migration_applies_on_a_fresh_database ... ok")?;
     expect(&tested, "test every_migrations_down_undoes_its_up ... ok")?;
     expect(&tested, "test no_migration_blocks_a_table_in_use ... ok")?;
-    let _ = in_app(cargo_path).args(["xtask", "db", "stop"]).output();
-    let _ = in_app(cargo_path).args(["xtask", "db", "stop", "--cluster", "test"]).output();
+    let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop"]).output();
+    let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop", "--cluster", "test"]).output();
     step(
         "a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its service runs, its test passes",
     );

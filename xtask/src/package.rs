@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
     let root = crate::workspace_root();
@@ -16,8 +16,7 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
     // packages' sources it unpacked for a target directory of the same path.
     // A directory of this run's own, removed after, avoids both.
     let target = crate::project().target_dir().join(format!("package-verify-{}", std::process::id()));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
+    let mut command = knexrs_cli::cargo();
     command.args(["package", "--allow-dirty"]).current_dir(&root).env("CARGO_TARGET_DIR", &target);
     for name in &crates {
         command.args(["--package", name]);

@@ -26,8 +26,7 @@ pub(crate) fn run(args: &SemverArgs) -> anyhow::Result<ExitCode> {
     let path = ensure_semver_checks(&tools)?;
     let crates = crate::checks::publishable_crates()?;
     eprintln!("semver: {} crates against {baseline}", crates.len());
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
+    let mut command = knexrs_cli::cargo();
     command.args(["semver-checks", "check-release", "--baseline-rev", &baseline]).current_dir(&root).env("PATH", path);
     for name in &crates {
         command.args(["--package", name]);
@@ -57,8 +56,7 @@ fn ensure_semver_checks(tools: &Path) -> anyhow::Result<std::ffi::OsString> {
         return Ok(path);
     }
     eprintln!("semver: installing cargo-semver-checks from crates.io into {} (once)", tools.display());
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
+    let status = knexrs_cli::cargo()
         .args(["install", "cargo-semver-checks", "--locked", "--root"])
         .arg(tools)
         .status()

@@ -7,8 +7,7 @@ use std::process::{Command, ExitCode};
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
     knexrs_cli::ensure_postgres_server()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(&cargo)
+    let status = knexrs_cli::cargo()
         .args(["build", "--quiet", "-p", "knexrs-tests", "--bins"])
         .current_dir(workspace_root())
         .status()

@@ -7,7 +7,7 @@ use crate::{InitOptions, Planned};
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 /// `knexrs`'s arguments.
 ///
@@ -142,13 +142,9 @@ fn no_connection(
 
 /// Runs `cargo xtask <command> <args…>` in the workspace and exits as it does.
 fn xtask(root: &Path, command: &str, args: &[String]) -> anyhow::Result<ExitCode> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status =
-        Command::new(cargo).args(["xtask", command]).args(args).current_dir(root).status().with_context(|| {
-            format!(
-                "running `cargo xtask {command}` (is the `xtask` alias in .cargo/config.toml? `knexrs init` adds it)"
-            )
-        })?;
+    let status = crate::cargo().args(["xtask", command]).args(args).current_dir(root).status().with_context(|| {
+        format!("running `cargo xtask {command}` (is the `xtask` alias in .cargo/config.toml? `knexrs init` adds it)")
+    })?;
     Ok(status.code().map_or(ExitCode::FAILURE, |c| ExitCode::from(c.clamp(0, 255) as u8)))
 }
 
@@ -166,8 +162,7 @@ fn make_migration(root: &Path, make: &knexrs_migrate::cli::MakeArgs) -> anyhow::
 
 /// The folder of the workspace's root `Cargo.toml`, as cargo finds it from here.
 fn workspace_root() -> anyhow::Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let out = Command::new(cargo)
+    let out = crate::cargo()
         .args(["locate-project", "--workspace", "--message-format", "plain"])
         .output()
         .context("running cargo locate-project")?;

@@ -23,6 +23,7 @@
 //! ```
 
 mod app;
+mod cargo_command;
 mod init;
 mod install;
 mod local;
@@ -33,6 +34,7 @@ mod test_runner;
 mod workspace;
 
 pub use app::{App, app_main};
+pub use cargo_command::cargo;
 pub use init::{InitOptions, Planned, init, plan_init};
 pub use install::{ensure_node, ensure_pgbouncer, ensure_postgres_server};
 pub use local::{ClusterName, DEV_DATABASE, TEST_DATABASE, cluster, connect};

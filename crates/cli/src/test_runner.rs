@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use knexrs_cluster::{ClusterOptions, LocalCluster};
 use knexrs_connect::ConnectConfig;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How `test` runs: on the machine's own server (the default), or on
@@ -143,9 +143,8 @@ fn run_on(
     let port = cluster.start()?;
     let url = cluster.url(port, "postgres");
     eprintln!("test cluster: {url} (data in {})", cluster.data_dir().display());
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let picks_packages = cargo_args.iter().any(|a| a == "-p" || a.starts_with("--package"));
-    let mut command = Command::new(cargo);
+    let mut command = crate::cargo();
     command.arg("test");
     if !picks_packages {
         command.arg("--workspace");

@@ -356,7 +356,7 @@ fn parse_hazard(text: &str) -> Result<crate::Hazard, String> {
     text.parse().map_err(|e: crate::MigrateError| e.to_string())
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(super) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);

@@ -242,7 +242,7 @@ pub fn run(
         let _ = writeln!(out, "{banner}");
     }
     if let Some(wait) = args.connection.connect_wait {
-        wait_for_database(&connection, wait, cancel)?;
+        wait_for_database(&connection, wait, cancel, &crate::error::kept_text(&[]))?;
     }
     if let Some((target, run)) = target {
         return run_migrations(&migrator, &connection, direct, &target, run, out, cancel);
@@ -475,8 +475,13 @@ fn named_or_all<'a>(migrator: &Migrator, names: &'a [String], all: bool) -> std:
 
 /// `--connect-wait`: until the database accepts a connection, at most
 /// `wait`; the first transient failure is said on stderr (stdout may be
-/// machine-readable), and a signal stops the wait.
-fn wait_for_database(connection: &ConnectConfig, wait: Duration, cancel: &Cancel) -> Result<(), MigrateError> {
+/// machine-readable), and a signal stops the wait, saying `nothing_done`.
+pub(super) fn wait_for_database(
+    connection: &ConnectConfig,
+    wait: Duration,
+    cancel: &Cancel,
+    nothing_done: &str,
+) -> Result<(), MigrateError> {
     let mut told = false;
     let accepted = connection.wait_until_accepting(wait, |error| {
         if !told {
@@ -486,7 +491,10 @@ fn wait_for_database(connection: &ConnectConfig, wait: Duration, cancel: &Cancel
         !cancel.is_cancelled()
     })?;
     if !accepted || cancel.is_cancelled() {
-        return Err(MigrateError::interrupted("while waiting for the database to accept connections", &[]));
+        return Err(MigrateError::Interrupted {
+            when: "while waiting for the database to accept connections".to_owned(),
+            kept: nothing_done.to_owned(),
+        });
     }
     Ok(())
 }

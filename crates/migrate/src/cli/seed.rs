@@ -29,6 +29,9 @@ pub struct SeedArgs {
     /// Environment: development, staging, production or test [default: $KNEXRS_ENV, $NODE_ENV, development]
     #[arg(long, global = true, value_name = "ENV", value_parser = super::args::parse_environment)]
     pub env: Option<Environment>,
+    /// Wait up to this long (e.g. 60s) for the database to accept connections while it starts, restarts or fails over; other errors stop at once [default: no wait]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = super::args::parse_duration)]
+    pub connect_wait: Option<std::time::Duration>,
 }
 
 /// The seed commands.
@@ -151,6 +154,17 @@ pub fn run_seed(
         Ok(seeder) => seeder,
         Err(error) => return Err(MigrateError::InvalidSet { message: error.to_string() }),
     };
+    let fleet = matches!(
+        &args.command,
+        SeedCommand::Run { targets: Some(_), .. } | SeedCommand::Status { targets: Some(_), .. }
+    );
+    if fleet && args.connect_wait.is_some() {
+        return Err(MigrateError::OptionConflict {
+            option: "--connect-wait",
+            with: "--targets",
+            why: "a fleet run reports each database it cannot reach, and the next run takes them up; drop --connect-wait",
+        });
+    }
     match &args.command {
         SeedCommand::Run { targets: Some(file), parallel, fail_fast, .. } => {
             let (origin, targets) = read_targets(file, environment, None)?;
@@ -219,12 +233,18 @@ pub fn run_seed(
         SeedCommand::Run { .. } => {
             let connection = (context.connect)(environment)?;
             let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
+            if let Some(wait) = args.connect_wait {
+                super::run::wait_for_database(&connection, wait, cancel, "no seed ran")?;
+            }
             let report = seeder.run(&connection, &seed_options(&args.command, cancel))?;
             write_report(out, seeder, &report);
         }
         SeedCommand::Status { .. } => {
             let connection = (context.connect)(environment)?;
             let _ = writeln!(out, "Using environment: {environment} ({})", connection.redacted());
+            if let Some(wait) = args.connect_wait {
+                super::run::wait_for_database(&connection, wait, cancel, "no seed ran")?;
+            }
             write_states(out, &seeder.status(&connection)?);
         }
         SeedCommand::Make { .. } => {}
