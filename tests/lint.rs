@@ -227,6 +227,23 @@ fn a_cancelled_lint_stops_at_once_and_says_nothing_changed() {
 }
 
 #[test]
+fn a_check_cancelled_before_its_work_starts_says_interrupted_not_that_a_migration_failed() {
+    // The cancel lands while the throwaway database is being made (a slow server): the
+    // migration run inside the check then refuses to start, which is no failure of a migration.
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:2");
+    let lint = LintOptions::default();
+    lint.cancel.cancel();
+    let error = migrator.lint(db.config(), &[], &lint).unwrap_err();
+    assert_eq!(error.to_string(), "interrupted while linting; nothing changed: the throwaway database is dropped");
+    let verify = knexrs_migrate::VerifyOptions::default();
+    verify.cancel.cancel();
+    let error = migrator.verify_with(db.config(), &[], &verify).unwrap_err();
+    assert!(matches!(error, knexrs_migrate::MigrateError::Interrupted { .. }), "{error}");
+    assert!(error.to_string().ends_with("nothing changed: the throwaway database is dropped"), "{error}");
+}
+
+#[test]
 fn sigint_stops_the_lint_command_with_exit_1_and_drops_its_throwaway_database() {
     assert_sigint_stops_check(
         env!("CARGO_BIN_EXE_fixture-migrate"),

@@ -49,11 +49,19 @@ impl Scratch {
     ) -> Result<T, MigrateError> {
         let mut scratch = Scratch::create(admin, purpose).await?;
         // Cancelled, the work's connections are dropped mid-statement; dropping the database ends their sessions.
+        // Biased: a cancel that came while the database was being made wins over work that would start anyway.
         let result = tokio::select! {
-            result = work(&mut scratch) => result,
+            biased;
             () = cancel.cancelled() => Err(Scratch::interrupted(doing)),
+            result = work(&mut scratch) => result,
         };
         scratch.remove().await;
+        // Work that saw the cancel itself (a migration run refusing to start) ends
+        // with its own words, or records them in its report: the check says it was
+        // interrupted, never that a migration failed.
+        if cancel.is_cancelled() {
+            return Err(Scratch::interrupted(doing));
+        }
         result
     }
 
