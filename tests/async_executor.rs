@@ -406,7 +406,7 @@ async fn a_transaction_with_a_statement_given_up_mid_way_rolls_back_and_says_so(
 async fn each_statement_is_logged_to_tracing_and_a_given_up_one_says_so() {
     let (_db, pool) = cliscale().await;
     let captured = knexrs_tests::trace_capture::Captured::default();
-    let _default = tracing::subscriber::set_default(captured.clone());
+    let _default = captured.install();
     let mut q = table("sessions");
     q.where_eq("session_id", "secret-token-123");
     let rows: Vec<SessionsRow> = pool.fetch_all(&q).await.unwrap();

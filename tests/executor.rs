@@ -339,14 +339,15 @@ fn each_statement_is_logged_to_tracing_with_its_time_and_rows_but_never_its_valu
     let db = migrated();
     let pool = db.pool().unwrap();
     let captured = knexrs_tests::trace_capture::Captured::default();
-    tracing::subscriber::with_default(captured.clone(), || {
+    {
+        let _default = captured.install();
         let mut q = table("sessions");
         q.where_eq("session_id", "secret-token-123");
         let rows: Vec<SessionsRow> = pool.fetch_all(&q).unwrap();
         assert!(rows.is_empty());
         assert!(pool.execute(&raw("select 1/0")).is_err());
         pool.execute(&raw("select pg_sleep(1.05)")).unwrap();
-    });
+    }
     let lines: Vec<String> = captured.lines().into_iter().filter(|l| l.contains("knexrs::query")).collect();
     assert_eq!(lines.len(), 3, "{lines:#?}");
     assert!(lines[0].starts_with("DEBUG knexrs::query:"), "{}", lines[0]);

@@ -43,6 +43,40 @@ fn seeds_run_in_name_order_each_in_its_own_transaction_and_a_failure_rolls_back_
 }
 
 #[test]
+fn a_cancelled_seed_run_rolls_back_the_seed_it_was_in_and_names_the_seeds_committed_before_it() {
+    let db = people_db();
+    let slow = knexrs_migrate::Seed::new("02_slow", |s: &mut knexrs_migrate::prelude::SchemaBuilder| {
+        let mut row = knexrs_query::Insert::into("people");
+        row.set("name", "bob");
+        s.query(&row);
+        s.raw("select pg_sleep(60)");
+    });
+    let seeder =
+        Seeder::new(vec![person_seed("01_alice", "alice", ""), slow, person_seed("03_carol", "carol", "")]).unwrap();
+    let options = SeedOptions::default();
+    let cancel = options.cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let error = seeder.run(db.config(), &options).unwrap_err();
+    canceller.join().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(
+        error.to_string(),
+        "interrupted while seed 02_slow ran: it was rolled back; committed before it: 01_alice"
+    );
+    assert_eq!(people(&db), ["alice"], "bob went with 02's transaction; 03 never ran");
+
+    // Cancelled before the first seed: nothing of this run is committed, and it says so.
+    let options = SeedOptions::default();
+    options.cancel.cancel();
+    let error = seeder.run(db.config(), &options).unwrap_err();
+    assert_eq!(error.to_string(), "interrupted before seed 01_alice; no seed of this run was committed");
+}
+
+#[test]
 fn runs_started_at_once_on_a_database_never_seeded_all_succeed_and_each_seed_runs_once() {
     let db = people_db();
     let seeder = Seeder::new(vec![person_seed("01_alice", "alice", "v1"), person_seed("02_bob", "bob", "v1")]).unwrap();

@@ -12,6 +12,17 @@ use tracing::{Event, Metadata, Subscriber};
 pub struct Captured(Arc<Mutex<Vec<String>>>);
 
 impl Captured {
+    /// Makes this the current thread's subscriber until the guard drops.
+    /// tracing caches whether a call site is wanted when another thread first
+    /// hits it (other tests, with no subscriber: "never"); a cache built while
+    /// this subscriber was being installed can miss it, and its first events
+    /// with it. Rebuilding the cache after installing closes that window.
+    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let guard = tracing::subscriber::set_default(self.clone());
+        tracing::callsite::rebuild_interest_cache();
+        guard
+    }
+
     /// Every line so far.
     pub fn lines(&self) -> Vec<String> {
         self.0.lock().expect("the capture lock").clone()

@@ -258,6 +258,10 @@ impl Seeder {
         };
         // Every seed renders before anything runs.
         let rendered = chosen.iter().map(|s| Ok((*s, s.statements()?))).collect::<Result<Vec<_>, MigrateError>>()?;
+        let first = rendered.first().map_or("", |(seed, _)| seed.name.as_str());
+        if options.cancel.is_cancelled() {
+            return Err(seeds_interrupted(format!("before seed {first}"), &[]));
+        }
         let conn = Conn::open(connection).await?;
         let client = conn.client();
         // Under the seed lock: two runs creating the table at once would otherwise
@@ -267,20 +271,33 @@ impl Seeder {
              create table if not exists {SEED_TABLE} (name varchar(255) primary key, checksum text not null, ran_at timestamptz not null default now()); \
              commit"
         );
-        if let Err(error) = client.batch_execute(&create).await {
+        // Another run may hold the seed lock: a cancel ends the wait.
+        let created = tokio::select! {
+            biased;
+            created = client.batch_execute(&create) => created,
+            () = options.cancel.cancelled() => {
+                conn.cancel_running().await;
+                return Err(seeds_interrupted(format!("before seed {first}"), &[]));
+            }
+        };
+        if let Err(error) = created {
             let _ = client.batch_execute("rollback").await;
             return Err(MigrateError::bookkeeping(format!("creating {SEED_TABLE}"))(error));
         }
-        let mut report = Vec::new();
+        let mut report: SeedReport = Vec::new();
         for (seed, statements) in rendered {
             if options.cancel.is_cancelled() {
-                return Err(MigrateError::interrupted(format!("before seed {}", seed.name), &[]));
+                return Err(seeds_interrupted(format!("before seed {}", seed.name), &report));
             }
             let outcome = tokio::select! {
+                // Biased: a seed that finished (committed) is reported as run, never as rolled back.
+                biased;
                 outcome = run_one(client, seed, &statements, options.force) => outcome,
                 () = options.cancel.cancelled() => {
-                    // Dropping the connection rolls the open transaction back.
-                    return Err(MigrateError::interrupted(format!("while seed {} ran: it was rolled back", seed.name), &[]));
+                    // The server stops the statement (and its locks go with it); dropping
+                    // the connection rolls the open transaction back.
+                    conn.cancel_running().await;
+                    return Err(seeds_interrupted(format!("while seed {} ran: it was rolled back", seed.name), &report));
                 }
             };
             match outcome {
@@ -489,4 +506,16 @@ async fn run_one(
         .await
         .map_err(MigrateError::bookkeeping(format!("committing seed {}", seed.name)))?;
     Ok(SeedOutcome::Ran)
+}
+
+/// An interrupted seed run: when, and which seeds of it committed before.
+fn seeds_interrupted(when: String, report: &[(String, SeedOutcome)]) -> MigrateError {
+    let ran: Vec<&str> =
+        report.iter().filter(|(_, outcome)| *outcome == SeedOutcome::Ran).map(|(name, _)| name.as_str()).collect();
+    let kept = if ran.is_empty() {
+        "no seed of this run was committed".to_owned()
+    } else {
+        format!("committed before it: {}", ran.join(", "))
+    };
+    MigrateError::Interrupted { when, kept }
 }

@@ -80,7 +80,7 @@ impl Conn {
     }
 
     /// Asks the server to cancel what this connection runs (best effort).
-    async fn cancel_running(&self) {
+    pub(crate) async fn cancel_running(&self) {
         if !self.pooled {
             let _ = self.cancel.cancel(&self.client().cancel_token()).await;
         }
