@@ -171,7 +171,13 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let out = root.join("benchmarks");
+    // A subset of the default workloads leaves the full report as it is.
+    let complete = DEFAULT_WORKLOADS.iter().all(|w| workloads.iter().any(|x| x == w));
+    let out = if complete {
+        root.join("benchmarks")
+    } else {
+        root.join("benchmarks").join(format!("only-{}", workloads.join("-")))
+    };
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("results.json"), serde_json::to_string_pretty(&results)?)?;
     if let Some(rss) = &rss {
@@ -189,9 +195,14 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if with_w1 {
         report.push_str(&crate::bench_report::sizes_section(&sizes));
     }
-    std::fs::write(root.join("BENCHMARKS.md"), &report)?;
+    let report_path = if complete { root.join("BENCHMARKS.md") } else { out.join("BENCHMARKS.md") };
+    std::fs::write(&report_path, &report)?;
     println!("{report}");
-    eprintln!("bench: wrote BENCHMARKS.md and benchmarks/results.json");
+    eprintln!(
+        "bench: wrote {} and {}",
+        report_path.strip_prefix(&root).unwrap_or(&report_path).display(),
+        out.join("results.json").strip_prefix(&root).unwrap_or(&out).display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
