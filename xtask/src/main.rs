@@ -34,7 +34,7 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Workspace(WorkspaceCommand),
-    /// The Knex.js peer benchmarks with our commands; writes BENCHMARKS.md (fewer workloads than the default: benchmarks/only-<workloads>/)
+    /// The Knex.js peer benchmarks with our commands; writes BENCHMARKS.md (fewer workloads than the default: `benchmarks/only-<workloads>/`)
     Bench(bench::BenchArgs),
     /// Runs a command and prints its peak memory (used by `bench`)
     #[command(hide = true)]
