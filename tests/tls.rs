@@ -375,3 +375,73 @@ fn db_password_command_prints_each_new_connections_password_and_its_failure_is_o
     );
     assert_eq!(uses_tls_async(&failing).unwrap_err(), error);
 }
+
+/// A home directory whose `.postgresql/` holds `root.crt` (the CA `ca` names)
+/// and, with `client`, `postgresql.crt` and `postgresql.key`: what libpq reads
+/// when nothing else says where the certificates are.
+fn libpq_home(name: &str, ca: &PathBuf, client: Option<&(PathBuf, PathBuf)>) -> PathBuf {
+    let home = knexrs_testing::cluster_root().unwrap().join("tls-client").join(name);
+    let dir = home.join(".postgresql");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(ca, dir.join("root.crt")).unwrap();
+    if let Some((cert, key)) = client {
+        std::fs::copy(cert, dir.join("postgresql.crt")).unwrap();
+        std::fs::copy(key, dir.join("postgresql.key")).unwrap();
+    }
+    home
+}
+
+/// The configuration `url` and the libpq variables in `extra` make, with `home` as `HOME`.
+fn from_libpq_vars(url: &str, home: &std::path::Path, extra: &[(&str, &str)]) -> Result<ConnectConfig, String> {
+    let (url, home) = (url.to_owned(), home.display().to_string());
+    let extra: Vec<(String, String)> = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let vars = move |name: &str| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "HOME" => Some(home.clone()),
+        _ => extra.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+    };
+    ConnectConfig::from_vars(vars, Environment::Development).map(Option::unwrap).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_machine_set_up_for_libpq_connects_by_its_home_files_and_pgssl_variables_alone() {
+    let server = server();
+    // verify-full with the CA and the client certificate from ~/.postgresql: certuser logs in by certificate.
+    let home = libpq_home("home-certuser", &server.ca_file, Some(&server.client));
+    let url = format!("postgres://certuser@localhost:{}/postgres?sslmode=verify-full", server.port);
+    let config = from_libpq_vars(&url, &home, &[]).unwrap();
+    assert_eq!(uses_tls(&config), Ok(true));
+    assert_eq!(uses_tls_async(&config), Ok(true));
+    // The same with the mode from PGSSLMODE.
+    let url = format!("postgres://certuser@localhost:{}/postgres", server.port);
+    let config = from_libpq_vars(&url, &home, &[("PGSSLMODE", "verify-full")]).unwrap();
+    assert_eq!(config.ssl_mode(), SslMode::VerifyFull);
+    assert_eq!(uses_tls(&config), Ok(true));
+
+    // root.crt from another CA: require checks the chain against it, as libpq's does.
+    let stranger_home = libpq_home("home-other-ca", &server.other_ca_file, None);
+    let url = format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=require", server.port);
+    let error = uses_tls(&from_libpq_vars(&url, &stranger_home, &[]).unwrap()).unwrap_err();
+    assert!(error.contains("certificate"), "{error}");
+    // PGSSLROOTCERT wins over the home file.
+    let ca = server.ca_file.display().to_string();
+    let config = from_libpq_vars(&url, &stranger_home, &[("PGSSLROOTCERT", &ca)]).unwrap();
+    assert_eq!(uses_tls(&config), Ok(true));
+}
+
+#[test]
+fn sslrootcert_system_means_verify_full_against_the_systems_authorities() {
+    let server = server();
+    let url = format!("postgres://postgres@localhost:{}/postgres?sslrootcert=system", server.port);
+    let config = ConnectConfig::from_url(&url).unwrap();
+    assert_eq!(config.ssl_mode(), SslMode::VerifyFull);
+    // The test CA is not one of the system's.
+    let error = uses_tls(&config).unwrap_err();
+    assert!(error.contains("certificate"), "{error}");
+    // A weaker mode is refused before connecting, as libpq 16 refuses it.
+    let weak = ConnectConfig::from_url(&format!("{url}&sslmode=require")).unwrap();
+    let error = uses_tls(&weak).unwrap_err();
+    assert!(error.contains("sslrootcert=system") && error.contains("set sslmode=verify-full"), "{error}");
+    assert_eq!(error.lines().count(), 1, "{error}");
+}

@@ -2,6 +2,7 @@
 //! (development, staging, production, test), TLS, and a display form that
 //! never shows the password.
 
+use crate::libpq_tls::HomeFiles;
 use crate::password_file;
 use crate::password_source::PasswordSource;
 use crate::url::{check_userinfo, redact_userinfo, split_ssl_params};
@@ -32,6 +33,8 @@ pub struct ConnectConfig {
     /// The client certificate and its key (`sslcert`, `sslkey`), for servers that authenticate clients by certificate.
     pub(crate) ssl_cert: Option<PathBuf>,
     pub(crate) ssl_key: Option<PathBuf>,
+    /// libpq's files in `~/.postgresql/`, used where nothing above is set.
+    pub(crate) home_tls: HomeFiles,
     /// Where each new connection's password comes from, when it changes over time.
     password_source: Option<PasswordSource>,
     environment: Environment,
@@ -192,6 +195,7 @@ impl ConnectConfig {
             ssl_root_cert,
             ssl_cert,
             ssl_key,
+            home_tls: HomeFiles::default(),
             password_source: None,
             environment: Environment::Development,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -275,6 +279,7 @@ impl ConnectConfig {
                 ssl_root_cert: var("DB_SSLROOTCERT").map(PathBuf::from),
                 ssl_cert: var("DB_SSLCERT").map(PathBuf::from),
                 ssl_key: var("DB_SSLKEY").map(PathBuf::from),
+                home_tls: HomeFiles::default(),
                 password_source: None,
                 environment,
                 max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -292,6 +297,7 @@ impl ConnectConfig {
         if let Some(command) = var("DB_PASSWORD_COMMAND") {
             config.password_source = Some(PasswordSource::Command(command));
         }
+        config.fill_missing_tls(var)?;
         config.fill_missing_password(var);
         pool.apply(&mut config);
         config.set_environment(environment)?;
@@ -442,7 +448,8 @@ impl ConnectConfig {
         self.environment
     }
 
-    /// The TLS mode: as configured, else `verify-full` in production and `prefer` elsewhere.
+    /// The TLS mode: as configured, else `verify-full` in production or with
+    /// `sslrootcert=system` (as libpq 16), and `prefer` elsewhere.
     ///
     /// ```
     /// # use knexrs_connect::{ConnectConfig, SslMode};
@@ -455,6 +462,7 @@ impl ConnectConfig {
     pub fn ssl_mode(&self) -> SslMode {
         self.ssl_mode.unwrap_or(match self.environment {
             Environment::Production => SslMode::VerifyFull,
+            _ if self.uses_system_roots() => SslMode::VerifyFull,
             _ => SslMode::Prefer,
         })
     }
@@ -473,7 +481,10 @@ impl ConnectConfig {
         self
     }
 
-    /// Trusts the certificate authorities in this PEM file (`sslrootcert`).
+    /// Trusts the certificate authorities in this PEM file (`sslrootcert`);
+    /// `system` trusts the system's, as libpq 16 (and then needs `verify-full`).
+    /// Without one, a verifying mode trusts `~/.postgresql/root.crt` when
+    /// [`fill_missing_tls`](Self::fill_missing_tls) found it, else the system's.
     ///
     /// ```
     /// # use knexrs_connect::{ConnectConfig, Environment};

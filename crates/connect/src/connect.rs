@@ -3,7 +3,7 @@
 
 use crate::error::connect_hint;
 use crate::tls::{self, MakeTls};
-use crate::{ConnectConfig, ConnectError, SslMode, describe};
+use crate::{ConnectConfig, ConnectError, Setting, SslMode, describe};
 use knexrs_sql::ServerVersion;
 use tokio_postgres::config::Host;
 
@@ -162,6 +162,14 @@ impl ConnectConfig {
     /// ```
     pub fn driver_config(&self) -> Result<(tokio_postgres::Config, MakeTls), ConnectError> {
         let mut mode = self.ssl_mode();
+        if self.uses_system_roots() && mode != SslMode::VerifyFull {
+            return Err(ConnectError::invalid(
+                Setting::SslRootCert,
+                format!(
+                    "sslrootcert=system trusts any certificate a public CA signed, so it needs sslmode=verify-full (not {mode}) to check the host name: set sslmode=verify-full"
+                ),
+            ));
+        }
         if self.only_unix_sockets() {
             // As libpq: sslmode does not apply to a Unix-domain socket (the
             // server offers no TLS on one, and the bytes never leave the
@@ -173,7 +181,7 @@ impl ConnectConfig {
             // per connection (unless a client certificate is how it logs in).
             mode = SslMode::Disable;
         }
-        let tls = tls::make_tls(mode, self.ssl_root_cert.as_deref(), self.client_cert()?)?;
+        let tls = tls::make_tls(mode, self.effective_root_cert(mode), self.effective_client_cert()?)?;
         let mut pg = self.pg.clone();
         pg.ssl_mode(mode.driver_mode());
         Ok((pg, tls))

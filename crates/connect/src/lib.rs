@@ -20,6 +20,7 @@ mod config;
 mod connect;
 mod environment;
 mod error;
+mod libpq_tls;
 mod password_file;
 mod password_source;
 mod pooler;

@@ -79,7 +79,10 @@ fn find_server() -> Result<ConnectConfig, TestError> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if let Some(url) = var("KNEXRS_TEST_DATABASE_URL").or_else(|| var("DATABASE_URL")) {
         let mut config = ConnectConfig::from_url(&url)?;
-        config.set_environment(Environment::Test)?;
+        // A server of the team's own takes libpq's settings as every connection does.
+        let env = |name: &str| std::env::var(name).ok();
+        config.fill_missing_tls(env)?;
+        config.fill_missing_password(env).set_environment(Environment::Test)?;
         return Ok(config);
     }
     let cluster = LocalCluster::new(test_cluster_options(cluster_root()?))?;
