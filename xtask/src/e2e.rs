@@ -9,7 +9,9 @@
 //!   stub filled in, `cargo xtask migrate latest` on the project's own local
 //!   cluster, `schema generate`, a test on `knexrs_testing`, and an async
 //!   service given the dependencies the generated `migrations/README.md`
-//!   lists, run against the local cluster: all green.
+//!   lists, run against the local cluster: all green. Then a workspace with
+//!   an xtask of its own, which `knexrs init` extends: its own task and
+//!   knexrs's commands both run.
 
 use crate::workspace_root;
 use anyhow::{Context as _, bail};
@@ -45,6 +47,14 @@ pub(crate) fn run(args: &E2eArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The file `make` (`command`) said it created.
+fn created_migration(made: &str, command: &str) -> anyhow::Result<PathBuf> {
+    made.lines()
+        .find_map(|line| line.strip_prefix("Created Migration: "))
+        .map(PathBuf::from)
+        .with_context(|| format!("{command} printed no `Created Migration:` line"))
 }
 
 fn expect(output: &str, text: &str) -> anyhow::Result<()> {
@@ -130,11 +140,7 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let first = ok(&mut cargo_xtask(&["migrate", "latest"]), "cargo xtask migrate latest (the migrations as cloned)")?;
     expect(&first, "Batch 1 run: ")?;
     let made = ok(&mut cargo_xtask(&["migrate", "make", "add-pod-index"]), "cargo xtask migrate make add-pod-index")?;
-    let path = made
-        .lines()
-        .find_map(|line| line.strip_prefix("Created Migration: "))
-        .map(PathBuf::from)
-        .context("`migrate make` printed no `Created Migration:` line")?;
+    let path = created_migration(&made, "`migrate make`")?;
     // The README's next step: fill the stub.
     std::fs::write(
         &path,
@@ -196,11 +202,7 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
         in_app(Command::new(&knexrs)).args(["migrate", "make", "create_users"]),
         "knexrs migrate make create_users",
     )?;
-    let path = made
-        .lines()
-        .find_map(|line| line.strip_prefix("Created Migration: "))
-        .map(PathBuf::from)
-        .context("`knexrs migrate make` printed no `Created Migration:` line")?;
+    let path = created_migration(&made, "`knexrs migrate make`")?;
     std::fs::write(
         &path,
         "//! The application's users.\n\nuse knexrs_migrate::prelude::*;\n\n\
@@ -289,11 +291,97 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     expect(&tested, "test every_migration_applies_on_a_fresh_database ... ok")?;
     expect(&tested, "test every_migrations_down_undoes_its_up ... ok")?;
     expect(&tested, "test no_migration_blocks_a_table_in_use ... ok")?;
-    let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop"]).output();
-    let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop", "--cluster", "test"]).output();
     step(
         "a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its service runs, its test passes",
     );
+    let extended = an_xtask_of_its_own_extended_by_knexrs_init(&knexrs, &target, &scratch.0);
+    let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop"]).output();
+    let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop", "--cluster", "test"]).output();
+    extended
+}
+
+/// A workspace whose xtask is its own (a `hello` task, arguments read by
+/// hand): `knexrs init` extends it, the xtask's task still runs, and
+/// `cargo xtask migrate …` is knexrs's, exit codes included. Shares the
+/// template's target folder (its dependencies are built) and dev cluster
+/// (running: the template's service used it).
+fn an_xtask_of_its_own_extended_by_knexrs_init(knexrs: &Path, target: &Path, scratch: &Path) -> anyhow::Result<()> {
+    let team = scratch.join("team");
+    let in_team = |mut command: Command| {
+        command.current_dir(&team).env("CARGO_TARGET_DIR", target);
+        for var in ["DATABASE_URL", "KNEXRS_TEST_DATABASE_URL", "KNEXRS_ENV", "NODE_ENV", "DB_HOST"] {
+            command.env_remove(var);
+        }
+        command
+    };
+    ok(
+        knexrs_cli::cargo().args(["new", "--bin", "--vcs", "none", "team"]).current_dir(scratch),
+        "cargo new --bin team",
+    )?;
+    std::fs::create_dir_all(team.join("xtask/src"))?;
+    std::fs::create_dir_all(team.join(".cargo"))?;
+    std::fs::write(
+        team.join("xtask/Cargo.toml"),
+        "[package]\nname = \"xtask\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n",
+    )?;
+    std::fs::write(
+        team.join("xtask/src/main.rs"),
+        "//! The team's own tasks.\n\nuse std::process::ExitCode;\n\n\
+         fn main() -> ExitCode {\n    match std::env::args().nth(1).as_deref() {\n        \
+         Some(\"hello\") => {\n            println!(\"hello from the team's xtask\");\n            ExitCode::SUCCESS\n        }\n        \
+         other => {\n            eprintln!(\"no task {other:?}\");\n            ExitCode::from(2)\n        }\n    }\n}\n",
+    )?;
+    std::fs::write(team.join(".cargo/config.toml"), "[alias]\nxtask = \"run --package xtask --\"\n")?;
+    let manifest = team.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)? + "\n[workspace]\nmembers = [\"xtask\"]\n";
+    std::fs::write(&manifest, text)?;
+    let root = workspace_root();
+    let init = ok(
+        in_team(Command::new(knexrs)).args(["init", "--knexrs-path"]).arg(&root),
+        "knexrs init --knexrs-path <this tree> (a workspace with an xtask of its own)",
+    )?;
+    expect(&init, "edit xtask/Cargo.toml: add [\"knexrs-cli\", \"migrations\"] to its dependencies")?;
+    expect(&init, "create xtask/src/knexrs_commands.rs")?;
+    expect(&init, "edit xtask/src/main.rs: run knexrs's commands first")?;
+    expect(&init, "skip .cargo/config.toml: it already has an `xtask` alias")?;
+    let hello = ok(in_team(knexrs_cli::cargo()).args(["xtask", "hello"]), "cargo xtask hello (the team's own task)")?;
+    expect(&hello, "hello from the team's xtask")?;
+    let made = ok(
+        in_team(Command::new(knexrs)).args(["migrate", "make", "create_tasks"]),
+        "knexrs migrate make create_tasks",
+    )?;
+    let path = created_migration(&made, "`knexrs migrate make`")?;
+    std::fs::write(
+        &path,
+        "//! The team's tasks.\n\nuse knexrs_migrate::prelude::*;\n\n\
+         pub fn up(schema: &mut SchemaBuilder) {\n    schema.create_table(\"tasks\", |t| {\n        t.increments(\"id\");\n        t.string(\"title\").not_nullable();\n    });\n}\n\n\
+         pub fn down(schema: &mut SchemaBuilder) {\n    schema.drop_table_if_exists(\"tasks\");\n}\n",
+    )?;
+    // A database of its own on the running dev cluster.
+    let url = ok(
+        in_team(knexrs_cli::cargo()).args(["xtask", "db", "url"]),
+        "cargo xtask db url (knexrs's, through the team's xtask)",
+    )?;
+    let (server, _) = url.trim().rsplit_once('/').context("`db url` printed no URL")?;
+    let mut admin = knexrs_connect::ConnectConfig::from_url(&format!("{server}/postgres"))?.connect()?;
+    admin.batch_execute("drop database if exists knexrs_e2e_team with (force)")?;
+    admin.batch_execute("create database knexrs_e2e_team")?;
+    let database_url = format!("{server}/knexrs_e2e_team");
+    let migrate = |args: &[&str]| {
+        let mut command = in_team(knexrs_cli::cargo());
+        command.args(["xtask", "migrate"]).args(args).env("DATABASE_URL", &database_url);
+        command
+    };
+    let latest = ok(&mut migrate(&["latest"]), "cargo xtask migrate latest (through the team's xtask)")?;
+    expect(&latest, "Batch 1 run: 1 migrations")?;
+    ok(&mut migrate(&["status", "--exit-code"]), "cargo xtask migrate status --exit-code (up to date: exit 0)")?;
+    // The exit code of knexrs's command is the process's: 2 for a usage error, as clap's.
+    let usage = migrate(&["sideways"]).output()?;
+    if usage.status.code() != Some(2) {
+        bail!("`cargo xtask migrate sideways` exited with {} instead of 2", usage.status);
+    }
+    admin.batch_execute("drop database knexrs_e2e_team with (force)")?;
+    step("an xtask of the team's own, extended by knexrs init: its task runs, and so do knexrs's commands");
     Ok(())
 }
 

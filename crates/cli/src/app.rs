@@ -3,7 +3,7 @@
 //! seeds (through its `cargo xtask`, so they stay compiled in); `make`,
 //! `migrate make` and `seed make` need no build at all.
 
-use crate::{InitOptions, Planned};
+use crate::InitOptions;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ fn run_app(app: App) -> anyhow::Result<ExitCode> {
             for change in &plan {
                 println!("  {change}");
             }
-            if !dry_run && !plan.iter().any(|p| matches!(p, Planned::Skip { path, .. } if path == Path::new("xtask"))) {
+            if !dry_run {
                 println!("next: knexrs migrate make create_users, fill it in, then cargo xtask migrate latest");
                 println!("your own crates: see migrations/README.md for their dependencies and DATABASE_URL");
             }

@@ -32,6 +32,7 @@ mod schema;
 mod server_versions;
 mod test_runner;
 mod workspace;
+mod xtask_dispatch;
 
 pub use app::{App, app_main};
 pub use cargo_command::cargo;
@@ -43,3 +44,4 @@ pub use schema::{GenerateArgs, generate};
 pub use server_versions::{PgVersions, SUPPORTED_MAJORS, postgres_server};
 pub use test_runner::{TestOptions, run_tests};
 pub use workspace::{DbAction, SchemaAction, WorkspaceCommand, failure, run_workspace};
+pub use xtask_dispatch::exit_if_workspace_command;

@@ -1,9 +1,10 @@
 //! `knexrs init`: adds knexrs to an existing Cargo workspace (or a package
 //! that becomes one): a migrations crate with its build script and deployable
-//! `migrate` binary, an xtask with the workspace commands, the `cargo xtask`
-//! alias, a Dockerfile and a Kubernetes Job. It plans first, refuses to
+//! `migrate` binary, an xtask with the workspace commands (or those commands
+//! added to the xtask it has), the `cargo xtask` alias, a Dockerfile and a Kubernetes Job. It plans first, refuses to
 //! overwrite anything, and with `--dry-run` only says what it would do.
 
+mod existing_xtask;
 mod templates;
 
 use anyhow::{Context as _, bail};
@@ -126,13 +127,7 @@ pub fn plan_init(options: &InitOptions) -> anyhow::Result<Vec<Planned>> {
     }
     plan.extend(migrations.into_iter().map(|(p, c)| created(p, c)));
     if root.join("xtask").exists() {
-        plan.push(Planned::Skip {
-            path: "xtask".into(),
-            why: format!(
-                "an xtask exists: add `knexrs-cli = {}` and `{crate_name} = {{ path = \"../migrations\" }}` to its [dependencies], and flatten `knexrs_cli::WorkspaceCommand` into its commands (see knexrs_cli::run_workspace)",
-                deps.spec("knexrs-cli", &[])
-            ),
-        });
+        plan.extend(existing_xtask::plan(root, crate_name, &deps)?);
     } else {
         plan.push(created("xtask/Cargo.toml", templates::xtask_manifest(crate_name, &deps)));
         plan.push(created("xtask/src/main.rs", templates::xtask_main(crate_name)));
@@ -272,12 +267,54 @@ mod tests {
     }
 
     #[test]
-    fn an_existing_migrations_folder_is_refused_and_an_existing_xtask_is_left_alone() {
+    fn an_existing_xtask_is_extended_keeping_what_it_has() {
         let root = scratch("existing");
         std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"app\", \"xtask\"]\n").unwrap();
-        std::fs::create_dir_all(root.join("xtask")).unwrap();
+        std::fs::create_dir_all(root.join("xtask/src")).unwrap();
+        std::fs::write(
+            root.join("xtask/Cargo.toml"),
+            "[package]\nname = \"xtask\"\nversion = \"0.1.0\"\n\n[dependencies]\nanyhow = \"1\" # errors\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("xtask/src/main.rs"), "fn main() {\n    println!(\"deploying\");\n}\n").unwrap();
         let plan = plan_init(&InitOptions::new(&root)).unwrap();
-        assert!(plan.iter().any(|p| matches!(p, Planned::Skip { path, .. } if path == Path::new("xtask"))));
+        let shown: Vec<String> = plan.iter().map(ToString::to_string).collect();
+        assert!(shown.contains(&"create xtask/src/knexrs_commands.rs".to_owned()), "{shown:?}");
+        let edited = |wanted: &str| {
+            plan.iter()
+                .find_map(|p| match p {
+                    Planned::Edit { path, contents, .. } if path == Path::new(wanted) => Some(contents.clone()),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let manifest = edited("xtask/Cargo.toml");
+        assert!(manifest.contains("anyhow = \"1\" # errors\n"), "kept as written: {manifest}");
+        assert!(
+            manifest.contains("knexrs-cli = { version = ")
+                && manifest.contains("migrations = { path = \"../migrations\" }")
+        );
+        let main = edited("xtask/src/main.rs");
+        assert!(
+            main.starts_with("mod knexrs_commands;\n\nfn main() {\n    knexrs_commands::run_if_asked();\n    println!")
+        );
+        // Only the migrations crate joins the workspace: the xtask is a member already.
+        assert!(edited("Cargo.toml").contains("members = [\"app\", \"xtask\", \"migrations\"]"));
+
+        // Run again once applied: nothing left to add to the xtask.
+        init(&InitOptions::new(&root)).unwrap();
+        std::fs::rename(root.join("migrations"), root.join("moved")).unwrap();
+        let again: Vec<String> = plan_init(&InitOptions::new(&root)).unwrap().iter().map(ToString::to_string).collect();
+        assert!(again.iter().any(|p| p.starts_with("skip xtask/Cargo.toml: it already depends")), "{again:?}");
+        assert!(again.iter().any(|p| p.starts_with("skip xtask/src/knexrs_commands.rs: exists")), "{again:?}");
+        assert!(again.iter().any(|p| p.starts_with("skip xtask/src/main.rs: it already runs")), "{again:?}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn an_existing_migrations_folder_is_refused() {
+        let root = scratch("refused");
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"app\"]\n").unwrap();
         std::fs::create_dir_all(root.join("migrations")).unwrap();
         let err = plan_init(&InitOptions::new(&root)).unwrap_err().to_string();
         assert!(err.contains("never overwrites"), "{err}");

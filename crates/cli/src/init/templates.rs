@@ -352,6 +352,32 @@ fn main() -> std::process::ExitCode {{
     )
 }
 
+/// `xtask/src/knexrs_commands.rs`, for an xtask the workspace already has.
+pub(crate) fn xtask_commands_module(crate_name: &str) -> String {
+    let ident = ident(crate_name);
+    format!(
+        r#"//! knexrs's commands in this xtask (added by `knexrs init`): `cargo xtask
+//! migrate|db|seed|schema …` are knexrs's, with this workspace's migrations
+//! compiled in from the `{crate_name}` crate; every other command stays this xtask's.
+
+/// The commands knexrs answers. Add "test" to run the workspace's tests on
+/// knexrs's local test cluster, unless this xtask has a `test` of its own.
+const COMMANDS: &[&str] = &["migrate", "db", "seed", "schema"];
+
+/// When the first argument is one of [`COMMANDS`], runs that knexrs command
+/// and exits with its exit code; returns otherwise.
+pub fn run_if_asked() {{
+    knexrs_cli::exit_if_workspace_command(COMMANDS, || {{
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut project = knexrs_cli::Project::new(manifest.parent().unwrap_or(manifest), {ident}::migrator());
+        project.set_seeder({ident}::seeder());
+        project
+    }});
+}}
+"#
+    )
+}
+
 pub(crate) const CARGO_CONFIG: &str = r#"[alias]
 xtask = "run --package xtask --"
 "#;
