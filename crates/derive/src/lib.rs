@@ -3,7 +3,7 @@
 //! (tuple structs). Use it through `knexrs_query::FromRow` (or
 //! `knexrs::query::FromRow`), which re-exports it beside the trait.
 //!
-//! ```ignore
+//! ```
 //! use knexrs_query::FromRow;
 //!
 //! #[derive(FromRow)]
@@ -17,6 +17,9 @@
 //!     #[knexrs(try_from = "i64")]
 //!     bytes_sent: u64,               // read as bigint and converted
 //! }
+//!
+//! fn decoded_from_rows<R: FromRow>() {}
+//! decoded_from_rows::<Session>();
 //! ```
 //!
 //! Attributes: on the struct, `rename_all = "…"` (`snake_case`, `camelCase`,

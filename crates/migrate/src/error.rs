@@ -308,6 +308,14 @@ pub enum MigrateError {
         /// The values it takes.
         expected: &'static str,
     },
+    /// A command-line value that is not what its option takes (a duration, a PostgreSQL version).
+    #[error("`{value}` is not {expected}")]
+    InvalidValue {
+        /// The value given.
+        value: String,
+        /// What it should be, and an example.
+        expected: &'static str,
+    },
     /// Two options that do not go together; nothing was done.
     #[error("{option} cannot be used with {with}: {why}")]
     OptionConflict {

@@ -1,6 +1,6 @@
 //! The arguments, as clap derives.
 
-use crate::TransactionMode;
+use crate::{MigrateError, TransactionMode};
 use knexrs_connect::Environment;
 use std::time::Duration;
 
@@ -338,35 +338,40 @@ pub struct StatusArgs {
     pub parallel: Option<usize>,
 }
 
-pub(super) fn parse_environment(text: &str) -> Result<Environment, String> {
-    text.parse().map_err(|e: knexrs_connect::ConnectError| e.to_string())
+pub(super) fn parse_environment(text: &str) -> Result<Environment, knexrs_connect::ConnectError> {
+    text.parse()
 }
 
-/// `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.
 /// `15` (any minor) or `14.3`.
-fn parse_pg_version(text: &str) -> Result<knexrs_sql::ServerVersion, String> {
-    let bad = || format!("`{text}` is not a PostgreSQL version: give a major version (15) or major.minor (14.3)");
+fn parse_pg_version(text: &str) -> Result<knexrs_sql::ServerVersion, MigrateError> {
+    let bad = || MigrateError::InvalidValue {
+        value: text.to_owned(),
+        expected: "a PostgreSQL version: give a major version (15) or major.minor (14.3)",
+    };
     match text.split_once('.') {
         None => text.parse().map(knexrs_sql::ServerVersion::major).map_err(|_| bad()),
         Some(_) => knexrs_sql::ServerVersion::parse(text).filter(|v| v.major >= 10).ok_or_else(bad),
     }
 }
 
-fn parse_hazard(text: &str) -> Result<crate::Hazard, String> {
-    text.parse().map_err(|e: crate::MigrateError| e.to_string())
+fn parse_hazard(text: &str) -> Result<crate::Hazard, MigrateError> {
+    text.parse()
 }
 
-pub(super) fn parse_duration(text: &str) -> Result<Duration, String> {
+/// `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.
+pub(super) fn parse_duration(text: &str) -> Result<Duration, MigrateError> {
     let text = text.trim();
+    let bad =
+        || MigrateError::InvalidValue { value: text.to_owned(), expected: "a duration: use 500ms, 5s, 10m or 1h" };
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let n: u64 = number.parse().map_err(|_| format!("`{text}` is not a duration: use 500ms, 5s, 10m or 1h"))?;
+    let n: u64 = number.parse().map_err(|_| bad())?;
     match unit {
         "ms" => Ok(Duration::from_millis(n)),
         "" | "s" => Ok(Duration::from_secs(n)),
         "m" | "min" => Ok(Duration::from_secs(n * 60)),
         "h" => Ok(Duration::from_secs(n * 3600)),
-        _ => Err(format!("`{text}` has an unknown unit: use ms, s, m or h")),
+        _ => Err(bad()),
     }
 }
 
@@ -376,10 +381,16 @@ mod tests {
 
     #[test]
     fn durations_take_the_usual_units() {
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
-        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
-        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
-        assert!(parse_duration("5 parsecs").is_err());
+        assert_eq!(parse_duration("500ms").ok(), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5s").ok(), Some(Duration::from_secs(5)));
+        assert_eq!(parse_duration("10m").ok(), Some(Duration::from_secs(600)));
+        assert_eq!(parse_duration("7").ok(), Some(Duration::from_secs(7)));
+        for bad in ["5 parsecs", "5y", "soon"] {
+            assert!(matches!(parse_duration(bad), Err(MigrateError::InvalidValue { .. })), "{bad}");
+        }
+        assert_eq!(
+            parse_duration("5y").map_err(|e| e.to_string()),
+            Err("`5y` is not a duration: use 500ms, 5s, 10m or 1h".to_owned())
+        );
     }
 }
