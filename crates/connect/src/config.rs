@@ -297,8 +297,7 @@ impl ConnectConfig {
         if let Some(command) = var("DB_PASSWORD_COMMAND") {
             config.password_source = Some(PasswordSource::Command(command));
         }
-        config.fill_missing_tls(var)?;
-        config.fill_missing_password(var);
+        config.fill_from_libpq(var)?;
         pool.apply(&mut config);
         config.set_environment(environment)?;
         Ok(Some(config))

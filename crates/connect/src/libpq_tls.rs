@@ -98,6 +98,28 @@ impl ConnectConfig {
         Ok(self)
     }
 
+    /// What the connection string left out, taken as libpq takes it: the
+    /// TLS settings ([`fill_missing_tls`](Self::fill_missing_tls)), then the
+    /// password ([`fill_missing_password`](Self::fill_missing_password)).
+    /// [`from_vars`](Self::from_vars) and [`from_env`](Self::from_env) do it
+    /// already; call it on a configuration made from a URL alone.
+    ///
+    /// ```
+    /// # use knexrs_connect::{ConnectConfig, SslMode};
+    /// let mut config = ConnectConfig::from_url("postgres://app@db.internal/cliscale")?;
+    /// config.fill_from_libpq(|name| match name {
+    ///     "PGSSLMODE" => Some("require".to_owned()),
+    ///     "PGPASSWORD" => Some("s3cret".to_owned()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!((config.ssl_mode(), config.driver().get_password()), (SslMode::Require, Some(&b"s3cret"[..])));
+    /// # Ok::<(), knexrs_connect::ConnectError>(())
+    /// ```
+    pub fn fill_from_libpq(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<&mut Self, ConnectError> {
+        self.fill_missing_tls(&var)?;
+        Ok(self.fill_missing_password(var))
+    }
+
     /// The CA file a connection in `mode` trusts: the configured one, else
     /// `~/.postgresql/root.crt` where the mode checks certificates; `None`
     /// for the system's certificate authorities (or no check).

@@ -80,9 +80,7 @@ fn find_server() -> Result<ConnectConfig, TestError> {
     if let Some(url) = var("KNEXRS_TEST_DATABASE_URL").or_else(|| var("DATABASE_URL")) {
         let mut config = ConnectConfig::from_url(&url)?;
         // A server of the team's own takes libpq's settings as every connection does.
-        let env = |name: &str| std::env::var(name).ok();
-        config.fill_missing_tls(env)?;
-        config.fill_missing_password(env).set_environment(Environment::Test)?;
+        config.fill_from_libpq(|name| std::env::var(name).ok())?.set_environment(Environment::Test)?;
         return Ok(config);
     }
     let cluster = LocalCluster::new(test_cluster_options(cluster_root()?))?;

@@ -45,7 +45,7 @@ pub struct MigrateArgs {
 pub struct ConnectionArgs {
     /// Environment: development, staging, production (TLS required) or test
     /// [default: $KNEXRS_ENV, $NODE_ENV, development]
-    #[arg(long, global = true, value_name = "ENV", value_parser = parse_environment)]
+    #[arg(long, global = true, value_name = "ENV")]
     pub env: Option<Environment>,
     /// The bookkeeping table (knex `tableName`); `<table>_lock` holds knex's lock row
     #[arg(long, global = true, value_name = "TABLE", default_value = "knex_migrations")]
@@ -149,7 +149,7 @@ pub enum MigrateCommand {
         #[arg(long)]
         all: bool,
         /// A hazard to accept in every migration (`table-rewrite`, …); repeat for more
-        #[arg(long, value_name = "HAZARD", value_parser = parse_hazard)]
+        #[arg(long, value_name = "HAZARD")]
         allow: Vec<crate::Hazard>,
         /// The `--lock-timeout` the real run has (then no migration lacks one)
         #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -338,10 +338,6 @@ pub struct StatusArgs {
     pub parallel: Option<usize>,
 }
 
-pub(super) fn parse_environment(text: &str) -> Result<Environment, knexrs_connect::ConnectError> {
-    text.parse()
-}
-
 /// `15` (any minor) or `14.3`.
 fn parse_pg_version(text: &str) -> Result<knexrs_sql::ServerVersion, MigrateError> {
     let bad = || MigrateError::InvalidValue {
@@ -352,10 +348,6 @@ fn parse_pg_version(text: &str) -> Result<knexrs_sql::ServerVersion, MigrateErro
         None => text.parse().map(knexrs_sql::ServerVersion::major).map_err(|_| bad()),
         Some(_) => knexrs_sql::ServerVersion::parse(text).filter(|v| v.major >= 10).ok_or_else(bad),
     }
-}
-
-fn parse_hazard(text: &str) -> Result<crate::Hazard, MigrateError> {
-    text.parse()
 }
 
 /// `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.

@@ -422,8 +422,7 @@ fn direct_connection(args: &ConnectionArgs, environment: Environment) -> Result<
         }
         other => other,
     })?;
-    config.fill_missing_tls(|name| std::env::var(name).ok())?;
-    config.fill_missing_password(|name| std::env::var(name).ok()).set_environment(environment)?;
+    config.fill_from_libpq(|name| std::env::var(name).ok())?.set_environment(environment)?;
     Ok(Some(config))
 }
 

@@ -27,7 +27,7 @@ pub struct SeedArgs {
     #[command(subcommand)]
     pub command: SeedCommand,
     /// Environment: development, staging, production or test [default: $KNEXRS_ENV, $NODE_ENV, development]
-    #[arg(long, global = true, value_name = "ENV", value_parser = super::args::parse_environment)]
+    #[arg(long, global = true, value_name = "ENV")]
     pub env: Option<Environment>,
     /// Wait up to this long (e.g. 60s) for the database to accept connections while it starts, restarts or fails over; other errors stop at once [default: no wait]
     #[arg(long, global = true, value_name = "DURATION", value_parser = super::args::parse_duration)]
