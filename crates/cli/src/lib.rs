@@ -30,6 +30,7 @@ mod local;
 mod project;
 mod schema;
 mod server_versions;
+mod test_binaries;
 mod test_runner;
 mod workspace;
 mod xtask_dispatch;

@@ -2,12 +2,14 @@
 //! cluster, then a sweep of databases the tests left behind. The suite's whole
 //! output is checked for the password tests use: errors must never echo one.
 
+use crate::test_binaries::{self, Job, TestArgs};
 use crate::{ClusterName, PgVersions, Project, cluster};
 use anyhow::Context as _;
 use knexrs_cluster::{ClusterOptions, LocalCluster};
 use knexrs_connect::ConnectConfig;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ExitCode, Stdio};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How `test` runs: on the machine's own server (the default), or on
@@ -143,36 +145,16 @@ fn run_on(
     let port = cluster.start()?;
     let url = cluster.url(port, "postgres");
     eprintln!("test cluster: {url} (data in {})", cluster.data_dir().display());
-    let picks_packages = cargo_args.iter().any(|a| a == "-p" || a.starts_with("--package"));
-    let mut command = crate::cargo();
-    command.arg("test");
-    if !picks_packages {
-        command.arg("--workspace");
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command
-        .args(cargo_args)
-        .env("KNEXRS_TEST_DATABASE_URL", &url)
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .current_dir(project.root())
-        .spawn()
-        .context("running cargo test")?;
     let leaks = AtomicUsize::new(0);
     let counts = Counts::default();
-    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
-    std::thread::scope(|scope| {
-        if let Some(out) = stdout {
-            scope.spawn(|| relay(out, std::io::stdout(), &leaks, &counts));
-        }
-        if let Some(err) = stderr {
-            scope.spawn(|| relay(err, std::io::stderr(), &leaks, &counts));
-        }
-    });
-    let status = child.wait()?;
+    let mut env: Vec<(&str, std::ffi::OsString)> = env.to_vec();
+    env.push(("KNEXRS_TEST_DATABASE_URL", url.clone().into()));
+    let args = TestArgs::split(cargo_args);
+    let success = if args.runs_binaries() {
+        side_by_side(project, &args, &env, &leaks, &counts)?
+    } else {
+        one_cargo_test(project, cargo_args, &env, &leaks, &counts)?
+    };
     let swept = knexrs_testing::sweep(&ConnectConfig::from_url(&url)?)?;
     if swept > 0 {
         eprintln!("dropped {swept} test database(s) left behind");
@@ -181,7 +163,88 @@ fn run_on(
     if leaks > 0 {
         eprintln!("error: the tests' password appeared in {leaks} line(s) of their output: an error echoes a password");
     }
-    Ok(Run { success: status.success(), leaks, counts })
+    eprintln!("test summary: {counts}");
+    Ok(Run { success, leaks, counts })
+}
+
+/// `cargo test`, with the workspace unless `cargo_args` picks a package.
+fn cargo_test(project: &Project, cargo_args: &[String], env: &[(&str, std::ffi::OsString)]) -> std::process::Command {
+    let picks_packages = cargo_args.iter().any(|a| a == "-p" || a.starts_with("--package"));
+    let mut command = crate::cargo();
+    command.arg("test").current_dir(project.root()).env_remove("DATABASE_URL");
+    command.envs(env.iter().map(|(name, value)| (name, value)));
+    if !picks_packages {
+        command.arg("--workspace");
+    }
+    command
+}
+
+/// Builds the test binaries, then runs them (and the documentation's
+/// examples, when cargo would) side by side, one job per core.
+fn side_by_side(
+    project: &Project,
+    args: &TestArgs<'_>,
+    env: &[(&str, std::ffi::OsString)],
+    leaks: &AtomicUsize,
+    counts: &Counts,
+) -> anyhow::Result<bool> {
+    let mut build = cargo_test(project, args.cargo, env);
+    build.args(["--no-run", "--message-format", "json-render-diagnostics"]).args(args.cargo);
+    let binaries = test_binaries::build(build)?;
+    let mut jobs = Vec::with_capacity(binaries.len() + 1);
+    if args.runs_doc_tests() {
+        // The longest job (rustdoc compiles every example): first, so it does not end the run alone.
+        let mut doc = cargo_test(project, args.cargo, env);
+        doc.arg("--doc").args(args.cargo).arg("--").args(args.binaries);
+        let rerun = "cargo xtask test --doc".to_owned();
+        jobs.push(Job { title: "   Doc-tests (cargo test --doc)".to_owned(), rerun, command: doc });
+    }
+    jobs.extend(binaries.iter().map(|binary| {
+        let mut job = Job::binary(binary, project.root(), args.binaries, env);
+        job.command.env_remove("DATABASE_URL");
+        job
+    }));
+    let failed = Mutex::new(Vec::new());
+    let parallel = std::thread::available_parallelism().map_or(2, usize::from);
+    test_binaries::run_side_by_side(jobs, parallel, |finished| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", finished.title);
+        relay(&finished.output[..], &mut out, leaks, counts);
+        if !finished.passed {
+            failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(finished.rerun);
+        }
+    });
+    let failed = failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for rerun in &failed {
+        eprintln!("error: test failed, to run it alone: {rerun}");
+    }
+    Ok(failed.is_empty())
+}
+
+/// The whole run as one `cargo test` (`--no-run`, `--doc`: cargo's own).
+fn one_cargo_test(
+    project: &Project,
+    cargo_args: &[String],
+    env: &[(&str, std::ffi::OsString)],
+    leaks: &AtomicUsize,
+    counts: &Counts,
+) -> anyhow::Result<bool> {
+    let mut child = cargo_test(project, cargo_args, env)
+        .args(cargo_args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running cargo test")?;
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    std::thread::scope(|scope| {
+        if let Some(out) = stdout {
+            scope.spawn(|| relay(out, std::io::stdout(), leaks, counts));
+        }
+        if let Some(err) = stderr {
+            scope.spawn(|| relay(err, std::io::stderr(), leaks, counts));
+        }
+    });
+    Ok(child.wait()?.success())
 }
 
 /// Stops the PgBouncer the pooler tests started under `root`, if any.
