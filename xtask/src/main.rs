@@ -70,7 +70,7 @@ pub(crate) fn project() -> Project {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Workspace(WorkspaceCommand::Test { pg, pooler, cargo_args }) => {
+        Command::Workspace(command @ WorkspaceCommand::Test { .. }) => {
             let project = project();
             // The knex comparisons (tests/knex_both_ways.rs) run real knex: Node.js first.
             if let Err(error) = knexrs_cli::ensure_node() {
@@ -80,7 +80,7 @@ fn main() -> ExitCode {
             if let Err(error) = knexrs_cli::ensure_pgbouncer() {
                 return failure(error);
             }
-            let code = run_workspace(&project, WorkspaceCommand::Test { pg, pooler, cargo_args });
+            let code = run_workspace(&project, command);
             stop_test_file_clusters(&project);
             code
         }

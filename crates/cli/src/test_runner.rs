@@ -17,7 +17,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// `--pg all`), one after the other.
 ///
 /// ```
-/// let options = knexrs_cli::TestOptions { pg: Some("13,18".parse().unwrap()), pooler: None, cargo_args: vec!["--no-fail-fast".into()] };
+/// let options = knexrs_cli::TestOptions {
+///     pg: Some("13,18".parse().unwrap()),
+///     pooler: None,
+///     binaries_at_once: 1,
+///     cargo_args: vec!["--no-fail-fast".into()],
+/// };
 /// assert_eq!(options.pg.unwrap().majors(), [13, 18]);
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -27,6 +32,11 @@ pub struct TestOptions {
     /// `Transaction`: every test database is reached through a local
     /// PgBouncer in transaction mode (pool size 2), as production fleets are.
     pub pooler: Option<knexrs_connect::Pooler>,
+    /// How many test binaries run at once. 0 or 1: one after another
+    /// through `cargo test` itself. More: built first, then run side by
+    /// side, each one's output printed whole as it ends (`--no-run` and
+    /// `--doc` are still `cargo test`'s own).
+    pub binaries_at_once: usize,
     /// Passed on to `cargo test`.
     pub cargo_args: Vec<String>,
 }
@@ -40,7 +50,7 @@ pub struct TestOptions {
 ///
 /// ```no_run
 /// # let project = knexrs_cli::Project::new(".", knexrs_migrate::Migrator::new(vec![]));
-/// let options = knexrs_cli::TestOptions { pg: None, pooler: None, cargo_args: vec!["--no-fail-fast".to_owned()] };
+/// let options = knexrs_cli::TestOptions { pg: None, pooler: None, binaries_at_once: 2, cargo_args: vec![] };
 /// let code = knexrs_cli::run_tests(&project, &options)?;
 /// # Ok::<(), anyhow::Error>(())
 /// ```
@@ -53,7 +63,7 @@ pub fn run_tests(project: &Project, options: &TestOptions) -> anyhow::Result<Exi
     }
     let Some(versions) = &options.pg else {
         let cluster = cluster(project, ClusterName::Test)?;
-        let run = run_on(project, &cluster, &pooled, &options.cargo_args);
+        let run = run_on(project, &cluster, &pooled, options);
         stop_pgbouncer_under(&project.target_dir().join("knexrs-pg"));
         return Ok(run?.exit_code());
     };
@@ -64,7 +74,7 @@ pub fn run_tests(project: &Project, options: &TestOptions) -> anyhow::Result<Exi
         eprintln!("== PostgreSQL {major} ({})", bin.display());
         let mut env = vec![("PGBIN", bin.as_os_str().to_owned()), ("KNEXRS_CLUSTER_ROOT", root.as_os_str().to_owned())];
         env.extend(pooled.iter().cloned());
-        let run = run_on(project, &cluster, &env, &options.cargo_args);
+        let run = run_on(project, &cluster, &env, options);
         stop_clusters_under(&root, &bin);
         let run = run?;
         all_passed &= run.passed();
@@ -140,8 +150,9 @@ fn run_on(
     project: &Project,
     cluster: &LocalCluster,
     env: &[(&str, std::ffi::OsString)],
-    cargo_args: &[String],
+    options: &TestOptions,
 ) -> anyhow::Result<Run> {
+    let cargo_args = &options.cargo_args;
     let port = cluster.start()?;
     let url = cluster.url(port, "postgres");
     eprintln!("test cluster: {url} (data in {})", cluster.data_dir().display());
@@ -150,8 +161,8 @@ fn run_on(
     let mut env: Vec<(&str, std::ffi::OsString)> = env.to_vec();
     env.push(("KNEXRS_TEST_DATABASE_URL", url.clone().into()));
     let args = TestArgs::split(cargo_args);
-    let success = if args.runs_binaries() {
-        side_by_side(project, &args, &env, &leaks, &counts)?
+    let success = if options.binaries_at_once > 1 && args.runs_binaries() {
+        side_by_side(project, &args, &env, options.binaries_at_once, &leaks, &counts)?
     } else {
         one_cargo_test(project, cargo_args, &env, &leaks, &counts)?
     };
@@ -180,11 +191,12 @@ fn cargo_test(project: &Project, cargo_args: &[String], env: &[(&str, std::ffi::
 }
 
 /// Builds the test binaries, then runs them (and the documentation's
-/// examples, when cargo would) side by side, one job per core.
+/// examples, when cargo would) side by side, `parallel` at a time.
 fn side_by_side(
     project: &Project,
     args: &TestArgs<'_>,
     env: &[(&str, std::ffi::OsString)],
+    parallel: usize,
     leaks: &AtomicUsize,
     counts: &Counts,
 ) -> anyhow::Result<bool> {
@@ -205,7 +217,6 @@ fn side_by_side(
         job
     }));
     let failed = Mutex::new(Vec::new());
-    let parallel = std::thread::available_parallelism().map_or(2, usize::from);
     test_binaries::run_side_by_side(jobs, parallel, |finished| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", finished.title);

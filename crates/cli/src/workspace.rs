@@ -57,6 +57,10 @@ pub enum WorkspaceCommand {
         /// `transaction`: reach every test database through a local PgBouncer in transaction mode (pool size 2)
         #[arg(long, value_name = "MODE")]
         pooler: Option<knexrs_connect::Pooler>,
+        /// Run this many test binaries at once, each one's output printed whole as it ends
+        /// (1, the default: one after another, as `cargo test` runs them)
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        binaries_at_once: usize,
         /// Passed on to `cargo test --workspace`
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         cargo_args: Vec<String>,
@@ -128,8 +132,8 @@ pub fn run_workspace(project: &Project, command: WorkspaceCommand) -> ExitCode {
         WorkspaceCommand::Schema { action: SchemaAction::Generate(args) } => {
             generate(project, &args).unwrap_or_else(failure)
         }
-        WorkspaceCommand::Test { pg, pooler, cargo_args } => {
-            run_tests(project, &TestOptions { pg, pooler, cargo_args }).unwrap_or_else(failure)
+        WorkspaceCommand::Test { pg, pooler, binaries_at_once, cargo_args } => {
+            run_tests(project, &TestOptions { pg, pooler, binaries_at_once, cargo_args }).unwrap_or_else(failure)
         }
     }
 }
