@@ -178,7 +178,7 @@ fn run_on(
     Ok(Run { success, leaks, counts })
 }
 
-/// `cargo test`, with the workspace unless `cargo_args` picks a package.
+/// `cargo test <cargo_args>`, with the workspace unless they pick a package.
 fn cargo_test(project: &Project, cargo_args: &[String], env: &[(&str, std::ffi::OsString)]) -> std::process::Command {
     let picks_packages = cargo_args.iter().any(|a| a == "-p" || a.starts_with("--package"));
     let mut command = crate::cargo();
@@ -187,6 +187,7 @@ fn cargo_test(project: &Project, cargo_args: &[String], env: &[(&str, std::ffi::
     if !picks_packages {
         command.arg("--workspace");
     }
+    command.args(cargo_args);
     command
 }
 
@@ -201,13 +202,13 @@ fn side_by_side(
     counts: &Counts,
 ) -> anyhow::Result<bool> {
     let mut build = cargo_test(project, args.cargo, env);
-    build.args(["--no-run", "--message-format", "json-render-diagnostics"]).args(args.cargo);
+    build.args(["--no-run", "--message-format", "json-render-diagnostics"]);
     let binaries = test_binaries::build(build)?;
     let mut jobs = Vec::with_capacity(binaries.len() + 1);
     if args.runs_doc_tests() {
         // The longest job (rustdoc compiles every example): first, so it does not end the run alone.
         let mut doc = cargo_test(project, args.cargo, env);
-        doc.arg("--doc").args(args.cargo).arg("--").args(args.binaries);
+        doc.arg("--doc").arg("--").args(args.binaries);
         let rerun = "cargo xtask test --doc".to_owned();
         jobs.push(Job { title: "   Doc-tests (cargo test --doc)".to_owned(), rerun, command: doc });
     }
@@ -241,7 +242,6 @@ fn one_cargo_test(
     counts: &Counts,
 ) -> anyhow::Result<bool> {
     let mut child = cargo_test(project, cargo_args, env)
-        .args(cargo_args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
