@@ -63,7 +63,7 @@ fn server() -> &'static TlsServer {
             .setting("ssl_key_file", "server.key")
             // Client certificates are checked against it (`certuser` logs in with one).
             .setting("ssl_ca_file", "ca.crt")
-            .setting("max_connections", "20")
+            .setting("max_connections", "100")
             .hba(
                 "# TLS or nothing; certuser by certificate alone\n\
                  hostssl all certuser 127.0.0.1/32 cert\n\

@@ -30,7 +30,7 @@ fn server() -> &'static SocketServer {
         let options = ClusterOptions::new("socket", &root, 54349)
             // Relative to the data directory, where the server runs.
             .setting("unix_socket_directories", ".")
-            .setting("max_connections", "30")
+            .setting("max_connections", "100")
             .hba(
                 "# a Unix socket for the tests, loopback TCP for the cluster's own checks\n\
                  local all postgres trust\n\

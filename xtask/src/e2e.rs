@@ -33,6 +33,9 @@ pub(crate) struct E2eArgs {
     /// The scenarios to run (all by default)
     #[arg(value_enum)]
     scenarios: Vec<Scenario>,
+    /// How many test binaries the copy's suite runs at once (`cargo xtask test --binaries-at-once`)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    binaries_at_once: usize,
 }
 
 pub(crate) fn run(args: &E2eArgs) -> anyhow::Result<ExitCode> {
@@ -42,7 +45,7 @@ pub(crate) fn run(args: &E2eArgs) -> anyhow::Result<ExitCode> {
         if args.scenarios.is_empty() { vec![Scenario::Template, Scenario::Workspace] } else { args.scenarios.clone() };
     for scenario in scenarios {
         match scenario {
-            Scenario::Workspace => workspace_with_a_user_migration()?,
+            Scenario::Workspace => workspace_with_a_user_migration(args.binaries_at_once)?,
             Scenario::Template => new_project_with_knexrs_init()?,
         }
     }
@@ -112,7 +115,7 @@ fn ok_with_stderr(command: &mut Command, what: &str) -> anyhow::Result<(String, 
     Ok((stdout, stderr.into_owned()))
 }
 
-fn workspace_with_a_user_migration() -> anyhow::Result<()> {
+fn workspace_with_a_user_migration(binaries_at_once: usize) -> anyhow::Result<()> {
     let root = workspace_root();
     let scratch = Scratch(std::env::temp_dir().join(format!("knexrs-e2e-workspace-{}", std::process::id())));
     copy_sources(&root, &scratch.0)?;
@@ -120,7 +123,7 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     let target = crate::project().target_dir();
     // Cargo names a workspace's own artifacts the same wherever the workspace
     // lives: the copy's newer sources rebuild them into our target folder, and
-    // some then point at the copy (a build script compiled with its
+    // some then point at the copy (a test compiled with its
     // `CARGO_MANIFEST_DIR`), which cargo does not notice. Cleaned when the
     // scenario ends, passed or not, so this tree's next build makes its own.
     let _ours_rebuilt_next = CleanWorkspaceArtifacts { root: root.clone(), target: target.clone() };
@@ -159,7 +162,7 @@ fn workspace_with_a_user_migration() -> anyhow::Result<()> {
     ok(&mut cargo_xtask(&["schema", "generate"]), "cargo xtask schema generate")?;
     let mut drop = knexrs_connect::ConnectConfig::from_url(&test_cluster.url(port, "postgres"))?.connect()?;
     drop.batch_execute(&format!("drop database if exists \"{database}\" with (force)"))?;
-    let mut test = cargo_xtask(&["test"]);
+    let mut test = cargo_xtask(&["test", "--binaries-at-once", &binaries_at_once.to_string()]);
     test.env_remove("DATABASE_URL");
     let tested = ok(&mut test, "cargo xtask test (the copy's whole suite, with the user's migration)");
     // The test cluster stops with the scenario, passed or not.
@@ -297,13 +300,60 @@ fn new_project_with_knexrs_init() -> anyhow::Result<()> {
     expect(&tested, "test every_migration_applies_on_a_fresh_database ... ok")?;
     expect(&tested, "test every_migrations_down_undoes_its_up ... ok")?;
     expect(&tested, "test no_migration_blocks_a_table_in_use ... ok")?;
+    a_copy_of_the_project_migrates_its_own_migrations(&app, &target, || in_app(knexrs_cli::cargo()))?;
     step(
-        "a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its service runs, its test passes",
+        "a new project adopted knexrs with knexrs init: migrated, seeded, typed tables generated, its service runs, its test passes, a copy of it migrates its own",
     );
     let extended = an_xtask_of_its_own_extended_by_knexrs_init(&knexrs, &target, &scratch.0);
     let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop"]).output();
     let _ = in_app(knexrs_cli::cargo()).args(["xtask", "db", "stop", "--cluster", "test"]).output();
     extended
+}
+
+/// The project copied with its build (`cp -a`, the target folder shared, as
+/// a team starts a service from another): a migration added in the copy is
+/// the copy's, on a database of its own. The migrations crate's build script
+/// names its folder relative to the crate: a path compiled into it (cargo
+/// does not rebuild a build script when its project moves) kept reading the
+/// original's folder, and the copy's migration was never applied.
+fn a_copy_of_the_project_migrates_its_own_migrations(
+    app: &Path,
+    target: &Path,
+    cargo: impl Fn() -> Command,
+) -> anyhow::Result<()> {
+    let copy = app.with_file_name("app-copy");
+    ok(Command::new("cp").arg("-a").arg(app).arg(&copy), "cp -a app app-copy (the project with its build)")?;
+    let url = ok(cargo().args(["xtask", "db", "url"]), "cargo xtask db url")?;
+    let (server, _) = url.trim().rsplit_once('/').context("`cargo xtask db url` printed no database")?;
+    let mut admin = knexrs_connect::ConnectConfig::from_url(&format!("{server}/postgres"))?.connect()?;
+    admin.batch_execute("drop database if exists app_copy with (force)")?;
+    admin.batch_execute("create database app_copy")?;
+    let in_copy = |args: &[&str]| {
+        let mut command = cargo();
+        command.current_dir(&copy).env("CARGO_TARGET_DIR", target).env("DATABASE_URL", format!("{server}/app_copy"));
+        command.arg("xtask").args(args);
+        command
+    };
+    let made = ok(
+        &mut in_copy(&["migrate", "make", "add_user_name"]),
+        "cargo xtask migrate make add_user_name (in the copy)",
+    )?;
+    let path = created_migration(&made, "`migrate make` in the copy")?;
+    if !path.starts_with(&copy) {
+        bail!("`migrate make` in the copy wrote {} outside it", path.display());
+    }
+    std::fs::write(
+        &path,
+        "//! The users' names.\n\nuse knexrs_migrate::prelude::*;\n\n\
+         pub fn up(schema: &mut SchemaBuilder) {\n    schema.alter_table(\"users\", |t| {\n        t.text(\"name\");\n    });\n}\n\n\
+         pub fn down(schema: &mut SchemaBuilder) {\n    schema.alter_table(\"users\", |t| {\n        t.drop_column(\"name\");\n    });\n}\n",
+    )?;
+    let latest =
+        ok(&mut in_copy(&["migrate", "latest"]), "cargo xtask migrate latest (in the copy, on a database of its own)")?;
+    expect(&latest, "Batch 1 run: 2 migrations")?;
+    expect(&latest, "_add_user_name (")?;
+    admin.batch_execute("drop database if exists app_copy with (force)")?;
+    Ok(())
 }
 
 /// A workspace whose xtask is its own (a `hello` task, arguments read by

@@ -21,6 +21,11 @@ const CRATE_FILES: [&str; 4] = ["lib.rs", "build.rs", "main.rs", "mod.rs"];
 /// `up`/`down`) do not fail the build: the migrator reports them at run time,
 /// with the file's name.
 ///
+/// A relative `dir` is the crate's folder's (cargo runs build scripts there).
+/// Prefer it to `env!("CARGO_MANIFEST_DIR")`: cargo does not rebuild a build
+/// script when the project is copied or moved with its target folder, and a
+/// path compiled into it would keep naming the old folder.
+///
 /// ```no_run
 /// // in build.rs's `main`:
 /// knexrs_embed::embed_migrations(".").expect("writing the migration registry");

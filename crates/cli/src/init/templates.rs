@@ -97,13 +97,17 @@ pub(crate) const MIGRATIONS_BUILD: &str = r#"//! Compiles every migration file o
 //! `cargo xtask migrate make <name>` then `cargo xtask migrate latest` needs no
 //! registration by hand. Several folders (knex `directory: [...]`):
 //! `knexrs_embed::embed_migration_folders(&[...], FolderOrder::ByFileName)`.
+//!
+//! Folders are named relative to this crate's folder, where cargo runs the
+//! build script: a path compiled in (`env!("CARGO_MANIFEST_DIR")`) would keep
+//! naming the old folder after the workspace is copied with its target folder.
 
 fn main() {
-    if let Err(error) = knexrs_embed::embed_migrations(env!("CARGO_MANIFEST_DIR")) {
+    if let Err(error) = knexrs_embed::embed_migrations(".") {
         panic!("writing the migration registry into OUT_DIR: {error}");
     }
     // The workspace's seeds/ folder (knex's), for `cargo xtask seed run`.
-    if let Err(error) = knexrs_embed::embed_seeds(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds")) {
+    if let Err(error) = knexrs_embed::embed_seeds("../seeds") {
         panic!("writing the seed registry into OUT_DIR: {error}");
     }
 }
