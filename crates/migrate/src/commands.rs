@@ -217,12 +217,12 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<Option<RunReport>, MigrateError> {
-        // Without a checksum nothing can be edited or adopted: only unfinished rows matter.
-        let checksums = self.migrations().iter().any(|m| m.checksum().is_some());
-        let Some(reply) = db::noop_snapshot(session.work.client(), self.tables(), checksums).await? else {
+        let Some(reply) = db::noop_snapshot(session.work.client(), self.tables()).await? else {
             return Ok(None);
         };
-        let view = db::noop_view(&reply, self.tables())?;
+        let Some(view) = db::noop_view(&reply) else {
+            return Ok(None);
+        };
         if view.locked {
             // knex refuses every command that would migrate while its row is set, even one with nothing to do.
             return Err(MigrateError::Locked { table: self.tables().lock() });

@@ -2,6 +2,7 @@
 //! as small async functions over a `tokio_postgres::Client` (the data side
 //! lives elsewhere). Each read is one round trip.
 
+use crate::copy_text::CopyText;
 use crate::migration::stem_of;
 use crate::{MigrateError, Migration, Tables};
 use chrono::{DateTime, Utc};
@@ -301,66 +302,90 @@ pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<
     }
 }
 
-/// What a no-op `latest` needs, in one round trip and with as little work
-/// as possible on both sides: the applied names and batches, our side table
-/// (every row when `checksums`, so edits are noticed; otherwise only
-/// migrations that did not finish), and knex's lock row. Three plain
-/// statements, pipelined: the cheapest for a fresh server process to plan
-/// (aggregating into arrays cost it more than the client saved), and read in
-/// binary so [`noop_view`] borrows every name. `None` when a table is missing.
-pub(crate) async fn noop_snapshot(
-    client: &Client,
-    tables: &Tables,
-    checksums: bool,
-) -> Result<Option<NoopReply>, MigrateError> {
-    let unfinished = if checksums { String::new() } else { format!(" where state <> '{}'", State::Applied.as_str()) };
-    let applied = format!("select name::text, batch from {} where name is not null", tables.qualified_migrations());
-    let side = format!("select name::text, checksum::text, state::text from {}{unfinished}", tables.qualified_state());
-    let lock = format!("select is_locked from {}", tables.qualified_lock());
-    // All three go out before any answer is read.
-    let all = futures_util::future::try_join3(
-        client.query_typed(&applied, &[]),
-        client.query_typed(&side, &[]),
-        simple_rows(client, &lock),
-    );
+/// What a no-op `latest` needs, with as little work as possible on both
+/// sides: the applied names and batches, our side table (the checksums, so
+/// edits are noticed; the states, so a migration that did not finish is),
+/// and knex's lock row. Each table is read with `COPY … TO STDOUT`, which the
+/// server does not plan: a fresh server process planning a `SELECT` first
+/// loads the table's indexes into its caches, and for these three tables that
+/// cost it more than sending every row (a millisecond of a ten-millisecond
+/// no-op, BENCHMARKS.md). The three go out together (two round trips: each
+/// `COPY` is prepared, then run). `None` when a table is missing, or when
+/// anything unusual happens on the way (a pooler that does not keep prepared
+/// statements, rows COPY should not have written): the caller then reads the
+/// bookkeeping the usual way, which reports any real problem in its words.
+pub(crate) async fn noop_snapshot(client: &Client, tables: &Tables) -> Result<Option<NoopReply>, MigrateError> {
+    let applied = format!("copy {} (name, batch) to stdout", tables.qualified_migrations());
+    let side = format!("copy {} (name, checksum, state) to stdout", tables.qualified_state());
+    let lock = format!("copy {} (is_locked) to stdout", tables.qualified_lock());
+    let all =
+        futures_util::future::try_join3(copy_out(client, &applied), copy_out(client, &side), copy_out(client, &lock));
     match all.await {
         Ok((applied, side, lock)) => {
-            let locked = lock.first().is_some_and(|rows| knex_lock_is_set(rows));
+            let (Some(applied), Some(side), Some(lock)) =
+                (CopyText::decode(&applied, 2), CopyText::decode(&side, 3), CopyText::decode(&lock, 1))
+            else {
+                return Ok(None);
+            };
+            let mut locks = lock.rows();
+            let locked = match (locks.next(), locks.next()) {
+                // knex treats a second row as a lock too.
+                (Some(_), Some(_)) => true,
+                (Some(row), None) => row.get(0) == Some("1"),
+                (None, _) => false,
+            };
             Ok(Some(NoopReply { applied, side, locked }))
         }
-        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(None),
+        // A table missing, or its schema (`COPY` names that one, where `SELECT` named the table).
+        Err(e) if matches!(e.code(), Some(&SqlState::UNDEFINED_TABLE | &SqlState::INVALID_SCHEMA_NAME)) => Ok(None),
+        // A pooler in transaction mode without prepared statements: the usual way works through it.
+        Err(e) if e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }
+}
+
+/// Everything `sql` (a `COPY … TO STDOUT`) sends.
+async fn copy_out(client: &Client, sql: &str) -> Result<Vec<u8>, tokio_postgres::Error> {
+    use futures_util::TryStreamExt as _;
+    let stream = client.copy_out(sql).await?;
+    stream
+        .try_fold(Vec::new(), |mut all, chunk| async move {
+            all.extend_from_slice(&chunk);
+            Ok(all)
+        })
+        .await
 }
 
 /// [`noop_snapshot`]'s rows.
 #[derive(Debug)]
 pub(crate) struct NoopReply {
-    applied: Vec<tokio_postgres::Row>,
-    side: Vec<tokio_postgres::Row>,
+    applied: CopyText,
+    side: CopyText,
     locked: bool,
 }
 
-/// [`noop_snapshot`]'s rows, decoded without copying a name.
-pub(crate) fn noop_view<'a>(reply: &'a NoopReply, tables: &Tables) -> Result<NoopView<'a>, MigrateError> {
-    let decode = |e: tokio_postgres::Error| MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e);
-    let mut view =
-        NoopView { applied: Vec::with_capacity(reply.applied.len()), locked: reply.locked, ..NoopView::default() };
-    for row in &reply.applied {
-        view.applied.push(row.try_get(0).map_err(decode)?);
-        let batch: Option<i32> = row.try_get(1).map_err(decode)?;
-        view.last_batch = Ord::max(view.last_batch, batch.unwrap_or(0));
+/// [`noop_snapshot`]'s rows, borrowed: `None` when a batch is not a number
+/// (the usual path reads and reports it).
+pub(crate) fn noop_view(reply: &NoopReply) -> Option<NoopView<'_>> {
+    let mut view = NoopView { locked: reply.locked, ..NoopView::default() };
+    for row in reply.applied.rows() {
+        // knex's reads skip a row without a name, as `where name is not null` did.
+        let Some(name) = row.get(0) else { continue };
+        view.applied.push(name);
+        let batch = match row.get(1) {
+            Some(batch) => batch.parse::<i32>().ok()?,
+            None => 0,
+        };
+        view.last_batch = Ord::max(view.last_batch, batch);
     }
-    view.side.reserve(reply.side.len());
-    for row in &reply.side {
-        let state: Option<&str> = row.try_get(2).map_err(decode)?;
+    for row in reply.side.rows() {
         view.side.push(SideRow {
-            name: row.try_get(0).map_err(decode)?,
-            checksum: row.try_get(1).map_err(decode)?,
-            incomplete: State::parse(state.unwrap_or("")) != State::Applied,
+            name: row.get(0)?,
+            checksum: row.get(1),
+            incomplete: State::parse(row.get(2).unwrap_or("")) != State::Applied,
         });
     }
-    Ok(view)
+    Some(view)
 }
 
 /// The bookkeeping as a no-op `latest` sees it, borrowed from the reply.
