@@ -123,8 +123,8 @@ fn workspace_with_a_user_migration(binaries_at_once: usize) -> anyhow::Result<()
     let target = crate::project().target_dir();
     // Cargo names a workspace's own artifacts the same wherever the workspace
     // lives: the copy's newer sources rebuild them into our target folder, and
-    // some then point at the copy (a test compiled with its
-    // `CARGO_MANIFEST_DIR`), which cargo does not notice. Cleaned when the
+    // some then point at the copy (a test's `env!("CARGO_MANIFEST_DIR")`, the
+    // migration registry's paths), which cargo does not notice. Cleaned when the
     // scenario ends, passed or not, so this tree's next build makes its own.
     let _ours_rebuilt_next = CleanWorkspaceArtifacts { root: root.clone(), target: target.clone() };
     let test_cluster = cluster(&crate::project(), ClusterName::Test)?;

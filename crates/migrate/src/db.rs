@@ -1,6 +1,7 @@
 //! Every SQL statement the runner sends about its own bookkeeping and locks,
 //! as small async functions over a `tokio_postgres::Client` (the data side
-//! lives elsewhere). Each read is one round trip.
+//! lives elsewhere). Each read is one round trip, but for a no-op `latest`'s
+//! (two: see [`noop_snapshot`]).
 
 use crate::copy_text::CopyText;
 use crate::migration::stem_of;
@@ -327,13 +328,7 @@ pub(crate) async fn noop_snapshot(client: &Client, tables: &Tables) -> Result<Op
             else {
                 return Ok(None);
             };
-            let mut locks = lock.rows();
-            let locked = match (locks.next(), locks.next()) {
-                // knex treats a second row as a lock too.
-                (Some(_), Some(_)) => true,
-                (Some(row), None) => row.get(0) == Some("1"),
-                (None, _) => false,
-            };
+            let locked = knex_lock_is_set(lock.rows().map(|row| row.get(0)));
             Ok(Some(NoopReply { applied, side, locked }))
         }
         // A table missing, or its schema (`COPY` names that one, where `SELECT` named the table).
@@ -583,10 +578,17 @@ pub(crate) fn lock_rows_sql(tables: &Tables) -> String {
     format!("select is_locked from {} for update", tables.qualified_lock())
 }
 
-/// Whether knex's lock rows say a run holds the lock: a row set to 1, or more
-/// than one row (knex treats both as locked).
-pub(crate) fn knex_lock_is_set(rows: &[SimpleQueryRow]) -> bool {
-    rows.len() > 1 || rows.iter().any(|row| row.get(0) == Some("1"))
+/// Whether knex's lock rows (each one's `is_locked`, as text) say a run
+/// holds the lock: a row set to 1, or more than one row (knex treats both as
+/// locked).
+pub(crate) fn knex_lock_is_set<'a>(is_locked: impl IntoIterator<Item = Option<&'a str>>) -> bool {
+    let mut rows = 0;
+    let mut set = false;
+    for value in is_locked {
+        rows += 1;
+        set |= value == Some("1");
+    }
+    rows > 1 || set
 }
 
 /// Reads the rows of a simple query's first statement.
@@ -692,4 +694,16 @@ pub(crate) async fn blockers(client: &Client, pid: i32) -> Result<Vec<Blocker>, 
                 .collect()
         })
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn knex_lock_is_set_by_a_row_of_1_or_by_a_second_row_as_knex_reads_it() {
+        assert!(!super::knex_lock_is_set([]), "no row: not locked");
+        assert!(!super::knex_lock_is_set([Some("0")]));
+        assert!(super::knex_lock_is_set([Some("1")]));
+        assert!(super::knex_lock_is_set([Some("0"), Some("0")]), "two rows: locked");
+        assert!(!super::knex_lock_is_set([None]), "a NULL is not set");
+    }
 }

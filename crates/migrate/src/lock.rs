@@ -45,7 +45,7 @@ pub(crate) async fn lock_knex_rows(
     let kind = LockKind::KnexRow { table: tables.lock() };
     let rows = db::lock_rows(session.work.client(), tables);
     let rows = session.wait_for_lock(Which::Work, kind, deadline, options, reporter, rows).await?;
-    if db::knex_lock_is_set(&rows) {
+    if db::knex_lock_is_set(rows.iter().map(|row| row.get(0))) {
         return Err(MigrateError::Locked { table: tables.lock() });
     }
     Ok(())
@@ -73,7 +73,7 @@ pub(crate) async fn hold_knex_lock(
     let kind = LockKind::KnexRow { table: tables.lock() };
     let rows = db::lock_rows(lock.client(), tables);
     let rows = session.wait_for_lock(Which::Lock, kind, deadline, options, reporter, rows).await?;
-    if db::knex_lock_is_set(&rows) {
+    if db::knex_lock_is_set(rows.iter().map(|row| row.get(0))) {
         let _ = lock.client().batch_execute("rollback").await;
         return Err(MigrateError::Locked { table: tables.lock() });
     }
