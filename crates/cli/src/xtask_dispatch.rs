@@ -34,8 +34,8 @@ struct WorkspaceCli {
 pub fn exit_if_workspace_command(commands: &[&str], project: impl FnOnce() -> Project) {
     let Some(parsed) = workspace_command_in(std::env::args_os(), commands) else { return };
     let command = parsed.unwrap_or_else(|error| error.exit());
-    let code = if knexrs_connect::in_async_context() {
-        // Called from an async main (`#[tokio::main]`): the blocking
+    let code = if knexrs_connect::in_runtime_context() {
+        // Called under a runtime (`#[tokio::main]`): the blocking
         // commands run on a thread of their own, outside its runtime.
         let project = project();
         std::thread::scope(|scope| scope.spawn(|| run_workspace(&project, command)).join()).unwrap_or(ExitCode::FAILURE)

@@ -12,6 +12,13 @@
 /// takes budget without making progress and gives every unit back, so it
 /// leaves the task as it found it.
 ///
+/// Two cases slip past the probe, because tokio leaves the budget unlimited
+/// while the runtime stays entered: a future wrapped in
+/// `tokio::task::unconstrained`, and the rest of a multi-thread runtime's
+/// `block_on` poll after `tokio::task::block_in_place` returned (tokio 1.x
+/// gives the budget back only on worker threads). Code that must never panic,
+/// such as a `Drop`, asks [`in_runtime_context`] instead.
+///
 /// ```
 /// assert!(!knexrs_connect::in_async_context()); // a plain thread
 /// ```
@@ -40,9 +47,22 @@ pub fn in_async_context() -> bool {
     limited
 }
 
+/// Whether a tokio runtime is current on this thread at all: async code, a
+/// `spawn_blocking` thread, or a thread under `Handle::enter`. Wider than
+/// [`in_async_context`] and never wrong in the direction that panics: a
+/// `Drop` that must close a blocking client moves that work to a thread of its
+/// own whenever this is true.
+///
+/// ```
+/// assert!(!knexrs_connect::in_runtime_context()); // a plain thread
+/// ```
+pub fn in_runtime_context() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::in_async_context;
+    use super::{in_async_context, in_runtime_context};
 
     #[tokio::test]
     async fn a_current_thread_task_is_async() {
@@ -64,5 +84,15 @@ mod tests {
         let _guard = runtime.enter();
         assert!(!in_async_context(), "entering a handle is not running async code");
         assert!(runtime.block_on(async { in_async_context() }));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_block_in_place_on_the_block_on_thread_only_the_wider_check_still_sees_the_runtime() {
+        tokio::task::block_in_place(|| ());
+        // tokio restores the budget on worker threads only: the probe is fooled here.
+        assert!(!in_async_context(), "tokio now restores the budget: in_async_context's doc can drop this case");
+        assert!(in_runtime_context());
+        assert!(tokio::spawn(async { in_runtime_context() }).await.unwrap());
+        assert!(!std::thread::spawn(in_runtime_context).join().unwrap());
     }
 }

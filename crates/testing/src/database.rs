@@ -321,7 +321,7 @@ impl Drop for TestDatabase {
                     }
                 };
                 // Blocking calls cannot run on an async test's runtime thread.
-                if knexrs_connect::in_async_context() {
+                if knexrs_connect::in_runtime_context() {
                     let _ = std::thread::Builder::new().name("drop-test-db".into()).spawn(drop_database);
                 } else {
                     drop_database();
@@ -355,7 +355,7 @@ pub fn migrate(config: &ConnectConfig, migrator: &Migrator) -> Result<(), TestEr
 /// Drops a blocking client where that is safe: closing one runs a runtime of
 /// its own, which panics on an async runtime's thread (a `#[tokio::test]`).
 pub(crate) fn close_off_async(client: postgres::Client) {
-    if knexrs_connect::in_async_context() {
+    if knexrs_connect::in_runtime_context() {
         let _ = std::thread::Builder::new().name("close-test-db".into()).spawn(move || drop(client));
     } else {
         drop(client);

@@ -166,7 +166,7 @@ impl Drop for Connection {
         // Closing a blocking client runs a runtime of its own, which panics on
         // an async runtime's thread: close it on a thread of its own there.
         if let Some(client) = self.client.take()
-            && crate::in_async_context()
+            && knexrs_connect::in_runtime_context()
         {
             let _ = std::thread::Builder::new().name("close-connection".into()).spawn(move || drop(client));
         }
