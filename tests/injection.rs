@@ -142,6 +142,12 @@ fn arbitrary_values_and_names_round_trip_as_data_and_run_no_other_statement() {
     if let Err(e) = session.conn.client().simple_query(probe) {
         panic!("pg_stat_statements must be in shared_preload_libraries of the test server: {e}");
     }
+    // A whole suite fills its table (20,000 entries, one per statement and
+    // database), and a full table evicts entries, ours among them: emptied first
+    // (no other test reads it), so the few thousand other tests add while this
+    // one runs leave ours alone.
+    let reset = "select pg_stat_statements_reset()";
+    session.conn.client().batch_execute(reset).unwrap();
     let mut victims = SchemaBuilder::new();
     victims.create_table("victims", |t| {
         t.increments("id");
@@ -150,7 +156,9 @@ fn arbitrary_values_and_names_round_trip_as_data_and_run_no_other_statement() {
     let check = "select id from victims";
     let report = "select s.query from pg_stat_statements s join pg_database d on d.oid = s.dbid \
                   where d.datname = current_database()";
-    session.sent.extend(["create extension if not exists pg_stat_statements", probe, check, report].map(str::to_owned));
+    session
+        .sent
+        .extend(["create extension if not exists pg_stat_statements", probe, reset, check, report].map(str::to_owned));
 
     let mut runner = TestRunner::new(Config { cases: 96, failure_persistence: None, ..Config::default() });
     let strategy =
