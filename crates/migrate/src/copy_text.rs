@@ -22,25 +22,23 @@ impl CopyText {
     /// UTF-8), which a caller treats as "read it another way".
     pub(crate) fn decode(raw: &[u8], columns: usize) -> Option<Self> {
         let mut text = Vec::with_capacity(raw.len());
-        let mut fields = Vec::new();
-        for line in raw.split(|&b| b == b'\n') {
-            if line.is_empty() {
-                // Only the last line (after the final newline) is empty: a row always has a field.
-                continue;
-            }
-            let before = fields.len();
-            for field in line.split(|&b| b == b'\t') {
-                if field == b"\\N" {
-                    fields.push(None);
-                } else {
-                    let start = text.len();
-                    unescape(field, &mut text)?;
-                    fields.push(Some(start..text.len()));
+        let mut fields = Vec::with_capacity(columns * memchr::memchr_iter(b'\n', raw).count());
+        let (mut start, mut in_row) = (0, 0);
+        // One pass over the bytes, from one tab or newline to the next.
+        for end in memchr::memchr2_iter(b'\t', b'\n', raw) {
+            push_field(&raw[start..end], &mut text, &mut fields)?;
+            in_row += 1;
+            if raw[end] == b'\n' {
+                if in_row != columns {
+                    return None;
                 }
+                in_row = 0;
             }
-            if fields.len() - before != columns {
-                return None;
-            }
+            start = end + 1;
+        }
+        // COPY ends every row with a newline: anything after the last one is a cut-off row.
+        if start != raw.len() || in_row != 0 {
+            return None;
         }
         Some(CopyText { text: String::from_utf8(text).ok()?, fields, columns })
     }
@@ -64,6 +62,24 @@ impl<'a> Row<'a> {
         // Ranges come from `decode`, at character boundaries: each ends where an unescaped field ends.
         self.fields.get(i)?.clone().and_then(|range| self.text.get(range))
     }
+}
+
+/// Appends `field` to `text` (escapes undone) and its place to `fields`
+/// (`None` for COPY's NULL, `\N`).
+fn push_field(field: &[u8], text: &mut Vec<u8>, fields: &mut Vec<Option<Range<usize>>>) -> Option<()> {
+    if field == b"\\N" {
+        fields.push(None);
+        return Some(());
+    }
+    let start = text.len();
+    // Names and checksums hold no escape: copied whole, not byte by byte.
+    if memchr::memchr(b'\\', field).is_some() {
+        unescape(field, text)?;
+    } else {
+        text.extend_from_slice(field);
+    }
+    fields.push(Some(start..text.len()));
+    Some(())
 }
 
 /// Appends `field` to `out` with COPY's backslash escapes undone; `None` for
@@ -141,7 +157,13 @@ mod tests {
                 vec![Some("20250101000001_b".to_owned()), None],
             ]
         );
+        assert_eq!(
+            rows(b"plain\tesc\\tape\tplain again\n", 3),
+            [vec![Some("plain".to_owned()), Some("esc\tape".to_owned()), Some("plain again".to_owned())]],
+            "fields with and without escapes side by side"
+        );
         assert!(rows(b"", 3).is_empty(), "an empty table is no rows");
+        assert_eq!(rows(b"\n", 1), [vec![Some(String::new())]], "an empty line is a row of one empty string");
         assert_eq!(rows(b"\t\n", 2), [vec![Some(String::new()), Some(String::new())]], "empty strings are not NULL");
     }
 
@@ -155,6 +177,7 @@ mod tests {
     #[test]
     fn anything_else_is_refused_so_the_caller_reads_another_way() {
         assert!(CopyText::decode(b"one\ttwo\n", 1).is_none(), "a row of another width");
+        assert!(CopyText::decode(b"one\ttwo", 2).is_none(), "a row cut off before its newline");
         assert!(CopyText::decode(b"trailing\\\n", 1).is_none(), "a backslash ending a field");
         assert!(CopyText::decode(b"\\xZZ\n", 1).is_none(), "a hex escape without digits");
         assert!(CopyText::decode(b"\\377\n", 1).is_none(), "bytes that are not UTF-8");

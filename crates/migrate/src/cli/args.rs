@@ -78,6 +78,11 @@ pub struct ConnectionArgs {
 /// assert!(Cli::try_parse_from(["migrate", "resolve", "x"]).is_err()); // --applied or --rolled-back
 /// ```
 #[derive(Debug, Clone, clap::Subcommand)]
+// Only the subcommand given is built: building all of them was a sixth of a
+// no-op `latest`'s instructions (BENCHMARKS.md, "Start-up of the deployable
+// binary"). A built subcommand then takes the `///` doc of an `Args` struct it
+// flattens as its help, over its own: those structs' docs are in files.
+#[command(defer = true)]
 pub enum MigrateCommand {
     /// Run every pending migration as a new batch (knex migrate:latest)
     Latest(RunArgs),
@@ -203,21 +208,8 @@ pub enum MigrateCommand {
     },
 }
 
-/// Options of the commands that run migrations.
-///
-/// ```
-/// use std::time::Duration;
-/// use clap::Parser;
-/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
-///
-/// #[derive(Parser)]
-/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
-///
-/// let cli = Cli::parse_from(["migrate", "latest", "--transaction", "each", "--lock-timeout", "5s"]);
-/// let MigrateCommand::Latest(run) = cli.migrate.command else { unreachable!() };
-/// assert_eq!(run.lock_timeout, Some(Duration::from_secs(5)));
-/// assert_eq!(run.lock_wait, Duration::from_secs(600));
-/// ```
+// Its doc is read from a file, which clap does not see (see `MigrateCommand`).
+#[doc = include_str!("run_args.md")]
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RunArgs {
     /// Print the SQL that would run, with its transaction boundaries, and change nothing
@@ -258,20 +250,8 @@ pub struct RunArgs {
     pub fail_fast: bool,
 }
 
-/// Options of `migrate make` (also `knexrs make`).
-///
-/// ```
-/// use clap::Parser;
-/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
-///
-/// #[derive(Parser)]
-/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
-///
-/// let cli = Cli::parse_from(["migrate", "make", "add_pod_index", "--stub", "create_table.stub"]);
-/// let MigrateCommand::Make(make) = cli.migrate.command else { unreachable!() };
-/// assert_eq!(make.name, "add_pod_index");
-/// assert_eq!(make.stub.as_deref(), Some(std::path::Path::new("create_table.stub")));
-/// ```
+// Its doc is read from a file, which clap does not see (see `MigrateCommand`).
+#[doc = include_str!("make_args.md")]
 #[derive(Debug, Clone, clap::Args)]
 pub struct MakeArgs {
     /// Letters, digits, `_` and `-`, e.g. add_pod_index
@@ -307,18 +287,8 @@ impl MakeArgs {
     }
 }
 
-/// Options of `status`.
-///
-/// ```
-/// use clap::Parser;
-/// use knexrs_migrate::cli::{MigrateArgs, MigrateCommand};
-///
-/// #[derive(Parser)]
-/// struct Cli { #[command(flatten)] migrate: MigrateArgs }
-///
-/// let cli = Cli::parse_from(["migrate", "status", "--json", "--exit-code"]);
-/// assert!(matches!(cli.migrate.command, MigrateCommand::Status(status) if status.json && status.exit_code));
-/// ```
+// Its doc is read from a file, which clap does not see (see `MigrateCommand`).
+#[doc = include_str!("status_args.md")]
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct StatusArgs {
     /// Print JSON, for machines
@@ -384,5 +354,29 @@ mod tests {
             parse_duration("5y").map_err(|e| e.to_string()),
             Err("`5y` is not a duration: use 500ms, 5s, 10m or 1h".to_owned())
         );
+    }
+
+    #[test]
+    fn each_subcommand_built_on_use_keeps_its_own_help_line() {
+        use clap::{CommandFactory, Parser};
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            migrate: MigrateArgs,
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        for (name, about) in [
+            ("latest", "Run every pending migration as a new batch (knex migrate:latest)"),
+            ("rollback", "Undo the last batch, or everything with --all (knex migrate:rollback)"),
+            ("status", "List applied and pending migrations (knex migrate:list; also `list`)"),
+            ("make", "Create migrations/YYYYMMDDHHMMSS_NAME.rs (knex migrate:make)"),
+        ] {
+            let subcommand = cli.find_subcommand_mut(name).unwrap();
+            subcommand.build();
+            assert_eq!(subcommand.get_about().map(ToString::to_string).as_deref(), Some(about), "{name}");
+            assert_eq!(subcommand.get_long_about(), None, "{name}: a one-line help, not a struct's doc");
+            assert!(subcommand.get_arguments().any(|arg| arg.get_id() != "help"), "{name}: its arguments are built");
+        }
     }
 }

@@ -46,6 +46,8 @@ pub struct SeedArgs {
 /// assert!(matches!(Cli::parse_from(["seed", "status"]).seed.command, SeedCommand::Status { targets: None, .. }));
 /// ```
 #[derive(Debug, Clone, clap::Subcommand)]
+// Only the subcommand given is built (its arguments are not needed otherwise).
+#[command(defer = true)]
 pub enum SeedCommand {
     /// Create seeds/NAME.rs (knex seed:make)
     Make {
