@@ -133,7 +133,6 @@ fn a_changed_migration_gets_a_new_template_never_the_stale_one() {
     }
 }
 
-/// The test server's `postgres` database, as a URL for a fixture process.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_test_database_dropped_right_after_block_in_place_is_dropped_without_a_panic() {
     let db = TestDatabase::empty_async().await.unwrap();
@@ -145,6 +144,7 @@ async fn a_test_database_dropped_right_after_block_in_place_is_dropped_without_a
     assert!(tokio::task::spawn_blocking(move || wait_until_gone(&name)).await.unwrap(), "the database is dropped");
 }
 
+/// The test server's `postgres` database, as a URL for a fixture process.
 fn admin_url() -> String {
     let db = TestDatabase::empty().unwrap();
     let url = db.url();

@@ -36,7 +36,7 @@ pub use error::{ConnectError, Setting, describe};
 pub use knexrs_sql::ServerVersion;
 pub use password_source::BoxError;
 pub use pooler::Pooler;
-pub use runtime::{in_async_context, in_runtime_context};
+pub use runtime::{in_async_context, in_runtime_context, run_off_runtime};
 pub use tls::{MakeTls, SslMode};
 
 pub use postgres;

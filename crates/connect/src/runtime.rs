@@ -17,7 +17,8 @@
 /// `tokio::task::unconstrained`, and the rest of a multi-thread runtime's
 /// `block_on` poll after `tokio::task::block_in_place` returned (tokio 1.x
 /// gives the budget back only on worker threads). Code that must never panic,
-/// such as a `Drop`, asks [`in_runtime_context`] instead.
+/// such as a `Drop`, asks [`in_runtime_context`] instead (or hands its work to
+/// [`run_off_runtime`]).
 ///
 /// ```
 /// assert!(!knexrs_connect::in_async_context()); // a plain thread
@@ -58,6 +59,24 @@ pub fn in_async_context() -> bool {
 /// ```
 pub fn in_runtime_context() -> bool {
     tokio::runtime::Handle::try_current().is_ok()
+}
+
+/// Runs blocking `work` (closing a blocking client, say) on this thread, or,
+/// where a tokio runtime is current ([`in_runtime_context`]), on a thread of
+/// its own named `thread`, not waited for: a `Drop` must neither panic there
+/// nor stall the runtime.
+///
+/// ```
+/// let (done, seen) = std::sync::mpsc::channel();
+/// knexrs_connect::run_off_runtime("example", move || done.send(()).unwrap());
+/// seen.recv().unwrap(); // a plain thread: it ran here, before returning
+/// ```
+pub fn run_off_runtime(thread: &str, work: impl FnOnce() + Send + 'static) {
+    if in_runtime_context() {
+        let _ = std::thread::Builder::new().name(thread.to_owned()).spawn(work);
+    } else {
+        work();
+    }
 }
 
 #[cfg(test)]

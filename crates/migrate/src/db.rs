@@ -1,7 +1,7 @@
 //! Every SQL statement the runner sends about its own bookkeeping and locks,
 //! as small async functions over a `tokio_postgres::Client` (the data side
-//! lives elsewhere). Each read is one round trip, but for a no-op `latest`'s
-//! (two: see [`noop_snapshot`]).
+//! lives elsewhere). Each read is one round trip, except a no-op `latest`'s,
+//! which takes two (see [`noop_snapshot`]).
 
 use crate::copy_text::CopyText;
 use crate::migration::stem_of;

@@ -308,7 +308,8 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         // Close our connection before the database goes.
         if let Some(client) = self.first_client.lock().ok().and_then(|mut first| first.take()) {
-            close_off_async(client);
+            // Closing runs a runtime of its own, which panics on an async test's thread.
+            knexrs_connect::run_off_runtime("close-test-db", move || drop(client));
         }
         match &self.pool {
             Some(pool) => pool.release(std::mem::take(&mut self.name)),
@@ -321,11 +322,7 @@ impl Drop for TestDatabase {
                     }
                 };
                 // Blocking calls cannot run on an async test's runtime thread.
-                if knexrs_connect::in_runtime_context() {
-                    let _ = std::thread::Builder::new().name("drop-test-db".into()).spawn(drop_database);
-                } else {
-                    drop_database();
-                }
+                knexrs_connect::run_off_runtime("drop-test-db", drop_database);
             }
         }
     }
@@ -350,14 +347,4 @@ impl Drop for TestDatabase {
 pub fn migrate(config: &ConnectConfig, migrator: &Migrator) -> Result<(), TestError> {
     migrator.latest(config, &RunOptions::default(), &mut Silent)?;
     Ok(())
-}
-
-/// Drops a blocking client where that is safe: closing one runs a runtime of
-/// its own, which panics on an async runtime's thread (a `#[tokio::test]`).
-pub(crate) fn close_off_async(client: postgres::Client) {
-    if knexrs_connect::in_runtime_context() {
-        let _ = std::thread::Builder::new().name("close-test-db".into()).spawn(move || drop(client));
-    } else {
-        drop(client);
-    }
 }

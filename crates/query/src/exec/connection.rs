@@ -165,10 +165,8 @@ impl Drop for Connection {
     fn drop(&mut self) {
         // Closing a blocking client runs a runtime of its own, which panics on
         // an async runtime's thread: close it on a thread of its own there.
-        if let Some(client) = self.client.take()
-            && knexrs_connect::in_runtime_context()
-        {
-            let _ = std::thread::Builder::new().name("close-connection".into()).spawn(move || drop(client));
+        if let Some(client) = self.client.take() {
+            knexrs_connect::run_off_runtime("close-connection", move || drop(client));
         }
     }
 }
