@@ -156,6 +156,65 @@ fn a_half_applied_migration_resolved_as_applied_is_recorded_in_a_batch_of_its_ow
     assert!(migrator.status(db.config()).unwrap().is_up_to_date());
 }
 
+/// `knex_migrations` as a `SELECT` reads it, whatever its column types:
+/// (id, name, batch, microseconds since 1970), oldest first.
+fn selected(db: &TestDatabase) -> Vec<(i64, String, Option<i32>, Option<i64>)> {
+    let sql = "select id::int8, name, batch, (extract(epoch from migration_time) * 1000000)::int8 \
+               from knex_migrations where name is not null order by id";
+    let rows = db.connect().unwrap().query(sql, &[]).unwrap();
+    rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
+}
+
+/// What `status` read, in [`selected`]'s shape (files first, then the rows without one).
+fn status_rows(migrator: &Migrator, db: &TestDatabase) -> Vec<(i64, String, Option<i32>, Option<i64>)> {
+    let status = migrator.status(db.config()).unwrap();
+    let rows = status.migrations.into_iter().filter_map(|m| m.applied).chain(status.missing);
+    let mut rows: Vec<_> = rows
+        .map(|row| {
+            (i64::from(row.id), row.recorded_name, Some(row.batch), row.migration_time.map(|t| t.timestamp_micros()))
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn status_reads_knex_migrations_as_a_select_does_and_refuses_a_column_it_cannot_read() {
+    let db = TestDatabase::empty().unwrap();
+    let migrator = fixture_migrator("tables:3");
+    migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    let mut client = db.connect().unwrap();
+    // A row written by hand with no batch or time, and one without a name (every read skips it).
+    client
+        .batch_execute(
+            "insert into knex_migrations (name) values ('20240101000009_by_hand.js'); \
+             insert into knex_migrations (name, batch) values (null, 7)",
+        )
+        .unwrap();
+    let with_null_batch_as_zero = |rows: Vec<(i64, String, Option<i32>, Option<i64>)>| {
+        rows.into_iter().map(|(id, name, batch, time)| (id, name, Some(batch.unwrap_or(0)), time)).collect::<Vec<_>>()
+    };
+    let read = status_rows(&migrator, &db);
+    assert_eq!(read.len(), 4, "{read:?}");
+    assert_eq!(read, with_null_batch_as_zero(selected(&db)));
+    assert!(read[..3].iter().all(|row| row.3.is_some()) && read[3].3.is_none(), "{read:?}");
+    assert_eq!(migrator.current_version(db.config()).unwrap().as_deref(), Some("20240101000009"));
+
+    // A hand-made table with a bigint id and a time without time zone reads the same.
+    client
+        .batch_execute(
+            "alter table knex_migrations alter column id type bigint, alter column migration_time type timestamp",
+        )
+        .unwrap();
+    // (Compared with a `SELECT` again: the change of type reads the times in the session's zone.)
+    assert_eq!(status_rows(&migrator, &db), with_null_batch_as_zero(selected(&db)));
+
+    // A time that is not a timestamp is refused, never read as one.
+    client.batch_execute("alter table knex_migrations alter column migration_time type date").unwrap();
+    let err = migrator.status(db.config()).unwrap_err();
+    assert!(err.to_string().contains("knex_migrations.migration_time"), "{err}");
+}
+
 #[test]
 fn a_recorded_migration_without_a_file_is_an_error_that_lists_it_and_changes_nothing() {
     let db = TestDatabase::empty().unwrap();

@@ -8,7 +8,7 @@ use crate::execute::{Scope, execute, rollback};
 use crate::runtime::block_on;
 use crate::session::{Conn, Session};
 use crate::status::{MigrationStatus, Status};
-use crate::{Event, MigrateError, Migration, Migrator, Plan, Reporter, RunOptions, RunReport, Target, lock};
+use crate::{Event, MigrateError, Migration, Migrator, Plan, Reporter, RunOptions, RunReport, Tables, Target, lock};
 use knexrs_connect::{ConnectConfig, Pooler};
 use std::time::Instant;
 
@@ -217,6 +217,9 @@ impl Migrator {
         options: &RunOptions,
         reporter: &mut dyn Reporter,
     ) -> Result<Option<RunReport>, MigrateError> {
+        if !session.work.prepares_statements() {
+            return Ok(None);
+        }
         let Some(reply) = db::noop_snapshot(session.work.client(), self.tables()).await? else {
             return Ok(None);
         };
@@ -448,7 +451,7 @@ impl Migrator {
     /// ```
     pub async fn status_async(&self, connection: &ConnectConfig) -> Result<Status, MigrateError> {
         let conn = Conn::open(connection).await?;
-        let (applied, states) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
+        let (applied, states) = read_only_snapshot(&conn, self.tables()).await?;
         let edited: rustc_hash::FxHashSet<String> = self.edited(&applied, &states).into_iter().collect();
         let incomplete: rustc_hash::FxHashSet<&str> =
             states.iter().filter(|s| s.is_incomplete()).map(|s| s.name.as_str()).collect();
@@ -508,7 +511,7 @@ impl Migrator {
     /// ```
     pub async fn current_version_async(&self, connection: &ConnectConfig) -> Result<Option<String>, MigrateError> {
         let conn = Conn::open(connection).await?;
-        let (applied, _) = db::snapshot_if_exists(conn.client(), self.tables()).await?;
+        let (applied, _) = read_only_snapshot(&conn, self.tables()).await?;
         Ok(applied.iter().map(|row| crate::migration::version_of(row.name()).to_owned()).max())
     }
 
@@ -737,5 +740,16 @@ impl Migrator {
     pub async fn unlock_async(&self, connection: &ConnectConfig) -> Result<bool, MigrateError> {
         let conn = Conn::open(connection).await?;
         db::force_unlock(conn.client(), self.tables()).await
+    }
+}
+
+/// The bookkeeping for a read-only command on a connection of its own: read
+/// with `COPY` ([`db::read_snapshot`]) where the connection may prepare
+/// statements, else with `SELECT`.
+async fn read_only_snapshot(conn: &Conn, tables: &Tables) -> Result<db::Snapshot, MigrateError> {
+    if conn.prepares_statements() {
+        db::read_snapshot(conn.client(), tables).await
+    } else {
+        db::snapshot_if_exists(conn.client(), tables).await
     }
 }

@@ -3,6 +3,7 @@
 //! lives elsewhere). Each read is one round trip, except a no-op `latest`'s,
 //! which takes two (see [`noop_snapshot`]).
 
+use crate::copy_binary;
 use crate::copy_text::CopyText;
 use crate::migration::stem_of;
 use crate::{MigrateError, Migration, Tables};
@@ -268,15 +269,17 @@ fn states_sql(tables: &Tables) -> String {
 }
 
 fn parse_states(rows: &[SimpleQueryRow]) -> Vec<StateRow> {
-    rows.iter()
-        .filter_map(|row| {
-            Some(StateRow {
-                name: row.get(0)?.to_owned(),
-                checksum: row.get(1).map(str::to_owned),
-                state: State::parse(row.get(2).unwrap_or("")),
-            })
-        })
-        .collect()
+    rows.iter().filter_map(|row| state_row(row.get(0), row.get(1), row.get(2))).collect()
+}
+
+/// A row of our side table from its `(name, checksum, state)` as text; none
+/// without a name.
+fn state_row(name: Option<&str>, checksum: Option<&str>, state: Option<&str>) -> Option<StateRow> {
+    Some(StateRow {
+        name: name?.to_owned(),
+        checksum: checksum.map(str::to_owned),
+        state: State::parse(state.unwrap_or("")),
+    })
 }
 
 /// Every row of `knex_migrations`, oldest first.
@@ -331,12 +334,90 @@ pub(crate) async fn noop_snapshot(client: &Client, tables: &Tables) -> Result<Op
             let locked = knex_lock_is_set(lock.rows().map(|row| row.get(0)));
             Ok(Some(NoopReply { applied, side, locked }))
         }
-        // A table missing, or its schema (`COPY` names that one, where `SELECT` named the table).
-        Err(e) if matches!(e.code(), Some(&SqlState::UNDEFINED_TABLE | &SqlState::INVALID_SCHEMA_NAME)) => Ok(None),
-        // A pooler in transaction mode without prepared statements: the usual way works through it.
-        Err(e) if e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME) => Ok(None),
+        Err(e) if copy_declined(&e) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }
+}
+
+/// Whether a `COPY` read failed in a way the usual `SELECT` read handles: a
+/// table missing, or its schema (`COPY` names that one, where `SELECT` named
+/// the table), or a pooler in transaction mode without prepared statements.
+fn copy_declined(error: &tokio_postgres::Error) -> bool {
+    matches!(
+        error.code(),
+        Some(&SqlState::UNDEFINED_TABLE | &SqlState::INVALID_SCHEMA_NAME | &SqlState::INVALID_SQL_STATEMENT_NAME)
+    )
+}
+
+/// The applied rows and our side table for a read-only command on a
+/// connection of its own (`status`, `current-version`), both read with
+/// `COPY` as a no-op `latest` reads them (not planned: see [`noop_snapshot`]),
+/// `knex_migrations` in binary so its ids and times arrive as the numbers the
+/// usual read gets. Only where named statements may be prepared (each `COPY`
+/// is). Anything unusual (a table missing, a column of a type the usual read
+/// would refuse) falls
+/// back to [`snapshot_if_exists`], which reports any real problem in its
+/// words. Not for a connection inside a transaction: a failed `COPY` would
+/// abort it.
+pub(crate) async fn read_snapshot(client: &Client, tables: &Tables) -> Result<Snapshot, MigrateError> {
+    let applied =
+        format!("copy {} (id, name, batch, migration_time) to stdout (format binary)", tables.qualified_migrations());
+    let side = format!("copy {} (name, checksum, state) to stdout", tables.qualified_state());
+    match futures_util::future::try_join(copy_out(client, &applied), copy_out(client, &side)).await {
+        Ok((applied, side)) => {
+            let applied = copy_binary::decode(&applied, 4).and_then(|fields| applied_from_copy(&fields));
+            let states = CopyText::decode(&side, 3).map(|side| states_from_copy(&side));
+            if let (Some(applied), Some(states)) = (applied, states) {
+                return Ok((applied, states));
+            }
+        }
+        Err(e) if copy_declined(&e) => {}
+        Err(e) => return Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
+    }
+    snapshot_if_exists(client, tables).await
+}
+
+/// `knex_migrations`' rows from a binary `COPY` of `(id, name, batch,
+/// migration_time)`, oldest first; `None` for a field the usual read would
+/// refuse (a NULL id, an id that is neither `integer` nor `bigint`, a batch
+/// not an `integer`, a time not a timestamp), so that it reports it.
+fn applied_from_copy(fields: &[Option<&[u8]>]) -> Option<Vec<AppliedRow>> {
+    // PostgreSQL counts timestamps in microseconds from 2000-01-01 00:00 UTC.
+    let epoch = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)?.and_hms_opt(0, 0, 0)?.and_utc();
+    let mut applied = Vec::with_capacity(fields.len() / 4);
+    for row in fields.chunks_exact(4) {
+        // knex's reads skip a row without a name, as `where name is not null` does.
+        let Some(name) = row[1] else { continue };
+        let id = match row[0]? {
+            bytes @ [_, _, _, _] => i32::from_be_bytes(bytes.try_into().ok()?),
+            bytes => i32::try_from(i64::from_be_bytes(bytes.try_into().ok()?)).ok()?,
+        };
+        let batch = match row[2] {
+            Some(bytes) => i32::from_be_bytes(bytes.try_into().ok()?),
+            None => 0,
+        };
+        let migration_time = match row[3] {
+            Some(bytes) => {
+                let micros = i64::from_be_bytes(bytes.try_into().ok()?);
+                Some(epoch.checked_add_signed(chrono::TimeDelta::microseconds(micros))?)
+            }
+            None => None,
+        };
+        applied.push(AppliedRow {
+            id,
+            recorded_name: std::str::from_utf8(name).ok()?.to_owned(),
+            batch,
+            migration_time,
+        });
+    }
+    // Oldest first, as knex applied them.
+    applied.sort_unstable_by_key(|row| row.id);
+    Some(applied)
+}
+
+/// Our side table's rows from a text `COPY` of `(name, checksum, state)`.
+fn states_from_copy(side: &CopyText) -> Vec<StateRow> {
+    side.rows().filter_map(|row| state_row(row.get(0), row.get(1), row.get(2))).collect()
 }
 
 /// Everything `sql` (a `COPY … TO STDOUT`) sends.
@@ -697,7 +778,53 @@ pub(crate) async fn blockers(client: &Client, pid: i32) -> Result<Vec<Blocker>, 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 mod tests {
+    use super::applied_from_copy;
+
+    #[test]
+    fn rows_of_a_binary_copy_read_as_the_usual_select_reads_them() {
+        let (id4, id8, batch) = (2i32.to_be_bytes(), 1i64.to_be_bytes(), 3i32.to_be_bytes());
+        // One day and one microsecond after PostgreSQL's epoch.
+        let time = (86_400_000_000i64 + 1).to_be_bytes();
+        let fields = [
+            Some(&id4[..]),
+            Some(&b"20250101000001_b.rs"[..]),
+            None,
+            None,
+            Some(&id8[..]),
+            Some(&b"20250101000000_a.js"[..]),
+            Some(&batch[..]),
+            Some(&time[..]),
+            Some(&id4[..]),
+            None,
+            Some(&batch[..]),
+            None,
+        ];
+        let rows = applied_from_copy(&fields).unwrap();
+        assert_eq!(rows.len(), 2, "the row without a name is skipped: {rows:?}");
+        assert_eq!((rows[0].id, rows[0].recorded_name.as_str(), rows[0].batch), (1, "20250101000000_a.js", 3));
+        assert_eq!(rows[0].migration_time.unwrap().to_rfc3339(), "2000-01-02T00:00:00.000001+00:00");
+        assert_eq!((rows[1].id, rows[1].batch, rows[1].migration_time), (2, 0, None), "no batch reads as 0");
+    }
+
+    #[test]
+    fn a_field_the_usual_select_would_refuse_sends_the_read_back_to_it() {
+        let (id, name, four) = (1i32.to_be_bytes(), &b"20250101000000_a"[..], 9i32.to_be_bytes());
+        let big = i64::MAX.to_be_bytes();
+        let row = |id: Option<&[u8]>, batch: Option<&[u8]>, time: Option<&[u8]>| {
+            applied_from_copy(&[id, Some(name), batch, time])
+        };
+        assert!(row(Some(&id), None, None).is_some());
+        assert!(row(None, None, None).is_none(), "a NULL id");
+        assert!(row(Some(&[0, 1]), None, None).is_none(), "a smallint id");
+        assert!(row(Some(&big), None, None).is_none(), "an id past integer");
+        assert!(row(Some(&id), Some(&big), None).is_none(), "a bigint batch");
+        assert!(row(Some(&id), None, Some(&four)).is_none(), "a date");
+        assert!(row(Some(&id), None, Some(&big)).is_none(), "infinity");
+        assert!(applied_from_copy(&[Some(&id), Some(&[0xff]), None, None]).is_none(), "a name that is not UTF-8");
+    }
+
     #[test]
     fn knex_lock_is_set_by_a_row_of_1_or_by_a_second_row_as_knex_reads_it() {
         assert!(!super::knex_lock_is_set([]), "no row: not locked");

@@ -42,6 +42,7 @@ mod checksum;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod commands;
+mod copy_binary;
 mod copy_text;
 mod db;
 mod drift;

@@ -480,9 +480,13 @@ pub(crate) fn version_of(name: &str) -> &str {
 
 /// The stem of a recorded name: `x.js`, `x.ts`, `x.rs` → `x`.
 pub(crate) fn stem_of(recorded: &str) -> &str {
-    match recorded.rsplit_once('.') {
-        Some((stem, ext)) if !ext.is_empty() && ext.len() <= 6 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
-            stem
+    // An extension is at most six characters: only the last seven bytes can hold its dot
+    // (a status of a long history takes the stem of every row, several times).
+    let bytes = recorded.as_bytes();
+    let tail = bytes.len().saturating_sub(7);
+    match bytes[tail..].iter().rposition(|&b| b == b'.') {
+        Some(at) if bytes[tail + at + 1..].iter().all(u8::is_ascii_alphanumeric) && tail + at + 1 < bytes.len() => {
+            &recorded[..tail + at]
         }
         _ => recorded,
     }
@@ -507,5 +511,11 @@ mod tests {
         assert_eq!(stem_of("20250126000001_create_sessions_table.rs"), "20250126000001_create_sessions_table");
         assert_eq!(stem_of("20250126000001_create_sessions_table"), "20250126000001_create_sessions_table");
         assert_eq!(version_of("20250126000001_create_sessions_table"), "20250126000001");
+        assert_eq!(stem_of("2025_a.v1.cjs"), "2025_a.v1", "only the last extension");
+        assert_eq!(stem_of("2025_a.backup1"), "2025_a.backup1", "seven characters are not an extension");
+        assert_eq!(stem_of("2025_a.back_1"), "2025_a.back_1", "nor is anything but letters and digits");
+        assert_eq!(stem_of("2025_a.jś"), "2025_a.jś");
+        assert_eq!(stem_of("2025_a."), "2025_a.", "nor nothing");
+        assert_eq!(stem_of(".js"), "");
     }
 }

@@ -37,6 +37,10 @@ pub(crate) struct Conn {
     /// 1.18 can crash on one whose client hangs up); a wait that must stop is
     /// abandoned and the connection dropped, which ends it on the server.
     pooled: bool,
+    /// Whether it may prepare named statements (`COPY` reads need one): not
+    /// through a transaction pooler that does not keep them
+    /// (`ConnectConfig::prepared_statements`).
+    prepares: bool,
     /// A statement was given up on while still running: the connection is
     /// busy with it, so nothing more is sent (dropping it ends the statement
     /// and rolls back).
@@ -55,6 +59,7 @@ impl Conn {
             version: connection.server_version,
             pid: None,
             pooled: config.pooler() == knexrs_connect::Pooler::Transaction,
+            prepares: config.prepared_statements(),
             abandoned: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -62,6 +67,13 @@ impl Conn {
     /// The driver connection.
     pub(crate) fn client(&self) -> &Client {
         self.conn.client()
+    }
+
+    /// Whether it may prepare named statements, as each `COPY` read does
+    /// (through PgBouncer before 1.21 the statement prepared on one server
+    /// connection is not there on the next).
+    pub(crate) fn prepares_statements(&self) -> bool {
+        self.prepares
     }
 
     /// Sets the session up for a run that will hold locks, and reads its pid.
