@@ -216,6 +216,28 @@ fn status_reads_knex_migrations_as_a_select_does_and_refuses_a_column_it_cannot_
 }
 
 #[test]
+fn bookkeeping_behind_a_view_is_read_and_written_through_it_by_every_command() {
+    let db = TestDatabase::empty().unwrap();
+    fixture_migrator("tables:2").latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    // `COPY` cannot read a view: each read that uses it goes back to `SELECT`.
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "alter table knex_migrations rename to knex_migrations_rows; \
+             create view knex_migrations as select * from knex_migrations_rows",
+        )
+        .unwrap();
+    let migrator = fixture_migrator("tables:3");
+    assert_eq!(migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap().migrations.len(), 1);
+    let noop = migrator.latest(db.config(), &RunOptions::default(), &mut Silent).unwrap();
+    assert!(noop.migrations.is_empty());
+    assert_eq!(noop.batch, 3, "the batch after the last one");
+    let status = migrator.status(db.config()).unwrap();
+    assert!(status.is_up_to_date() && status.applied().count() == 3, "{status:?}");
+    assert_eq!(migrator.current_version(db.config()).unwrap().as_deref(), Some("20240101000003"));
+}
+
+#[test]
 fn a_recorded_migration_without_a_file_is_an_error_that_lists_it_and_changes_nothing() {
     let db = TestDatabase::empty().unwrap();
     let migrator = fixture_migrator("tables:2");

@@ -341,11 +341,17 @@ pub(crate) async fn noop_snapshot(client: &Client, tables: &Tables) -> Result<Op
 
 /// Whether a `COPY` read failed in a way the usual `SELECT` read handles: a
 /// table missing, or its schema (`COPY` names that one, where `SELECT` named
-/// the table), or a pooler in transaction mode without prepared statements.
+/// the table), bookkeeping that is a view or a foreign table (`COPY` reads
+/// tables only), or a pooler in transaction mode without prepared statements.
 fn copy_declined(error: &tokio_postgres::Error) -> bool {
     matches!(
         error.code(),
-        Some(&SqlState::UNDEFINED_TABLE | &SqlState::INVALID_SCHEMA_NAME | &SqlState::INVALID_SQL_STATEMENT_NAME)
+        Some(
+            &SqlState::UNDEFINED_TABLE
+                | &SqlState::INVALID_SCHEMA_NAME
+                | &SqlState::WRONG_OBJECT_TYPE
+                | &SqlState::INVALID_SQL_STATEMENT_NAME
+        )
     )
 }
 
