@@ -1,7 +1,8 @@
 //! Every SQL statement the runner sends about its own bookkeeping and locks,
 //! as small async functions over a `tokio_postgres::Client` (the data side
-//! lives elsewhere). Each read is one round trip, except a no-op `latest`'s,
-//! which takes two (see [`noop_snapshot`]).
+//! lives elsewhere). Each read is one round trip, except the `COPY` reads of
+//! a no-op `latest` and of `status` / `current-version`, which take two (see
+//! [`noop_snapshot`] and [`read_snapshot`]).
 
 use crate::copy_binary;
 use crate::copy_text::CopyText;
