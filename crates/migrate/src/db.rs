@@ -321,7 +321,7 @@ pub(crate) async fn snapshot(client: &Client, tables: &Tables) -> Result<Option<
 /// bookkeeping the usual way, which reports any real problem in its words.
 pub(crate) async fn noop_snapshot(client: &Client, tables: &Tables) -> Result<Option<NoopReply>, MigrateError> {
     let applied = format!("copy {} (name, batch) to stdout", tables.qualified_migrations());
-    let side = format!("copy {} (name, checksum, state) to stdout", tables.qualified_state());
+    let side = copy_side_sql(tables);
     let lock = format!("copy {} (is_locked) to stdout", tables.qualified_lock());
     let all =
         futures_util::future::try_join3(copy_out(client, &applied), copy_out(client, &side), copy_out(client, &lock));
@@ -338,6 +338,11 @@ pub(crate) async fn noop_snapshot(client: &Client, tables: &Tables) -> Result<Op
         Err(e) if copy_declined(&e) => Ok(None),
         Err(e) => Err(MigrateError::bookkeeping(format!("reading {}", tables.migrations()))(e)),
     }
+}
+
+/// Our side table's `(name, checksum, state)` as text, read by both `COPY` reads.
+fn copy_side_sql(tables: &Tables) -> String {
+    format!("copy {} (name, checksum, state) to stdout", tables.qualified_state())
 }
 
 /// Whether a `COPY` read failed in a way the usual `SELECT` read handles: a
@@ -362,14 +367,13 @@ fn copy_declined(error: &tokio_postgres::Error) -> bool {
 /// `knex_migrations` in binary so its ids and times arrive as the numbers the
 /// usual read gets. Only where named statements may be prepared (each `COPY`
 /// is). Anything unusual (a table missing, a column of a type the usual read
-/// would refuse) falls
-/// back to [`snapshot_if_exists`], which reports any real problem in its
-/// words. Not for a connection inside a transaction: a failed `COPY` would
-/// abort it.
+/// would refuse) falls back to [`snapshot_if_exists`], which reports any real
+/// problem in its words. Not for a connection inside a transaction: a failed
+/// `COPY` would abort it.
 pub(crate) async fn read_snapshot(client: &Client, tables: &Tables) -> Result<Snapshot, MigrateError> {
     let applied =
         format!("copy {} (id, name, batch, migration_time) to stdout (format binary)", tables.qualified_migrations());
-    let side = format!("copy {} (name, checksum, state) to stdout", tables.qualified_state());
+    let side = copy_side_sql(tables);
     match futures_util::future::try_join(copy_out(client, &applied), copy_out(client, &side)).await {
         Ok((applied, side)) => {
             let applied = copy_binary::decode(&applied, 4).and_then(|fields| applied_from_copy(&fields));

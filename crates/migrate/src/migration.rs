@@ -485,7 +485,7 @@ pub(crate) fn stem_of(recorded: &str) -> &str {
     let bytes = recorded.as_bytes();
     let tail = bytes.len().saturating_sub(7);
     match bytes[tail..].iter().rposition(|&b| b == b'.') {
-        Some(at) if bytes[tail + at + 1..].iter().all(u8::is_ascii_alphanumeric) && tail + at + 1 < bytes.len() => {
+        Some(at) if tail + at + 1 < bytes.len() && bytes[tail + at + 1..].iter().all(u8::is_ascii_alphanumeric) => {
             &recorded[..tail + at]
         }
         _ => recorded,
